@@ -1,0 +1,161 @@
+"""Good Care Platform: the application factory. Reads as a table of contents."""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, g, send_from_directory
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from academy.config import PROJECT_ROOT, Config
+from academy.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the web application for `config` (default: from the environment)."""
+    config = config or Config()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(config.as_dict())
+    register_logging(app)
+    register_templates(app)
+    register_extensions(app)
+    register_models()
+    register_blueprints(app)
+    register_govuk_assets(app)
+    register_security_headers(app)
+    register_error_pages(app)
+    register_commands(app)
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    if not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_templates(app: Flask) -> None:
+    """Our templates first, then the GOV.UK Frontend macros and WTForms widgets."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(PROJECT_ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    # Our own header and footer: no GOV.UK crown or logotype, and no GOV.UK rebrand assets.
+    app.jinja_env.globals["govukRebrand"] = False
+
+    from academy.navigation import navigation_for
+
+    @app.context_processor
+    def inject_layout():
+        return {"service_name": app.config["SERVICE_NAME"], "navigation_for": navigation_for,
+                "csp_nonce": csp_nonce}
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from academy.auth.loaders import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_models() -> None:
+    """Import every model module so SQLAlchemy and Alembic see the whole schema."""
+    import academy.auth.models  # noqa: F401
+    import academy.outcomes.models  # noqa: F401
+    import academy.workplaces.models  # noqa: F401
+    import recruitment.models  # noqa: F401
+    import training.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from academy.admin.views import bp as admin_bp
+    from academy.auth.views import bp as auth_bp
+    from academy.jobs_views import bp as jobs_bp
+    from academy.outcomes.views import bp as outcomes_bp
+    from academy.public.views import bp as public_bp
+    from academy.workplaces.views import bp as workplaces_bp
+    from recruitment.views import bp as recruitment_bp
+    from training.views import bp as training_bp
+
+    for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_govuk_assets(app: Flask) -> None:
+    """Serve GOV.UK Frontend's compiled CSS, JS and fonts from the npm package (never committed)."""
+    dist = app.config["GOVUK_FRONTEND_DIR"]
+
+    @app.get("/assets/<path:filename>")
+    def govuk_assets(filename: str):
+        return send_from_directory(dist / "assets", filename, max_age=7 * 24 * 3600)
+
+    @app.get("/govuk/<path:filename>")
+    def govuk_dist(filename: str):
+        return send_from_directory(dist, filename, max_age=7 * 24 * 3600)
+
+
+def csp_nonce() -> str:
+    """A per-response nonce for the one inline script GOV.UK's template needs."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def set_headers(response):
+        nonce = csp_nonce()
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        from flask import request
+
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint and not request.endpoint.startswith(("govuk_", "static")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def register_error_pages(app: Flask) -> None:
+    from academy.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from academy.cli import register
+
+    register(app)

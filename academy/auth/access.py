@@ -1,0 +1,46 @@
+"""Access checks: `role_required(...)` for views; NotAllowed/Invalid for domain functions."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from academy.auth.models import Role
+
+
+class DomainError(Exception):
+    """A rule of the service refused the action; the message is fit to show on the page."""
+
+
+class NotAllowed(DomainError):
+    """The person may not do this."""
+
+
+class Invalid(DomainError):
+    """The values break a rule of the domain."""
+
+
+def role_required(*roles: Role):
+    """Let the view run only for signed-in users holding one of `roles`; others get 403.
+
+    Anonymous visitors are sent to sign in first (Flask-Login's login_required).
+    """
+    if not roles:
+        raise ValueError("role_required needs at least one role")
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator
+
+
+STAFF_ROLES = (Role.hcpa_staff, Role.admin)

@@ -1,0 +1,42 @@
+"""The one audit helper: `audit("viewed_dbs", target=check, subject=applicant_user)`."""
+from __future__ import annotations
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from academy.auth.models import AuditEvent, User
+from academy.extensions import db
+
+
+def _target_parts(target) -> tuple[str | None, str | None]:
+    if target is None:
+        return None, None
+    if isinstance(target, tuple):
+        kind, ident = target
+        return kind, str(ident)
+    return type(target).__name__, str(getattr(target, "id", target))
+
+
+def audit(action: str, target=None, subject: User | int | None = None, detail: str | None = None,
+          actor: User | None = None, commit: bool = True) -> AuditEvent:
+    """Record that the signed-in user (or `actor`) did `action` to `target`.
+
+    `detail` must never hold personal data such as DBS numbers: name the record, not its content.
+    """
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    target_type, target_id = _target_parts(target)
+    subject_id = subject.id if isinstance(subject, User) else subject
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        subject_user_id=subject_id,
+        detail=detail,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    if commit:
+        db.session.commit()
+    return event

@@ -1,0 +1,126 @@
+"""Configuration, read from the environment once (nothing else reads os.environ)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret_key() -> str:
+    """Development only: a random key kept in instance/ so sessions survive restarts."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// and use psycopg 3 for both."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Settings for running the service; every value comes from the environment."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        env = dict(os.environ if env is None else env)
+        self.ENV_NAME = env.get("GOODCARE_ENV", "development")
+        self.DEVELOPMENT = self.ENV_NAME == "development"
+        self.TESTING = False
+        self.SERVICE_NAME = env.get("SERVICE_NAME", "Good Care")
+
+        secret = env.get("SECRET_KEY")
+        if not secret:
+            if not self.DEVELOPMENT:
+                raise RuntimeError("SECRET_KEY must be set outside development")
+            secret = _development_secret_key()
+        self.SECRET_KEY = secret
+
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        default_db = f"sqlite:///{INSTANCE_DIR / 'goodcare.db'}"
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(env.get("DATABASE_URL", default_db))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        # Jobs go to Redis and a worker when REDIS_URL is set; otherwise they run inline.
+        self.JOBS_ASYNC = _bool(env.get("JOBS_ASYNC"), default=bool(self.REDIS_URL))
+        self.STORAGE_DIR = Path(env.get("STORAGE_DIR", INSTANCE_DIR / "storage"))
+        self.GOVUK_FRONTEND_DIR = Path(
+            env.get("GOVUK_FRONTEND_DIR", PROJECT_ROOT / "node_modules/govuk-frontend/dist/govuk")
+        )
+
+        # Mail: development writes mail to the log; production sends through SMTP.
+        self.MAIL_SENDER = env.get("MAIL_SENDER", "Good Care <no-reply@goodcare.example>")
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), default=True)
+
+        # Sessions and cookies.
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), default=not self.DEVELOPMENT)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+        self.WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+        self.PROXY_FIX = _bool(env.get("PROXY_FIX"), default=False)
+
+        # Rate limits (Flask-Limiter): storage in Redis when there is one.
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SIGN_IN_LIMIT_PER_ACCOUNT = env.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+        self.SIGN_IN_LIMIT_PER_ADDRESS = env.get("SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+        self.SIGN_UP_LIMIT_PER_ADDRESS = env.get("SIGN_UP_LIMIT_PER_ADDRESS", "10 per hour")
+
+        # Token lifetimes (seconds).
+        self.CONFIRM_EMAIL_MAX_AGE = int(env.get("CONFIRM_EMAIL_MAX_AGE", str(3 * 24 * 3600)))
+        self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", str(3600)))
+        self.INVITATION_MAX_AGE_DAYS = int(env.get("INVITATION_MAX_AGE_DAYS", "7"))
+
+        self.PAGE_SIZE = int(env.get("PAGE_SIZE", "25"))
+
+        # Good Care Recruitment: the values-assessment pass rule (DOMAIN.md, 6 Cs scored 1-4),
+        # the word limit on each values answer, and the CV upload limit.
+        self.VALUES_PASS_MIN_EACH = int(env.get("VALUES_PASS_MIN_EACH", "2"))
+        self.VALUES_PASS_MIN_TOTAL = int(env.get("VALUES_PASS_MIN_TOTAL", "16"))
+        self.VALUES_ANSWER_MAX_WORDS = int(env.get("VALUES_ANSWER_MAX_WORDS", "250"))
+        self.CV_MAX_BYTES = int(env.get("CV_MAX_BYTES", str(5 * 1024 * 1024)))
+        # Links in emails sent by background jobs (no request to take the address from).
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        # Training certificates workers upload (PDF, Word or image), checked by content.
+        self.CERTIFICATE_MAX_BYTES = int(env.get("CERTIFICATE_MAX_BYTES", str(5 * 1024 * 1024)))
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class TestConfig(Config):
+    """Settings for the test suite: its own database, CSRF on, jobs inline unless asked."""
+
+    def __init__(self, database_url: str, redis_url: str | None = None, **overrides) -> None:
+        super().__init__({"GOODCARE_ENV": "test", "SECRET_KEY": "test-secret-key-not-for-use"})
+        self.TESTING = True
+        self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url)
+        self.REDIS_URL = redis_url
+        self.JOBS_ASYNC = False
+        self.RATELIMIT_STORAGE_URI = redis_url or "memory://"
+        self.SESSION_COOKIE_SECURE = False
+        self.MAIL_SERVER = None
+        for key, value in overrides.items():
+            setattr(self, key, value)

@@ -1,0 +1,46 @@
+"""One error handler for every HTTP error: renders errors/<code>.html in the site's style."""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from jinja2 import TemplateNotFound
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(error: HTTPException):
+    code = error.code or 500
+    if _wants_json():
+        return jsonify({"error": error.name, "status": code}), code
+    try:
+        return render_template(f"errors/{code}.html", error=error), code
+    except TemplateNotFound:
+        return render_template("errors/generic.html", error=error), code
+
+
+def register(app) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        return render_error(error)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error: CSRFError):
+        log.warning("CSRF check failed on %s: %s", request.path, error.description)
+        return render_template("errors/csrf.html", error=error), 400
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return render_error(error)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        from academy.extensions import db
+
+        db.session.rollback()
+        return render_error(InternalServerError())

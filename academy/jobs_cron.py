@@ -1,0 +1,16 @@
+"""Periodic jobs for `rq cron` (run by `flask jobs cron`). Features add their entries here.
+
+Each entry: cron.register(function, queue_name, cron="m h dom mon dow").
+"""
+from rq import cron
+
+from academy.outcomes.jobs import JOB_TIMEOUT, recompute_outcomes
+from recruitment.followup import run_follow_ups
+from training.reminders import daily_reminders_job
+
+# Outcomes: every night at 02:30, the latest month end and the current month to date.
+cron.register(recompute_outcomes, "outcomes", cron="30 2 * * *", job_timeout=JOB_TIMEOUT, name="nightly-outcomes")
+# Training: expiring training (60 and 30 days) and overdue inductions, every day at 06:30.
+cron.register(daily_reminders_job, "default", cron="30 6 * * *", job_timeout=30 * 60)
+# Good Care Recruitment: follow-up check-ins due and placement retention, every morning at 07:00.
+cron.register(run_follow_ups, "default", cron="0 7 * * *", job_timeout=600)

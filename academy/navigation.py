@@ -1,0 +1,40 @@
+"""The service navigation each role sees (one list, used by the base layout)."""
+from __future__ import annotations
+
+from flask import request, url_for
+
+from academy.auth.models import Role
+
+_LINKS = {
+    None: [("Home", "public.home"), ("Apply for a job in care", "recruitment.start")],
+    Role.applicant: [("Your application", "recruitment.start")],
+    Role.care_worker: [("Your training passport", "training.start"), ("Care Certificate", "training.own_induction"),
+                       ("Share your passport", "training.share"), ("Your check-ins", "recruitment.check_ins")],
+    Role.manager: [("Your workplaces", "workplaces.mine"), ("Staff training", "training.staff"),
+                   ("Record a training session", "training.new_session"), ("Referrals", "recruitment.manager_referrals"),
+                   ("Outcomes", "outcomes.index")],
+    Role.hcpa_staff: [("Workplaces", "workplaces.index"), ("Screening queue", "recruitment.queue"),
+                      ("Follow-ups", "recruitment.follow_ups"), ("Training records", "training.people"),
+                      ("Course catalogue", "training.courses"), ("Outcomes", "outcomes.index"),
+                      ("Invite someone", "admin.invite")],
+    Role.admin: [("Users", "admin.users"), ("Audit log", "admin.audit_log"),
+                 ("Workplaces", "workplaces.index"), ("Course catalogue", "training.courses"),
+                 ("Outcomes", "outcomes.index"), ("Baselines", "outcomes.baseline_list"),
+                 ("Invite someone", "admin.invite")],
+}
+
+
+def navigation_for(user) -> list[dict]:
+    """Navigation items for the GOV.UK service navigation component."""
+    role = user.role if user.is_authenticated else None
+    items = []
+    for text, endpoint in _LINKS[role]:
+        href = url_for(endpoint)
+        items.append({"text": text, "href": href, "active": request.path == href})
+    if user.is_authenticated:
+        items.append({"text": "Your account", "href": url_for("auth.account"),
+                      "active": request.path == url_for("auth.account")})
+    else:
+        items.append({"text": "Sign in", "href": url_for("auth.sign_in"),
+                      "active": request.path == url_for("auth.sign_in")})
+    return items

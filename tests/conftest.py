@@ -1,0 +1,116 @@
+"""Test fixtures: one app per run on a fresh database built by the migrations, cleaned per test.
+
+The database is SQLite unless GOODCARE_TEST_DB=postgres, when a throwaway database is made on
+the server in TEST_DATABASE_URL; TEST_REDIS_URL (if set) gives the app a real Redis. Jobs run
+inline (RQ is_async=False) except in the tests that start a real worker.
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from academy import create_app
+from academy.config import TestConfig
+from academy.extensions import db, limiter
+from academy.workplaces.reference import seed_reference_data
+
+REFERENCE_TABLES = {"districts", "service_types", "job_roles", "alembic_version"}
+BACKEND = os.environ.get("GOODCARE_TEST_DB", "sqlite")
+
+
+def _postgres_database():
+    """Create a uniquely named database on the TEST_DATABASE_URL server; return (url, drop)."""
+    base_url = os.environ.get("TEST_DATABASE_URL")
+    if not base_url:
+        raise pytest.UsageError("GOODCARE_TEST_DB=postgres needs TEST_DATABASE_URL")
+    base = sa.make_url(base_url).set(drivername="postgresql+psycopg")
+    name = f"goodcare_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def _redis_url() -> str | None:
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url or BACKEND != "postgres":
+        return None
+    # A database number of its own per run (and per xdist worker), so parallel runs do not meet.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = 1 + (os.getpid() * 2 + int(worker[2:] or 0)) % 15
+    return re.sub(r"/\d*$", "", url.rstrip("/")) + f"/{number}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if BACKEND == "postgres":
+        url, drop = _postgres_database()
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(TestConfig(database_url, redis_url=_redis_url(),
+                                STORAGE_DIR=tmp_path_factory.mktemp("storage")))
+    with app.app_context():
+        upgrade()  # the schema comes from the migrations, as in production
+        seed_reference_data(db.session)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request, app):
+    """Each test starts with only the reference lists in the database and nothing in Redis."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+        limiter.reset()
+        app.extensions.get("mail_outbox", []).clear()
+        if app.config.get("REDIS_URL"):
+            from academy.jobs import redis_connection
+
+            redis_connection().flushdb()
+
+
+@pytest.fixture
+def ctx(app):
+    """A request context for calling domain functions and factories directly."""
+    with app.test_request_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app, ctx):
+    from tests.helpers import Client
+
+    return Client(app)
+
+
+@pytest.fixture
+def outbox(app):
+    return app.extensions.setdefault("mail_outbox", [])

@@ -1,0 +1,320 @@
+"""Factories: each builds a valid object with sensible defaults; pass what the test cares about."""
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from academy.auth.models import Role, User
+from academy.extensions import db, utcnow
+from academy.workplaces.models import (
+    ContractType, District, Employment, JobRole, Person, Provider, ServiceType, Vacancy, Workplace,
+)
+
+DEFAULT_PASSWORD = "kettle-orchard-lantern-7"
+_sequence = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_sequence)
+
+
+def district(name: str = "St Albans") -> District:
+    return db.session.scalar(select(District).where(District.name == name))
+
+
+def service_type(code: str = "residential_older_people") -> ServiceType:
+    return db.session.scalar(select(ServiceType).where(ServiceType.code == code))
+
+
+def job_role(code: str = "care_worker") -> JobRole:
+    return db.session.scalar(select(JobRole).where(JobRole.code == code))
+
+
+def user(role: Role = Role.applicant, email: str | None = None, password: str = DEFAULT_PASSWORD,
+         confirmed: bool = True, workplaces=(), **fields) -> User:
+    n = _next()
+    obj = User(email=email or f"{role.value}{n}@example.com", full_name=fields.pop("full_name", f"Person {n}"),
+               role=role, email_confirmed_at=utcnow() if confirmed else None, **fields)
+    obj.set_password(password)
+    obj.workplaces.extend(workplaces)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def workplace(name: str | None = None, district_name: str = "St Albans",
+              service_code: str = "residential_older_people", **fields) -> Workplace:
+    n = _next()
+    provider = fields.pop("provider", None) or Provider(name=f"Provider {n}")
+    obj = Workplace(name=name or f"Workplace {n}", provider=provider, address_line_1=f"{n} High Street",
+                    town="St Albans", postcode="AL1 3JE", district=district(district_name),
+                    service_type=service_type(service_code), **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def manager(workplaces=(), **fields) -> User:
+    return user(Role.manager, workplaces=workplaces, **fields)
+
+
+def person(full_name: str | None = None, user_account: User | None = None) -> Person:
+    obj = Person(full_name=full_name or f"Worker {_next()}", user=user_account)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def employment(at: Workplace, who: Person | None = None, role_code: str = "care_worker",
+               start: date | None = None, leaving: date | None = None,
+               contract: ContractType = ContractType.permanent, **fields) -> Employment:
+    obj = Employment(person=who or person(), workplace=at, job_role=job_role(role_code),
+                     contract_type=contract, hours_per_week=Decimal("37.5"),
+                     start_date=start or date.today() - timedelta(days=365), leaving_date=leaving, **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def vacancy(at: Workplace, role_code: str = "care_worker", opened: date | None = None,
+            contract_type: ContractType = ContractType.permanent, **fields) -> Vacancy:
+    obj = Vacancy(workplace=at, job_role=job_role(role_code), contract_type=contract_type,
+                  opened_on=opened or date.today() - timedelta(days=10), **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+# Good Care Recruitment ---------------------------------------------------------------------------
+
+def application(state=None, owner: User | None = None, district_name: str = "St Albans",
+                service_codes=("residential_older_people",), **fields):
+    """A complete application (every question answered), in `state` (default submitted), set directly."""
+    from recruitment.models import VALUES, Application, Experience, HeardAbout, RightToWork, State
+
+    state = state or State.submitted
+    owner = owner or user(Role.applicant)
+    values = dict(
+        full_name=owner.full_name, phone="07700 900982", postcode="AL1 3JE", district=district(district_name),
+        right_to_work=RightToWork.british_or_irish, driving_licence=True, has_car=True, available_days=True,
+        available_nights=False, available_weekends=True, hours_per_week=30, service_types_answered=True,
+        experience=Experience.under_one_year, qualifications_answered=True, languages="English",
+        heard_about=HeardAbout.social_media, cv_answered=True,
+        **{f"answer_{v}": f"A real example about {v}." for v in VALUES},
+    )
+    values.update(fields)
+    obj = Application(user=owner, state=state, **values)
+    obj.service_types = [service_type(code) for code in service_codes]
+    if state != State.draft:
+        obj.submitted_at = obj.submitted_at or utcnow() - timedelta(days=3)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def values_assessment(app_, by: User | None = None, score: int = 3, corrects=None, **scores):
+    from recruitment.models import VALUES, ValuesAssessment
+
+    by = by or user(Role.hcpa_staff)
+    marks = {v: scores.get(v, score) for v in VALUES}
+    total = sum(marks.values())
+    obj = ValuesAssessment(application=app_, assessor_id=by.id, corrects=corrects, total=total,
+                           passed=min(marks.values()) >= 2 and total >= 16, min_each=2, min_total=16,
+                           **{f"{v}_score": s for v, s in marks.items()},
+                           **{f"{v}_justification": f"Evidence for {v}" for v in VALUES})
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def complete_checks(app_, **fields):
+    """A safer-recruitment checklist with everything referral needs done."""
+    from recruitment.models import (
+        CheckStatus, DbsStatus, HistoryStatus, ReferenceKind, ReferenceStatus, SaferRecruitmentCheck,
+    )
+
+    values = dict(
+        identity_right_to_work=CheckStatus.done, right_to_work_evidence="British passport",
+        dbs_status=DbsStatus.clear, dbs_barred_list_checked=True, dbs_certificate_number="001234567890",
+        dbs_issued_on=date.today() - timedelta(days=20),
+        reference_1_name="Ann Employer", reference_1_kind=ReferenceKind.recent_employer,
+        reference_1_status=ReferenceStatus.satisfactory, reference_2_name="Bob Friend",
+        reference_2_kind=ReferenceKind.character, reference_2_status=ReferenceStatus.satisfactory,
+        employment_history=HistoryStatus.complete_no_gaps,
+    )
+    values.update(fields)
+    obj = SaferRecruitmentCheck(application=app_, **values)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def referral(app_, at_vacancy: Vacancy, status=None, **fields):
+    from recruitment.models import Referral, ReferralStatus
+
+    obj = Referral(application=app_, vacancy=at_vacancy, referred_by_id=fields.pop("by", None) or user(Role.hcpa_staff).id,
+                   status=status or ReferralStatus.sent, **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def application_at(state, owner: User | None = None, at_vacancy: Vacancy | None = None, **fields):
+    """An application in `state` with everything that state implies (assessment, checks, referral)."""
+    from recruitment.models import ReferralStatus, State
+
+    order = [State.submitted, State.screening, State.values_assessed, State.checks, State.ready_to_refer,
+             State.referred, State.interviewing, State.offered]
+    app_ = application(state=state, owner=owner, **fields)
+    reached = order.index(state) if state in order else -1
+    if reached >= order.index(State.values_assessed):
+        values_assessment(app_)
+    if reached >= order.index(State.ready_to_refer):
+        complete_checks(app_)
+    if reached >= order.index(State.referred):
+        status = {State.referred: ReferralStatus.sent, State.interviewing: ReferralStatus.interview_arranged,
+                  State.offered: ReferralStatus.offered}[state]
+        extra = {}
+        if status != ReferralStatus.sent:
+            extra["interview_at"] = utcnow() + timedelta(days=2)
+        if status == ReferralStatus.offered:
+            extra.update(offered_at=utcnow(), offer_details="30 hours a week, £13 an hour")
+        referral(app_, at_vacancy or vacancy(workplace()), status=status, **extra)
+    db.session.refresh(app_)
+    return app_
+
+
+def placement(app_=None, start: date | None = None, **fields):
+    """A placed applicant: Person + Employment at the vacancy's workplace, and the Placement."""
+    from recruitment.models import Placement, ReferralStatus, State
+
+    app_ = app_ or application_at(State.offered)
+    ref = app_.open_referral or app_.referrals[-1]
+    start = start or date.today() - timedelta(days=10)
+    who = app_.user.person or person(app_.full_name, user_account=app_.user)
+    job = employment(ref.vacancy.workplace, who=who, start=start, leaving=fields.pop("leaving", None))
+    placed_by = fields.pop("by", None) or user(Role.hcpa_staff)
+    obj = Placement(application=app_, referral=ref, employment=job, start_date=start,
+                    placed_by_id=placed_by.id, **fields)
+    db.session.add(obj)
+    ref.status = ReferralStatus.placed
+    app_.state = State.placed
+    app_.user.role = Role.care_worker
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+# --- training (training/models.py) ---------------------------------------------------------------
+
+def course(code: str | None = None, renewal_months: int | None = 12, mandatory_for=(), **fields):
+    """A course; `mandatory_for` is job role codes. Pass category=CourseCategory.x to change it."""
+    from training.models import Course, CourseCategory
+
+    n = _next()
+    obj = Course(code=code or f"course_{n}", name=fields.pop("name", f"Course {n}"),
+                 category=fields.pop("category", CourseCategory.statutory_mandatory),
+                 renewal_months=renewal_months, mandatory_for=[job_role(c) for c in mandatory_for], **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def catalogue():
+    """The real course catalogue from training/data/courses.csv; returns courses by code."""
+    from training.catalogue import seed_courses
+    from training.models import Course
+
+    seed_courses(db.session)
+    db.session.commit()
+    return {c.code: c for c in db.session.scalars(select(Course))}
+
+
+def training_record(who: Person, of=None, completed: date | None = None, verified_by: User | None = None,
+                    **fields):
+    from training.models import TrainingRecord
+    from training.records import expiry_for
+
+    of = of or course()
+    completed = completed or date.today() - timedelta(days=30)
+    obj = TrainingRecord(person=who, course=of, completed_on=completed,
+                         expires_on=fields.pop("expires_on", expiry_for(of, completed)), **fields)
+    db.session.add(obj)
+    if verified_by is not None:
+        obj.verified_by_id, obj.verified_at = verified_by.id, utcnow()
+    db.session.commit()
+    return obj
+
+
+def qualification(who: Person, kind: str = "diploma_l2_adult_care", status: str = "achieved",
+                  achieved: date | None = None, **fields):
+    from training.catalogue import QUALIFICATION_FACTS
+    from training.models import Qualification, QualificationStatus, QualificationType
+
+    qtype = QualificationType[kind]
+    level, social_care = QUALIFICATION_FACTS[qtype]
+    qstatus = QualificationStatus[status]
+    if qstatus == QualificationStatus.achieved and achieved is None:
+        achieved = date.today() - timedelta(days=100)
+    obj = Qualification(person=who, qualification_type=qtype, title=fields.pop("title", qtype.value),
+                        level=fields.pop("level", level), social_care=social_care, status=qstatus,
+                        achieved_on=achieved, **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def induction(who: Person, started: date | None = None, version: str = "v2025", by: User | None = None):
+    """A Care Certificate induction with every standard not started."""
+    from training.catalogue import standards
+    from training.models import (
+        CareCertificateInduction, CareCertificateStandardProgress, CertificateVersion, StandardState,
+    )
+
+    v = CertificateVersion[version]
+    started = started or date.today() - timedelta(days=14)
+    obj = CareCertificateInduction(
+        person=who, version=v, started_on=started, target_on=started + timedelta(weeks=12),
+        started_by_id=by.id if by else None,
+        standards=[CareCertificateStandardProgress(standard_number=n, state=StandardState.not_started)
+                   for n in standards(v)])
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def care_worker(at: Workplace | None = None, role_code: str = "care_worker", start: date | None = None,
+                **fields) -> User:
+    """A care worker account with its Person, employed at `at` (if given)."""
+    account = user(Role.care_worker, **fields)
+    who = person(account.full_name, user_account=account)
+    if at is not None:
+        employment(at, who=who, role_code=role_code, start=start)
+    return account
+
+
+# --- outcomes (academy/outcomes/models.py) ---------------------------------------------------------
+
+def outcome_snapshot(scope_type: str = "county", scope_id: int = 0, day: date | None = None,
+                     metric: str = "vacancy_rate", numerator: float | None = 1, denominator: float | None = 10):
+    from academy.outcomes.models import OutcomeSnapshot
+
+    obj = OutcomeSnapshot(scope_type=scope_type, scope_id=scope_id, date=day or date(2025, 1, 31), metric=metric,
+                          numerator=numerator, denominator=denominator)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def baseline(outcome: str = "vacancy_rate", geography: str = "Hertfordshire", year: int = 2024,
+             value: Decimal = Decimal("6.10"), good: str = "down", source: str | None = "Skills for Care"):
+    from academy.outcomes.models import Baseline, GoodDirection
+
+    obj = Baseline(outcome=outcome, geography=geography, year=year, value=value,
+                   good_direction=GoodDirection[good], source=source)
+    db.session.add(obj)
+    db.session.commit()
+    return obj

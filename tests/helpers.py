@@ -1,0 +1,78 @@
+"""Helpers that let tests read like the journey they check."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from flask import g
+from flask.testing import FlaskClient
+
+from tests.factories import DEFAULT_PASSWORD
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _fresh_g() -> None:
+    """Requests made inside the test's own context share its `g`; empty it so each request
+    starts as a real one would (no cached signed-in user, CSRF token or nonce)."""
+    for name in list(vars(g)):
+        delattr(g, name)
+
+
+class Client:
+    """A test client with CSRF on: `submit` fetches the form first and posts with its token."""
+
+    def __init__(self, app):
+        self.app = app
+        self.http: FlaskClient = app.test_client()
+
+    def get(self, url, **kwargs):
+        _fresh_g()
+        return self.http.get(url, **kwargs)
+
+    def post(self, url, data=None, **kwargs):
+        """A raw POST (no CSRF token unless given)."""
+        _fresh_g()
+        return self.http.post(url, data=data or {}, **kwargs)
+
+    def csrf_token(self, page_url: str) -> str:
+        page = self.get(page_url)
+        match = CSRF.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {page_url} (status {page.status_code})"
+        return match.group(1)
+
+    def submit(self, url, data=None, form_page=None, follow_redirects=False, **kwargs):
+        """POST a form as a browser would: with the CSRF token from the page that shows it."""
+        token = self.csrf_token(form_page or url)
+        _fresh_g()
+        return self.http.post(url, data={**(data or {}), "csrf_token": token},
+                              follow_redirects=follow_redirects, **kwargs)
+
+    def sign_in(self, user, password: str = DEFAULT_PASSWORD):
+        response = self.submit("/sign-in", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def sign_out(self):
+        return self.submit("/sign-out", form_page="/account")
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def location_path(response) -> str:
+    return urlsplit(response.headers["Location"]).path
+
+
+def links_in(mail) -> list[str]:
+    return re.findall(r"https?://\S+", mail.get_content())
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def has_error_summary(response) -> bool:
+    body = text(response)
+    return "govuk-error-summary" in body and "There is a problem" in body
