@@ -1,0 +1,101 @@
+"""What the applicant is told at each step that matters to them: on their page and by email."""
+from __future__ import annotations
+
+from flask import current_app, has_request_context, url_for
+
+from academy.mail import send_mail
+from recruitment.dates import date_and_time, long_date
+from recruitment.models import Application, State
+
+# (status in plain English, what happens next) for the applicant's own page.
+PLAIN_STATUS = {
+    State.draft: ("You have not sent your application yet",
+                  "Answer the remaining questions and send your application. Your answers are saved as you go."),
+    State.submitted: ("We have received your application",
+                      "A recruitment officer will read your answers within 5 working days and phone you."),
+    State.screening: ("We are reading your application",
+                      "A recruitment officer will phone you to talk about your answers and what matters to you."),
+    State.values_assessed: ("You have passed our values assessment",
+                            "Next we will ask for your references and a DBS check."),
+    State.checks: ("We are checking your references and DBS",
+                   "This usually takes 2 to 4 weeks. We will tell you if we need anything from you."),
+    State.ready_to_refer: ("Your checks are complete",
+                           "We are finding care providers near you with jobs that suit you."),
+    State.referred: ("We have introduced you to a care provider",
+                     "The manager will contact you to arrange an interview."),
+    State.interviewing: ("You have an interview",
+                         "Good luck. We can help you prepare: reply to our email if you would like to talk."),
+    State.offered: ("You have been offered a job",
+                    "We will confirm your start date with you and the care provider."),
+    State.placed: ("You have a job in care",
+                   "We will check in with you after your first week, and again after 1, 3 and 6 months."),
+    State.withdrawn: ("You withdrew your application",
+                      "If you change your mind, contact us and we will help you apply again."),
+    State.not_progressed: ("We are not taking your application further",
+                           "We have emailed you about this. Contact us if you have any questions."),
+    State.on_hold: ("Your application is paused",
+                    "We have paused your application for now and will contact you before it carries on."),
+}
+
+_EMAILS = {
+    State.submitted: ("We have received your application",
+                      "Thank you for applying to work in care through Good Care Recruitment.\n\n"
+                      "A recruitment officer will read your answers within 5 working days and phone you."),
+    State.values_assessed: ("Your application is moving forward",
+                            "Thank you for talking to us. You have passed our values assessment.\n\n"
+                            "Next we will ask for your references and a DBS check."),
+    State.ready_to_refer: ("Your checks are complete",
+                           "Your references and checks are complete. We are now finding care providers "
+                           "near you with jobs that suit you."),
+    State.referred: ("We have introduced you to a care provider",
+                     "We have sent your details to {workplace}. The manager will contact you to arrange "
+                     "an interview."),
+    State.interviewing: ("Your interview with {workplace}",
+                         "{workplace} would like to interview you on {interview}.\n\n"
+                         "Reply to this email if you would like help to prepare."),
+    State.offered: ("{workplace} has offered you a job",
+                    "Congratulations: {workplace} has offered you a job. We will confirm your start date "
+                    "with you and them."),
+    State.placed: ("Your start date at {workplace}",
+                   "You start at {workplace} on {start}.\n\nYour Good Care account is now a care worker's "
+                   "account: sign in to see your training passport. We will check in with you after your "
+                   "first week."),
+    State.withdrawn: ("You have withdrawn your application",
+                      "You have withdrawn your application. If you change your mind, contact us and we will "
+                      "help you apply again."),
+    State.not_progressed: ("About your application",
+                           "Thank you for your interest in working in care. We are not able to take your "
+                           "application further at the moment.\n\nIf you would like to talk about this, "
+                           "reply to this email."),
+    State.on_hold: ("Your application is paused",
+                    "We have paused your application for now. We will contact you before it carries on."),
+}
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A full link for an email, from a request or (in a background job) from PUBLIC_BASE_URL."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def plain_status(application: Application) -> tuple[str, str]:
+    return PLAIN_STATUS[application.state]
+
+
+def tell_applicant(application: Application, state: State) -> None:
+    """Email the applicant about a move that matters to them (not every internal step does)."""
+    if state not in _EMAILS:
+        return
+    subject, body = _EMAILS[state]
+    referral = application.open_referral or (application.placement.referral if application.placement else None)
+    values = {
+        "workplace": referral.vacancy.workplace.name if referral else "the care provider",
+        "interview": date_and_time(referral.interview_at) if referral else "",
+        "start": long_date(application.placement.start_date) if application.placement else "",
+    }
+    link = external_url("recruitment.start")
+    send_mail(application.user.email, subject.format(**values),
+              f"Hello {application.full_name or application.user.full_name},\n\n{body.format(**values)}\n\n"
+              f"See where your application is: {link}\n\nGood Care Recruitment, HCPA")

@@ -1,0 +1,145 @@
+"""Referral: HCPA sends a ready candidate to a workplace's vacancy; the workplace's manager
+accepts or declines it, records the interview and its outcome, and makes an offer."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import abort, url_for
+from sqlalchemy import select
+
+from academy.auth.access import Invalid, NotAllowed
+from academy.auth.models import Role, User
+from academy.extensions import utcnow
+from academy.mail import send_mail
+from academy.workplaces.models import Vacancy, workplace_managers
+from recruitment.models import Application, Referral, ReferralStatus, State
+from recruitment.notify import tell_applicant
+from recruitment.pipeline import commit_or_conflict, move
+from recruitment.screening import require_staff
+
+
+def manages(user: User, referral: Referral) -> bool:
+    return user.role == Role.manager and any(w.id == referral.vacancy.workplace_id for w in user.workplaces)
+
+
+def may_see(user: User, referral: Referral) -> bool:
+    return user.role in (Role.hcpa_staff, Role.admin) or manages(user, referral)
+
+
+def get_referral_or_404(session, referral_id: int, for_user: User) -> Referral:
+    """The referral if this user may see it (HCPA, or a manager of its workplace); 404 otherwise."""
+    referral = session.get(Referral, referral_id)
+    if referral is None or not may_see(for_user, referral):
+        abort(404)
+    return referral
+
+
+def referrals_for_manager(user: User):
+    """Referrals to vacancies at the manager's own workplaces, newest first."""
+    mine = select(workplace_managers.c.workplace_id).where(workplace_managers.c.user_id == user.id)
+    return (select(Referral).join(Referral.vacancy).where(Vacancy.workplace_id.in_(mine))
+            .order_by(Referral.created_at.desc(), Referral.id.desc()))
+
+
+def _require_manager_or_staff(user: User, referral: Referral) -> None:
+    if not may_see(user, referral):
+        raise NotAllowed("Only the workplace's managers or HCPA staff can do this")
+
+
+def refer(session, application: Application, vacancy: Vacancy, by: User, reasons: str | None = None,
+          today: date | None = None) -> Referral:
+    """Send the candidate to the vacancy; the workplace's managers are emailed."""
+    require_staff(by)
+    today = today or date.today()
+    if application.state != State.ready_to_refer:
+        raise Invalid("Only an applicant who is ready to refer can be referred (their checks must be complete)")
+    if not vacancy.open_on(today) or not vacancy.workplace.is_active:
+        raise Invalid("That vacancy is no longer open")
+    if application.open_referral is not None:
+        raise Invalid("This applicant already has an open referral")
+    referral = Referral(application=application, vacancy=vacancy, referred_by_id=by.id, match_reasons=reasons,
+                        status=ReferralStatus.sent)
+    session.add(referral)
+    move(session, application, State.referred, by,
+         f"Referred to {vacancy.workplace.name} ({vacancy.job_role.name})", commit=False)
+    commit_or_conflict(session)
+    tell_applicant(application, State.referred)
+    link = url_for("recruitment.referral", referral_id=referral.id, _external=True)
+    for manager in vacancy.workplace.managers:
+        send_mail(manager.email, f"New candidate for {vacancy.workplace.name}",
+                  f"Hello {manager.full_name},\n\nGood Care Recruitment has referred a candidate for your "
+                  f"{vacancy.job_role.name} vacancy at {vacancy.workplace.name}. They have passed our values "
+                  f"assessment and safer-recruitment checks.\n\nSee the referral and tell us if you would like to "
+                  f"interview them: {link}")
+    return referral
+
+
+def decide(session, referral: Referral, by: User, accept: bool, reason: str | None = None) -> None:
+    """The manager accepts the referral (an interview to arrange) or declines it (with a reason)."""
+    _require_manager_or_staff(by, referral)
+    if referral.status != ReferralStatus.sent:
+        raise Invalid("This referral has already been decided")
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise Invalid("Tell us why you are declining this candidate")
+    referral.decided_by_id, referral.decided_at = by.id, utcnow()
+    if accept:
+        referral.status = ReferralStatus.accepted
+        commit_or_conflict(session)
+        return
+    referral.status, referral.decline_reason = ReferralStatus.declined, reason
+    move(session, referral.application, State.ready_to_refer, by,
+         f"{referral.vacancy.workplace.name} declined the referral: {reason}", commit=False)
+    commit_or_conflict(session)
+
+
+def arrange_interview(session, referral: Referral, by: User, when: datetime) -> None:
+    """Record (or change) the interview date; the applicant moves to interviewing and is emailed."""
+    _require_manager_or_staff(by, referral)
+    if referral.status not in (ReferralStatus.sent, ReferralStatus.accepted, ReferralStatus.interview_arranged):
+        raise Invalid("An interview can only be arranged for an open referral that has not had its outcome")
+    if when < utcnow() - timedelta(days=365):
+        raise Invalid("Enter an interview date in the last year or the future")
+    first_time = referral.status != ReferralStatus.interview_arranged
+    if referral.status == ReferralStatus.sent:
+        referral.decided_by_id, referral.decided_at = by.id, utcnow()
+    referral.status, referral.interview_at = ReferralStatus.interview_arranged, when
+    if first_time:
+        move(session, referral.application, State.interviewing, by, "Interview arranged", commit=False)
+    commit_or_conflict(session)
+    tell_applicant(referral.application, State.interviewing)
+
+
+def record_outcome(session, referral: Referral, by: User, offer: bool, offer_details: str | None = None,
+                   notes: str | None = None) -> None:
+    """After the interview: offer the job (applicant moves to offered) or not (back to ready to refer)."""
+    _require_manager_or_staff(by, referral)
+    if referral.status != ReferralStatus.interview_arranged:
+        raise Invalid("Record the interview date before its outcome")
+    details = (offer_details or "").strip()
+    if offer and not details:
+        raise Invalid("Enter the details of the offer")
+    referral.interview_notes = (notes or "").strip() or None
+    if offer:
+        referral.status, referral.offered_at, referral.offer_details = ReferralStatus.offered, utcnow(), details
+        move(session, referral.application, State.offered, by, "Job offered", commit=False)
+    else:
+        referral.status = ReferralStatus.unsuccessful
+        move(session, referral.application, State.ready_to_refer, by,
+             f"Not successful at interview with {referral.vacancy.workplace.name}", commit=False)
+    commit_or_conflict(session)
+    if offer:
+        tell_applicant(referral.application, State.offered)
+
+
+def offer_not_taken_up(session, referral: Referral, by: User, reason: str) -> None:
+    """HCPA records that the applicant turned the offer down; they are ready to refer again."""
+    require_staff(by)
+    if referral.status != ReferralStatus.offered:
+        raise Invalid("Only an offer that has been made can be turned down")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Enter why the offer was not taken up")
+    referral.status = ReferralStatus.offer_declined
+    move(session, referral.application, State.ready_to_refer, by, f"Offer not taken up: {reason}", commit=False)
+    commit_or_conflict(session)

@@ -1,0 +1,174 @@
+"""Good Care Recruitment pages: the start page and the applicant's journey and own page.
+
+HCPA staff pages are in staff_views.py and the managers' and placed workers' pages in
+referral_views.py; all hang on this one blueprint.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from academy.auth.access import DomainError, role_required
+from academy.auth.models import Role
+from academy.extensions import db
+from recruitment import cv, dates, journey
+from recruitment.forms import ContactForm, SubmitApplicationForm, WithdrawForm
+from recruitment.models import State
+from recruitment.notify import plain_status
+from recruitment.pipeline import move
+
+bp = Blueprint("recruitment", __name__, url_prefix="/recruitment")
+bp.add_app_template_filter(dates.long_date, "long_date")
+bp.add_app_template_filter(dates.short_date, "short_date")
+bp.add_app_template_filter(dates.date_and_time, "london_date_time")
+bp.add_app_template_filter(journey.answer_rows, "answer_rows")
+
+
+def form_error(form, field_name: str, problem) -> None:
+    """Show a domain refusal as a GOV.UK field error (and so in the error summary)."""
+    db.session.rollback()
+    field = form[field_name]
+    field.errors = list(field.errors) + [str(problem)]
+
+
+def status_for(form) -> int:
+    return 422 if form.errors else 200
+
+
+@bp.get("/")
+def start():
+    """Start page: explains applying; the applicant's own page once they have started."""
+    if current_user.is_authenticated and current_user.role in (Role.hcpa_staff, Role.admin):
+        return redirect(url_for("recruitment.queue"))
+    if current_user.is_authenticated and current_user.role == Role.manager:
+        return redirect(url_for("recruitment.manager_referrals"))
+    application = None
+    if current_user.is_authenticated and current_user.role in (Role.applicant, Role.care_worker):
+        application = journey.application_for(db.session, current_user)
+    if application is None or application.state == State.draft:
+        return render_template("recruitment/start.html", application=application,
+                               next_step=journey.first_unanswered(application) if application else None,
+                               answered=len(journey.STEPS) - len(journey.missing_steps(application))
+                               if application else 0, steps=len(journey.STEPS))
+    status, next_text = plain_status(application)
+    return render_template("recruitment/yours.html", application=application, status=status, next_text=next_text)
+
+
+@bp.get("/apply")
+@role_required(Role.applicant)
+def apply():
+    """Begin (or carry on with) the application at the first question not yet answered."""
+    application = journey.application_for(db.session, current_user, create=True)
+    db.session.commit()
+    if application.state != State.draft:
+        return redirect(url_for("recruitment.start"))
+    step = journey.first_unanswered(application)
+    if step is None:
+        return redirect(url_for("recruitment.check_answers"))
+    return redirect(url_for("recruitment.question", slug=step.slug))
+
+
+@bp.route("/apply/<slug>", methods=["GET", "POST"])
+@role_required(Role.applicant)
+def question(slug: str):
+    """One question page of the application; saves the answer and goes on to the next."""
+    step = journey.STEPS_BY_SLUG.get(slug) or abort(404)
+    application = journey.application_for(db.session, current_user, create=True)
+    db.session.commit()  # the draft exists from the first page on, so a refused answer cannot undo it
+    if application.state != State.draft:
+        flash("You have already sent your application. You can still update your contact details.", "info")
+        return redirect(url_for("recruitment.start"))
+    form = journey.make_form(db.session, step, application, submitted=request.method == "POST")
+    if form.validate_on_submit():
+        try:
+            if step.slug == "cv" and form.cv.data and form.cv.data.filename:
+                cv.store_cv(db.session, application, current_user, form.cv.data)
+            journey.save_step(db.session, application, step, form, current_user)
+        except DomainError as problem:
+            form_error(form, step.fields[0], problem)
+        else:
+            return redirect(_after(step, application))
+    previous = journey.previous_step(step)
+    back = url_for("recruitment.check_answers") if request.args.get("change") else (
+        url_for("recruitment.question", slug=previous.slug) if previous else url_for("recruitment.start"))
+    number = journey.STEPS.index(step) + 1
+    return render_template("recruitment/apply/question.html", form=form, step=step, back=back, number=number,
+                           steps=len(journey.STEPS), application=application,
+                           enctype="multipart/form-data" if step.slug == "cv" else None), status_for(form)
+
+
+def _after(step, application) -> str:
+    if step.slug == "postcode" and application.district_id is None:
+        return url_for("recruitment.question", slug="district", **request.args)
+    if request.args.get("change"):
+        return url_for("recruitment.check_answers")
+    following = journey.next_step(step)
+    if following is None or not journey.missing_steps(application):
+        return url_for("recruitment.check_answers")
+    return url_for("recruitment.question", slug=following.slug)
+
+
+@bp.route("/apply/check-your-answers", methods=["GET", "POST"])
+@role_required(Role.applicant)
+def check_answers():
+    """Check your answers, then send the application."""
+    application = journey.application_for(db.session, current_user) or abort(404)
+    if application.state != State.draft:
+        return redirect(url_for("recruitment.start"))
+    form = SubmitApplicationForm()
+    missing = journey.missing_steps(application)
+    if form.validate_on_submit():
+        try:
+            journey.send(db.session, application, current_user)
+        except DomainError as problem:
+            form_error(form, "submit", problem)
+        else:
+            return redirect(url_for("recruitment.sent"))
+    return render_template("recruitment/apply/check_answers.html", application=application, form=form,
+                           missing=missing, steps=journey.STEPS), status_for(form)
+
+
+@bp.get("/apply/sent")
+@role_required(Role.applicant)
+def sent():
+    application = journey.application_for(db.session, current_user) or abort(404)
+    if application.state == State.draft:
+        return redirect(url_for("recruitment.check_answers"))
+    return render_template("recruitment/apply/sent.html", application=application)
+
+
+@bp.route("/your-application/contact", methods=["GET", "POST"])
+@role_required(Role.applicant, Role.care_worker)
+def contact():
+    """The applicant keeps their phone number and postcode up to date after sending."""
+    application = journey.application_for(db.session, current_user) or abort(404)
+    form = ContactForm(obj=application)
+    if form.validate_on_submit():
+        try:
+            journey.update_contact_details(db.session, application, current_user, form.phone.data, form.postcode.data)
+        except DomainError as problem:
+            form_error(form, "phone", problem)
+        else:
+            flash("Your contact details have been saved.", "success")
+            return redirect(url_for("recruitment.start"))
+    return render_template("recruitment/contact.html", form=form), status_for(form)
+
+
+@bp.route("/your-application/withdraw", methods=["GET", "POST"])
+@role_required(Role.applicant)
+def withdraw():
+    """The applicant withdraws their application (confirmation page first)."""
+    application = journey.application_for(db.session, current_user) or abort(404)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            move(db.session, application, State.withdrawn, current_user, form.reason.data or "Withdrawn by the applicant")
+        except DomainError as problem:
+            form_error(form, "reason", problem)
+        else:
+            flash("You have withdrawn your application.", "success")
+            return redirect(url_for("recruitment.start"))
+    return render_template("recruitment/withdraw.html", form=form, application=application), status_for(form)
+
+
+from recruitment import referral_views, staff_views  # noqa: E402,F401  (they add routes to bp)

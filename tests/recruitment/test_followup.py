@@ -1,0 +1,91 @@
+"""Follow-up: check-ins created by the daily job (idempotently), answered by the worker, and
+retention recorded at 3, 6 and 12 months from the Employment's leaving date."""
+from datetime import date, timedelta
+
+import pytest
+
+from academy.auth.access import Invalid, NotAllowed
+from academy.auth.models import Role
+from academy.extensions import db
+from recruitment import followup
+from recruitment.models import FollowUp, FollowUpPoint
+from tests import factories
+
+
+def test_due_dates_follow_the_calendar():
+    start = date(2026, 1, 31)
+    assert [followup.due_on(start, p) for p in FollowUpPoint] == [
+        date(2026, 2, 7), date(2026, 2, 28), date(2026, 4, 30), date(2026, 7, 31)]
+
+
+def test_the_job_creates_due_check_ins_once_and_emails_the_worker(ctx, outbox):
+    placed = factories.placement(start=date.today() - timedelta(days=40))
+    created = followup.create_due_follow_ups(db.session)
+    assert sorted(f.point.name for f in created) == ["month_1", "week_1"]
+    assert [m["Subject"] for m in outbox] == ["How are you settling in?"] * 2
+    assert followup.create_due_follow_ups(db.session) == []  # re-running creates nothing
+    assert db.session.query(FollowUp).filter_by(placement_id=placed.id).count() == 2
+    later = followup.create_due_follow_ups(db.session, today=date.today() + timedelta(days=200))
+    assert sorted(f.point.name for f in later) == ["month_3", "month_6"]
+    assert db.session.query(FollowUp).count() == 4
+
+
+def test_nothing_is_due_in_the_first_week_or_after_leaving(ctx):
+    factories.placement(start=date.today() - timedelta(days=3))
+    factories.placement(start=date.today() - timedelta(days=60), leaving=date.today() - timedelta(days=55))
+    assert followup.create_due_follow_ups(db.session) == []
+
+
+def test_the_periodic_job_is_registered_with_rq_cron():
+    from rq import cron
+
+    cron._job_data_registry = []
+    import importlib
+
+    import academy.jobs_cron
+
+    importlib.reload(academy.jobs_cron)
+    names = [entry["func"].__name__ for entry in cron._job_data_registry]
+    assert "run_follow_ups" in names
+
+
+def test_run_follow_ups_job_records_both(ctx):
+    factories.placement(start=date.today() - timedelta(days=100))
+    assert followup.run_follow_ups() == {"check_ins_created": 3, "retention_recorded": 1}
+    assert followup.run_follow_ups() == {"check_ins_created": 0, "retention_recorded": 0}
+
+
+def test_retention_is_recorded_from_the_leaving_date(ctx):
+    stayed = factories.placement(start=date.today() - timedelta(days=400))
+    left = factories.placement(start=date.today() - timedelta(days=400), leaving=date.today() - timedelta(days=330))
+    followup.record_retention(db.session)
+    assert (stayed.retained_3_months, stayed.retained_6_months, stayed.retained_12_months) == (True, True, True)
+    assert (left.retained_3_months, left.retained_6_months, left.retained_12_months) == (False, False, False)
+    recent = factories.placement(start=date.today() - timedelta(days=100))
+    followup.record_retention(db.session)
+    assert (recent.retained_3_months, recent.retained_6_months) == (True, None)
+
+
+def _due_check_in():
+    factories.placement(start=date.today() - timedelta(days=10))
+    return followup.create_due_follow_ups(db.session)[0]
+
+
+@pytest.mark.parametrize("rating,flagged", [(1, True), (2, True), (3, False), (5, False)])
+def test_answers_rated_1_or_2_are_flagged(ctx, rating, flagged):
+    check_in = _due_check_in()
+    worker = check_in.placement.application.user
+    followup.answer(db.session, check_in, worker, rating, "Going ok", "More shadow shifts")
+    assert check_in.flagged is flagged and check_in.answered_by_id == worker.id
+    assert (check_in in db.session.scalars(followup.flagged_list()).all()) is flagged
+
+
+def test_only_the_worker_or_hcpa_answer_and_only_once(ctx):
+    check_in = _due_check_in()
+    with pytest.raises(NotAllowed):
+        followup.answer(db.session, check_in, factories.user(Role.care_worker), 4, None, None)
+    with pytest.raises(Invalid):
+        followup.answer(db.session, check_in, check_in.placement.application.user, 6, None, None)
+    followup.answer(db.session, check_in, factories.user(Role.hcpa_staff), 4, "By phone", None)
+    with pytest.raises(Invalid, match="already"):
+        followup.answer(db.session, check_in, check_in.placement.application.user, 4, None, None)

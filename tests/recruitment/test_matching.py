@@ -1,0 +1,73 @@
+"""Matching is a pure ranking: district, kind of care, hours, shifts and driving for homecare."""
+from datetime import date
+
+from recruitment.matching import Candidate, Post, rank_candidates, rank_posts, score
+
+
+def candidate(**fields):
+    values = dict(id=1, name="Ama", district="St Albans", service_types=frozenset({"residential_older_people"}),
+                  hours_per_week=30, days=True, nights=False, weekends=True, drives=False, experienced=False)
+    values.update(fields)
+    return Candidate(**values)
+
+
+def post(id=1, **fields):
+    values = dict(id=id, workplace=f"Home {id}", district="St Albans", service_type="residential_older_people",
+                  service_type_name="Older people residential homes", job_role="care_worker",
+                  job_role_name="Care worker", hours_per_week=30.0, days=True, nights=False, weekends=True,
+                  driving_needed=False, opened_on=date(2026, 1, 1))
+    values.update(fields)
+    return Post(**values)
+
+
+def test_a_perfect_match_scores_highest_and_says_why():
+    match = score(candidate(), post())
+    assert match.suitable and match.score == 35 + 25 + 15 + 15
+    assert match.reasons == ["In St Albans, where they want to work",
+                             "Older people residential homes: a kind of care they chose",
+                             "30 hours a week (they want 30)", "Can work the shifts: days, weekends"]
+    assert match.concerns == []
+
+
+def test_ranking_orders_by_district_then_type_then_hours_and_shifts():
+    posts = [
+        post(1, district="Watford"),                                    # far away
+        post(2, district="Welwyn Hatfield"),                            # next door
+        post(3),                                                        # perfect
+        post(4, service_type="mental_health", service_type_name="Mental health"),
+        post(5, nights=True),                                           # needs nights they cannot do
+        post(6, hours_per_week=37.5),                                   # hours a bit off
+    ]
+    ranked = rank_posts(candidate(), posts)
+    # 90 perfect; 82 hours off by 7.5; 70 next door; 65 other kind of care; 55 far; 45 needs nights.
+    assert [(m.post.id, m.score) for m in ranked] == [(3, 90), (6, 82), (2, 70), (4, 65), (1, 55), (5, 45)]
+    assert "Needs nights, which they cannot work" in ranked[5].concerns
+    assert "In Welwyn Hatfield, next to St Albans" in ranked[2].reasons
+
+
+def test_homecare_needs_a_driver_with_a_car():
+    homecare = post(1, service_type="homecare", service_type_name="Homecare (domiciliary)")
+    not_driving = score(candidate(service_types=frozenset({"homecare"})), homecare)
+    assert not not_driving.suitable and "Needs a driver with a car" in not_driving.concerns
+    driving = score(candidate(service_types=frozenset({"homecare"}), drives=True), homecare)
+    assert driving.suitable and "Drives, with a car, as homecare needs" in driving.reasons
+    ranked = rank_posts(candidate(), [homecare, post(2, district="Watford")])
+    assert [m.post.id for m in ranked] == [2, 1]  # unsuitable last, whatever its score
+
+
+def test_ties_go_to_the_vacancy_open_longest():
+    ranked = rank_posts(candidate(), [post(1, opened_on=date(2026, 3, 1)), post(2, opened_on=date(2026, 1, 5))])
+    assert [m.post.id for m in ranked] == [2, 1]
+
+
+def test_senior_roles_prefer_experience():
+    senior = post(1, job_role="senior_care_worker", job_role_name="Senior care worker")
+    assert score(candidate(experienced=True), senior).score - score(candidate(), senior).score == 10
+
+
+def test_candidates_for_a_vacancy_rank_the_same_way():
+    people = [candidate(id=1, name="Far", district="Watford"), candidate(id=2, name="Near"),
+              candidate(id=3, name="Nights", nights=True, district="Dacorum")]
+    ranked = rank_candidates(post(nights=True), people)
+    assert [(m.candidate.name, m.score) for m in ranked] == [("Nights", 70), ("Near", 45), ("Far", 10)]
+    assert all(m.reasons or m.concerns for m in ranked)
