@@ -1,0 +1,125 @@
+"""The passport: share links signed, time-limited, revocable and tamper-proof; short codes;
+the fingerprint and its signed verify code; the PDF holds the name and every verified line."""
+from datetime import date, timedelta
+
+import pytest
+
+from academy.auth.access import Invalid, NotAllowed
+from academy.extensions import db, utcnow
+from tests import factories
+from training import passport
+from training.pdf import render_passport_pdf
+
+
+@pytest.fixture
+def worker(ctx):
+    return factories.care_worker(factories.workplace(), full_name="Zofia Kowalska-Brown")
+
+
+def test_share_link_opens_until_it_expires(worker):
+    now = utcnow()
+    share, code = passport.create_share(db.session, worker.person, "Verulam House", 7, worker, now=now)
+    token = passport.share_token(share)
+    assert passport.open_share_token(db.session, token, now + timedelta(days=6, hours=23)).ok
+    late = passport.open_share_token(db.session, token, now + timedelta(days=7))
+    assert late.problem == "expired" and late.share is share
+
+
+def test_revoked_link_and_code_stop_working(worker):
+    share, code = passport.create_share(db.session, worker.person, "Verulam House", 30, worker)
+    token = passport.share_token(share)
+    assert passport.open_share_code(db.session, code).ok
+    assert passport.open_share_code(db.session, passport.format_code(code).lower()).ok  # forgiving typing
+    passport.revoke_share(db.session, share, worker)
+    assert passport.open_share_token(db.session, token).problem == "revoked"
+    assert passport.open_share_code(db.session, code).problem == "revoked"
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),   # signature changed
+    lambda t: "x" + t,                                              # payload changed
+    lambda t: "",
+    lambda t: "not-a-token",
+])
+def test_tampered_links_are_refused(worker, tamper):
+    share, _ = passport.create_share(db.session, worker.person, "Verulam House", 7, worker)
+    assert passport.open_share_token(db.session, tamper(passport.share_token(share))).problem == "invalid"
+
+
+def test_forged_expiry_in_a_link_is_refused(worker, app):
+    from itsdangerous import URLSafeSerializer
+
+    share, _ = passport.create_share(db.session, worker.person, "Verulam House", 1, worker)
+    forged = URLSafeSerializer("someone-else's-key", salt="goodcare-passport-share").dumps(
+        {"s": share.id, "e": int((utcnow() + timedelta(days=999)).timestamp())})
+    assert passport.open_share_token(db.session, forged).problem == "invalid"
+
+
+def test_wrong_code_is_invalid(worker):
+    passport.create_share(db.session, worker.person, "Verulam House", 7, worker)
+    assert passport.open_share_code(db.session, "ABCDE-23456").problem == "invalid"
+    assert passport.open_share_code(db.session, "short").problem == "invalid"
+
+
+def test_only_the_worker_shares_and_revokes(worker):
+    manager = factories.manager([worker.person.employments[0].workplace])
+    with pytest.raises(NotAllowed):
+        passport.create_share(db.session, worker.person, "Someone", 7, manager)
+    share, _ = passport.create_share(db.session, worker.person, "Someone", 7, worker)
+    with pytest.raises(NotAllowed):
+        passport.revoke_share(db.session, share, manager)
+
+
+@pytest.mark.parametrize("who, days, message", [("", 7, "Enter who"), ("Verulam", 5, "how long"),
+                                                 ("x" * 201, 7, "200 characters")])
+def test_share_bad_input(worker, who, days, message):
+    with pytest.raises(Invalid, match=message):
+        passport.create_share(db.session, worker.person, who, days, worker)
+
+
+def test_openings_are_counted(worker):
+    share, _ = passport.create_share(db.session, worker.person, "Verulam House", 7, worker)
+    passport.record_opening(db.session, share)
+    passport.record_opening(db.session, share)
+    assert share.open_count == 2 and share.first_opened_at <= share.last_opened_at
+
+
+def test_fingerprint_is_stable_and_changes_with_the_record(worker):
+    first = passport.build_view(db.session, worker.person, date(2026, 6, 1))
+    again = passport.build_view(db.session, worker.person, date(2026, 7, 1))
+    assert first.fingerprint == again.fingerprint and len(first.fingerprint) == 64
+    check = passport.check_fingerprint(db.session, first.verify_code)
+    assert check.genuine and check.unchanged and check.person_name == "Zofia Kowalska-Brown"
+    factories.training_record(worker.person)
+    check = passport.check_fingerprint(db.session, first.verify_code)
+    assert check.genuine and not check.unchanged
+
+
+def test_forged_verify_code_is_not_genuine(worker):
+    view = passport.build_view(db.session, worker.person)
+    assert not passport.check_fingerprint(db.session, view.verify_code[:-3] + "abc").genuine
+    assert not passport.check_fingerprint(db.session, "").genuine
+
+
+def test_pdf_contains_the_name_and_every_verified_line(worker):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    manager = factories.manager([worker.person.employments[0].workplace], full_name="Morgan Manager")
+    catalogue = factories.catalogue()
+    verified = ["moving_handling", "fire_safety", "safeguarding_adults", "end_of_life", "cc2025_16"]
+    for code in verified:
+        factories.training_record(worker.person, catalogue[code], verified_by=manager)
+    factories.training_record(worker.person, catalogue["dementia"])  # self-declared
+    factories.qualification(worker.person, "diploma_l2_adult_care", status="in_progress")
+    view = passport.build_view(db.session, worker.person)
+    reader = PdfReader(BytesIO(render_passport_pdf(view, "Good Care")))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Zofia Kowalska-Brown" in text
+    for code in verified:
+        assert catalogue[code].name in text
+    assert text.count("Verified by Morgan Manager") == len(verified)
+    assert "Self-declared" in text
+    assert "Level 2 Diploma in Care (Adult Care)" in text
+    assert view.verify_code in text.replace(" ", "")

@@ -1,0 +1,275 @@
+"""The training passport: everything a worker can prove in one record they own, its fingerprint,
+and sharing it with a prospective employer by a signed, time-limited link or a short code.
+
+The fingerprint is SHA-256 over a canonical JSON form of the record; the "verify" code is that
+fingerprint signed with the app secret (itsdangerous), so anyone can check a printed or shared
+passport was issued by this service and whether the record has changed since.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from academy.auth.access import Invalid, NotAllowed
+from academy.auth.models import User
+from academy.extensions import utcnow
+from academy.workplaces.models import Employment, Person
+from training.induction import counts, current_induction, is_overdue, l2_certificate_prompt_due, standard_names
+from training.models import (
+    CareCertificateInduction, Passport, PassportShare, Qualification,
+)
+from training.people import current_employments
+from training.records import CourseLine, training_overview
+
+SHARE_DAYS = (1, 7, 14, 30, 90)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, easy to read out
+CODE_LENGTH = 10
+
+
+@dataclass
+class PassportView:
+    """What a passport shows at a date (for the worker, a manager, the shared link and the PDF)."""
+
+    person: Person
+    on: date
+    employments: list[Employment]
+    lines: list[CourseLine]
+    qualifications: list[Qualification]
+    inductions: list[CareCertificateInduction]
+    fingerprint: str = ""
+    verify_code: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def induction(self) -> CareCertificateInduction | None:
+        return current_induction(self.inductions)
+
+    @property
+    def verified_lines(self) -> list[CourseLine]:
+        return [line for line in self.lines if line.record is not None and line.record.verified]
+
+    def induction_counts(self):
+        return counts(self.induction) if self.induction else None
+
+    def induction_overdue(self) -> bool:
+        return self.induction is not None and is_overdue(self.induction, self.on)
+
+    def standard_names(self):
+        return standard_names(self.induction) if self.induction else {}
+
+
+def get_or_create_passport(session, person: Person) -> Passport:
+    passport = session.scalar(select(Passport).where(Passport.person_id == person.id))
+    if passport is None:
+        passport = Passport(person=person)
+        session.add(passport)
+        session.flush()
+    return passport
+
+
+def build_view(session, person: Person, on: date | None = None) -> PassportView:
+    """Everything on the passport at `on`, with its fingerprint and signed verify code."""
+    on = on or date.today()
+    employments = current_employments(session, [person.id], on).get(person.id, [])
+    lines = training_overview(session, [person], on)[person.id]
+    qualifications = list(session.scalars(select(Qualification).options(joinedload(Qualification.verified_by))
+                                          .where(Qualification.person_id == person.id)
+                                          .order_by(Qualification.level.desc(), Qualification.id)))
+    inductions = list(session.scalars(select(CareCertificateInduction)
+                                      .where(CareCertificateInduction.person_id == person.id)))
+    view = PassportView(person, on, employments, lines, qualifications, inductions)
+    view.fingerprint = fingerprint(canonical(view))
+    passport = get_or_create_passport(session, person)
+    view.verify_code = sign_fingerprint(passport, view.fingerprint, on)
+    start = min((e.start_date for e in employments), default=None)
+    if l2_certificate_prompt_due(start, qualifications, on) and any(e.job_role.care_providing for e in employments):
+        view.warnings.append("Six months in post: time to take the Level 2 Adult Social Care Certificate.")
+    return view
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.date().isoformat() if moment else None
+
+
+def canonical(view: PassportView) -> dict:
+    """The passport's content in a fixed form, for its fingerprint (independent of the date viewed,
+    so it changes only when the record itself changes)."""
+    training = sorted(
+        ({"course": line.course.code, "completed_on": r.completed_on.isoformat(),
+          "expires_on": r.expires_on.isoformat() if r.expires_on else None,
+          "verified_by": r.verified_by.full_name if r.verified_by else None, "verified_on": _when(r.verified_at)}
+         for line in view.lines for r in line.history),
+        key=lambda item: (item["course"], item["completed_on"], item["expires_on"] or ""))
+    qualifications = sorted(
+        ({"type": q.qualification_type.name, "title": q.title, "level": q.level, "status": q.status.name,
+          "started_on": q.started_on.isoformat() if q.started_on else None,
+          "achieved_on": q.achieved_on.isoformat() if q.achieved_on else None,
+          "verified_by": q.verified_by.full_name if q.verified_by else None, "verified_on": _when(q.verified_at)}
+         for q in view.qualifications), key=lambda item: json.dumps(item, sort_keys=True))
+    inductions = sorted(
+        ({"version": i.version.value, "started_on": i.started_on.isoformat(),
+          "completed_on": i.completed_on.isoformat() if i.completed_on else None,
+          "standards": [[p.standard_number, p.state.name,
+                         p.signed_off_by.full_name if p.signed_off_by else None] for p in i.standards]}
+         for i in view.inductions), key=lambda item: item["version"])
+    return {"person": view.person.full_name, "person_id": view.person.id, "training": training,
+            "qualifications": qualifications, "care_certificate": inductions}
+
+
+def fingerprint(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _fingerprint_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="goodcare-passport-fingerprint")
+
+
+def sign_fingerprint(passport: Passport, digest: str, on: date) -> str:
+    return _fingerprint_signer().dumps({"p": passport.id, "f": digest, "d": on.isoformat()})
+
+
+@dataclass
+class FingerprintCheck:
+    genuine: bool
+    unchanged: bool = False
+    person_name: str | None = None
+    issued_on: date | None = None
+
+
+def check_fingerprint(session, code: str, on: date | None = None) -> FingerprintCheck:
+    """Was this verify code issued by the service, and is the record still the same?"""
+    try:
+        data = _fingerprint_signer().loads((code or "").strip())
+        passport = session.get(Passport, int(data["p"]))
+        issued_on = date.fromisoformat(data["d"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return FingerprintCheck(genuine=False)
+    if passport is None:
+        return FingerprintCheck(genuine=False)
+    now = build_view(session, passport.person, on)
+    return FingerprintCheck(genuine=True, unchanged=now.fingerprint == data["f"],
+                            person_name=passport.person.full_name, issued_on=issued_on)
+
+
+# --- sharing ---------------------------------------------------------------------------------
+
+def _share_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="goodcare-passport-share")
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def share_token(share: PassportShare) -> str:
+    """The signed link token: the share and its expiry moment, so the link itself is time-limited."""
+    return _share_serializer().dumps({"s": share.id, "e": int(share.expires_at.timestamp())})
+
+
+def create_share(session, person: Person, shared_with: str, days: int, by: User,
+                 now: datetime | None = None) -> tuple[PassportShare, str]:
+    """Share the worker's own passport for `days` days. Returns the share and its short code
+    (shown once: only its hash is kept)."""
+    now = now or utcnow()
+    if person.user_id != by.id:
+        raise NotAllowed("Only the worker can share their passport")
+    shared_with = (shared_with or "").strip()
+    if not shared_with:
+        raise Invalid("Enter who you are sharing your passport with")
+    if len(shared_with) > 200:
+        raise Invalid("Who you are sharing with must be 200 characters or fewer")
+    if days not in SHARE_DAYS:
+        raise Invalid("Choose how long the link should work")
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    share = PassportShare(passport=get_or_create_passport(session, person), shared_with=shared_with,
+                          code_hash=_hash_code(code), expires_at=now + timedelta(days=days),
+                          created_by_id=by.id)
+    session.add(share)
+    session.flush()
+    return share, code
+
+
+def revoke_share(session, share: PassportShare, by: User, now: datetime | None = None) -> PassportShare:
+    if share.passport.person.user_id != by.id:
+        raise NotAllowed("Only the worker can revoke their passport's links")
+    if share.revoked_at is None:
+        share.revoked_at = now or utcnow()
+        session.flush()
+    return share
+
+
+@dataclass
+class ShareOpening:
+    share: PassportShare | None
+    problem: str | None  # None (fine), "invalid", "expired" or "revoked"
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _check_share(share: PassportShare | None, now: datetime) -> ShareOpening:
+    if share is None:
+        return ShareOpening(None, "invalid")
+    if share.revoked_at is not None:
+        return ShareOpening(share, "revoked")
+    if now >= share.expires_at:
+        return ShareOpening(share, "expired")
+    return ShareOpening(share, None)
+
+
+def open_share_token(session, token: str, now: datetime | None = None) -> ShareOpening:
+    """Check a shared link: signed by us, not tampered with, not expired, not revoked."""
+    now = now or utcnow()
+    try:
+        data = _share_serializer().loads(token)
+        share, expires = session.get(PassportShare, int(data["s"])), int(data["e"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return ShareOpening(None, "invalid")
+    if share is not None and expires != int(share.expires_at.timestamp()):
+        return ShareOpening(None, "invalid")
+    if now.timestamp() >= expires:
+        return ShareOpening(share, "expired")
+    return _check_share(share, now)
+
+
+def open_share_code(session, code: str, now: datetime | None = None) -> ShareOpening:
+    now = now or utcnow()
+    if len(normalise_code(code)) != CODE_LENGTH:
+        return ShareOpening(None, "invalid")
+    share = session.scalar(select(PassportShare).where(PassportShare.code_hash == _hash_code(code)))
+    return _check_share(share, now)
+
+
+def record_opening(session, share: PassportShare, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    share.first_opened_at = share.first_opened_at or now
+    share.last_opened_at = now
+    share.open_count = (share.open_count or 0) + 1
+    session.flush()
+
+
+def shares_of(session, person: Person) -> list[PassportShare]:
+    return list(session.scalars(select(PassportShare).join(Passport).where(Passport.person_id == person.id)
+                                .order_by(PassportShare.created_at.desc(), PassportShare.id.desc())))
+
+
+def share_status(share: PassportShare, now: datetime | None = None) -> str:
+    return _check_share(share, now or utcnow()).problem or "active"
+

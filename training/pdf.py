@@ -1,0 +1,115 @@
+"""The training passport as a PDF (fpdf2): the worker's name, every line with who verified it,
+qualifications, Care Certificate progress, and the verify code that proves it is genuine."""
+from __future__ import annotations
+
+import unicodedata
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from training.passport import PassportView
+
+NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+
+def _text(value) -> str:
+    """Core PDF fonts hold Latin-1 only: keep accents where possible, replace the rest."""
+    text = unicodedata.normalize("NFC", str(value if value is not None else ""))
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _date(day) -> str:
+    return day.strftime("%-d %b %Y") if day else "-"
+
+
+class _PassportPDF(FPDF):
+    def __init__(self, service_name: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.service_name = service_name
+        self.set_auto_page_break(auto=True, margin=15)
+        self.set_title("Training passport")
+        self.set_creator(service_name)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", size=8)
+        self.cell(0, 5, _text(f"{self.service_name} training passport - page {self.page_no()}"), align="C")
+
+    def heading(self, text: str, size: int = 13) -> None:
+        self.ln(3)
+        self.set_font("Helvetica", "B", size)
+        self.multi_cell(0, 7, _text(text), **NEXT_LINE)
+        self.set_font("Helvetica", size=10)
+
+    def row(self, cells: list[tuple[str, float]], bold: bool = False) -> None:
+        self.set_font("Helvetica", "B" if bold else "", 9)
+        with self.table(col_widths=[w for _, w in cells], first_row_as_headings=False, line_height=5,
+                        borders_layout="HORIZONTAL_LINES") as table:
+            line = table.row()
+            for text, _ in cells:
+                line.cell(_text(text))
+        self.set_font("Helvetica", size=10)
+
+
+def render_passport_pdf(view: PassportView, service_name: str) -> bytes:
+    pdf = _PassportPDF(service_name)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.multi_cell(0, 9, _text(f"Training passport: {view.person.full_name}"), **NEXT_LINE)
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(0, 5, _text(f"Record as of {_date(view.on)}. Lines marked 'Verified' were confirmed by the "
+                               "named manager or HCPA officer; others are self-declared."), **NEXT_LINE)
+    for employment in view.employments:
+        pdf.multi_cell(0, 5, _text(f"{employment.job_role.name} at {employment.workplace.name} since "
+                                   f"{_date(employment.start_date)}"), **NEXT_LINE)
+
+    pdf.heading("Training")
+    widths = [(70, "Course"), (25, "Completed"), (25, "Expires"), (20, "State"), (50, "Verified")]
+    pdf.row([(title, w) for w, title in widths], bold=True)
+    for line in view.lines:
+        record = line.record
+        if record is None:
+            pdf.row([(line.course.name, 70), ("-", 25), ("-", 25), (line.state.value, 20), ("-", 50)])
+            continue
+        verified = (f"Verified by {record.verified_by.full_name}, {_date(record.verified_at.date())}"
+                    if record.verified else "Self-declared")
+        pdf.row([(line.course.name, 70), (_date(record.completed_on), 25),
+                 (_date(record.expires_on) if record.expires_on else "Does not expire", 25),
+                 (line.state.value, 20), (verified, 50)])
+    if not view.lines:
+        pdf.multi_cell(0, 6, "No training recorded.", **NEXT_LINE)
+
+    pdf.heading("Qualifications")
+    for q in view.qualifications:
+        dates = f"achieved {_date(q.achieved_on)}" if q.achieved_on else (
+            f"started {_date(q.started_on)}" if q.started_on else "")
+        verified = (f"Verified by {q.verified_by.full_name}, {_date(q.verified_at.date())}"
+                    if q.verified else "Self-declared")
+        level = f" (Level {q.level})" if q.level is not None else ""
+        extra = f"; NMC PIN {q.registration_number}, renew by {_date(q.renewal_due_on)}" if q.registration_number else ""
+        pdf.multi_cell(0, 5, _text(f"{q.title}{level}: {q.status.value} {dates}{extra}. {verified}."), **NEXT_LINE)
+    if not view.qualifications:
+        pdf.multi_cell(0, 6, "No qualifications recorded.", **NEXT_LINE)
+
+    pdf.heading("Care Certificate")
+    induction = view.induction
+    if induction is None:
+        pdf.multi_cell(0, 6, "Not started.", **NEXT_LINE)
+    else:
+        status = (f"Completed on {_date(induction.completed_on)}" if induction.completed_on
+                  else f"In progress: started {_date(induction.started_on)}, target {_date(induction.target_on)}")
+        pdf.multi_cell(0, 6, _text(f"{induction.version.value} standards. {status}."), **NEXT_LINE)
+        names = view.standard_names()
+        for progress in induction.standards:
+            who = (f" - signed off by {progress.signed_off_by.full_name}" if progress.signed_off_by else "")
+            pdf.multi_cell(0, 5, _text(f"{progress.standard_number}. {names.get(progress.standard_number, '')}: "
+                                       f"{progress.state.value}{who}"), **NEXT_LINE)
+
+    pdf.heading("Check this passport is genuine", size=11)
+    pdf.set_font("Helvetica", size=8)
+    pdf.multi_cell(0, 4, _text(f"Fingerprint (SHA-256): {view.fingerprint}"), **NEXT_LINE)
+    pdf.multi_cell(0, 4, _text(f"Verify code: {view.verify_code}"), **NEXT_LINE)
+    pdf.multi_cell(0, 4, _text(f"Enter the verify code on the {service_name} 'Check a training passport' page."),
+                   **NEXT_LINE)
+    return bytes(pdf.output())

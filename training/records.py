@@ -1,0 +1,281 @@
+"""Training records: adding (own, for staff, a whole session), verifying, expiry and state.
+
+Expiry = completed date + the course's renewal months, clamped to the month's last day
+(31 January + 1 month = 28 or 29 February). A record is valid up to the day before it
+expires: on `expires_on` it is expired. "Expiring" = expires within the next 60 days.
+"""
+from __future__ import annotations
+
+import calendar
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from academy.auth.access import Invalid, NotAllowed
+from academy.auth.models import Role, User
+from academy.extensions import utcnow
+from academy.workplaces.models import Person
+from training.models import Course, CourseCategory, TrainingRecord, course_job_roles
+from training.people import can_manage, current_employments
+
+EXPIRING_WITHIN_DAYS = 60
+
+
+class TrainingState(enum.Enum):
+    current = "Current"
+    expiring = "Expiring soon"
+    expired = "Expired"
+    missing = "Missing"
+
+    @property
+    def tag_class(self) -> str:
+        return {"current": "govuk-tag--green", "expiring": "govuk-tag--yellow",
+                "expired": "govuk-tag--red", "missing": "govuk-tag--grey"}[self.name]
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved on by whole months, clamped to the last day of the target month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def expiry_for(course: Course, completed_on: date) -> date | None:
+    return add_months(completed_on, course.renewal_months) if course.renewal_months else None
+
+
+def state_of(expires_on: date | None, on: date) -> TrainingState:
+    """The state at date `on` of training that expires on `expires_on` (None = never)."""
+    if expires_on is None:
+        return TrainingState.current
+    if on >= expires_on:
+        return TrainingState.expired
+    if (expires_on - on).days <= EXPIRING_WITHIN_DAYS:
+        return TrainingState.expiring
+    return TrainingState.current
+
+
+def record_state(record: TrainingRecord | None, on: date) -> TrainingState:
+    return TrainingState.missing if record is None else state_of(record.expires_on, on)
+
+
+def _latest_key(record: TrainingRecord):
+    # The record that counts for a course: the one valid longest (never-expiring beats any date).
+    return (record.expires_on is None, record.expires_on or date.min, record.completed_on, record.id or 0)
+
+
+# --- adding and verifying -------------------------------------------------------------------
+
+@dataclass
+class RecordInput:
+    course_id: int | None
+    completed_on: date | None
+    expires_on: date | None = None
+    training_provider: str | None = None
+    certificate_reference: str | None = None
+    notes: str | None = None
+
+
+def invalid(message: str, field: str) -> Invalid:
+    """An Invalid that names the form field it is about, so the page shows it there."""
+    problem = Invalid(message)
+    problem.field = field
+    return problem
+
+
+def check_record_input(session, values: RecordInput, today: date) -> tuple[Course, date | None]:
+    """The course and the expiry date for `values`, or Invalid with a message for the page."""
+    course = session.get(Course, values.course_id) if values.course_id else None
+    if course is None or not course.is_active or course.category == CourseCategory.qualification:
+        raise invalid("Choose a course from the list", "course_id")
+    if values.completed_on is None:
+        raise invalid("Enter the date the training was completed", "completed_on")
+    if values.completed_on > today:
+        raise invalid("The date completed must be today or in the past", "completed_on")
+    if values.completed_on < date(1980, 1, 1):
+        raise invalid("The date completed must be after 1 January 1980", "completed_on")
+    if values.expires_on is not None and values.expires_on < values.completed_on:
+        raise invalid("The expiry date must be on or after the date completed", "expires_on")
+    return course, values.expires_on or expiry_for(course, values.completed_on)
+
+
+def add_record(session, person: Person, values: RecordInput, by: User, today: date | None = None,
+               certificate=None) -> TrainingRecord:
+    """Record that `person` completed a course. A care worker's own record is self-declared;
+    one added by a manager of their workplace or HCPA is verified by them at once."""
+    today = today or date.today()
+    own = person.user_id == by.id
+    if not own and not can_manage(session, by, person):
+        raise NotAllowed("You can only add training for yourself or your own staff")
+    course, expires_on = check_record_input(session, values, today)
+    record = TrainingRecord(
+        person=person, course=course, completed_on=values.completed_on, expires_on=expires_on,
+        training_provider=values.training_provider or None,
+        certificate_reference=values.certificate_reference or None, notes=values.notes or None,
+        added_by_id=by.id)
+    if not own:
+        record.verified_by_id, record.verified_at = by.id, utcnow()
+    if certificate is not None:
+        record.certificate_file, record.certificate_filename, record.certificate_content_type = certificate
+    session.add(record)
+    session.flush()
+    return record
+
+
+def verify_record(session, record: TrainingRecord, by: User) -> TrainingRecord:
+    """A manager of the worker's workplace, or HCPA, confirms the record (who and when)."""
+    if by.role not in (Role.manager, Role.hcpa_staff, Role.admin) or not can_manage(session, by, record.person):
+        raise NotAllowed("Only a manager of this worker's workplace or HCPA can verify their training")
+    if record.person.user_id == by.id:
+        raise NotAllowed("You cannot verify your own training")
+    if record.verified_at is None:
+        record.verified_by_id, record.verified_at = by.id, utcnow()
+        session.flush()
+    return record
+
+
+def delete_own_record(session, record: TrainingRecord, by: User) -> None:
+    """A worker may remove a self-declared line of their own that nobody has verified yet."""
+    if record.person.user_id != by.id:
+        raise NotAllowed("You can only remove your own training")
+    if record.verified_at is not None:
+        raise Invalid("This training has been verified, so it stays on your record")
+    session.delete(record)
+    session.flush()
+
+
+def add_session(session, course_id: int | None, completed_on: date | None, attendees: list[Person],
+                by: User, today: date | None = None, training_provider: str | None = None) -> list[TrainingRecord]:
+    """Bulk entry: everyone who attended one training session, verified by the manager."""
+    today = today or date.today()
+    if not attendees:
+        raise invalid("Select at least one person who attended", "attendees")
+    for person in attendees:
+        if not can_manage(session, by, person):
+            raise NotAllowed("You can only record training for your own staff")
+    values = RecordInput(course_id=course_id, completed_on=completed_on, training_provider=training_provider)
+    check_record_input(session, values, today)
+    return [add_record(session, person, values, by, today) for person in attendees]
+
+
+# --- what a person holds and lacks -----------------------------------------------------------
+
+@dataclass
+class CourseLine:
+    """One course on someone's record: the record that counts (if any) and its state."""
+
+    course: Course
+    record: TrainingRecord | None
+    state: TrainingState
+    mandatory: bool
+    history: list[TrainingRecord]
+
+
+def mandatory_course_ids(session, job_role_ids) -> dict[int, set[int]]:
+    """job role id -> ids of the courses mandatory for it (one query)."""
+    result: dict[int, set[int]] = {}
+    if not job_role_ids:
+        return result
+    rows = session.execute(select(course_job_roles.c.job_role_id, course_job_roles.c.course_id)
+                           .join(Course, Course.id == course_job_roles.c.course_id)
+                           .where(course_job_roles.c.job_role_id.in_(list(job_role_ids)), Course.is_active))
+    for role_id, course_id in rows:
+        result.setdefault(role_id, set()).add(course_id)
+    return result
+
+
+def records_by_person(session, person_ids) -> dict[int, list[TrainingRecord]]:
+    """All training records of many people in one query: person id -> records, newest first."""
+    result: dict[int, list[TrainingRecord]] = {pid: [] for pid in person_ids}
+    if not person_ids:
+        return result
+    rows = session.scalars(select(TrainingRecord).options(joinedload(TrainingRecord.verified_by))
+                           .where(TrainingRecord.person_id.in_(list(person_ids)))
+                           .order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()))
+    for record in rows:
+        result.setdefault(record.person_id, []).append(record)
+    return result
+
+
+def course_lines(records: list[TrainingRecord], mandatory: set[int], courses: dict[int, Course],
+                 on: date) -> list[CourseLine]:
+    """Per course: the record that counts and its state; mandatory courses never done are missing."""
+    by_course: dict[int, list[TrainingRecord]] = {}
+    for record in records:
+        by_course.setdefault(record.course_id, []).append(record)
+    lines = []
+    for course_id, history in by_course.items():
+        best = max(history, key=_latest_key)
+        lines.append(CourseLine(best.course, best, record_state(best, on), course_id in mandatory, history))
+    for course_id in mandatory - by_course.keys():
+        if course_id in courses:
+            lines.append(CourseLine(courses[course_id], None, TrainingState.missing, True, []))
+    order = {TrainingState.expired: 0, TrainingState.missing: 1, TrainingState.expiring: 2, TrainingState.current: 3}
+    return sorted(lines, key=lambda line: (not line.mandatory, order[line.state], line.course.name))
+
+
+def training_overview(session, people: list[Person], on: date | None = None) -> dict[int, list[CourseLine]]:
+    """Course lines for many people with a fixed number of queries (no query per person)."""
+    on = on or date.today()
+    ids = [p.id for p in people]
+    employments = current_employments(session, ids, on)
+    role_ids = {e.job_role_id for jobs in employments.values() for e in jobs}
+    mandatory_by_role = mandatory_course_ids(session, role_ids)
+    needed = set().union(*mandatory_by_role.values()) if mandatory_by_role else set()
+    courses = {c.id: c for c in session.scalars(select(Course).where(Course.id.in_(needed)))} if needed else {}
+    records = records_by_person(session, ids)
+    overview = {}
+    for person in people:
+        mandatory = set()
+        for employment in employments.get(person.id, []):
+            mandatory |= mandatory_by_role.get(employment.job_role_id, set())
+        overview[person.id] = course_lines(records.get(person.id, []), mandatory, courses, on)
+    return overview
+
+
+def count_states(lines: list[CourseLine]) -> dict[TrainingState, int]:
+    counts = {state: 0 for state in TrainingState}
+    for line in lines:
+        if line.mandatory or line.state != TrainingState.missing:
+            counts[line.state] += 1
+    return counts
+
+
+def get_record_or_404(session, record_id: int, for_user: User) -> TrainingRecord:
+    from flask import abort
+
+    from training.people import can_see
+
+    record = session.get(TrainingRecord, record_id)
+    if record is None or not can_see(session, for_user, record.person):
+        abort(404)
+    return record
+
+
+def expiring_between(session, start: date, end: date):
+    """Records expiring in [start, end] that are each person's latest for that course."""
+    candidates = list(session.scalars(
+        select(TrainingRecord).where(TrainingRecord.expires_on >= start, TrainingRecord.expires_on <= end)))
+    if not candidates:
+        return []
+    pairs = {(r.person_id, r.course_id) for r in candidates}
+    later = session.execute(
+        select(TrainingRecord.person_id, TrainingRecord.course_id, TrainingRecord.expires_on)
+        .where(TrainingRecord.person_id.in_(sorted({p for p, _ in pairs})),
+               TrainingRecord.course_id.in_(sorted({c for _, c in pairs}))))
+    best: dict[tuple[int, int], date | None] = {}
+    for person_id, course_id, expires_on in later:
+        key = (person_id, course_id)
+        current = best.get(key, date.min)
+        if current is None:
+            continue
+        best[key] = None if expires_on is None else max(current, expires_on)
+    chosen: dict[tuple[int, int], TrainingRecord] = {}
+    for record in candidates:
+        key = (record.person_id, record.course_id)
+        if best.get(key) == record.expires_on and key not in chosen:
+            chosen[key] = record
+    return list(chosen.values())
