@@ -1,0 +1,143 @@
+"""Stored snapshots as readable rows (scope name, metric, numerator, denominator, rate), for the
+CLI, the dashboard tables and the CSV/XLSX downloads."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from academy.outcomes import metrics, snapshots
+from academy.outcomes.metrics import ALL_METRICS, rate
+from academy.workplaces.models import District, ServiceType, Workplace
+
+SCOPE_LABELS = {"county": "County", "district": "District", "service_type": "Service type", "workplace": "Workplace"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class OutcomeRow:
+    scope_type: str
+    scope_id: int
+    scope: str
+    date: date
+    metric: str
+    label: str
+    numerator: float | None
+    denominator: float | None
+
+    @property
+    def kind(self) -> str:
+        return ALL_METRICS[self.metric].kind if self.metric in ALL_METRICS else "rate"
+
+    @property
+    def rate(self) -> float | None:
+        return rate(self.numerator, self.denominator) if self.kind == "rate" else None
+
+    def as_dict(self) -> dict:
+        return {"scope_type": self.scope_type, "scope_id": self.scope_id, "scope": self.scope,
+                "date": self.date.isoformat(), "metric": self.metric, "label": self.label,
+                "numerator": _number(self.numerator), "denominator": _number(self.denominator),
+                "rate": None if self.rate is None else round(self.rate, 6)}
+
+
+def _number(value):
+    if value is None or pd.isna(value):
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 2)
+
+
+def scope_names(session, scope_type: str, ids=None) -> dict[int, str]:
+    if scope_type == "county":
+        return {0: "Hertfordshire"}
+    model = {"district": District, "service_type": ServiceType, "workplace": Workplace}[scope_type]
+    statement = select(model.id, model.name)
+    if ids is not None:
+        statement = statement.where(model.id.in_(list(ids)))
+    return dict(session.execute(statement).all())
+
+
+def outcome_rows(session, scope_type: str, dates, scope_ids=None, metrics_wanted=None) -> list[OutcomeRow]:
+    """Stored rows for the scopes at the dates, ordered by scope name, date, then metric order."""
+    frame = snapshots.load(session, scope_type, scope_ids, dates, metrics_wanted)
+    names = scope_names(session, scope_type, None if scope_ids is None else scope_ids)
+    order = {key: i for i, key in enumerate(ALL_METRICS)}
+    rows = [
+        OutcomeRow(scope_type, int(r.scope_id), names.get(int(r.scope_id), f"#{r.scope_id}"), r.date, r.metric,
+                   ALL_METRICS[r.metric].label if r.metric in ALL_METRICS else r.metric,
+                   None if pd.isna(r.numerator) else float(r.numerator),
+                   None if pd.isna(r.denominator) else float(r.denominator))
+        for r in frame.itertuples(index=False)
+    ]
+    rows.sort(key=lambda r: (r.scope.lower(), r.scope_id, r.date, order.get(r.metric, 99)))
+    return rows
+
+
+def format_rate(row_or_rate, kind: str = "rate") -> str:
+    value = row_or_rate.rate if isinstance(row_or_rate, OutcomeRow) else row_or_rate
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+def as_table(rows: list[OutcomeRow]) -> str:
+    """Fixed-width text: one line per scope and metric."""
+    header = ("Scope", "Date", "Metric", "Numerator", "Denominator", "Rate")
+    lines = [(r.scope, r.date.isoformat(), r.label, _text(r.numerator), _text(r.denominator), format_rate(r))
+             for r in rows]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
+    out = []
+    for i, line in enumerate([header, *lines]):
+        out.append("  ".join(str(v).ljust(w) if j < 3 else str(v).rjust(w) for j, (v, w) in enumerate(zip(line, widths))))
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def _text(value) -> str:
+    number = _number(value)
+    return "" if number is None else str(number)
+
+
+EXPORT_HEADER = ["Scope type", "Scope", "Date", "Metric", "Numerator", "Denominator", "Rate"]
+
+
+def _export_values(row: OutcomeRow) -> list:
+    return [SCOPE_LABELS[row.scope_type], row.scope, row.date.isoformat(), row.label, _number(row.numerator),
+            _number(row.denominator), None if row.rate is None else round(row.rate, 6)]
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def as_csv(rows: list[OutcomeRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_HEADER)
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in _export_values(row)])
+    return buffer.getvalue()
+
+
+def as_xlsx(rows: list[OutcomeRow]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Outcomes"
+    sheet.append(EXPORT_HEADER)
+    for row in rows:
+        sheet.append([neutralise(v) for v in _export_values(row)])
+    for cell in sheet["G"][1:]:
+        cell.number_format = "0.0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def metric_keys(include_funnel: bool = True) -> list[str]:
+    return [m.key for m in metrics.METRICS + (metrics.FUNNEL_METRICS if include_funnel else ())]

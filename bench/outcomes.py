@@ -1,0 +1,400 @@
+"""Outcomes benchmark (not part of the test run): England-scale synthetic data in PostgreSQL, then
+
+  (a) stream just the needed columns out with COPY (the floor),
+  (b) one hand-written SQL query producing the same 12 monthly snapshots per workplace,
+  (c) the outcomes job's read + compute (in a fresh process, for its peak memory),
+
+and print the three times, c/a (target <= 2) and b/c (target >= 3), check (b) and (c) agree on
+every number, and report the job's peak memory and the time to store the snapshots.
+
+    .venv/bin/python bench/outcomes.py --scale hertfordshire     # 1,000 workplaces, 40,000 staff
+    .venv/bin/python bench/outcomes.py                           # England: 18,000 workplaces, 2M staff records
+
+The database (goodcare_bench_outcomes by default) is created from the real migrations and dropped
+at the end (--keep keeps it). Training records are generated only when the training tables exist
+on this branch; until then the benchmark runs without training lines and says so.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psycopg
+import sqlalchemy as sa
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+SCALES = {
+    "england": {"workplaces": 18_000, "in_post": 1_600_000, "records": 2_000_000, "vacancies": 300_000,
+                "training": 20_000_000},
+    "hertfordshire": {"workplaces": 1_000, "in_post": 40_000, "records": 50_000, "vacancies": 17_000,
+                      "training": 500_000},
+}
+CONTRACTS = np.array(["permanent", "temporary", "bank", "agency"])
+CONTRACT_WEIGHTS = [0.88, 0.05, 0.05, 0.02]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- the database --------------------------------------------------------------------------------
+
+def database_urls(base: str, name: str) -> tuple[str, str]:
+    url = sa.make_url(base)
+    return (url.set(drivername="postgresql").render_as_string(hide_password=False),
+            url.set(database=name, drivername="postgresql").render_as_string(hide_password=False))
+
+
+def create_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrate(url: str) -> None:
+    """The real schema: run the migrations and seed the reference lists."""
+    from flask_migrate import upgrade
+
+    from academy import create_app
+    from academy.config import TestConfig
+    from academy.extensions import db
+    from academy.workplaces.reference import seed_reference_data
+
+    app = create_app(TestConfig(url))
+    with app.app_context():
+        upgrade()
+        seed_reference_data(db.session)
+        db.session.commit()
+        db.engine.dispose()
+
+
+def copy_frame(conn, table: str, frame: pd.DataFrame, chunk: int = 500_000) -> None:
+    columns = ", ".join(frame.columns)
+    with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+        for start in range(0, len(frame), chunk):
+            buffer = io.StringIO()
+            frame.iloc[start:start + chunk].to_csv(buffer, index=False, header=False, na_rep="")
+            copy.write(buffer.getvalue())
+
+
+def _days(values: np.ndarray) -> pd.Series:
+    """Day numbers to ISO dates (NaN -> empty)."""
+    return pd.Series(np.asarray(values, dtype="float64").astype("datetime64[D]")).dt.strftime("%Y-%m-%d")
+
+
+def generate(url: str, scale: dict, last: date, seed: int = 6) -> dict:
+    rng = np.random.default_rng(seed)
+    last_day = np.datetime64(last, "D").astype(np.int64)
+    counts = {}
+    with psycopg.connect(url) as conn:
+        districts = [r[0] for r in conn.execute("SELECT id FROM districts ORDER BY id")]
+        types = [r[0] for r in conn.execute("SELECT id FROM service_types ORDER BY id")]
+        roles = dict(conn.execute("SELECT code, id FROM job_roles").fetchall())
+        n_wp = scale["workplaces"]
+        n_providers = max(1, n_wp // 3)
+        copy_frame(conn, "providers", pd.DataFrame({"id": np.arange(1, n_providers + 1),
+                                                    "name": [f"Provider {i}" for i in range(1, n_providers + 1)]}))
+        wp = pd.DataFrame({
+            "id": np.arange(1, n_wp + 1), "provider_id": rng.integers(1, n_providers + 1, n_wp),
+            "name": [f"Workplace {i}" for i in range(1, n_wp + 1)], "address_line_1": "1 High Street",
+            "town": "Town", "postcode": "AL1 3JE", "district_id": rng.choice(districts, n_wp),
+            "service_type_id": rng.choice(types, n_wp), "cqc_rating": "good",
+        })
+        copy_frame(conn, "workplaces", wp)
+        counts["workplaces"] = n_wp
+        log(f"  {n_wp:,} workplaces")
+
+        n = scale["records"]
+        n_people = int(n * 0.92)
+        copy_frame(conn, "people", pd.DataFrame({"id": np.arange(1, n_people + 1),
+                                                 "full_name": np.char.add("Worker ", np.arange(1, n_people + 1).astype(str))}))
+        in_post = scale["in_post"]
+        start = last_day - rng.integers(0, 15 * 365, n)
+        leaving = np.full(n, np.nan)
+        leavers = np.arange(in_post, n)
+        leaving[leavers] = last_day - rng.integers(0, 730, len(leavers))
+        start[leavers] = np.minimum(start[leavers], leaving[leavers].astype(np.int64) - rng.integers(0, 900, len(leavers)))
+        late_starters = rng.random(n) < 0.12  # some recent starters, so the starters rate is realistic
+        start[late_starters & (np.arange(n) < in_post)] = last_day - rng.integers(0, 400, int((late_starters & (np.arange(n) < in_post)).sum()))
+        care_roles = [roles[c] for c in ("care_worker", "senior_care_worker", "support_worker", "registered_nurse",
+                                         "team_leader", "deputy_manager")]
+        other_roles = [roles[c] for c in ("ancillary", "administrative", "activities_worker")]
+        job_role = np.where(rng.random(n) < 0.85, rng.choice(care_roles, n), rng.choice(other_roles, n))
+        workplace = rng.integers(1, n_wp + 1, n)
+        rm = np.zeros(n, dtype=bool)
+        rm[:n_wp] = True  # one registered manager in post per workplace ...
+        workplace[:n_wp] = np.arange(1, n_wp + 1)
+        rm_leavers = leavers[: n_wp // 5]  # ... and some who have left
+        rm[rm_leavers] = True
+        job_role[rm] = roles["registered_manager"]
+        emp = pd.DataFrame({
+            "person_id": rng.integers(1, n_people + 1, n), "workplace_id": workplace, "job_role_id": job_role,
+            "contract_type": rng.choice(CONTRACTS, n, p=CONTRACT_WEIGHTS),
+            "start_date": _days(start), "leaving_date": _days(leaving),
+            "is_registered_manager": np.where(rm, "t", "f"),
+        })
+        emp.loc[rm, "contract_type"] = "permanent"
+        copy_frame(conn, "employments", emp)
+        counts["employments"] = n
+        log(f"  {n:,} staff records ({in_post:,} in post at {last})")
+
+        nv = scale["vacancies"]
+        opened = last_day - rng.integers(0, 730, nv)
+        closed = np.where(rng.random(nv) < 0.6, opened + rng.integers(10, 150, nv), np.nan)
+        vac = pd.DataFrame({
+            "workplace_id": rng.integers(1, n_wp + 1, nv), "job_role_id": rng.choice(care_roles, nv),
+            "posts": rng.integers(1, 4, nv), "contract_type": rng.choice(CONTRACTS[:2], nv, p=[0.95, 0.05]),
+            "opened_on": _days(opened), "closed_on": _days(closed),
+        })
+        copy_frame(conn, "vacancies", vac)
+        counts["vacancies"] = nv
+        log(f"  {nv:,} vacancy records")
+        conn.commit()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return counts
+
+
+# -- the three timings -----------------------------------------------------------------------------
+
+def month_ends(last: date, months: int = 12) -> list[date]:
+    from academy.outcomes.metrics import month_end
+
+    ends, day = [], last
+    for _ in range(months):
+        ends.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    return sorted(month_end(d) for d in ends)
+
+
+def floor_sql(engine, dates: list[date]) -> list[str]:
+    from academy.outcomes import readers
+
+    with engine.connect() as connection:
+        return [readers.workplace_sql(connection),
+                readers.staff_sql(connection, readers.window_start(dates), max(dates)),
+                readers.vacancy_sql(connection, min(dates), max(dates)),
+                "SELECT id, care_providing, registered_manager FROM job_roles"]
+
+
+def time_floor(engine, dates) -> tuple[float, int]:
+    from academy.outcomes.readers import stream_only
+
+    statements = floor_sql(engine, dates)
+    with engine.connect() as connection:
+        clock = time.perf_counter()
+        size = sum(stream_only(connection, sql) for sql in statements)
+        return time.perf_counter() - clock, size
+
+
+HAND_SQL = """
+WITH d AS (
+  SELECT m::date AS d, ((m::date + 1) - interval '12 months')::date - 1 AS w
+  FROM unnest(CAST(:dates AS date[])) AS m
+),
+s AS (
+  SELECT e.workplace_id, e.start_date, e.leaving_date, jr.care_providing AS care,
+         (e.is_registered_manager OR jr.registered_manager) AS rm
+  FROM employments e JOIN job_roles jr ON jr.id = e.job_role_id
+  WHERE e.contract_type IN ('permanent', 'temporary')
+),
+staff AS (
+  SELECT s.workplace_id, d.d,
+    count(*) FILTER (WHERE s.leaving_date IS NULL OR s.leaving_date > d.d) AS filled,
+    count(*) FILTER (WHERE s.start_date > d.w) AS starters,
+    count(*) FILTER (WHERE s.leaving_date <= d.d) AS leavers,
+    count(*) FILTER (WHERE s.care AND (s.leaving_date IS NULL OR s.leaving_date > d.d)) AS care_staff,
+    count(*) FILTER (WHERE s.rm AND (s.leaving_date IS NULL OR s.leaving_date > d.d)) AS rm_posts,
+    count(*) FILTER (WHERE s.rm AND s.leaving_date <= d.d) AS rm_leavers
+  FROM d JOIN s ON s.start_date <= d.d AND (s.leaving_date IS NULL OR s.leaving_date > d.w)
+  GROUP BY s.workplace_id, d.d
+),
+vac AS (
+  SELECT v.workplace_id, d.d, sum(v.posts) AS vacancies
+  FROM d JOIN vacancies v ON v.opened_on <= d.d AND (v.closed_on IS NULL OR v.closed_on > d.d)
+  WHERE v.contract_type IN ('permanent', 'temporary')
+  GROUP BY v.workplace_id, d.d
+)
+SELECT w.id AS workplace_id, d.d AS date,
+  coalesce(staff.filled, 0) AS filled, coalesce(staff.starters, 0) AS starters,
+  coalesce(staff.leavers, 0) AS leavers, coalesce(staff.care_staff, 0) AS care_staff,
+  coalesce(staff.rm_posts, 0) AS rm_posts, coalesce(staff.rm_leavers, 0) AS rm_leavers,
+  coalesce(vac.vacancies, 0) AS vacancies
+FROM workplaces w CROSS JOIN d
+LEFT JOIN staff ON staff.workplace_id = w.id AND staff.d = d.d
+LEFT JOIN vac ON vac.workplace_id = w.id AND vac.d = d.d
+ORDER BY w.id, d.d
+"""
+
+
+def time_hand_sql(engine, dates) -> tuple[float, pd.DataFrame]:
+    with engine.connect() as connection:
+        clock = time.perf_counter()
+        rows = connection.execute(sa.text(HAND_SQL), {"dates": dates}).all()
+        seconds = time.perf_counter() - clock
+    return seconds, pd.DataFrame(rows, columns=["workplace_id", "date", "filled", "starters", "leavers", "care_staff",
+                                                "rm_posts", "rm_leavers", "vacancies"])
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory (VmHWM; unlike ru_maxrss it is not inherited across exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def run_job_child(url: str, dates: list[str], out: str) -> None:
+    """In a fresh process: the job's read + compute, then (timed apart) storing the snapshots."""
+    from academy.outcomes import readers, snapshots
+
+    engine = sa.create_engine(sa.make_url(url).set(drivername="postgresql+psycopg"))
+    days = [date.fromisoformat(d) for d in dates]
+    baseline_rss = peak_rss_kb()
+    with engine.connect() as connection:
+        clock = time.perf_counter()
+        inputs = readers.read_inputs(connection, days)
+        read = time.perf_counter() - clock
+        frame = snapshots.compute_snapshots(inputs, days)
+        total = time.perf_counter() - clock
+    peak_rss = peak_rss_kb()
+    with engine.begin() as connection:
+        clock = time.perf_counter()
+        snapshots.replace_snapshots(connection, frame, days)
+        store = time.perf_counter() - clock
+    frame.to_pickle(out)
+    print(json.dumps({"read": read, "compute": total - read, "total": total, "store": store, "rows": len(frame),
+                      "staff_rows": len(inputs.staff), "vacancy_rows": len(inputs.vacancies),
+                      "peak_rss_mb": peak_rss / 1024, "start_rss_mb": baseline_rss / 1024}))
+
+
+def time_job(url: str, dates) -> tuple[dict, pd.DataFrame]:
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "frame.pkl")
+        child = subprocess.run([sys.executable, __file__, "--child", url, out, *[d.isoformat() for d in dates]],
+                               capture_output=True, text=True, cwd=PROJECT)
+        if child.returncode:
+            raise SystemExit(child.stderr)
+        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        with open(out, "rb") as fh:
+            frame = pickle.load(fh)  # noqa: S301 - our own file, written a moment ago
+    return figures, frame
+
+
+def compare(hand: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
+    """Every number (b) produced must equal the job's; returns the differences (empty = agree)."""
+    wp = frame[frame.scope_type == "workplace"]
+    wide_num = wp.pivot_table(index=["scope_id", "date"], columns="metric", values="numerator", aggfunc="first")
+    wide_den = wp.pivot_table(index=["scope_id", "date"], columns="metric", values="denominator", aggfunc="first")
+    job = pd.DataFrame({
+        "filled": wide_num["filled_posts"], "starters": wide_num["starters_rate"],
+        "leavers": wide_num["turnover_rate"], "care_staff": wide_den["care_induction"],
+        "rm_posts": wide_den["rm_turnover"], "rm_leavers": wide_num["rm_turnover"],
+        "vacancies": wide_num["vacancy_rate"],
+    }).reset_index().rename(columns={"scope_id": "workplace_id"})
+    job["date"] = pd.to_datetime(job["date"])
+    hand = hand.copy()
+    hand["date"] = pd.to_datetime(hand["date"])
+    merged = hand.merge(job, on=["workplace_id", "date"], how="outer", suffixes=("_sql", "_job"), indicator=True)
+    problems = []
+    if (merged["_merge"] != "both").any():
+        problems.append(f"{int((merged['_merge'] != 'both').sum())} workplace-dates in only one result")
+    for column in ("filled", "starters", "leavers", "care_staff", "rm_posts", "rm_leavers", "vacancies"):
+        differ = merged[f"{column}_sql"].astype(float) != merged[f"{column}_job"].astype(float)
+        if differ.any():
+            problems.append(f"{column}: {int(differ.sum())} differences")
+    # The county roll-up is the sum of the hand-written query's workplace numbers too.
+    county = frame[(frame.scope_type == "county") & (frame.metric == "filled_posts")].set_index("date")["numerator"]
+    sums = hand.groupby("date")["filled"].sum()
+    if not np.array_equal(county.sort_index().to_numpy(), sums.sort_index().to_numpy().astype(float)):
+        problems.append("county filled posts differ from the sum of workplaces")
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="england")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
+                                                                 "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--name", default="goodcare_bench_outcomes", help="the benchmark database's name")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skip generation)")
+    args = parser.parse_args()
+
+    scale = SCALES[args.scale]
+    admin_url, url = database_urls(args.database_url, args.name)
+    today = date.today()
+    last = today.replace(day=1) - timedelta(days=1)
+    dates = month_ends(last)
+    clock = time.perf_counter()
+    if not args.reuse:
+        log(f"Creating {args.name} ({args.scale} scale) from the migrations ...")
+        create_database(admin_url, args.name)
+        migrate(url)
+        counts = generate(url, scale, last)
+        log(f"Generated in {time.perf_counter() - clock:.1f} s")
+    engine = sa.create_engine(sa.make_url(url).set(drivername="postgresql+psycopg"))
+    try:
+        with engine.connect() as connection:
+            has_training = sa.inspect(connection).has_table("training_records")
+            counts = {t: connection.scalar(sa.text(f"SELECT count(*) FROM {t}"))  # noqa: S608 - fixed names
+                      for t in ("workplaces", "employments", "vacancies")}
+        time_floor(engine, dates)  # warm the cache once, so every timing reads from memory alike
+        a, size = time_floor(engine, dates)
+        log(f"(a) stream: {a:.2f} s ({size / 1e6:.0f} MB)")
+        job, frame = time_job(url, dates)
+        c = job["total"]
+        log(f"(c) job: {c:.2f} s")
+        b, hand = time_hand_sql(engine, dates)
+        log(f"(b) hand SQL: {b:.2f} s")
+        problems = compare(hand, frame)
+    finally:
+        engine.dispose()
+        if not args.keep:
+            drop_database(admin_url, args.name)
+
+    print(f"\nOutcomes benchmark, {args.scale} scale: {counts['workplaces']:,} workplaces, "
+          f"{counts['employments']:,} staff records, {counts['vacancies']:,} vacancy records, "
+          f"12 month ends {dates[0]} to {dates[-1]}")
+    if not has_training:
+        print("Training lines: none (the training tables are not on this branch yet), so no training records.")
+    print(f"(a) stream the needed columns (COPY, floor) {a:8.2f} s")
+    print(f"(b) one hand-written SQL query              {b:8.2f} s")
+    print(f"(c) outcomes job: read + compute            {c:8.2f} s  (read {job['read']:.2f} s, "
+          f"compute {job['compute']:.2f} s; {job['rows']:,} figures incl. roll-ups and funnel)")
+    print(f"    then storing the snapshots (COPY FROM)  {job['store']:8.2f} s")
+    print(f"c/a = {c / a:.2f}  (target <= 2)   b/c = {b / c:.2f}  (target >= 3)")
+    print(f"Job peak memory (max RSS of its process): {job['peak_rss_mb']:.0f} MB "
+          f"({job['start_rss_mb']:.0f} MB before reading, after imports)")
+    print("(b) and (c) agree on every number" if not problems else "DISAGREE: " + "; ".join(problems))
+    if problems:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        run_job_child(sys.argv[2], sys.argv[4:], sys.argv[3])
+    else:
+        main()

@@ -1,0 +1,82 @@
+"""Headless Chromium: HCPA staff see the outcomes dashboard, start a recompute and watch it finish."""
+from datetime import date, timedelta
+
+from academy.auth.models import Role
+from academy.extensions import db
+from academy.outcomes import snapshots
+from academy.outcomes.baselines import seed_baselines
+from tests import factories
+from tests.browser.conftest import assert_accessible, sign_in
+
+TODAY = date.today()
+
+
+def _data():
+    place = factories.workplace(name="Verulam House")
+    for days in (900, 400, 60):
+        factories.employment(place, start=TODAY - timedelta(days=days))
+    factories.employment(place, start=TODAY - timedelta(days=500), leaving=TODAY - timedelta(days=30))
+    factories.vacancy(place, opened=TODAY - timedelta(days=90))
+    seed_baselines(db.session)
+    db.session.commit()
+    snapshots.run_outcomes(db.session, TODAY - timedelta(days=365), TODAY)
+    return place
+
+
+def test_hcpa_dashboard_recompute_and_job_page_are_accessible(ctx, page):
+    place = _data()
+    user = factories.user(Role.hcpa_staff)
+    sign_in(page, user.email, factories.DEFAULT_PASSWORD)
+    page.get_by_role("link", name="Outcomes").click()
+    page.wait_for_url("**/outcomes/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Workforce outcomes"
+    page.get_by_label("Compare the county with").select_option(label="St Albans")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/outcomes/?compare=district-*")
+    assert page.get_by_role("heading", name="Vacancy rate").is_visible()
+    assert page.get_by_role("table", name="Vacancy rate by month").is_visible()
+    chart = page.locator("img.app-outcome__chart").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Recompute outcomes").click()
+    page.wait_for_url("**/outcomes/recompute")
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the recompute").click()
+    page.wait_for_url("**/jobs/outcomes-*")
+    assert "Finished" in page.content()
+    assert_accessible(page)
+    assert place.name
+
+
+def test_recompute_errors_are_accessible(ctx, page):
+    _data()
+    user = factories.user(Role.hcpa_staff)
+    sign_in(page, user.email, factories.DEFAULT_PASSWORD)
+    page.goto("/outcomes/recompute")
+    page.locator("#end-day").fill("")
+    page.locator("#end-month").fill("")
+    page.locator("#end-year").fill("")
+    page.get_by_role("button", name="Start the recompute").click()
+    page.wait_for_selector(".govuk-error-summary")
+    assert "There is a problem" in page.content()
+    assert_accessible(page)
+
+
+def test_manager_dashboard_and_admin_baselines_are_accessible(ctx, page):
+    place = _data()
+    manager = factories.manager(workplaces=[place])
+    sign_in(page, manager.email, factories.DEFAULT_PASSWORD)
+    page.goto("/outcomes/")
+    assert "Verulam House" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    admin = factories.user(Role.admin)
+    sign_in(page, admin.email, factories.DEFAULT_PASSWORD)
+    page.goto("/outcomes/baselines")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change vacancy rate, Hertfordshire 2024").click()
+    page.wait_for_url("**/edit")
+    assert_accessible(page)
