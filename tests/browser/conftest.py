@@ -78,5 +78,14 @@ def sign_in(page, email: str, password: str) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    click_through(page.get_by_role("button", name="Sign in"))
+
+
+def click_through(locator) -> None:
+    """Click a link or button that loads a new page, and wait for that page to load.
+
+    A bare click returns once the navigation has started; reading the page straight after it
+    can race the old document (a flake seen under a loaded two-worker run).
+    """
+    with locator.page.expect_navigation():
+        locator.click()

@@ -3,7 +3,7 @@ import pytest
 
 from academy.auth.models import Role
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, click_through, sign_in
 
 START_PAGES = {
     Role.applicant: ("/recruitment/", "Apply for a job in care"),
@@ -24,7 +24,7 @@ def test_each_role_signs_in_and_lands_on_its_start_page(ctx, page, role):
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert f"Signed in as {user.full_name}" in page.content()
     assert_accessible(page)
-    page.get_by_role("button", name="Sign out").click()
+    click_through(page.get_by_role("button", name="Sign out"))
     assert "You have signed out" in page.content()
 
 
@@ -37,7 +37,7 @@ def test_public_pages_have_no_axe_violations(page, path):
 
 def test_sign_up_errors_are_accessible_and_summarised(page):
     page.goto("/sign-up")
-    page.get_by_role("button", name="Create account").click()
+    click_through(page.get_by_role("button", name="Create account"))
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert "Error: Create an account" in page.title()
     assert_accessible(page)

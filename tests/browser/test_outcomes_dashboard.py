@@ -6,7 +6,7 @@ from academy.extensions import db
 from academy.outcomes import snapshots
 from academy.outcomes.baselines import seed_baselines
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, click_through, sign_in
 
 TODAY = date.today()
 
@@ -27,11 +27,11 @@ def test_hcpa_dashboard_recompute_and_job_page_are_accessible(ctx, page):
     place = _data()
     user = factories.user(Role.hcpa_staff)
     sign_in(page, user.email, factories.DEFAULT_PASSWORD)
-    page.get_by_role("link", name="Outcomes").click()
+    click_through(page.get_by_role("link", name="Outcomes"))
     page.wait_for_url("**/outcomes/")
     assert page.get_by_role("heading", level=1).inner_text() == "Workforce outcomes"
     page.get_by_label("Compare the county with").select_option(label="St Albans")
-    page.get_by_role("button", name="Show").click()
+    click_through(page.get_by_role("button", name="Show"))
     page.wait_for_url("**/outcomes/?compare=district-*")
     assert page.get_by_role("heading", name="Vacancy rate").is_visible()
     assert page.get_by_role("table", name="Vacancy rate by month").is_visible()
@@ -40,10 +40,10 @@ def test_hcpa_dashboard_recompute_and_job_page_are_accessible(ctx, page):
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
     assert_accessible(page)
 
-    page.get_by_role("button", name="Recompute outcomes").click()
+    click_through(page.get_by_role("button", name="Recompute outcomes"))
     page.wait_for_url("**/outcomes/recompute")
     assert_accessible(page)
-    page.get_by_role("button", name="Start the recompute").click()
+    click_through(page.get_by_role("button", name="Start the recompute"))
     page.wait_for_url("**/jobs/outcomes-*")
     assert "Finished" in page.content()
     assert_accessible(page)
@@ -58,7 +58,7 @@ def test_recompute_errors_are_accessible(ctx, page):
     page.locator("#end-day").fill("")
     page.locator("#end-month").fill("")
     page.locator("#end-year").fill("")
-    page.get_by_role("button", name="Start the recompute").click()
+    click_through(page.get_by_role("button", name="Start the recompute"))
     page.wait_for_selector(".govuk-error-summary")
     assert "There is a problem" in page.content()
     assert_accessible(page)
@@ -71,12 +71,11 @@ def test_manager_dashboard_and_admin_baselines_are_accessible(ctx, page):
     page.goto("/outcomes/")
     assert "Verulam House" in page.content()
     assert_accessible(page)
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    click_through(page.get_by_role("button", name="Sign out"))
     admin = factories.user(Role.admin)
     sign_in(page, admin.email, factories.DEFAULT_PASSWORD)
     page.goto("/outcomes/baselines")
     assert_accessible(page)
-    page.get_by_role("link", name="Change vacancy rate, Hertfordshire 2024").click()
+    click_through(page.get_by_role("link", name="Change vacancy rate, Hertfordshire 2024"))
     page.wait_for_url("**/edit")
     assert_accessible(page)

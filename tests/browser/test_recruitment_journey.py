@@ -8,14 +8,13 @@ from datetime import date, timedelta
 from academy.auth.models import Role
 from recruitment.models import VALUES
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, click_through, sign_in
 
 PHONE = {"width": 375, "height": 812}
 
 
 def continue_(page):
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    click_through(page.get_by_role("button", name="Continue"))
 
 
 def check(page, name, value):
@@ -27,18 +26,16 @@ def fits_the_screen(page) -> bool:
 
 
 def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    click_through(page.get_by_role("button", name="Sign out"))
 
 
 def apply(page, tmp_path):
     page.set_viewport_size(PHONE)
     page.goto("/")
-    page.get_by_role("button", name="Start now").click()
+    click_through(page.get_by_role("button", name="Start now"))
     assert page.url.endswith("/recruitment/")
     assert_accessible(page)
-    page.get_by_role("button", name="Start your application").click()
-    page.wait_for_load_state()
+    click_through(page.get_by_role("button", name="Start your application"))
     page.get_by_label("What is your full name?").fill("")
     continue_(page)
     assert page.get_by_role("heading", name="There is a problem").is_visible()
@@ -74,8 +71,7 @@ def apply(page, tmp_path):
     assert "St Albans" in page.content() and "my-cv.pdf" in page.content()
     assert_accessible(page)
     assert fits_the_screen(page)
-    page.get_by_role("button", name="Accept and send").click()
-    page.wait_for_load_state()
+    click_through(page.get_by_role("button", name="Accept and send"))
     assert "Application sent" in page.content()
     assert_accessible(page)
     page.goto("/recruitment/")
@@ -88,22 +84,22 @@ def apply(page, tmp_path):
 def screen_check_and_refer(page, application_id):
     page.goto("/recruitment/screening")
     assert_accessible(page)
-    page.get_by_role("link", name="Ama Mensah").click()
+    click_through(page.get_by_role("link", name="Ama Mensah"))
     assert_accessible(page)
-    page.get_by_role("button", name="Start screening").click()
-    page.get_by_role("button", name="Record values assessment").click()
+    click_through(page.get_by_role("button", name="Start screening"))
+    click_through(page.get_by_role("button", name="Record values assessment"))
     assert_accessible(page)
     for value in VALUES:
         check(page, f"{value}_score", "3")
         page.locator(f"textarea[name='{value}_justification']").fill(f"Clear example of {value} on the phone")
-    page.get_by_role("button", name="Record assessment").click()
+    click_through(page.get_by_role("button", name="Record assessment"))
     assert "Assessment recorded: pass (18 of 24)" in page.content()
     assert_accessible(page)
-    page.get_by_role("link", name="See scores and reasons").click()
+    click_through(page.get_by_role("link", name="See scores and reasons"))
     assert_accessible(page)
     page.goto(f"/recruitment/applications/{application_id}")
-    page.get_by_role("button", name="Start safer-recruitment checks").click()
-    page.get_by_role("link", name="Safer-recruitment checks").click()
+    click_through(page.get_by_role("button", name="Start safer-recruitment checks"))
+    click_through(page.get_by_role("link", name="Safer-recruitment checks"))
     assert_accessible(page)
     check(page, "identity_right_to_work", "done")
     page.get_by_label("Evidence seen").fill("Home Office share code check")
@@ -119,64 +115,64 @@ def screen_check_and_refer(page, application_id):
         page.locator(f"#reference_{n}_kind").select_option(kind)
         page.locator(f"#reference_{n}_status").select_option("satisfactory")
     check(page, "employment_history", "complete_no_gaps")
-    page.get_by_role("button", name="Save checks").click()
+    click_through(page.get_by_role("button", name="Save checks"))
     assert "All checks needed for referral are complete" in page.content()
-    page.get_by_role("button", name="Mark ready to refer").click()
-    page.get_by_role("button", name="Find vacancies and refer").click()
+    click_through(page.get_by_role("button", name="Mark ready to refer"))
+    click_through(page.get_by_role("button", name="Find vacancies and refer"))
     assert_accessible(page)
     assert "In St Albans, where they want to work" in page.content()
-    page.get_by_role("button", name="Refer to Verulam House").click()
+    click_through(page.get_by_role("button", name="Refer to Verulam House"))
     assert "Referred to Verulam House" in page.content()
     assert_accessible(page)
 
 
 def manager_offers(page):
-    page.get_by_role("link", name="Referrals").first.click()
+    click_through(page.get_by_role("link", name="Referrals").first)
     assert_accessible(page)
-    page.get_by_role("link", name="Ama Mensah").click()
+    click_through(page.get_by_role("link", name="Ama Mensah"))
     assert_accessible(page)
     page.get_by_label("Yes, we will arrange an interview").check()
-    page.get_by_role("button", name="Save decision").click()
+    click_through(page.get_by_role("button", name="Save decision"))
     interview = date.today() + timedelta(days=2)
     page.locator("#interview_date-day").fill(str(interview.day))
     page.locator("#interview_date-month").fill(str(interview.month))
     page.locator("#interview_date-year").fill(str(interview.year))
     page.get_by_label("Interview time").fill("14:30")
-    page.get_by_role("button", name="Save interview").click()
+    click_through(page.get_by_role("button", name="Save interview"))
     assert "Interview arranged" in page.content()
     assert_accessible(page)
     page.get_by_label("Offer the job").check()
     page.get_by_label("Offer details").fill("30 hours a week at £13.50 an hour")
-    page.get_by_role("button", name="Save outcome").click()
+    click_through(page.get_by_role("button", name="Save outcome"))
     assert "Job offered" in page.content()
     assert_accessible(page)
 
 
 def place_and_follow_up(page, application_id):
     page.goto(f"/recruitment/applications/{application_id}")
-    page.get_by_role("button", name="Record placement").click()
+    click_through(page.get_by_role("button", name="Record placement"))
     assert_accessible(page)
     start = date.today() - timedelta(days=8)
     page.locator("#start_date-day").fill(str(start.day))
     page.locator("#start_date-month").fill(str(start.month))
     page.locator("#start_date-year").fill(str(start.year))
-    page.get_by_role("button", name="Record placement").click()
+    click_through(page.get_by_role("button", name="Record placement"))
     assert "is placed at Verulam House" in page.content()
     assert_accessible(page)
     page.goto("/recruitment/follow-ups")
-    page.get_by_role("button", name="Check for due follow-ups now").click()
+    click_through(page.get_by_role("button", name="Check for due follow-ups now"))
     assert "1 check-ins created" in page.content()
     assert_accessible(page)
 
 
 def answer_check_in(page):
-    page.get_by_role("link", name="Your check-ins").first.click()
+    click_through(page.get_by_role("link", name="Your check-ins").first)
     assert_accessible(page)
-    page.get_by_role("link", name="1 week: tell us how it is going").click()
+    click_through(page.get_by_role("link", name="1 week: tell us how it is going"))
     assert_accessible(page)
     page.get_by_label("4: settled").check()
     page.get_by_label("Tell us how it is going (optional)").fill("The team are kind")
-    page.get_by_role("button", name="Send").click()
+    click_through(page.get_by_role("button", name="Send"))
     assert "We have your answers" in page.content()
     assert_accessible(page)
 
@@ -230,12 +226,12 @@ def test_the_other_recruitment_pages_and_their_errors_are_accessible(ctx, page):
         page.goto(path)
         assert_accessible(page)
     page.goto(f"/recruitment/applications/{screening.id}/assessment")
-    page.get_by_role("button", name="Record assessment").click()
+    click_through(page.get_by_role("button", name="Record assessment"))
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert_accessible(page)
     page.goto(f"/recruitment/applications/{checks.id}/checks")
     check(page, "dbs_status", "clear")
-    page.get_by_role("button", name="Save checks").click()
+    click_through(page.get_by_role("button", name="Save checks"))
     assert "Enter the 12-digit DBS certificate number" in page.content()
     assert_accessible(page)
     sign_out(page)
@@ -248,6 +244,6 @@ def test_the_other_recruitment_pages_and_their_errors_are_accessible(ctx, page):
         assert fits_the_screen(page), path
     page.goto("/recruitment/your-application/contact")
     page.get_by_label("Phone number").fill("")
-    page.get_by_role("button", name="Save contact details").click()
+    click_through(page.get_by_role("button", name="Save contact details"))
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert_accessible(page)

@@ -4,7 +4,7 @@ import re
 from datetime import date, timedelta
 
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, click_through, sign_in
 
 
 def _fill_date(page, legend: str, day: date) -> None:
@@ -25,44 +25,44 @@ def test_add_verify_share_and_open_the_passport(ctx, page, chromium, live_server
     sign_in(page, worker.email, factories.DEFAULT_PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text() == "Training passport"
     assert_accessible(page)
-    page.get_by_role("button", name="Add training").click()
+    click_through(page.get_by_role("button", name="Add training"))
     assert_accessible(page)
-    page.get_by_role("button", name="Save training").click()  # nothing filled in: errors
+    click_through(page.get_by_role("button", name="Save training"))  # nothing filled in: errors
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert_accessible(page)
     page.get_by_label("Course").select_option(label=catalogue["fire_safety"].name)
     _fill_date(page, "Date completed", date.today() - timedelta(days=20))
     page.get_by_label("Training provider (optional)").fill("St Albans Fire Training")
-    page.get_by_role("button", name="Save training").click()
+    click_through(page.get_by_role("button", name="Save training"))
     assert "Fire safety has been added" in page.content()
     assert "Self-declared" in page.content()
     page.goto("/training/induction")
     assert_accessible(page)
-    page.get_by_role("button", name="Mark in progress standard 1", exact=True).click()
+    click_through(page.get_by_role("button", name="Mark in progress standard 1", exact=True))
     assert "Standard 1 is now in progress" in page.content()
-    page.get_by_role("button", name="Sign out").click()
+    click_through(page.get_by_role("button", name="Sign out"))
 
     # The manager sees the staff list and verifies the line.
     sign_in(page, manager.email, factories.DEFAULT_PASSWORD)
     page.goto("/training/staff")
     assert_accessible(page)
-    page.get_by_role("link", name="Casey Carer", exact=True).click()
+    click_through(page.get_by_role("link", name="Casey Carer", exact=True))
     assert_accessible(page)
-    page.get_by_role("button", name="Verify Fire safety").click()
+    click_through(page.get_by_role("button", name="Verify Fire safety"))
     assert "is verified" in page.content()
     assert "Morgan Manager" in page.content()
     assert_accessible(page)
     page.goto("/training/sessions/new")
     assert_accessible(page)
-    page.get_by_role("button", name="Sign out").click()
+    click_through(page.get_by_role("button", name="Sign out"))
 
     # The worker shares the passport.
     sign_in(page, worker.email, factories.DEFAULT_PASSWORD)
-    page.get_by_role("link", name="Share your passport").first.click()
+    click_through(page.get_by_role("link", name="Share your passport").first)
     assert_accessible(page)
     page.get_by_label("Who are you sharing it with?").fill("Gade House manager")
     page.get_by_label("7 days").check()
-    page.get_by_role("button", name="Create link").click()
+    click_through(page.get_by_role("button", name="Create link"))
     assert page.get_by_role("heading", name="Your passport link is ready").is_visible()
     assert_accessible(page)
     link = page.locator("#share-link").inner_text()
@@ -77,21 +77,21 @@ def test_add_verify_share_and_open_the_passport(ctx, page, chromium, live_server
         assert stranger.get_by_role("heading", level=1).inner_text() == "Casey Carer"
         assert "Verified" in stranger.content() and "Morgan Manager" in stranger.content()
         assert_accessible(stranger)
-        stranger.get_by_role("link", name="Check this passport's verify code").click()
+        click_through(stranger.get_by_role("link", name="Check this passport's verify code"))
         stranger.wait_for_url("**/training/verify?code=*")
         banner = stranger.locator(".govuk-notification-banner").inner_text()
         assert "genuine passport for Casey Carer" in banner, banner
         assert_accessible(stranger)
         stranger.goto("/training/shared")
         stranger.get_by_label("Passport code").fill(code)
-        stranger.get_by_role("button", name="View passport").click()
+        click_through(stranger.get_by_role("button", name="View passport"))
         assert stranger.get_by_role("heading", level=1).inner_text() == "Casey Carer"
 
         # The worker sees it was opened, and revokes it.
         page.goto("/training/passport/share")
         assert "2 times" in page.content()
         assert_accessible(page)
-        page.get_by_role("button", name="Revoke the link for Gade House manager").click()
+        click_through(page.get_by_role("button", name="Revoke the link for Gade House manager"))
         page.get_by_text("no longer works").wait_for()
         stranger.goto(link)
         assert stranger.get_by_role("heading", level=1).inner_text() == "This link has been withdrawn"
@@ -108,9 +108,9 @@ def test_catalogue_and_public_pages_are_accessible(ctx, page):
     page.goto("/training/courses")
     assert "Oliver McGowan" in page.content()
     assert_accessible(page)
-    page.get_by_role("button", name="Add a course").click()
+    click_through(page.get_by_role("button", name="Add a course"))
     assert_accessible(page)
-    page.get_by_role("button", name="Sign out").click()
+    click_through(page.get_by_role("button", name="Sign out"))
     for path in ("/training/", "/training/shared", "/training/verify", "/training/shared/not-a-real-link"):
         page.goto(path)
         assert_accessible(page)
@@ -127,15 +127,15 @@ def test_manager_pages_for_a_new_starter_are_accessible(ctx, page):
     page.goto(f"/training/people/{worker.person.id}")
     assert "Six months in post" in page.content()
     assert_accessible(page)
-    page.get_by_role("button", name="Care Certificate").click()
+    click_through(page.get_by_role("button", name="Care Certificate"))
     assert_accessible(page)
     _fill_date(page, "Date the induction started", date.today() - timedelta(days=100))
-    page.get_by_role("button", name="Start the Care Certificate").click()
+    click_through(page.get_by_role("button", name="Start the Care Certificate"))
     page.get_by_text("Care Certificate induction started").wait_for()
     assert "Overdue" in page.content()
     assert_accessible(page)
     page.goto(f"/training/people/{worker.person.id}/qualifications/new")
-    page.get_by_role("button", name="Save qualification").click()
+    click_through(page.get_by_role("button", name="Save qualification"))
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert_accessible(page)
     page.goto(f"/training/people/{worker.person.id}/records/new")
