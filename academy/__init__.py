@@ -96,12 +96,14 @@ def register_blueprints(app: Flask) -> None:
     from academy.auth.views import bp as auth_bp
     from academy.jobs_views import bp as jobs_bp
     from academy.outcomes.views import bp as outcomes_bp
+    from academy.portal import bp as portal_bp
     from academy.public.views import bp as public_bp
     from academy.workplaces.views import bp as workplaces_bp
     from recruitment.views import bp as recruitment_bp
     from training.views import bp as training_bp
 
-    for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp):
+    for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
+                      portal_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,56 @@
+"""Who may open a workplace's portal: its registered managers fully, HCPA staff and admins read-only.
+
+Every portal view loads its workplace through `portal_workplace_or_404` (role AND ownership):
+- applicants and care workers: 403 (role_required semantics);
+- a manager of another workplace: 404, whatever the URL (never reveal that it exists);
+- HCPA staff and admins: may open any workplace's pages, but only to read; their POSTs are 403.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, request
+from flask_login import current_user, login_required
+
+from academy.auth.access import STAFF_ROLES
+from academy.auth.models import Role
+from academy.extensions import db
+from academy.workplaces.directory import get_workplace_or_404
+
+PORTAL_ROLES = (Role.manager, *STAFF_ROLES)
+
+
+def can_change(user) -> bool:
+    """Only a workplace's own registered manager changes its records from the portal."""
+    return user.is_authenticated and user.role == Role.manager
+
+
+def portal_workplace_or_404(workplace_id: int, *, write: bool | None = None):
+    """The workplace `workplace_id` for the signed-in user, or abort 401/403/404.
+
+    `write` defaults to "this request is not a GET/HEAD"; writes are for managers only.
+    Call inside a request (the view is also decorated with `portal_view`).
+    """
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role not in PORTAL_ROLES:
+        abort(403)
+    workplace = get_workplace_or_404(db.session, workplace_id, current_user)
+    if write is None:
+        write = request.method not in ("GET", "HEAD")
+    if write and not can_change(current_user):
+        abort(403)
+    return workplace
+
+
+def portal_view(view):
+    """role_required(manager, HCPA staff, admin) for portal views (anonymous -> sign in, others 403)."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role not in PORTAL_ROLES:
+            abort(403)
+        return view(*args, **kwargs)
+
+    wrapped.allowed_roles = PORTAL_ROLES
+    return wrapped
