@@ -9,7 +9,9 @@ Training-pages engineer: when academy/portal/training_views.py exists, add
 beside the views import at the bottom of this file. Load workplaces with
 academy.portal.access.portal_workplace_or_404(workplace_id) and decorate views with
 academy.portal.access.portal_view; extend templates/portal/_layout.html (it shows the sub-navigation
-templates/portal/_nav.html, which already links /matrix, /inductions and /training-needs).
+templates/portal/_nav.html, which links the endpoints portal.matrix (/<id>/matrix), portal.inductions
+(/<id>/inductions) and portal.training_needs (/<id>/training-needs) as soon as they are registered;
+name your view functions matrix, inductions and training_needs).
 """
 from __future__ import annotations
 
