@@ -2,21 +2,18 @@
 CLI, the dashboard tables and the CSV/XLSX downloads."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from openpyxl import Workbook
 from sqlalchemy import select
 
+from academy import exports
 from academy.outcomes import metrics, snapshots
 from academy.outcomes.metrics import ALL_METRICS, rate
 from academy.workplaces.models import District, ServiceType, Workplace
 
 SCOPE_LABELS = {"county": "County", "district": "District", "service_type": "Service type", "workplace": "Workplace"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -109,34 +106,13 @@ def _export_values(row: OutcomeRow) -> list:
             _number(row.denominator), None if row.rate is None else round(row.rate, 6)]
 
 
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def as_csv(rows: list[OutcomeRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in _export_values(row)])
-    return buffer.getvalue()
+    return exports.csv_text(EXPORT_HEADER, (_export_values(row) for row in rows))
 
 
 def as_xlsx(rows: list[OutcomeRow]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Outcomes"
-    sheet.append(EXPORT_HEADER)
-    for row in rows:
-        sheet.append([neutralise(v) for v in _export_values(row)])
-    for cell in sheet["G"][1:]:
-        cell.number_format = "0.0%"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.xlsx_bytes(EXPORT_HEADER, (_export_values(row) for row in rows), "Outcomes",
+                              number_formats={6: "0.0%"})
 
 
 def metric_keys(include_funnel: bool = True) -> list[str]:
