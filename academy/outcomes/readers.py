@@ -2,12 +2,14 @@
 
 On PostgreSQL each SELECT is streamed out with `COPY (SELECT ...) TO STDOUT WITH CSV` (psycopg 3)
 straight into pandas.read_csv; elsewhere (SQLite) it is an ordinary pandas.read_sql. Both paths
-give the same frames (tests/unit/test_outcome_readers.py checks it). Frames are those documented
+give the same frames (tests/outcomes/test_snapshots.py and test_readers.py check it). Frames are those documented
 in academy.outcomes.metrics.
 
-Training and recruitment inputs come from tables other features own. Until those tables exist
-(they land with the training and recruitment work), their readers return empty frames with the
-documented columns, so every outcome that needs them is computed as empty (0 of 0), not an error.
+Training inputs come from training/models.py (qualifications, Care Certificate inductions,
+training records, course_job_roles) and the funnel from recruitment/models.py (applications,
+values assessments, referrals, placements). Where those tables are missing (a database migrated
+only part-way), their readers return empty frames with the documented columns and the metrics
+that need them are stored as unknown, not 0.
 """
 from __future__ import annotations
 
@@ -215,28 +217,117 @@ def _empty(columns, date_columns=()) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="datetime64[s]" if c in date_columns else "int64") for c in columns})
 
 
-def read_person_training_dates(connection, use_copy: bool | None = None) -> pd.DataFrame:
-    """person_id, qualified_on, induction_completed_on: from the training feature's tables.
+def _day_of(column: str, dialect: str) -> str:
+    """Day number of a timestamp column's (UTC) date."""
+    if dialect == "postgresql":
+        return f"(CAST({column} AT TIME ZONE 'UTC' AS date) - DATE '1970-01-01')"
+    return f"CAST(julianday(date({column})) - 2440587.5 AS INTEGER)"
 
-    Waits for the training models (issue 4); empty until the tables exist.
-    """
-    return _empty(("person_id", "qualified_on", "induction_completed_on"),
-                  ("qualified_on", "induction_completed_on"))
+
+def person_training_sql(connection) -> str:
+    """Per person: the earliest relevant (adult social care, Level 2+) qualification achieved, and the
+    earliest Care Certificate completed or Level 2 Adult Social Care Certificate achieved."""
+    d = connection.dialect.name
+    achieved = "q.status = 'achieved' AND q.achieved_on IS NOT NULL"
+    return (
+        "SELECT person_id, min(qualified_day) AS qualified_day, min(induction_day) AS induction_day FROM ("
+        f"SELECT q.person_id, {_day('q.achieved_on', d)} AS qualified_day, CAST(NULL AS INTEGER) AS induction_day "
+        f"FROM qualifications q WHERE {achieved} AND q.social_care = {_true(d)} AND q.level >= 2 "
+        f"UNION ALL SELECT q.person_id, CAST(NULL AS INTEGER), {_day('q.achieved_on', d)} "
+        f"FROM qualifications q WHERE {achieved} AND q.qualification_type = 'l2_adult_social_care_certificate' "
+        f"UNION ALL SELECT i.person_id, CAST(NULL AS INTEGER), {_day('i.completed_on', d)} "
+        "FROM care_certificate_inductions i WHERE i.completed_on IS NOT NULL"
+        ") AS t GROUP BY person_id"
+    )
+
+
+def _true(dialect: str) -> str:
+    return "true" if dialect == "postgresql" else "1"
+
+
+def read_person_training_dates(connection, use_copy: bool | None = None) -> pd.DataFrame:
+    """person_id, qualified_on, induction_completed_on (one row per person with either)."""
+    if not training_available(connection):
+        return _empty(("person_id", "qualified_on", "induction_completed_on"),
+                      ("qualified_on", "induction_completed_on"))
+    raw = read_frame(connection, person_training_sql(connection),
+                     {"person_id": "int64", "qualified_day": "float64", "induction_day": "float64"}, use_copy)
+    return pd.DataFrame({"person_id": raw["person_id"].to_numpy(np.int64),
+                         "qualified_on": _days_to_dates(raw["qualified_day"]),
+                         "induction_completed_on": _days_to_dates(raw["induction_day"])})
+
+
+def mandatory_sql(connection) -> str:
+    """Which (active) courses each job role must hold."""
+    return ("SELECT m.job_role_id, m.course_id FROM course_job_roles m JOIN courses c ON c.id = m.course_id "
+            f"WHERE c.is_active = {_true(connection.dialect.name)}")
 
 
 def read_mandatory(connection, use_copy: bool | None = None) -> pd.DataFrame:
-    """job_role_id, course_id for every course mandatory for a role. Waits for the training models."""
-    return _empty(metrics.MANDATORY_COLUMNS)
+    """job_role_id, course_id for every course mandatory for a role."""
+    if not training_available(connection):
+        return _empty(metrics.MANDATORY_COLUMNS)
+    return read_frame(connection, mandatory_sql(connection), {"job_role_id": "int64", "course_id": "int64"},
+                      use_copy)[list(metrics.MANDATORY_COLUMNS)]
+
+
+def training_sql(connection, start: date, end: date) -> str:
+    """Records of mandatory courses that are current at some date in [start, end]."""
+    d = connection.dialect.name
+    return (
+        f"SELECT r.person_id, r.course_id, {_day('r.completed_on', d)} AS completed_day, "
+        f"{_day('r.expires_on', d)} AS expires_day FROM training_records r "
+        f"WHERE r.completed_on <= {_date(end, d)} AND (r.expires_on IS NULL OR r.expires_on > {_date(start, d)}) "
+        f"AND r.course_id IN (SELECT DISTINCT course_id FROM ({mandatory_sql(connection)}) AS m)"
+    )
 
 
 def read_training_records(connection, start: date, end: date, use_copy: bool | None = None) -> pd.DataFrame:
-    """person_id, course_id, completed_on, expires_on. Waits for the training models."""
-    return _empty(metrics.TRAINING_COLUMNS, ("completed_on", "expires_on"))
+    """person_id, course_id, completed_on, expires_on (NaT = never expires)."""
+    if not training_available(connection):
+        return _empty(metrics.TRAINING_COLUMNS, ("completed_on", "expires_on"))
+    raw = read_frame(connection, training_sql(connection, start, end),
+                     {"person_id": "int64", "course_id": "int64", "completed_day": "float64",
+                      "expires_day": "float64"}, use_copy)
+    return pd.DataFrame({"person_id": raw["person_id"].to_numpy(np.int64), "course_id": raw["course_id"].to_numpy(np.int64),
+                         "completed_on": _days_to_dates(raw["completed_day"]),
+                         "expires_on": _days_to_dates(raw["expires_day"])})
+
+
+def applications_sql(connection) -> str:
+    """One row per sent application: the day it was sent, first screened (a values assessment
+    recorded), first passed the values assessment, first referred, placed (the placement recorded),
+    the placement's start and the day that employment ended."""
+    d = connection.dialect.name
+    return (
+        f"SELECT {_day_of('a.submitted_at', d)} AS submitted_day, {_day_of('va.screened_at', d)} AS screened_day, "
+        f"{_day_of('va.passed_at', d)} AS passed_day, {_day_of('r.referred_at', d)} AS referred_day, "
+        f"{_day_of('p.created_at', d)} AS placed_day, {_day('p.start_date', d)} AS start_day, "
+        f"{_day('e.leaving_date', d)} AS left_day "
+        "FROM applications a "
+        "LEFT JOIN (SELECT application_id, min(created_at) AS screened_at, "
+        "min(CASE WHEN passed THEN created_at END) AS passed_at FROM values_assessments GROUP BY application_id) va "
+        "ON va.application_id = a.id "
+        "LEFT JOIN (SELECT application_id, min(created_at) AS referred_at FROM referrals GROUP BY application_id) r "
+        "ON r.application_id = a.id "
+        "LEFT JOIN placements p ON p.application_id = a.id LEFT JOIN employments e ON e.id = p.employment_id "
+        "WHERE a.submitted_at IS NOT NULL"
+    )
+
+
+APPLICATION_DAYS = {"submitted_on": "submitted_day", "screened_on": "screened_day", "passed_on": "passed_day",
+                    "referred_on": "referred_day", "placed_on": "placed_day", "placement_start": "start_day",
+                    "placement_left_on": "left_day"}
 
 
 def read_applications(connection, start: date, end: date, use_copy: bool | None = None) -> pd.DataFrame:
-    """The GCR funnel's dates per application. Waits for the recruitment models (issue 3)."""
-    return _empty(metrics.APPLICATION_COLUMNS, metrics.APPLICATION_COLUMNS)
+    """The GCR funnel's dates per application (NaT where a stage was not reached)."""
+    if not recruitment_available(connection):
+        return _empty(metrics.APPLICATION_COLUMNS, metrics.APPLICATION_COLUMNS)
+    raw = read_frame(connection, applications_sql(connection), dict.fromkeys(APPLICATION_DAYS.values(), "float64"),
+                     use_copy)
+    return pd.DataFrame({column: _days_to_dates(raw[day]) for column, day in APPLICATION_DAYS.items()},
+                        columns=list(metrics.APPLICATION_COLUMNS))
 
 
 def read_inputs(connection, dates: list[date], use_copy: bool | None = None) -> Inputs:
@@ -254,8 +345,8 @@ def read_inputs(connection, dates: list[date], use_copy: bool | None = None) -> 
     )
 
 
-TRAINING_TABLES: tuple[str, ...] = ()  # set when the training feature's tables are wired in (see docs/outcomes.md)
-RECRUITMENT_TABLES: tuple[str, ...] = ()
+TRAINING_TABLES = ("qualifications", "care_certificate_inductions", "training_records", "course_job_roles", "courses")
+RECRUITMENT_TABLES = ("applications", "values_assessments", "referrals", "placements")
 
 
 def training_available(connection) -> bool:
