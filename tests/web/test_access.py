@@ -13,6 +13,8 @@ STAFF = {Role.hcpa_staff, Role.admin}
 PAGES = [
     ("/", set(ALL)), ("/accessibility", set(ALL)), ("/privacy", set(ALL)), ("/cookies", set(ALL)),
     ("/recruitment/", set(ALL)), ("/training/", set(ALL)), ("/sign-in", set(ALL)), ("/sign-up", set(ALL)),
+    ("/sign-up/check-your-email", set(ALL)), ("/password/forgot", set(ALL)), ("/confirm-email/resend", set(ALL)),
+    ("/healthz", set(ALL)),
     ("/account", set(Role)),
     ("/admin/users", {Role.admin}), ("/admin/audit", {Role.admin}), ("/admin/invite", STAFF),
     ("/workplaces/", STAFF), ("/workplaces/new", STAFF), ("/workplaces/mine", {Role.manager}),
@@ -81,3 +83,46 @@ def test_job_status_is_only_for_its_owner(client):
     client.sign_in(owner)
     assert client.get(f"/jobs/{job.id}").status_code == 200
     assert client.get("/jobs/no-such-job").status_code == 404
+
+
+@pytest.mark.parametrize("role", [ANON, Role.applicant, Role.care_worker, Role.manager],
+                         ids=lambda r: r.value if r else "anonymous")
+def test_staff_only_posts_are_refused_for_every_other_role(client, places, role):
+    """The POST-only actions of the foundation (add a workplace, deactivate one, invite someone)
+    are refused to everyone but HCPA and admins, and change nothing."""
+    from academy.auth.models import Invitation
+    from academy.extensions import db
+    from academy.workplaces.models import Workplace
+
+    if role is not None:
+        client.sign_in(factories.user(role, workplaces=[places["own"]] if role == Role.manager else ()))
+    token = client.csrf_token("/account" if role else "/sign-in")
+    own = places["own"]
+    workplace_data = {"name": "Sneaky Home", "provider_name": "Sneaky Ltd", "address_line_1": "1 Lane",
+                      "town": "Watford", "postcode": "WD17 1AA", "district_id": own.district_id,
+                      "service_type_id": own.service_type_id, "cqc_rating": "good"}
+    attempts = [
+        client.post("/workplaces/new", data={**workplace_data, "csrf_token": token}),
+        client.post(f"/workplaces/{own.id}/active", data={"active": "0", "csrf_token": token}),
+        client.post("/admin/invite", data={"full_name": "Eve", "email": "eve@example.com", "role": "hcpa_staff",
+                                           "csrf_token": token}),
+    ]
+    for response in attempts:
+        if role is None:
+            assert response.status_code == 302 and location_path(response) == "/sign-in"
+        else:
+            assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.query(Workplace).filter_by(name="Sneaky Home").count() == 0
+    assert db.session.get(Workplace, own.id).is_active
+    assert db.session.query(Invitation).count() == 0
+
+
+def test_job_status_sends_anonymous_visitors_to_sign_in(client):
+    from academy.jobs import enqueue
+    from academy.workplaces.reference import seed_reference_data
+
+    job = enqueue(seed_reference_data, None, owner_id=factories.user(Role.hcpa_staff).id)
+    for path in (f"/jobs/{job.id}", f"/jobs/{job.id}.json"):
+        response = client.get(path)
+        assert response.status_code == 302 and location_path(response) == "/sign-in"
