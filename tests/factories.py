@@ -318,3 +318,68 @@ def baseline(outcome: str = "vacancy_rate", geography: str = "Hertfordshire", ye
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+# --- career tiers (academy/tiers/models.py) ---------------------------------------------------------
+
+def tiers():
+    """The five career tiers with their criteria from academy/tiers/data/tiers.csv; by number."""
+    from academy.tiers.models import Tier
+    from academy.tiers.rules import seed_tiers
+
+    seed_tiers(db.session)
+    db.session.commit()
+    return {t.number: t for t in db.session.scalars(select(Tier))}
+
+
+def tier(number: int = 1, name: str | None = None, criteria=(), **fields):
+    """One tier; `criteria` is (kind name, number, codes) tuples."""
+    from academy.tiers.models import CriterionKind, Tier, TierCriterion
+
+    obj = Tier(number=number, name=name or f"Tier {number}", cwp_category=fields.pop("cwp_category", "Care worker"),
+               criteria=[TierCriterion(kind=CriterionKind[kind], number=n, codes=codes) for kind, n, codes in criteria],
+               **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def tier_award(who: Person, tier_number: int = 2, awarded: date | None = None, by: User | None = None, **fields):
+    from academy.tiers.models import TierAward
+
+    obj = TierAward(person=who, tier_number=tier_number, awarded_on=awarded or date.today() - timedelta(days=30),
+                    endorsed_by_id=by.id if by else None, **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def cpa_membership(who: Person, visible: bool = False):
+    from academy.tiers.membership import membership_for
+
+    obj = membership_for(db.session, who)
+    obj.profile_visible = visible
+    db.session.commit()
+    return obj
+
+
+# --- privacy (academy/privacy/models.py) -----------------------------------------------------------
+
+def erasure_request(who: User | None = None, **fields):
+    """A pending request to delete `who`'s account (an applicant by default)."""
+    from academy.privacy.models import ErasureRequest, ErasureStatus
+
+    obj = ErasureRequest(user=who or user(Role.applicant), status=fields.pop("status", ErasureStatus.pending),
+                         requested_at=fields.pop("requested_at", utcnow()), **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def redaction(record_type: str = "application", record_id: int = 1, reason: str = "retention"):
+    from academy.privacy.models import Redaction
+
+    obj = Redaction(record_type=record_type, record_id=record_id, reason=reason)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
