@@ -11,8 +11,9 @@ every number, and report the job's peak memory and the time to store the snapsho
     .venv/bin/python bench/outcomes.py                           # England: 18,000 workplaces, 2M staff records
 
 The database (goodcare_bench_outcomes by default) is created from the real migrations and dropped
-at the end (--keep keeps it). Training records are generated only when the training tables exist
-on this branch; until then the benchmark runs without training lines and says so.
+at the end (--keep keeps it). Staff, vacancies and workplaces are loaded with COPY FROM; the course
+catalogue is the real one (training/data/courses.csv), and qualifications, Care Certificate
+inductions and training records are generated inside PostgreSQL.
 """
 from __future__ import annotations
 
@@ -78,11 +79,13 @@ def migrate(url: str) -> None:
     from academy.config import TestConfig
     from academy.extensions import db
     from academy.workplaces.reference import seed_reference_data
+    from training.catalogue import seed_courses
 
     app = create_app(TestConfig(url))
     with app.app_context():
         upgrade()
         seed_reference_data(db.session)
+        seed_courses(db.session)
         db.session.commit()
         db.engine.dispose()
 
@@ -169,8 +172,62 @@ def generate(url: str, scale: dict, last: date, seed: int = 6) -> dict:
         counts["vacancies"] = nv
         log(f"  {nv:,} vacancy records")
         conn.commit()
+        counts.update(generate_training(conn, scale, last, n_people))
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+    return counts
+
+
+def generate_training(conn, scale: dict, last: date, n_people: int) -> dict:
+    """Qualifications, Care Certificate inductions and training records, generated inside PostgreSQL
+    (generate_series + random(), seeded); the training records' secondary indexes are rebuilt after
+    the load and foreign-key triggers are skipped while loading (session_replication_role)."""
+    counts = {}
+    day = f"DATE '{last.isoformat()}'"
+    conn.execute("SELECT setseed(0.6)")
+    conn.execute("SET session_replication_role = replica")
+    conn.execute(f"""
+        INSERT INTO qualifications (person_id, qualification_type, title, level, social_care, status, achieved_on)
+        SELECT id, kind, kind, CASE WHEN kind = 'other' THEN 3 ELSE 2 END, kind <> 'other',
+               CASE WHEN r < 0.05 THEN 'enrolled' ELSE 'achieved' END,
+               CASE WHEN r < 0.05 THEN NULL ELSE {day} - floor(random() * 3650)::int END
+        FROM (SELECT id, random() AS r, (ARRAY['diploma_l2_adult_care', 'diploma_l2_adult_care',
+                     'l2_adult_social_care_certificate', 'other'])[1 + floor(random() * 4)::int] AS kind
+              FROM people) AS p WHERE r < 0.55""")
+    conn.execute(f"""
+        INSERT INTO care_certificate_inductions (person_id, version, started_on, target_on, completed_on)
+        SELECT id, 'v2025', started, started + 84,
+               CASE WHEN random() < 0.8 THEN started + floor(random() * 140)::int END
+        FROM (SELECT id, {day} - floor(random() * 2000)::int AS started FROM people WHERE random() < 0.6) AS p""")
+    mandatory = [r[0] for r in conn.execute("SELECT DISTINCT course_id FROM course_job_roles ORDER BY 1")]
+    others = [r[0] for r in conn.execute(
+        "SELECT id FROM courses WHERE category <> 'qualification' AND id NOT IN "
+        "(SELECT course_id FROM course_job_roles) ORDER BY 1")]
+    weighted = mandatory * 9 + others  # about nine in ten records are for a mandatory course
+    indexes = conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'training_records' "
+                           "AND indexname LIKE 'ix\_%'").fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    n = scale["training"]
+    for start in range(0, n, 5_000_000):
+        conn.execute(f"""
+            INSERT INTO training_records (person_id, course_id, completed_on, expires_on)
+            SELECT g.person_id, c.id, g.completed_on,
+                   CASE WHEN c.renewal_months IS NULL THEN NULL
+                        ELSE CAST(g.completed_on + make_interval(months => c.renewal_months) AS date) END
+            FROM (SELECT 1 + floor(random() * {n_people})::int AS person_id,
+                         (CAST(%(courses)s AS int[]))[1 + floor(random() * {len(weighted)})::int] AS course_id,
+                         {day} - floor(random() * 5 * 365)::int AS completed_on
+                  FROM generate_series(1, {min(5_000_000, n - start)})) AS g
+            JOIN courses c ON c.id = g.course_id""", {"courses": weighted})
+    for _, definition in indexes:
+        conn.execute(definition)
+    conn.execute("SET session_replication_role = DEFAULT")
+    conn.commit()
+    for table in ("qualifications", "care_certificate_inductions", "training_records"):
+        counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed names
+    log(f"  {counts['training_records']:,} training records ({len(mandatory)} mandatory courses), "
+        f"{counts['qualifications']:,} qualifications, {counts['care_certificate_inductions']:,} inductions")
     return counts
 
 
@@ -193,7 +250,9 @@ def floor_sql(engine, dates: list[date]) -> list[str]:
         return [readers.workplace_sql(connection),
                 readers.staff_sql(connection, readers.window_start(dates), max(dates)),
                 readers.vacancy_sql(connection, min(dates), max(dates)),
-                "SELECT id, care_providing, registered_manager FROM job_roles"]
+                "SELECT id, care_providing, registered_manager FROM job_roles",
+                readers.person_training_sql(connection), readers.mandatory_sql(connection),
+                readers.training_sql(connection, min(dates), max(dates)), readers.applications_sql(connection)]
 
 
 def time_floor(engine, dates) -> tuple[float, int]:
@@ -211,10 +270,21 @@ WITH d AS (
   SELECT m::date AS d, ((m::date + 1) - interval '12 months')::date - 1 AS w
   FROM unnest(CAST(:dates AS date[])) AS m
 ),
+q AS (
+  SELECT person_id, min(qualified_on) AS qualified_on, min(inducted_on) AS inducted_on FROM (
+    SELECT person_id, achieved_on AS qualified_on, NULL::date AS inducted_on FROM qualifications
+    WHERE status = 'achieved' AND achieved_on IS NOT NULL AND social_care AND level >= 2
+    UNION ALL
+    SELECT person_id, NULL, achieved_on FROM qualifications
+    WHERE status = 'achieved' AND achieved_on IS NOT NULL AND qualification_type = 'l2_adult_social_care_certificate'
+    UNION ALL
+    SELECT person_id, NULL, completed_on FROM care_certificate_inductions WHERE completed_on IS NOT NULL
+  ) AS x GROUP BY person_id
+),
 s AS (
-  SELECT e.workplace_id, e.start_date, e.leaving_date, jr.care_providing AS care,
-         (e.is_registered_manager OR jr.registered_manager) AS rm
-  FROM employments e JOIN job_roles jr ON jr.id = e.job_role_id
+  SELECT e.workplace_id, e.person_id, e.job_role_id, e.start_date, e.leaving_date, jr.care_providing AS care,
+         (e.is_registered_manager OR jr.registered_manager) AS rm, q.qualified_on, q.inducted_on
+  FROM employments e JOIN job_roles jr ON jr.id = e.job_role_id LEFT JOIN q ON q.person_id = e.person_id
   WHERE e.contract_type IN ('permanent', 'temporary')
 ),
 staff AS (
@@ -222,11 +292,36 @@ staff AS (
     count(*) FILTER (WHERE s.leaving_date IS NULL OR s.leaving_date > d.d) AS filled,
     count(*) FILTER (WHERE s.start_date > d.w) AS starters,
     count(*) FILTER (WHERE s.leaving_date <= d.d) AS leavers,
+    count(*) FILTER (WHERE (s.leaving_date IS NULL OR s.leaving_date > d.d) AND s.qualified_on <= d.d) AS qualified,
     count(*) FILTER (WHERE s.care AND (s.leaving_date IS NULL OR s.leaving_date > d.d)) AS care_staff,
+    count(*) FILTER (WHERE s.care AND (s.leaving_date IS NULL OR s.leaving_date > d.d)
+                     AND s.inducted_on <= d.d) AS care_inducted,
+    count(*) FILTER (WHERE s.care AND s.start_date > d.w) AS care_starters,
+    count(*) FILTER (WHERE s.care AND s.start_date > d.w AND s.inducted_on <= d.d
+                     AND s.inducted_on <= s.start_date + 84) AS care_on_time,
     count(*) FILTER (WHERE s.rm AND (s.leaving_date IS NULL OR s.leaving_date > d.d)) AS rm_posts,
     count(*) FILTER (WHERE s.rm AND s.leaving_date <= d.d) AS rm_leavers
   FROM d JOIN s ON s.start_date <= d.d AND (s.leaving_date IS NULL OR s.leaving_date > d.w)
   GROUP BY s.workplace_id, d.d
+),
+m AS (
+  SELECT cjr.job_role_id, cjr.course_id FROM course_job_roles cjr JOIN courses c ON c.id = cjr.course_id
+  WHERE c.is_active
+),
+cov AS (
+  SELECT DISTINCT r.person_id, r.course_id, d.d
+  FROM d JOIN training_records r ON r.completed_on <= d.d AND (r.expires_on IS NULL OR r.expires_on > d.d)
+  WHERE r.course_id IN (SELECT course_id FROM m)
+),
+lines AS (
+  SELECT s.workplace_id, s.person_id, m.course_id, d.d
+  FROM d JOIN s ON s.start_date <= d.d AND (s.leaving_date IS NULL OR s.leaving_date > d.d)
+  JOIN m ON m.job_role_id = s.job_role_id
+),
+training AS (
+  SELECT l.workplace_id, l.d, count(*) AS required, count(cov.person_id) AS current
+  FROM lines l LEFT JOIN cov ON cov.person_id = l.person_id AND cov.course_id = l.course_id AND cov.d = l.d
+  GROUP BY l.workplace_id, l.d
 ),
 vac AS (
   SELECT v.workplace_id, d.d, sum(v.posts) AS vacancies
@@ -236,14 +331,21 @@ vac AS (
 )
 SELECT w.id AS workplace_id, d.d AS date,
   coalesce(staff.filled, 0) AS filled, coalesce(staff.starters, 0) AS starters,
-  coalesce(staff.leavers, 0) AS leavers, coalesce(staff.care_staff, 0) AS care_staff,
+  coalesce(staff.leavers, 0) AS leavers, coalesce(staff.qualified, 0) AS qualified,
+  coalesce(staff.care_staff, 0) AS care_staff, coalesce(staff.care_inducted, 0) AS care_inducted,
+  coalesce(staff.care_starters, 0) AS care_starters, coalesce(staff.care_on_time, 0) AS care_on_time,
   coalesce(staff.rm_posts, 0) AS rm_posts, coalesce(staff.rm_leavers, 0) AS rm_leavers,
-  coalesce(vac.vacancies, 0) AS vacancies
+  coalesce(vac.vacancies, 0) AS vacancies,
+  coalesce(training.required, 0) AS training_required, coalesce(training.current, 0) AS training_current
 FROM workplaces w CROSS JOIN d
 LEFT JOIN staff ON staff.workplace_id = w.id AND staff.d = d.d
 LEFT JOIN vac ON vac.workplace_id = w.id AND vac.d = d.d
+LEFT JOIN training ON training.workplace_id = w.id AND training.d = d.d
 ORDER BY w.id, d.d
 """
+HAND_COLUMNS = ["workplace_id", "date", "filled", "starters", "leavers", "qualified", "care_staff", "care_inducted",
+                "care_starters", "care_on_time", "rm_posts", "rm_leavers", "vacancies", "training_required",
+                "training_current"]
 
 
 def time_hand_sql(engine, dates) -> tuple[float, pd.DataFrame]:
@@ -251,8 +353,7 @@ def time_hand_sql(engine, dates) -> tuple[float, pd.DataFrame]:
         clock = time.perf_counter()
         rows = connection.execute(sa.text(HAND_SQL), {"dates": dates}).all()
         seconds = time.perf_counter() - clock
-    return seconds, pd.DataFrame(rows, columns=["workplace_id", "date", "filled", "starters", "leavers", "care_staff",
-                                                "rm_posts", "rm_leavers", "vacancies"])
+    return seconds, pd.DataFrame(rows, columns=HAND_COLUMNS)
 
 
 def peak_rss_kb() -> int:
@@ -310,9 +411,12 @@ def compare(hand: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
     wide_den = wp.pivot_table(index=["scope_id", "date"], columns="metric", values="denominator", aggfunc="first")
     job = pd.DataFrame({
         "filled": wide_num["filled_posts"], "starters": wide_num["starters_rate"],
-        "leavers": wide_num["turnover_rate"], "care_staff": wide_den["care_induction"],
+        "leavers": wide_num["turnover_rate"], "qualified": wide_num["qualification_uptake"],
+        "care_staff": wide_den["care_induction"], "care_inducted": wide_num["care_induction"],
+        "care_starters": wide_den["care_induction_12_weeks"], "care_on_time": wide_num["care_induction_12_weeks"],
         "rm_posts": wide_den["rm_turnover"], "rm_leavers": wide_num["rm_turnover"],
-        "vacancies": wide_num["vacancy_rate"],
+        "vacancies": wide_num["vacancy_rate"], "training_required": wide_den["training_compliance"],
+        "training_current": wide_num["training_compliance"],
     }).reset_index().rename(columns={"scope_id": "workplace_id"})
     job["date"] = pd.to_datetime(job["date"])
     hand = hand.copy()
@@ -321,7 +425,7 @@ def compare(hand: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
     problems = []
     if (merged["_merge"] != "both").any():
         problems.append(f"{int((merged['_merge'] != 'both').sum())} workplace-dates in only one result")
-    for column in ("filled", "starters", "leavers", "care_staff", "rm_posts", "rm_leavers", "vacancies"):
+    for column in HAND_COLUMNS[2:]:
         differ = merged[f"{column}_sql"].astype(float) != merged[f"{column}_job"].astype(float)
         if differ.any():
             problems.append(f"{column}: {int(differ.sum())} differences")
@@ -358,9 +462,9 @@ def main() -> None:
     engine = sa.create_engine(sa.make_url(url).set(drivername="postgresql+psycopg"))
     try:
         with engine.connect() as connection:
-            has_training = sa.inspect(connection).has_table("training_records")
             counts = {t: connection.scalar(sa.text(f"SELECT count(*) FROM {t}"))  # noqa: S608 - fixed names
-                      for t in ("workplaces", "employments", "vacancies")}
+                      for t in ("workplaces", "employments", "vacancies", "training_records", "qualifications",
+                                "care_certificate_inductions")}
         time_floor(engine, dates)  # warm the cache once, so every timing reads from memory alike
         a, size = time_floor(engine, dates)
         log(f"(a) stream: {a:.2f} s ({size / 1e6:.0f} MB)")
@@ -378,8 +482,8 @@ def main() -> None:
     print(f"\nOutcomes benchmark, {args.scale} scale: {counts['workplaces']:,} workplaces, "
           f"{counts['employments']:,} staff records, {counts['vacancies']:,} vacancy records, "
           f"12 month ends {dates[0]} to {dates[-1]}")
-    if not has_training:
-        print("Training lines: none (the training tables are not on this branch yet), so no training records.")
+    print(f"  {counts['training_records']:,} training records, {counts['qualifications']:,} qualifications, "
+          f"{counts['care_certificate_inductions']:,} Care Certificate inductions")
     print(f"(a) stream the needed columns (COPY, floor) {a:8.2f} s")
     print(f"(b) one hand-written SQL query              {b:8.2f} s")
     print(f"(c) outcomes job: read + compute            {c:8.2f} s  (read {job['read']:.2f} s, "
