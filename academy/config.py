@@ -83,6 +83,9 @@ class Config:
 
         # Rate limits (Flask-Limiter): storage in Redis when there is one.
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Redis down: count in this process's memory until it is back, rather than refuse every request.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SIGN_IN_LIMIT_PER_ACCOUNT = env.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.SIGN_IN_LIMIT_PER_ADDRESS = env.get("SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
@@ -105,6 +108,11 @@ class Config:
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         # Training certificates workers upload (PDF, Word or image), checked by content.
         self.CERTIFICATE_MAX_BYTES = int(env.get("CERTIFICATE_MAX_BYTES", str(5 * 1024 * 1024)))
+        # Career tiers: a tier lapses (after a notice) once mandatory training has been expired this many days.
+        self.TIER_LAPSE_GRACE_DAYS = int(env.get("TIER_LAPSE_GRACE_DAYS", "60"))
+        # Privacy: unsuccessful or withdrawn applications are anonymised this many months after
+        # their last activity (the monthly retention job); the privacy notice states the period.
+        self.APPLICATION_RETENTION_MONTHS = int(env.get("APPLICATION_RETENTION_MONTHS", "6"))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,12 +1,18 @@
 """One error handler for every HTTP error: renders errors/<code>.html in the site's style."""
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
-from werkzeug.exceptions import HTTPException, InternalServerError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from academy.jobs import JobsUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,22 @@ def register(app) -> None:
     def handle_csrf(error: CSRFError):
         log.warning("CSRF check failed on %s: %s", request.path, error.description)
         return render_template("errors/csrf.html", error=error), 400
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(RedisConnectionError)
+    @app.errorhandler(RedisTimeoutError)
+    @app.errorhandler(JobsUnavailable)
+    def handle_unavailable(error: Exception):
+        """The database or Redis is not answering (a restart, a network fault): a 503 saying try
+        again, not a 500; the pool's pre-ping and Redis's reconnects recover without a restart."""
+        log.warning("A backing service is unavailable on %s %s: %s", request.method, request.path,
+                    type(error).__name__)
+        from academy.extensions import db
+
+        with contextlib.suppress(Exception):  # the connection may be gone: nothing to roll back
+            db.session.rollback()
+        response, code = render_error(ServiceUnavailable())
+        return response, code, {"Retry-After": "60"}
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

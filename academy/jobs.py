@@ -25,6 +25,9 @@ class JobsUnavailable(Exception):
     """Redis could not be reached, so the work was not queued; the page should say try later."""
 
 
+UNAVAILABLE = "The background service is not available. Try again in a few minutes."
+
+
 def redis_connection() -> redis.Redis:
     """The Redis connection jobs use (a process-local fake when REDIS_URL is not set)."""
     url = current_app.config.get("REDIS_URL")
@@ -57,8 +60,8 @@ def enqueue(func, *args, queue: str = "default", description: str | None = None,
             job_timeout=timeout, retry=Retry(max=retries, interval=[10, 60]) if retries else None,
             result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600, kwargs=kwargs,
         )
-    except redis.exceptions.ConnectionError as exc:
-        raise JobsUnavailable("The background service is not available. Try again in a few minutes.") from exc
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        raise JobsUnavailable(UNAVAILABLE) from exc
 
 
 def report_progress(percent: int, message: str) -> None:
@@ -94,11 +97,13 @@ def job_status(job_id: str) -> JobStatus | None:
     """The state of a job for its status page, or None if there is no such job."""
     try:
         job = Job.fetch(job_id, connection=redis_connection())
+        state = job.get_status(refresh=True)
+        meta = job.get_meta(refresh=True)
     except (NoSuchJobError, ValueError):
         return None
-    state = job.get_status(refresh=True)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        raise JobsUnavailable(UNAVAILABLE) from exc
     state_name = getattr(state, "value", state) or "unknown"
-    meta = job.get_meta(refresh=True)
     progress = 100 if state_name == "finished" else int(meta.get("progress", 0))
     message = meta.get("message") or ""
     if state_name == "finished" and not message:

@@ -31,14 +31,23 @@ def _scopes():
     return [s for s in (primary, compare) if s is not None], choices
 
 
+def _running_recompute():
+    """The recompute under way, if any; None when there is none or Redis is not answering (the
+    page still serves; starting one then says to try again later)."""
+    try:
+        running = jobs.running_job_id()
+        return job_status(running) if running else None
+    except JobsUnavailable:
+        return None
+
+
 @bp.get("/")
 @role_required(*VIEWERS)
 def index():
     """The five strategy outcomes (latest, 12-month trend, baselines) and the recruitment funnel."""
     scopes, choices = _scopes()
     latest = snapshots.latest_date(db.session)
-    running = jobs.running_job_id() if dashboard.is_staff(current_user) else None
-    running_status = job_status(running) if running else None
+    running_status = _running_recompute() if dashboard.is_staff(current_user) else None
     return render_template(
         "outcomes/dashboard.html", scopes=scopes, choices=choices, latest=latest,
         panels=dashboard.panels(db.session, scopes, latest) if latest else [],
@@ -100,7 +109,7 @@ def recompute():
     if request.method == "GET":
         form.end.data = date.today()
         form.start.data = snapshots._months_back(date.today(), 12)
-    running = jobs.running_job_id()
+    running = _running_recompute()
     if form.validate_on_submit():
         try:
             job_id = jobs.start_recompute(form.start.data, form.end.data, owner_id=current_user.id)
@@ -113,8 +122,7 @@ def recompute():
                   detail=f"{form.start.data.isoformat()} to {form.end.data.isoformat()}")
             return redirect(url_for("jobs.status", job_id=job_id))
     status = 422 if form.errors else 200
-    return render_template("outcomes/recompute.html", form=form,
-                           running=job_status(running) if running else None), status
+    return render_template("outcomes/recompute.html", form=form, running=running), status
 
 
 @bp.get("/baselines")

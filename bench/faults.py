@@ -1,0 +1,328 @@
+"""Fault drills (not part of the test run): what the service does when its parts fail.
+
+  1. worker killed in the middle of an outcomes job: the stored snapshots are untouched, and on
+     restart the job is retried (it has one retry) or reported failed; no half-written rows;
+  2. Redis stopped while the site runs: pages still serve; starting a recompute says
+     "try again later" (with the dates the officer entered still in the form); Redis back: it works;
+  3. PostgreSQL restarted under load: requests during the restart fail cleanly (an error page,
+     no hung workers) and the site recovers without being restarted (pool pre-ping).
+
+    .venv/bin/python bench/faults.py            # all three drills
+    .venv/bin/python bench/faults.py --only redis
+
+Uses its own Redis server on a free port (so no other Redis user is disturbed), a database
+goodcare_bench_faults on the PostgreSQL in BENCH_DATABASE_URL (default
+postgresql://postgres@127.0.0.1:5432/postgres), and gunicorn with 2 workers on 127.0.0.1. Drill 3
+restarts the whole PostgreSQL cluster (pg_ctlcluster), so run it when nothing else uses it.
+Prints one line per check: PASS or FAIL with the figures; exits non-zero if any check failed.
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "bench"))
+
+from outcomes import create_database, database_urls, drop_database, generate, log, migrate  # noqa: E402
+
+DB_NAME = "goodcare_bench_faults"
+PASSWORD = "fault-drill-kettle-orchard-9"
+SCALE = {"workplaces": 4_000, "in_post": 300_000, "records": 380_000, "vacancies": 60_000, "training": 2_000_000}
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+results: list[tuple[bool, str]] = []
+
+
+def check(ok: bool, what: str) -> None:
+    results.append((ok, what))
+    print(f"{'PASS' if ok else 'FAIL'}  {what}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    """A cookie-keeping HTTP client that reads CSRF tokens from forms, like a person's browser."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, form_page: str, data: dict) -> tuple[int, str]:
+        _, page = self.get(form_page)
+        token = CSRF.search(page)
+        body = urllib.parse.urlencode({"csrf_token": token.group(1) if token else "", **data}, doseq=True).encode()
+        return self._open(urllib.request.Request(self.base + path, data=body))
+
+    def _open(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+        except OSError as error:
+            return 0, str(error)
+
+
+class Services:
+    """A Redis of our own, gunicorn and an RQ worker, all on this machine."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.redis_port = free_port()
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.web_port = free_port()
+        self.work = Path(tempfile.mkdtemp(prefix="goodcare-faults-"))
+        self.env = dict(os.environ, DATABASE_URL=url, REDIS_URL=self.redis_url, GOODCARE_ENV="production",
+                        SECRET_KEY="fault-drill-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
+                        STORAGE_DIR=str(self.work / "storage"), PYTHONPATH=str(PROJECT))
+        self.redis = self.web = self.worker = None
+
+    def start_redis(self) -> None:
+        self.redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port),
+                                       "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        self._wait(lambda: socket.create_connection(("127.0.0.1", self.redis_port), timeout=1).close())
+
+    def stop_redis(self) -> None:
+        self.redis.terminate()
+        self.redis.wait(timeout=10)
+
+    def start_web(self) -> None:
+        self.web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "2", "--timeout", "60", "-b", f"127.0.0.1:{self.web_port}",
+             "wsgi:app"], cwd=PROJECT, env=self.env, stdout=(self.work / "web.log").open("w"),
+            stderr=subprocess.STDOUT)
+        self._wait(lambda: urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/", timeout=2).close())
+
+    def start_worker(self) -> None:
+        # Its own session, so killing it kills the work horse it forked too, as a crash would.
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], cwd=PROJECT, env=self.env,
+            stdout=(self.work / "worker.log").open("a"), stderr=subprocess.STDOUT, start_new_session=True)
+
+    def kill_worker(self) -> None:
+        os.killpg(self.worker.pid, signal.SIGKILL)
+        self.worker.wait(timeout=10)
+
+    def stop(self) -> None:
+        for process in (self.web, self.redis):
+            if process and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+        if self.worker and self.worker.poll() is None:
+            self.kill_worker()
+
+    @staticmethod
+    def _wait(probe, seconds: int = 60) -> None:
+        for _ in range(seconds * 4):
+            try:
+                probe()
+                return
+            except OSError:
+                time.sleep(0.25)
+        raise SystemExit("a service did not start in time")
+
+
+def app_for(services: Services):
+    from academy import create_app
+    from academy.config import TestConfig
+
+    return create_app(TestConfig(services.url, redis_url=services.redis_url, JOBS_ASYNC=True))
+
+
+def snapshot_fingerprint(app) -> tuple[int, int]:
+    from academy.extensions import db
+
+    with app.app_context():
+        row = db.session.execute(db.text(
+            "SELECT count(*), coalesce(sum(coalesce(numerator, 0) + denominator), 0) FROM outcome_snapshot")).one()
+        db.session.remove()
+    return int(row[0]), int(row[1])
+
+
+def make_officer(app) -> str:
+    from werkzeug.security import generate_password_hash
+
+    from academy.auth.models import Role, User
+    from academy.extensions import db, utcnow
+
+    email = "officer@faults.example"
+    with app.app_context():
+        db.session.add(User(email=email, full_name="Fault Drill Officer", role=Role.hcpa_staff,
+                            password_hash=generate_password_hash(PASSWORD), email_confirmed_at=utcnow()))
+        db.session.commit()
+    return email
+
+
+def drill_worker_killed(services: Services, app) -> None:
+    """Kill the worker (and its work horse) while an outcomes recompute is writing, then restart it."""
+    from rq.job import Job
+
+    from academy.extensions import db
+    from academy.jobs import redis_connection
+    from academy.outcomes.jobs import start_recompute
+    from academy.outcomes.snapshots import run_outcomes
+
+    last = date.today().replace(day=1) - timedelta(days=1)
+    first = date(last.year - 2, last.month, 1)
+    with app.app_context():
+        run_outcomes(db.session, last.replace(day=1), last)  # something stored beforehand
+        db.session.remove()
+    before = snapshot_fingerprint(app)
+    services.start_worker()
+    with app.test_request_context():
+        job_id = start_recompute(first, last, owner_id=None)
+        connection = redis_connection()
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            job = Job.fetch(job_id, connection=connection)
+            if job.get_status(refresh=True) == "started" and (job.get_meta(refresh=True).get("progress") or 0) > 0:
+                break
+            time.sleep(0.2)
+        progress = Job.fetch(job_id, connection=connection).get_meta().get("progress")
+        services.kill_worker()
+        killed_at = time.time()
+        after_kill = snapshot_fingerprint(app)
+        check(after_kill == before,
+              f"worker killed at {progress}% of a 25-month recompute: snapshots unchanged "
+              f"({after_kill[0]:,} rows before and after)")
+        # RQ treats a started job whose worker stopped sending heartbeats as abandoned; wait that out.
+        time.sleep(100)
+        services.start_worker()
+        deadline = time.time() + 900
+        status = None
+        while time.time() < deadline:
+            status = Job.fetch(job_id, connection=connection).get_status(refresh=True)
+            if status in ("finished", "failed"):
+                break
+            time.sleep(2)
+        recovered_after = time.time() - killed_at
+    done = snapshot_fingerprint(app)
+    with app.app_context():
+        duplicates = db.session.execute(db.text(
+            "SELECT count(*) FROM (SELECT 1 FROM outcome_snapshot GROUP BY scope_type, scope_id, date, metric "
+            "HAVING count(*) > 1) d")).scalar_one()
+        dates = db.session.execute(db.text("SELECT count(DISTINCT date) FROM outcome_snapshot")).scalar_one()
+        db.session.remove()
+    check(status in ("finished", "failed"),
+          f"after the restart the job was {status} ({recovered_after:.0f} s after the kill)")
+    check(duplicates == 0 and (status != "finished" or dates >= 25),
+          f"no half-written or duplicate rows: {done[0]:,} rows over {dates} dates, {duplicates} duplicated keys")
+    services.kill_worker()
+
+
+def drill_redis_stopped(services: Services, app, email: str) -> None:
+    base = f"http://127.0.0.1:{services.web_port}"
+    officer = Browser(base)
+    status, _ = officer.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
+    check(status == 200, f"signed in as HCPA with Redis up (HTTP {status})")
+    services.stop_redis()
+    pages = {path: officer.get(path)[0] for path in ("/", "/recruitment/screening", "/outcomes/", "/workplaces/")}
+    check(all(code == 200 for code in pages.values()), f"Redis stopped: pages still serve {pages}")
+    year = str(date.today().year)
+    form = {"start": ["1", "1", year], "end": ["31", "1", year]}  # GOV.UK date inputs: day, month, year
+    status, page = officer.post("/outcomes/recompute", "/outcomes/recompute", form)
+    says_later = "try again" in page.lower()
+    kept = f'value="{year}"' in page
+    check(status in (422, 503) and says_later and kept,
+          f"Redis stopped: starting a recompute answers HTTP {status}, says try again later: {says_later}, "
+          f"keeps the dates entered: {kept}")
+    stranger = Browser(base)
+    status, _ = stranger.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
+    check(status == 200, f"Redis stopped: a new sign-in still works (HTTP {status})")
+    services.start_redis()
+    status, page = officer.post("/outcomes/recompute", "/outcomes/recompute", form)
+    check(status == 200 and "try again" not in page.lower(), f"Redis back: the recompute starts (HTTP {status})")
+
+
+def drill_postgres_restart(services: Services, email: str) -> None:
+    base = f"http://127.0.0.1:{services.web_port}"
+    officer = Browser(base)
+    officer.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
+    codes: Counter = Counter()
+    slow = []
+    stop = threading.Event()
+
+    def hammer():
+        me = Browser(base)
+        me.opener = officer.opener  # same signed-in session
+        while not stop.is_set():
+            started = time.time()
+            code, _ = me.get("/recruitment/screening")
+            codes[code] += 1
+            if time.time() - started > 30:
+                slow.append(time.time() - started)
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(5)
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    restart = time.time()
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
+    restarted_in = time.time() - restart
+    time.sleep(5)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    after = Counter(officer.get("/recruitment/screening")[0] for _ in range(20))
+    check(not slow and set(codes) <= {200, 500, 503},
+          f"PostgreSQL restarted ({restarted_in:.1f} s) under 4 clients: answers {dict(codes)}, none hung")
+    check(after == Counter({200: 20}), f"after the restart, without restarting the app: {dict(after)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["worker", "redis", "postgres"])
+    args = parser.parse_args()
+    admin_url, url = database_urls(os.environ.get("BENCH_DATABASE_URL",
+                                                  "postgresql://postgres@127.0.0.1:5432/postgres"), DB_NAME)
+    sa_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    create_database(admin_url, DB_NAME)
+    services = Services(sa_url)
+    try:
+        log("Building the drill database ...")
+        migrate(sa_url)
+        generate(url, SCALE, date.today())
+        services.start_redis()
+        app = app_for(services)
+        email = make_officer(app)
+        services.start_web()
+        if args.only in (None, "worker"):
+            drill_worker_killed(services, app)
+        if args.only in (None, "redis"):
+            drill_redis_stopped(services, app, email)
+        if args.only in (None, "postgres"):
+            drill_postgres_restart(services, email)
+    finally:
+        services.stop()
+        drop_database(admin_url, DB_NAME)
+    failed = [what for ok, what in results if not ok]
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
