@@ -166,6 +166,16 @@ def latest_date(session, on_or_before: date | None = None) -> date | None:
     return session.scalar(statement)
 
 
+def latest_scope_date(session, scope_type: str, scope_id: int, on_or_before: date | None = None) -> date | None:
+    """The latest date with a stored snapshot of this one scope (on or before `on_or_before`)."""
+    table = OutcomeSnapshot.__table__
+    statement = sa.select(sa.func.max(table.c.date)).where(table.c.scope_type == scope_type,
+                                                          table.c.scope_id == scope_id)
+    if on_or_before is not None:
+        statement = statement.where(table.c.date <= on_or_before)
+    return session.scalar(statement)
+
+
 def load(session, scope_type: str, scope_ids=None, dates=None, metrics_wanted=None) -> pd.DataFrame:
     """Stored rows for a scope type (optionally some scopes, dates, metrics), as a frame."""
     table = OutcomeSnapshot.__table__
