@@ -99,3 +99,35 @@ def tell_applicant(application: Application, state: State) -> None:
     send_mail(application.user.email, subject.format(**values),
               f"Hello {application.full_name or application.user.full_name},\n\n{body.format(**values)}\n\n"
               f"See where your application is: {link}\n\nGood Care Recruitment, HCPA")
+
+
+# A referral that comes to nothing returns the applicant to ready_to_refer; they are told why in
+# general terms (never the manager's own reason) and that HCPA is looking again.
+_REFERRAL_CLOSED = {
+    "declined": ("About your introduction to {workplace}",
+                 "{workplace} has decided not to take your application further this time.\n\n"
+                 "Your checks are still complete, and we are looking for other care providers near you "
+                 "with jobs that suit you."),
+    "unsuccessful": ("After your interview with {workplace}",
+                     "Thank you for going to your interview with {workplace}. They have decided not to offer "
+                     "you the job this time.\n\nWe are looking for other care providers near you with jobs "
+                     "that suit you. Reply to this email if you would like feedback or help to prepare."),
+    "offer_declined": ("About the job at {workplace}",
+                       "We have recorded that you are not taking up the job at {workplace}.\n\n"
+                       "We are looking for other care providers near you with jobs that suit you."),
+}
+
+
+def tell_applicant_referral_closed(referral) -> None:
+    """Email the applicant that a referral (declined, unsuccessful interview or offer not taken up)
+    has ended and that they are ready to be referred again."""
+    wording = _REFERRAL_CLOSED.get(referral.status.name)
+    if wording is None:
+        return
+    application = referral.application
+    workplace = referral.vacancy.workplace.name
+    subject, body = wording
+    link = external_url("recruitment.start")
+    send_mail(application.user.email, subject.format(workplace=workplace),
+              f"Hello {application.full_name or application.user.full_name},\n\n{body.format(workplace=workplace)}"
+              f"\n\nSee where your application is: {link}\n\nGood Care Recruitment, HCPA")

@@ -13,7 +13,7 @@ from academy.extensions import utcnow
 from academy.mail import send_mail
 from academy.workplaces.models import Vacancy, workplace_managers
 from recruitment.models import Application, Referral, ReferralStatus, State
-from recruitment.notify import tell_applicant
+from recruitment.notify import tell_applicant, tell_applicant_referral_closed
 from recruitment.pipeline import commit_or_conflict, move
 from recruitment.screening import require_staff
 
@@ -91,6 +91,7 @@ def decide(session, referral: Referral, by: User, accept: bool, reason: str | No
     move(session, referral.application, State.ready_to_refer, by,
          f"{referral.vacancy.workplace.name} declined the referral: {reason}", commit=False)
     commit_or_conflict(session)
+    tell_applicant_referral_closed(referral)
 
 
 def arrange_interview(session, referral: Referral, by: User, when: datetime) -> None:
@@ -130,6 +131,8 @@ def record_outcome(session, referral: Referral, by: User, offer: bool, offer_det
     commit_or_conflict(session)
     if offer:
         tell_applicant(referral.application, State.offered)
+    else:
+        tell_applicant_referral_closed(referral)
 
 
 def offer_not_taken_up(session, referral: Referral, by: User, reason: str) -> None:
@@ -143,3 +146,4 @@ def offer_not_taken_up(session, referral: Referral, by: User, reason: str) -> No
     referral.status = ReferralStatus.offer_declined
     move(session, referral.application, State.ready_to_refer, by, f"Offer not taken up: {reason}", commit=False)
     commit_or_conflict(session)
+    tell_applicant_referral_closed(referral)
