@@ -84,6 +84,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_models() -> None:
     """Import every model module so SQLAlchemy and Alembic see the whole schema."""
+    import academy.ascwds.models  # noqa: F401
     import academy.auth.models  # noqa: F401
     import academy.outcomes.models  # noqa: F401
     import academy.workplaces.models  # noqa: F401
@@ -93,6 +94,7 @@ def register_models() -> None:
 
 def register_blueprints(app: Flask) -> None:
     from academy.admin.views import bp as admin_bp
+    from academy.ascwds.views import bp as ascwds_bp
     from academy.auth.views import bp as auth_bp
     from academy.jobs_views import bp as jobs_bp
     from academy.outcomes.views import bp as outcomes_bp
@@ -105,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
                       portal_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(ascwds_bp)
 
 
 def register_govuk_assets(app: Flask) -> None:

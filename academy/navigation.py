@@ -24,6 +24,11 @@ _LINKS = {
 }
 
 
+# ASC-WDS files (academy/ascwds): import and export Skills for Care bulk-upload files.
+for _role in (Role.manager, Role.hcpa_staff, Role.admin):
+    _LINKS[_role].append(("ASC-WDS files", "ascwds.index"))
+
+
 def navigation_for(user) -> list[dict]:
     """Navigation items for the GOV.UK service navigation component."""
     role = user.role if user.is_authenticated else None

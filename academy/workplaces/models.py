@@ -108,6 +108,10 @@ class Workplace(TimestampMixin, db.Model):
     beds: Mapped[int | None]
     care_hours_per_week: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # ASC-WDS (academy/ascwds): the workplace's LOCALESTID, and the bulk-upload columns this
+    # service does not model itself (JSON), written back on export.
+    ascwds_local_id: Mapped[str | None] = mapped_column(String(50), unique=True)
+    ascwds_extra: Mapped[str | None] = mapped_column(Text)
 
     provider = relationship("Provider", back_populates="workplaces", lazy="joined")
     district = relationship("District", lazy="joined")
@@ -149,6 +153,10 @@ class Employment(TimestampMixin, db.Model):
     leaving_date: Mapped[date | None]
     leaving_reason: Mapped[str | None] = mapped_column(String(200))
     is_registered_manager: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # ASC-WDS (academy/ascwds): the worker's UNIQUEWORKERID at this workplace, and the staff-file
+    # columns this service keeps but does not model (JSON; never NI number or date of birth).
+    ascwds_worker_id: Mapped[str | None] = mapped_column(String(50))
+    ascwds_extra: Mapped[str | None] = mapped_column(Text)
 
     person = relationship("Person", back_populates="employments")
     workplace = relationship("Workplace")

@@ -1,0 +1,166 @@
+"""A validated Plan into the database, in one transaction: all of it or none of it.
+
+Workplaces are few and go through the ORM; staff and training go in bulk (one INSERT ... RETURNING
+per batch for people and employments, COPY on PostgreSQL for training records, executemany
+elsewhere), so 50,000 staff and 500,000 training rows apply in seconds, not minutes."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import insert, select, update
+
+from academy.ascwds.validate import Plan
+from academy.ascwds.validate_training import NEW_COURSE_PREFIX
+from academy.auth.access import Invalid
+from academy.extensions import utcnow
+from academy.workplaces.models import ContractType, Employment, Person, Provider, Workplace
+from training.models import Course, CourseCategory, TrainingRecord
+
+CHUNK = 5000
+TRAINING_COLUMNS = ("person_id", "course_id", "completed_on", "expires_on", "training_provider", "notes",
+                    "added_by_id", "created_at", "updated_at")
+
+
+def _chunks(rows: list, size: int = CHUNK):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] | None = None) -> dict[str, int]:
+    """Write the plan and commit; on any failure roll back, so nothing changes. Raises Invalid if
+    the plan's report has errors."""
+    if not plan.report.ok:
+        raise Invalid(f"The files have {plan.report.error_count} errors; correct them and upload the files again")
+    progress = progress or (lambda percent, message: None)
+    try:
+        now = utcnow()
+        local_ids = _workplaces(session, plan)
+        progress(10, "Workplaces saved")
+        people = _staff(session, plan, local_ids, now)
+        progress(40, "Staff saved")
+        _training(session, plan, user, people, now, progress)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    progress(100, "Import applied")
+    return plan.report.totals
+
+
+def _provider_for(session, provnum: str | None, name: str) -> Provider:
+    provider = None
+    if provnum:
+        provider = session.scalar(select(Provider).where(Provider.cqc_provider_id == provnum))
+    provider = provider or session.scalar(select(Provider).where(Provider.name == name))
+    if provider is None:
+        provider = Provider(name=name, cqc_provider_id=provnum)
+        session.add(provider)
+    return provider
+
+
+def _workplaces(session, plan: Plan) -> dict[str, int]:
+    """Create, update, close and link workplaces; returns LOCALESTID -> workplace id for new ones."""
+    created: dict[str, int] = {}
+    for change in plan.workplaces:
+        action = change["action"]
+        if action == "create":
+            fields = change["fields"]
+            workplace = Workplace(**fields, district_id=plan.district_id,
+                                  provider=_provider_for(session, change["provnum"], fields["name"]))
+            session.add(workplace)
+            session.flush()
+            created[fields["ascwds_local_id"]] = workplace.id
+        elif action == "update":
+            session.execute(update(Workplace).where(Workplace.id == change["id"]).values(**change["fields"]))
+        elif action == "delete":
+            session.execute(update(Workplace).where(Workplace.id == change["id"]).values(is_active=False))
+        elif action == "link":
+            session.execute(update(Workplace).where(Workplace.id == change["id"])
+                            .values(ascwds_local_id=change["local_id"]))
+    return created
+
+
+def _employment_values(fields: dict) -> dict:
+    values = {k: v for k, v in fields.items() if k != "full_name"}
+    values["contract_type"] = ContractType[values["contract_type"]]
+    return values
+
+
+def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tuple, int]:
+    """Insert, update and mark as left; returns (LOCALESTID, UNIQUEWORKERID) -> person id."""
+    people: dict[tuple, int] = {}
+    creates = [c for c in plan.staff if c["action"] == "create"]
+    needing = [c for c in creates if c["person_id"] is None]
+    person_table, employment_table = Person.__table__, Employment.__table__
+    for chunk in _chunks(needing):
+        ids = session.execute(
+            insert(person_table).returning(person_table.c.id, sort_by_parameter_order=True),
+            [{"full_name": c["fields"]["full_name"], "created_at": now, "updated_at": now} for c in chunk]).scalars()
+        for change, person_id in zip(chunk, ids):
+            change["person_id"] = person_id
+    rows = []
+    for change in creates:
+        workplace_id = change["workplace_id"] or new_workplaces[change["key"][0]]
+        people[change["key"]] = change["person_id"]
+        rows.append({**_employment_values(change["fields"]), "person_id": change["person_id"],
+                     "workplace_id": workplace_id, "created_at": now, "updated_at": now})
+    for chunk in _chunks(rows):
+        session.execute(insert(employment_table), chunk)
+    updates = [c for c in plan.staff if c["action"] == "update"]
+    if updates:
+        session.execute(update(Person), [{"id": c["person_id"], "full_name": c["fields"]["full_name"],
+                                          "updated_at": now} for c in updates])
+        session.execute(update(Employment), [{"id": c["id"], **_employment_values(c["fields"]), "updated_at": now}
+                                             for c in updates])
+        for change in updates:
+            people[change["key"]] = change["person_id"]
+            if change["fields"]["ascwds_worker_id"] != change["key"][1]:
+                people[(change["key"][0], change["fields"]["ascwds_worker_id"])] = change["person_id"]
+    deletes = [c for c in plan.staff if c["action"] == "delete"]
+    if deletes:
+        session.execute(update(Employment), [{"id": c["id"], "leaving_date": plan.leaving_date,
+                                              "leaving_reason": "Marked DELETE in an ASC-WDS import",
+                                              "updated_at": now} for c in deletes])
+    return people
+
+
+def _new_courses(session, plan: Plan) -> dict[str, int]:
+    ids = {}
+    for category, name in plan.new_courses.items():
+        course = Course(code=f"{NEW_COURSE_PREFIX}{category}", name=f"ASC-WDS: {name}",
+                        category=CourseCategory.specialist, asc_wds_category=int(category),
+                        description="Added by an ASC-WDS import: a training category with no course of its own here.")
+        session.add(course)
+        session.flush()
+        ids[f"new:{category}"] = course.id
+    return ids
+
+
+def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress) -> None:
+    courses = _new_courses(session, plan)
+    rows, updates = [], []
+    for action, key, person_id, course_ref, completed, expires, provider, notes, record_id in plan.training:
+        person_id = person_id or people[key]
+        course_id = courses.get(course_ref, course_ref)
+        if action == "create":
+            rows.append((person_id, course_id, completed, expires, provider, notes, user and user.id, now, now))
+        else:
+            updates.append({"id": record_id, "expires_on": expires, "notes": notes, "training_provider": provider,
+                            "updated_at": now})
+    if updates:
+        session.execute(update(TrainingRecord), updates)
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY training_records ({', '.join(TRAINING_COLUMNS)}) FROM STDIN") as copy:
+            for n, row in enumerate(rows, 1):
+                copy.write_row(row)
+                if n % 50000 == 0:
+                    progress(40 + int(55 * n / len(rows)), f"{n:,} of {len(rows):,} training records saved")
+        return
+    table = TrainingRecord.__table__
+    for n, chunk in enumerate(_chunks(rows), 1):
+        session.execute(insert(table), [dict(zip(TRAINING_COLUMNS, row)) for row in chunk])
+        progress(40 + int(55 * min(1, n * CHUNK / len(rows))), "Training records saved")

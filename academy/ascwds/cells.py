@@ -1,0 +1,143 @@
+"""One check per column type of data/columns.csv: `check(rule, value)` -> (value, problem).
+
+A problem is the text after "Line N, COLUMN: " in the report. Personal columns (NI number, date
+of birth, home postcode, ...) never put the value into the text: it reads "the value given".
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from academy.ascwds.codes import LABEL_NAMES, ColumnRule, code_list
+
+NI = re.compile(r"^[A-Z]{2}\d{6}[A-Z]?$")
+POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+PROVNUM = re.compile(r"^\d-\d{8,12}$")
+DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+DONT_KNOW = "999"
+
+
+def parse_date(value: str) -> date | None:
+    """DD/MM/YYYY -> date; None if it is not a real date (31/02/2024) or not in that form."""
+    match = DATE.match(value)
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def format_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _shown(rule: ColumnRule, value: str) -> str:
+    if rule.personal:
+        return "The value given"
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
+def _label(list_name: str) -> str:
+    return LABEL_NAMES.get(list_name, list_name.replace("_", " "))
+
+
+def _number(value: str) -> Decimal | None:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def check(rule: ColumnRule, value: str, today: date) -> tuple[object, str | None]:
+    """Check one non-empty cell. Returns (parsed value, None) or (None, problem text)."""
+    kind, params = rule.type, rule.params
+    shown = _shown(rule, value)
+    if kind == "ref":
+        return (value, None) if len(value) <= 50 else (None, f"{shown} is longer than 50 characters")
+    if kind == "status":
+        upper = value.upper()
+        if upper in code_list("status"):
+            return upper, None
+        return None, f"{shown} is not a status (use NEW, UPDATE, UNCHECKED, NOCHANGE or DELETE)"
+    if kind == "text":
+        limit = int(params[0])
+        return (value, None) if len(value) <= limit else (None, f"is longer than {limit} characters")
+    if kind == "code":
+        codes = code_list(params[0])
+        normal = (value.lstrip("0") or "0") if value.isdigit() else value
+        if normal in codes:
+            return normal, None
+        return None, f"{shown} is not a{'n' if _label(params[0])[0] in 'aeiou' else ''} {_label(params[0])} code"
+    if kind == "codes":
+        codes = code_list(params[0])
+        parts = [p.strip() for p in value.split(";")]
+        bad = [p for p in parts if p not in codes and p != "0"]
+        if bad:
+            return None, f"{'; '.join(bad[:3])} {'is' if len(bad) == 1 else 'are'} not {_label(params[0])} codes"
+        return parts, None
+    if kind == "counts":
+        parts = [p.strip() for p in value.split(";")]
+        if all(p.isdigit() and int(p) <= 999 for p in parts):
+            return [int(p) for p in parts], None
+        return None, f"{shown} is not a list of whole numbers from 0 to 999 separated by ;"
+    if kind == "int":
+        low, high = int(params[0]), int(params[1])
+        if value.isdigit() and (low <= int(value) <= high or value == DONT_KNOW):
+            return int(value), None
+        return None, f"{shown} is not a whole number from {low} to {high} (or 999 for don't know)"
+    if kind == "number":
+        low, high = Decimal(params[0]), Decimal(params[1])
+        number = _number(value)
+        if number is not None and (low <= number <= high or value == DONT_KNOW):
+            return number, None
+        return None, f"{shown} is not a number from {params[0]} to {params[1]} (or 999 for don't know)"
+    if kind in ("date", "dob"):
+        day = parse_date(value)
+        if day is None:
+            return None, f"{shown} is not a real date in the form DD/MM/YYYY"
+        if kind == "dob":
+            age = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+            if not 14 <= age <= 100:
+                return None, "The date of birth gives an age outside 14 to 100"
+        elif params and params[0] == "past" and day > today:
+            return None, f"{shown} is in the future"
+        return day, None
+    if kind == "year":
+        if value == DONT_KNOW or (len(value) == 4 and value.isdigit() and 1900 <= int(value) <= today.year):
+            return value, None
+        return None, f"{shown} is not a year from 1900 to {today.year} (or 999 for don't know)"
+    if kind == "ni":
+        return (value, None) if NI.match(value.upper().replace(" ", "")) else (
+            None, "The value given is not a National Insurance number (two letters, six digits, one letter)")
+    if kind == "postcode":
+        return (value, None) if POSTCODE.match(value.upper()) else (None, f"{shown} is not a postcode")
+    if kind == "provnum":
+        return (value, None) if PROVNUM.match(value) else (None, f"{shown} is not a CQC ID like 1-123456789")
+    if kind == "qualevel":
+        if value in ("2", DONT_KNOW):
+            return value, None
+        head, _, level = value.partition(";")
+        if head == "1" and (level == "" or level in {"0", "1", "2", "3", "4", "5", "6", "7", "8", DONT_KNOW}):
+            return value, None
+        return None, f"{shown} is not 1;level (0 to 8 or 999), 2 or 999"
+    if kind == "l2cert":
+        head, _, year = value.partition(";")
+        if head in ("2", "3") and not year:
+            return value, None
+        if head == "1" and (not year or (year.isdigit() and 2024 <= int(year) <= today.year)):
+            return value, None
+        return None, f"{shown} is not 1;YYYY (from 2024), 2 or 3"
+    if kind == "qualach":
+        code, _, year = value.partition(";")
+        if code.isdigit() and (not year or (year.isdigit() and 1900 <= int(year) <= today.year)):
+            return value, None
+        return None, f"{shown} is not a qualification code and year like 10;2019"
+    if kind == "validity":
+        if value.lower() == "none" or (value.isdigit() and 1 <= int(value) <= 999):
+            return value, None
+        return None, f"{shown} is not a number of months from 1 to 999, or none"
+    raise ValueError(f"unknown column type {kind!r} for {rule.column}")

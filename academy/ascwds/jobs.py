@@ -1,0 +1,49 @@
+"""Large imports as background jobs on the default queue: checking, then applying, each reporting
+progress for the /jobs/<id> page. Small ones run the same functions inline."""
+from __future__ import annotations
+
+from academy.ascwds.batches import apply_batch, check_batch
+from academy.ascwds.models import ImportBatch, ImportState
+from academy.auth.access import Invalid
+from academy.auth.models import User
+from academy.extensions import db
+from academy.jobs import enqueue, report_progress
+
+TIMEOUT = 30 * 60
+
+
+def _load(batch_id: int) -> tuple[ImportBatch, User]:
+    batch = db.session.get(ImportBatch, batch_id)
+    return batch, db.session.get(User, batch.created_by_id)
+
+
+def check_import(batch_id: int) -> str:
+    batch, user = _load(batch_id)
+    report_progress(5, "Reading the files")
+    report = check_batch(db.session, batch, user)
+    report_progress(100, "Checked")
+    return (f"Checked: {report.error_count} errors, {report.warning_count} warnings. "
+            "Open ASC-WDS imports to see the report.")
+
+
+def apply_import(batch_id: int) -> str:
+    batch, user = _load(batch_id)
+    report_progress(5, "Checking the files again")
+    try:
+        report = apply_batch(db.session, batch, user, progress=report_progress)
+    except Invalid as problem:
+        db.session.rollback()
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.state, batch.failure = ImportState.validated, str(problem)[:300]
+        db.session.commit()
+        return f"Not applied: {problem}"
+    totals = report.totals
+    return f"Applied: {totals['created']} created, {totals['updated']} updated, {totals['deleted']} deleted."
+
+
+def start(batch: ImportBatch, func, description: str) -> str:
+    job = enqueue(func, batch.id, description=description, owner_id=batch.created_by_id,
+                  timeout=TIMEOUT, retries=0)
+    batch.job_id = job.id
+    db.session.commit()
+    return job.id

@@ -1,0 +1,277 @@
+"""Rows to a Plan: every cell checked (cells.py), each row matched to what the service already
+holds, and the cross-file rules (a staff row's workplace must be in the workplace file or the
+service; a training row's worker must be in the staff file or the service; no duplicate
+UNIQUEWORKERIDs). The Plan is what apply.py writes; its Report is what the user sees first."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from academy.ascwds import codes
+from academy.ascwds.cells import check, format_date
+from academy.ascwds.export import FORMULA_STARTS
+from academy.ascwds.parse import ParsedFile
+from academy.ascwds.report import Report
+from academy.ascwds.state import ServiceState
+
+CHANGING = ("NEW", "UPDATE")
+LEAVE_ALONE = ("UNCHECKED", "NOCHANGE")
+WORKPLACE_MAPPED = {"LOCALESTID", "STATUS", "ESTNAME", "ADDRESS1", "ADDRESS2", "POSTTOWN", "POSTCODE", "LOCATIONID"}
+STAFF_MAPPED = {"LOCALESTID", "UNIQUEWORKERID", "CHGUNIQUEWRKID", "STATUS", "DISPLAYID", "STARTDATE",
+                "TRANSFERSTAFFRECORD", "FLUVAC"}
+# Personal columns of the staff file that this service checks but never stores (see README.md).
+NOT_STORED = {"FLUVAC"}
+
+
+@dataclass
+class Options:
+    today: date
+    leaving_date: date | None = None  # for staff rows marked DELETE; defaults to today
+    district_id: int | None = None  # for workplaces new to the service
+
+
+@dataclass
+class Plan:
+    report: Report
+    workplaces: list[dict] = field(default_factory=list)
+    staff: list[dict] = field(default_factory=list)
+    training: list[tuple] = field(default_factory=list)
+    new_courses: dict[str, str] = field(default_factory=dict)  # category code -> name
+    leaving_date: date | None = None
+    district_id: int | None = None
+
+
+def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_delete: bool = True):
+    """Yield (line, values, extra) per row: values holds every checked column's parsed value,
+    extra the raw text of columns carried for export (not personal). Cell problems go to the report."""
+    rules = codes.column_rules(parsed.kind)
+    index = parsed.index()
+    checked = [(name, i, rules[name]) for name, i in index.items() if name in rules]
+    carried = [(name, i) for name, i in index.items()
+               if not (name in rules and rules[name].personal) and name not in NOT_STORED]
+    status_at = index.get("STATUS")
+    formula_starts = FORMULA_STARTS
+    kind = parsed.kind
+    for line, row in zip(parsed.lines, parsed.rows):
+        for i, cell in enumerate(row):  # undo export's neutralising of formula-looking cells
+            if cell[:1] == "'" and cell[1:2] in formula_starts and cell[1:2]:
+                row[i] = cell[1:]
+        status = row[status_at].strip().upper() if status_at is not None else "NEW"
+        content = not (skip_content_for_delete and status == "DELETE")
+        values: dict = {}
+        dropped = set()
+        for name, i, rule in checked:
+            raw = row[i].strip()
+            if not raw:
+                if rule.required and (status in CHANGING or kind == "training" or rule.type in ("ref", "status")):
+                    report.error(kind, line, name, f"{name} is missing")
+                continue
+            if not content and rule.type not in ("ref", "status"):
+                continue
+            value, problem = check(rule, raw, today)
+            if problem is None:
+                values[name] = value
+            elif rule.required or rule.type == "date":
+                report.error(kind, line, name, problem)
+            else:
+                dropped.add(name)
+                report.warning(kind, line, name, problem + "; it will be left out")
+        extra = {name: row[i].strip() for name, i in carried if row[i].strip() and name not in dropped}
+        yield line, values, extra
+
+
+def _extra_json(extra: dict, mapped: set[str]) -> str | None:
+    kept = {k: v for k, v in extra.items() if k not in mapped}
+    return json.dumps(kept, sort_keys=True) if kept else None
+
+
+def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
+    """Check the files against each other and the service; never changes the database."""
+    report = Report()
+    plan = Plan(report=report, leaving_date=options.leaving_date or options.today, district_id=options.district_id)
+    by_kind: dict[str, ParsedFile] = {}
+    for parsed in files:
+        report.files.append({"name": parsed.name, "kind": parsed.kind, "version": parsed.version,
+                             "encoding": parsed.encoding, "rows": len(parsed.rows)})
+        if parsed.kind in by_kind:
+            report.error(parsed.kind, None, None, f"Upload one {parsed.label} at a time ({by_kind[parsed.kind].name} "
+                                                  f"and {parsed.name} are both {parsed.label}s)")
+            continue
+        by_kind[parsed.kind] = parsed
+        for line, column, text in parsed.problems:
+            report.error(parsed.kind, line, column, text)
+    if report.error_count and any(p[0] == 1 for f in files for p in f.problems):
+        return plan  # a header problem: the columns cannot be trusted
+    state = ServiceState.load(session, user, by_kind)
+    if "workplace" in by_kind:
+        _workplaces(plan, by_kind["workplace"], state, options)
+    if "staff" in by_kind:
+        _staff(plan, by_kind["staff"], state, options)
+    if "training" in by_kind:
+        from academy.ascwds.validate_training import training_rows
+
+        training_rows(plan, by_kind["training"], state, options)
+    linked = {w["id"] for w in plan.workplaces if "id" in w}
+    plan.workplaces += [{"action": "link", "line": None, "id": workplace_id, "local_id": local_id}
+                        for local_id, workplace_id in state.implicit_links.items() if workplace_id not in linked]
+    return plan
+
+
+def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options) -> None:
+    report, seen = plan.report, {}
+    services = codes.services()
+    for line, values, extra in _rows(parsed, report, options.today):
+        local_id, status = values.get("LOCALESTID"), values.get("STATUS")
+        if not local_id or not status:
+            continue
+        if local_id in seen:
+            report.error("workplace", line, "LOCALESTID", f"{local_id} is also on line {seen[local_id]}")
+            continue
+        seen[local_id] = line
+        existing = state.find_workplace(local_id, values.get("LOCATIONID"), values.get("ESTNAME"))
+        if existing is not None and not state.may_change(existing.id):
+            report.error("workplace", line, "LOCALESTID", f"{local_id} is not one of your workplaces")
+            continue
+        clash = state.by_location.get(values.get("LOCATIONID"))
+        if clash is not None and (existing is None or clash.id != existing.id):
+            report.error("workplace", line, "LOCATIONID", f"{values['LOCATIONID']} is the CQC location ID of "
+                                                          "another workplace in this service")
+            continue
+        state.file_workplaces[local_id] = existing.id if existing else None
+        state.file_regulated[local_id] = bool(services.get(values.get("MAINSERVICE"), {}).get("cqc_regulated")
+                                              or values.get("REGTYPE") == "2")
+        service_type_id = state.service_type_ids.get(services.get(values.get("MAINSERVICE"), {}).get("service_type"))
+        fields = {"name": values.get("ESTNAME"), "address_line_1": values.get("ADDRESS1"),
+                  "address_line_2": values.get("ADDRESS2"), "town": values.get("POSTTOWN"),
+                  "postcode": values.get("POSTCODE"), "cqc_location_id": values.get("LOCATIONID"),
+                  "service_type_id": service_type_id, "ascwds_extra": _extra_json(extra, WORKPLACE_MAPPED),
+                  "ascwds_local_id": local_id}
+        label = f"{values.get('ESTNAME') or local_id} ({local_id})"
+        if status == "DELETE":
+            if existing is None:
+                report.error("workplace", line, "LOCALESTID", f"{local_id} is not a workplace in this service")
+            elif not state.may_create_workplaces:
+                report.error("workplace", line, "STATUS", "Only HCPA can close a workplace; ask them to")
+            else:
+                plan.workplaces.append({"action": "delete", "line": line, "id": existing.id})
+                report.count("workplace", "deleted", line, label, "Marked as no longer active")
+            continue
+        if existing is None:
+            if status == "UPDATE":
+                report.error("workplace", line, "STATUS", f"{local_id} is not a workplace in this service; use NEW")
+            elif not state.may_create_workplaces:
+                report.error("workplace", line, "LOCALESTID",
+                             f"{local_id} is not one of your workplaces (ask HCPA to add a new workplace)")
+            elif options.district_id is None:
+                report.error("workplace", line, "LOCALESTID",
+                             f"{local_id} is new to this service: choose its district to add it")
+            else:
+                plan.workplaces.append({"action": "create", "line": line, "fields": fields,
+                                        "provnum": extra.get("PROVNUM")})
+                report.count("workplace", "created", line, label)
+            continue
+        if existing.matched_by != "local_id":
+            report.warning("workplace", line, "LOCALESTID",
+                           f"{local_id} matched the workplace {existing.name} by its {existing.matched_by}; "
+                           "the LOCALESTID will be remembered")
+        if status == "NEW" and existing.matched_by == "local_id":
+            report.error("workplace", line, "STATUS", f"{local_id} is already a workplace in this service; use UPDATE")
+            continue
+        changed = [k for k, v in fields.items() if getattr(existing, k) != v]
+        if status in LEAVE_ALONE or not changed:
+            if existing.matched_by != "local_id":
+                plan.workplaces.append({"action": "link", "line": line, "id": existing.id, "local_id": local_id})
+            report.count("workplace", "unchanged")
+            continue
+        plan.workplaces.append({"action": "update", "line": line, "id": existing.id, "fields": fields})
+        report.count("workplace", "updated", line, label, "Changed: " + ", ".join(c.replace("_", " ") for c in changed))
+    state.workplace_rows = {local_id: line for local_id, line in seen.items()}
+
+
+def _hours(values: dict):
+    for column in ("CONTHOURS", "AVGHOURS"):
+        hours = values.get(column)
+        if hours is not None and str(hours) != "999":
+            return hours
+    return None
+
+
+def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options) -> None:
+    report, seen = plan.report, {}
+    roles, leaving = state.job_roles, plan.leaving_date
+    for line, values, extra in _rows(parsed, report, options.today):
+        local_id, worker_id, status = values.get("LOCALESTID"), values.get("UNIQUEWORKERID"), values.get("STATUS")
+        if not (local_id and worker_id and status):
+            continue
+        key = (local_id, worker_id)
+        if key in seen:
+            report.error("staff", line, "UNIQUEWORKERID", f"{worker_id} is also on line {seen[key]} for {local_id}")
+            continue
+        seen[key] = line
+        workplace_id, problem = state.workplace_for(local_id)
+        if problem:
+            report.error("staff", line, "LOCALESTID", problem)
+            continue
+        if values.get("TRANSFERSTAFFRECORD"):
+            report.warning("staff", line, "TRANSFERSTAFFRECORD", "Moving staff between workplaces is not supported "
+                                                                 "here; the column is ignored")
+        current = state.employment(workplace_id, worker_id)
+        label = f"{values.get('DISPLAYID') or worker_id} ({worker_id}) at {local_id}"
+        state.file_workers[key] = status
+        if status == "DELETE":
+            if current is None:
+                report.error("staff", line, "UNIQUEWORKERID", f"{worker_id} is not a current worker at {local_id}")
+            elif leaving < current.start_date:
+                report.error("staff", line, "STATUS", f"The leaving date {format_date(leaving)} is before their "
+                                                      f"start date {format_date(current.start_date)}")
+            else:
+                plan.staff.append({"action": "delete", "line": line, "id": current.id, "key": key})
+                report.count("staff", "deleted", line, label, f"Leaves on {format_date(leaving)}")
+                report.staff_deleted += 1
+            continue
+        role_code = codes.job_role_for_code().get(values.get("MAINJOBROLE"))
+        role = roles.get(role_code)
+        if values.get("MAINJOBROLE") in ("23", "27") and not values.get("MAINJRDESC"):
+            report.warning("staff", line, "MAINJRDESC", f"Job role {values['MAINJOBROLE']} needs a description")
+        if role is not None and role.registered_manager and not state.regulated(local_id, workplace_id):
+            report.warning("staff", line, "MAINJOBROLE", "4 (Registered manager) is for CQC-regulated workplaces")
+        if status in CHANGING and _hours(values) is None and "CONTHOURS" in parsed.columns:
+            report.warning("staff", line, "CONTHOURS", "No contracted or average hours given")
+        contract = codes.EMPLSTATUS_CONTRACT.get(values.get("EMPLSTATUS"))
+        if values.get("EMPLSTATUS") == "7":
+            report.warning("staff", line, "EMPLSTATUS", "7 (Other) is recorded as Bank or pool")
+        new_id = values.get("CHGUNIQUEWRKID") or worker_id
+        fields = {"full_name": values.get("DISPLAYID"), "job_role_id": role.id if role else None,
+                  "contract_type": contract, "hours_per_week": _hours(values), "start_date": values.get("STARTDATE"),
+                  "is_registered_manager": bool(role and role.registered_manager),
+                  "ascwds_extra": _extra_json(extra, STAFF_MAPPED), "ascwds_worker_id": new_id}
+        complete = all(fields[k] is not None for k in ("full_name", "job_role_id", "contract_type", "start_date"))
+        if current is None:
+            if status == "UPDATE":
+                report.error("staff", line, "UNIQUEWORKERID", f"{worker_id} is not a current worker at {local_id}; "
+                                                              "use NEW")
+            elif complete:
+                previous = state.former_person(workplace_id, worker_id)
+                plan.staff.append({"action": "create", "line": line, "key": key, "workplace_id": workplace_id,
+                                   "person_id": previous, "fields": fields})
+                report.count("staff", "created", line, label, f"{role.name}, {values.get('STARTDATE'):%d/%m/%Y}")
+            elif status not in CHANGING:
+                report.error("staff", line, "STATUS", f"{worker_id} is new to this service but the row is not "
+                                                      "complete; fill in its required columns")
+            continue
+        if status == "NEW":
+            report.error("staff", line, "UNIQUEWORKERID", f"{worker_id} is already a worker at {local_id}; use UPDATE")
+            continue
+        if new_id != worker_id and state.employment(workplace_id, new_id) is not None:
+            report.error("staff", line, "CHGUNIQUEWRKID", f"{new_id} is already a worker at {local_id}")
+            continue
+        changed = [k for k, v in fields.items() if v is not None and current.get(k) != v]
+        if status in LEAVE_ALONE or not changed or not complete:
+            report.count("staff", "unchanged")
+            continue
+        plan.staff.append({"action": "update", "line": line, "id": current.id, "person_id": current.person_id,
+                           "key": key, "fields": fields})
+        report.count("staff", "updated", line, label,
+                     "Changed: " + ", ".join(c.replace("_", " ").replace("ascwds extra", "other ASC-WDS details")
+                                             for c in changed))

@@ -1,0 +1,94 @@
+"""The training file's rows: each names a worker (in the staff file or already in the service)
+and a training category, which becomes a catalogue course (data/training_categories.csv)."""
+from __future__ import annotations
+
+from academy.ascwds import codes
+from academy.ascwds.cells import format_date
+from training.records import add_months
+
+NEW_COURSE_PREFIX = "ascwds_category_"
+
+
+def course_resolver(state, plan):
+    """(category, training name) -> course id, or 'new:<category>' for a course apply adds."""
+    by_category: dict[int, list[tuple]] = {}
+    by_code = {}
+    for course in state.courses:
+        by_code[course[1]] = course
+        if course[3] is not None:
+            by_category.setdefault(course[3], []).append(course)
+    categories = codes.training_categories()
+    cache: dict[tuple[str, str], tuple] = {}
+
+    def resolve(category: str, name: str) -> tuple:
+        key = (category, name.lower())
+        if key not in cache:
+            candidates = by_category.get(int(category), [])
+            exact = next((c for c in candidates if c[2].lower() == name.lower()), None) if name else None
+            default = by_code.get(categories[category]["course"] or NEW_COURSE_PREFIX + category)
+            chosen = exact or default
+            if chosen is None:
+                plan.new_courses[category] = categories[category]["name"]
+                cache[key] = (f"new:{category}", None, f"ASC-WDS: {categories[category]['name']}")
+            else:
+                cache[key] = (chosen[0], chosen[4], chosen[2])
+        return cache[key]
+
+    return resolve
+
+
+def training_rows(plan, parsed, state, options) -> None:
+    from academy.ascwds.validate import _rows
+
+    report, seen = plan.report, {}
+    resolve = course_resolver(state, plan)
+    for line, values, extra in _rows(parsed, report, options.today, skip_content_for_delete=False):
+        local_id, worker_id = values.get("LOCALESTID"), values.get("UNIQUEWORKERID")
+        category, completed = values.get("CATEGORY"), values.get("DATECOMPLETED")
+        if not (local_id and worker_id and category and completed):
+            continue
+        key = (local_id, worker_id)
+        person_id = None
+        if key in state.file_workers:
+            if state.file_workers[key] == "DELETE":
+                report.error("training", line, "UNIQUEWORKERID", f"{worker_id} is marked DELETE in the staff file")
+                continue
+            workplace_id = state.file_workplaces.get(local_id) or state.implicit_links.get(local_id)
+            known = state.employment(workplace_id, worker_id)
+            person_id = known.person_id if known else None
+        else:
+            workplace_id, problem = state.workplace_for(local_id)
+            known = state.employment(workplace_id, worker_id) if not problem else None
+            if problem or known is None:
+                report.error("training", line, "UNIQUEWORKERID", problem or
+                             f"{worker_id} is not a worker at {local_id} in the staff file or in this service")
+                continue
+            person_id = known.person_id
+        name = values.get("TRAININGNAME") or values.get("DESCRIPTION") or ""
+        course_ref, renewal, course_name = resolve(category, name)
+        expires = values.get("EXPIRYDATE")
+        if expires is not None and expires < completed:
+            report.error("training", line, "EXPIRYDATE", f"{format_date(expires)} is before DATECOMPLETED "
+                                                         f"{format_date(completed)}")
+            continue
+        if expires is None and renewal:
+            expires = add_months(completed, renewal)
+            report.warning("training", line, "EXPIRYDATE", f"No expiry date given; {format_date(expires)} is worked "
+                                                           f"out from the course's renewal period")
+        same = (key, course_ref, completed)
+        if same in seen:
+            report.warning("training", line, None, f"The same training as line {seen[same]}; it will be left out")
+            continue
+        seen[same] = line
+        notes, provider = values.get("NOTES"), values.get("PROVIDERNAME")
+        label = f"{course_name} for {worker_id} at {local_id}"
+        existing = state.records.get((person_id, course_ref, completed)) if person_id else None
+        if existing is None:
+            plan.training.append(("create", key, person_id, course_ref, completed, expires, provider, notes, None))
+            report.count("training", "created", line, label, f"Completed {format_date(completed)}")
+        elif existing[1:] == (expires, notes, provider):
+            report.count("training", "unchanged")
+        else:
+            plan.training.append(("update", key, person_id, course_ref, completed, expires, provider, notes,
+                                  existing[0]))
+            report.count("training", "updated", line, label, "Expiry date, notes or provider changed")
