@@ -101,7 +101,7 @@ def test_invitation_creates_a_manager_for_the_workplace(app, client, outbox):
     page = client.get(link)
     assert "Registered manager for Verulam House" in text(page)
     created = client.submit(link, {"full_name": "Rita Manager", "password": "kettle-orchard-lantern"})
-    assert location_path(created) == "/workplaces/mine"
+    assert location_path(created) == "/portal/"  # the manager portal is a manager's start page
     assert "Verulam House" in text(client.get("/workplaces/mine"))
     client.sign_out()
     assert client.get(link).status_code == 400  # reuse refused
@@ -200,3 +200,47 @@ def test_bad_input_on_the_invitation_page_creates_no_account(client, outbox):
     assert "Enter your full name" in text(response) and "12 characters or more" in text(response)
     assert db.session.query(User).filter_by(email="rita@example.com").count() == 0
     assert db.session.query(Invitation).one().accepted_at is None
+
+
+def _field_error(response, message: str) -> bool:
+    """The message is in the error summary and next to its field (GOV.UK pattern)."""
+    body = text(response)
+    return has_error_summary(response) and "govuk-error-message" in body and body.count(message) >= 2
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"full_name": "", "email": "rita@example.com", "role": "hcpa_staff"}, "Enter your full name"),
+    ({"full_name": "Rita", "email": "not-an-email", "role": "hcpa_staff"}, "Enter an email address in the correct format"),
+    ({"full_name": "Rita", "email": "rita@example.com"}, "Select a role"),
+    ({"full_name": "Rita", "email": "rita@example.com", "role": "admin"}, "Not a valid choice"),
+    ({"full_name": "Rita", "email": "rita@example.com", "role": "manager", "workplace_id": "0"},
+     "Select the workplace this manager runs"),
+])
+def test_bad_invitation_input_shows_field_errors_and_invites_nobody(client, outbox, data, message):
+    client.sign_in(factories.user(Role.hcpa_staff))
+    response = client.submit("/admin/invite", data)
+    assert response.status_code == 422 and _field_error(response, message)
+    assert db.session.query(Invitation).count() == 0 and outbox == []
+
+
+def test_inviting_someone_who_already_has_an_account_is_a_field_error(client, outbox):
+    factories.user(Role.care_worker, email="taken@example.com")
+    client.sign_in(factories.user(Role.admin))
+    response = client.submit("/admin/invite", {"full_name": "Taken", "email": "taken@example.com",
+                                               "role": "hcpa_staff"})
+    assert response.status_code == 422 and _field_error(response, "There is already an account")
+    assert db.session.query(Invitation).count() == 0 and outbox == []
+
+
+@pytest.mark.parametrize("password, message", [
+    ("", "Enter a password"), ("short", "12 characters or more"), ("password1234", "too easy to guess"),
+])
+def test_bad_new_password_on_reset_shows_field_errors_and_changes_nothing(client, outbox, password, message):
+    user = factories.user()
+    client.submit("/password/forgot", {"email": user.email})
+    link = path_of(links_in(outbox[-1])[0])
+    response = client.submit(link, {"password": password})
+    assert response.status_code == 422 and _field_error(response, message)
+    db.session.refresh(user)
+    assert user.check_password(factories.DEFAULT_PASSWORD)
+    assert client.get(link).status_code == 200  # still usable: nothing was changed

@@ -131,3 +131,30 @@ def test_workplace_list_uses_a_fixed_number_of_queries(app, hcpa_client):
     finally:
         app.config["PAGE_SIZE"] = saved
     assert large == small
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "", "Enter the workplace name"),
+    ("postcode", "NOT A POSTCODE", "Enter a real postcode"),
+    ("beds", "-3", "between 0 and 2000"),
+    ("district_id", "99999", "Not a valid choice"),
+])
+def test_bad_input_on_the_edit_page_is_refused_and_nothing_changes(client, field, value, message):
+    workplace = factories.workplace(name="Keep Me", cqc_location_id="1-1111111111")
+    client.sign_in(factories.manager(workplaces=[workplace]))
+    response = client.submit(f"/workplaces/{workplace.id}/edit", _valid_form(cqc_location_id="", **{field: value}))
+    body = text(response)
+    assert response.status_code == 422 and has_error_summary(response) and message in body
+    assert "govuk-error-message" in body and body.count(message) >= 2  # summary and the field itself
+    db.session.expire_all()
+    workplace = db.session.get(Workplace, workplace.id)
+    assert workplace.name == "Keep Me" and workplace.cqc_location_id == "1-1111111111"
+
+
+def test_a_clashing_cqc_id_on_the_edit_page_changes_nothing(hcpa_client):
+    factories.workplace(name="First", cqc_location_id="1-2345678901")
+    second = factories.workplace(name="Second", cqc_location_id="1-9999999999")
+    response = hcpa_client.submit(f"/workplaces/{second.id}/edit", _valid_form(name="Renamed"))
+    assert response.status_code == 422 and "already has CQC location ID" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Workplace, second.id).name == "Second"
