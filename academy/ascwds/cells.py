@@ -77,7 +77,9 @@ def check(rule: ColumnRule, value: str, today: date) -> tuple[object, str | None
         parts = [p.strip() for p in value.split(";")]
         bad = [p for p in parts if p not in codes and p != "0"]
         if bad:
-            return None, f"{'; '.join(bad[:3])} {'is' if len(bad) == 1 else 'are'} not {_label(params[0])} codes"
+            if len(bad) == 1:
+                return None, f"{bad[0]} is not a {_label(params[0])} code"
+            return None, f"{'; '.join(bad[:3])} are not {_label(params[0])} codes"
         return parts, None
     if kind == "counts":
         parts = [p.strip() for p in value.split(";")]
