@@ -87,6 +87,7 @@ def register_models() -> None:
     import academy.ascwds.models  # noqa: F401
     import academy.auth.models  # noqa: F401
     import academy.outcomes.models  # noqa: F401
+    import academy.tiers.models  # noqa: F401
     import academy.workplaces.models  # noqa: F401
     import recruitment.models  # noqa: F401
     import training.models  # noqa: F401
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from academy.outcomes.views import bp as outcomes_bp
     from academy.portal import bp as portal_bp
     from academy.public.views import bp as public_bp
+    from academy.tiers.views import bp as tiers_bp
     from academy.workplaces.views import bp as workplaces_bp
     from recruitment.views import bp as recruitment_bp
     from training.views import bp as training_bp
@@ -107,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
                       portal_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(tiers_bp)
     app.register_blueprint(ascwds_bp)
 
 

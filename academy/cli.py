@@ -22,6 +22,9 @@ def seed_reference():
     added = seed_reference_data(db.session)
     added["courses"] = seed_courses(db.session)
     added["outcome_baselines"] = seed_baselines(db.session)
+    from academy.tiers.rules import seed_tiers
+
+    added["career_tiers"] = seed_tiers(db.session)
     db.session.commit()
     click.echo("Reference data: " + ", ".join(f"{n} {k.replace('_', ' ')} added" for k, n in added.items()))
 
@@ -79,6 +82,15 @@ def training_reminders():
 
     run = send_due_reminders(db.session)
     click.echo(f"Reminders: {run.training} training, {run.inductions} inductions, {run.emails} emails.")
+
+
+@jobs_cli.command("tier-lapses")
+def tier_lapses():
+    """Send today's career-tier lapse notices and lapse tiers past the grace period (the daily job, by hand)."""
+    from academy.tiers.lapse import run_tier_lapses
+
+    run = run_tier_lapses(db.session, grace_days=current_app.config["TIER_LAPSE_GRACE_DAYS"])
+    click.echo(f"Career tiers: {run.notices} lapse notices, {run.lapsed} tiers lapsed, {run.emails} emails.")
 
 
 @jobs_cli.command("cron")

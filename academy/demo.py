@@ -163,6 +163,9 @@ def _seed_training(session, today: date) -> None:
 
     users = {u.email: u for u in session.scalars(select(User).where(User.email.in_([e for e, _, _ in DEMO_USERS])))}
     seed_demo_training(session, users["careworker@demo.goodcare.example"], users["manager@demo.goodcare.example"], today)
+    from academy.tiers.demo import seed_demo_tiers
+
+    seed_demo_tiers(session, users["careworker@demo.goodcare.example"], users["manager@demo.goodcare.example"], today)
 
 
 def _add_staff_and_vacancies(session, workplace, roles, rng, today, result) -> None:

@@ -5,6 +5,7 @@ Each entry: cron.register(function, queue_name, cron="m h dom mon dow").
 from rq import cron
 
 from academy.outcomes.jobs import JOB_TIMEOUT, recompute_outcomes
+from academy.tiers.lapse import tier_lapse_job
 from recruitment.followup import run_follow_ups
 from training.reminders import daily_reminders_job
 
@@ -14,3 +15,5 @@ cron.register(recompute_outcomes, "outcomes", cron="30 2 * * *", job_timeout=JOB
 cron.register(daily_reminders_job, "default", cron="30 6 * * *", job_timeout=30 * 60)
 # Good Care Recruitment: follow-up check-ins due and placement retention, every morning at 07:00.
 cron.register(run_follow_ups, "default", cron="0 7 * * *", job_timeout=600)
+# Career tiers: lapse notices and lapses (mandatory training expired past TIER_LAPSE_GRACE_DAYS), daily at 06:45.
+cron.register(tier_lapse_job, "default", cron="45 6 * * *", job_timeout=30 * 60, name="daily-tier-lapse")

@@ -28,6 +28,11 @@ _LINKS = {
 for _role in (Role.manager, Role.hcpa_staff, Role.admin):
     _LINKS[_role].append(("ASC-WDS files", "ascwds.index"))
 
+# Career tiers (academy/tiers): the worker's tier, managers' endorsements, admins' tier rules.
+_LINKS[Role.care_worker].insert(2, ("Your career tier", "tiers.mine"))
+_LINKS[Role.manager].append(("Tier endorsements", "tiers.endorsements"))
+_LINKS[Role.admin].append(("Tier rules", "tiers.rules_index"))
+
 
 def navigation_for(user) -> list[dict]:
     """Navigation items for the GOV.UK service navigation component."""
