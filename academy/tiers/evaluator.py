@@ -84,7 +84,7 @@ def load_tiers(session) -> list[Tier]:
     return list(session.scalars(select(Tier).options(selectinload(Tier.criteria)).order_by(Tier.number)))
 
 
-def _names(session, tiers: list[Tier]) -> Names:
+def criterion_names(session, tiers: list[Tier]) -> Names:
     course_codes, role_codes = set(), set()
     for tier in tiers:
         for criterion in tier.criteria:
@@ -252,7 +252,7 @@ def tiers_for(session, people: list[Person], on: date) -> dict[int, TierEvaluati
     """Evaluations for many people, keyed by person id, with a fixed number of queries."""
     people = list({p.id: p for p in people}.values())
     tiers = load_tiers(session)
-    names = _names(session, tiers)
+    names = criterion_names(session, tiers)
     passports = passports_for(session, people, on)
     awards = awards_by_person(session, [p.id for p in people])
     return {p.id: _evaluate_one(p.id, passports[p.id], awards[p.id], tiers, on, names) for p in people}
@@ -266,6 +266,6 @@ def evaluate(session, person: Person, on: date) -> TierEvaluation:
 def tier_results(session, person: Person, tier_number: int, on: date) -> list[CriterionResult]:
     """Every criterion of `tier_number` and the tiers below it, checked for `person` on `on`."""
     tiers = [t for t in load_tiers(session) if t.number <= tier_number]
-    names = _names(session, tiers)
+    names = criterion_names(session, tiers)
     passport = passports_for(session, [person], on)[person.id]
     return [r for tier in tiers for r in _results(tier, passport, on, names)]

@@ -26,6 +26,10 @@ def test_demo_worker_holds_a_tier_with_something_missing_for_the_next_and_reseed
     assert "Working towards" in result.missing[0].detail
     award = db.session.scalar(select(TierAward).where(TierAward.person_id == worker.person.id))
     assert award.endorsed_by.email == "manager@demo.goodcare.example"
+    from academy.tiers.awards import awaiting_endorsement
+
+    manager = db.session.scalar(select(User).where(User.email == "manager@demo.goodcare.example"))
+    assert awaiting_endorsement(db.session, manager, today)  # new starters meeting tier 1
     counts = (db.session.scalar(select(func.count(TierAward.id))), db.session.scalar(select(func.count(CpaMembership.id))))
     seed_demo_data(db.session, today=today)
     assert counts == (db.session.scalar(select(func.count(TierAward.id))),
