@@ -147,3 +147,21 @@ def test_copy_and_portable_read_paths_agree_on_training_and_recruitment(ctx):
         pd.testing.assert_frame_equal(left, right, check_dtype=False)
     pd.testing.assert_frame_equal(snapshots.compute_snapshots(fast, [JAN, FEB]),
                                   snapshots.compute_snapshots(portable, [JAN, FEB]))
+
+
+def test_a_sqlite_copy_of_the_same_rows_gives_the_same_snapshots(ctx, tmp_path):
+    """Training and recruitment included: this database's snapshots (COPY on PostgreSQL) equal those
+    of a SQLite database holding the same rows (read_sql, julianday day numbers)."""
+    from tests.outcomes.test_snapshots import _copy_into_sqlite
+
+    build_training()
+    build_funnel()
+    connection = db.session.connection()
+    here = snapshots.compute_snapshots(readers.read_inputs(connection, [JAN, FEB]), [JAN, FEB])
+    engine = _copy_into_sqlite(connection, tmp_path / "copy.db")
+    with engine.connect() as sqlite_connection:
+        there = snapshots.compute_snapshots(readers.read_inputs(sqlite_connection, [JAN, FEB]), [JAN, FEB])
+    engine.dispose()
+    pd.testing.assert_frame_equal(here, there)
+    known = here[here.metric.isin(["training_compliance", "qualification_uptake", "gcr_placed"])]
+    assert known["numerator"].notna().all() and (known["numerator"] > 0).any()
