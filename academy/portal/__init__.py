@@ -20,3 +20,4 @@ from flask import Blueprint
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 from academy.portal import views  # noqa: E402,F401
+from academy.portal import training_views  # noqa: E402,F401
