@@ -27,6 +27,7 @@ from training.models import (
     CareCertificateInduction, Passport, PassportShare, Qualification,
 )
 from training.people import current_employments
+from training.qualifications import nmc_renewal_state
 from training.records import CourseLine, training_overview
 
 SHARE_DAYS = (1, 7, 14, 30, 90)
@@ -65,6 +66,10 @@ class PassportView:
     def standard_names(self):
         return standard_names(self.induction) if self.induction else {}
 
+    def nmc_state(self, qualification: Qualification) -> str | None:
+        """"current", "due" or "lapsed" for an NMC registration; None for other qualifications."""
+        return nmc_renewal_state(qualification, self.on)
+
 
 def get_or_create_passport(session, person: Person) -> Passport:
     passport = session.scalar(select(Passport).where(Passport.person_id == person.id))
@@ -92,6 +97,13 @@ def build_view(session, person: Person, on: date | None = None) -> PassportView:
     start = min((e.start_date for e in employments), default=None)
     if l2_certificate_prompt_due(start, qualifications, on) and any(e.job_role.care_providing for e in employments):
         view.warnings.append("Six months in post: time to take the Level 2 Adult Social Care Certificate.")
+    for q in qualifications:
+        state = nmc_renewal_state(q, on)
+        if state == "due":
+            view.warnings.append(f"NMC registration: renew (revalidate) by {q.renewal_due_on:%-d %B %Y}.")
+        elif state == "lapsed":
+            view.warnings.append(f"NMC registration: the renewal date, {q.renewal_due_on:%-d %B %Y}, has passed. "
+                                 "Check the registration on the NMC register and record the new renewal date.")
     return view
 
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
@@ -15,6 +17,8 @@ from training.models import Qualification, QualificationStatus, QualificationTyp
 from training.people import can_manage
 
 NMC_PIN = re.compile(r"^\d{2}[A-Z]\d{4}[A-Z]$")
+NMC_RENEWAL_WARNING_DAYS = 60
+"""A nurse is told (on the passport and by the daily reminders) from 60 days before the renewal date."""
 
 
 def invalid(message: str, field: str) -> Invalid:
@@ -121,3 +125,25 @@ def verify_qualification(session, qualification: Qualification, by: User) -> Qua
         qualification.verified_by_id, qualification.verified_at = by.id, utcnow()
         session.flush()
     return qualification
+
+
+def nmc_renewal_state(qualification: Qualification, on: date) -> str | None:
+    """For an achieved NMC registration with a renewal date: "current", "due" (renewal date within
+    60 days) or "lapsed" (the renewal date has passed). None for anything else."""
+    if (qualification.qualification_type != QualificationType.nmc_registration
+            or qualification.status != QualificationStatus.achieved or qualification.renewal_due_on is None):
+        return None
+    if on > qualification.renewal_due_on:
+        return "lapsed"
+    if (qualification.renewal_due_on - on).days <= NMC_RENEWAL_WARNING_DAYS:
+        return "due"
+    return "current"
+
+
+def nmc_renewals_between(session, start: date, end: date) -> list[Qualification]:
+    """Achieved NMC registrations whose renewal date falls in [start, end] (for the reminders)."""
+    return list(session.scalars(select(Qualification).where(
+        Qualification.qualification_type == QualificationType.nmc_registration,
+        Qualification.status == QualificationStatus.achieved,
+        Qualification.renewal_due_on >= start, Qualification.renewal_due_on <= end,
+    ).order_by(Qualification.renewal_due_on, Qualification.id)))

@@ -1,5 +1,6 @@
-"""Daily reminders: training expiring in 60 and in 30 days, and overdue Care Certificate
-inductions, emailed to the worker and their managers once per item per threshold.
+"""Daily reminders: training expiring in 60 and in 30 days, NMC registrations due for renewal in
+60 and 30 days, and overdue Care Certificate inductions, emailed to the worker and their managers
+once per item per threshold.
 
 Each reminder is claimed by inserting a `SentReminder` row with a unique key before its email is
 queued, so a re-run (or two runs at once) never sends the same reminder twice.
@@ -17,6 +18,7 @@ from academy.workplaces.models import Person
 from training.induction import overdue_inductions
 from training.models import SentReminder
 from training.people import current_employments, managers_of
+from training.qualifications import nmc_renewals_between
 from training.records import expiring_between
 
 THRESHOLDS = (60, 30)  # days before expiry
@@ -27,6 +29,7 @@ class ReminderRun:
     training: int = 0
     inductions: int = 0
     emails: int = 0
+    nmc: int = 0
 
 
 def _claim(session, key: str, kind: str, person: Person, recipients: int) -> bool:
@@ -80,6 +83,7 @@ def send_due_reminders(session, today: date | None = None) -> ReminderRun:
             send_mail(address, subject, body)
         run.training += 1
         run.emails += len(to)
+    _nmc_reminders(session, today, run)
     for induction in overdue_inductions(session, today):
         if induction.person_id not in current_employments(session, [induction.person_id], today):
             continue
@@ -99,9 +103,33 @@ def send_due_reminders(session, today: date | None = None) -> ReminderRun:
     return run
 
 
+def _nmc_reminders(session, today: date, run: ReminderRun) -> None:
+    """NMC registrations to renew within 60 days (then 30), for nurses still in post."""
+    registrations = nmc_renewals_between(session, today, today + timedelta(days=max(THRESHOLDS)))
+    in_post = current_employments(session, {q.person_id for q in registrations}, today)
+    for registration in registrations:
+        if registration.person_id not in in_post:
+            continue
+        due = registration.renewal_due_on
+        threshold = _threshold((due - today).days)
+        key = f"nmc:{registration.id}:{due.isoformat()}:{threshold}"
+        person = registration.person
+        to = _recipients(session, person, today)
+        if not to or not _claim(session, key, f"nmc_{threshold}", person, len(to)):
+            continue
+        subject = f"NMC registration to renew by {due:%-d %B %Y}: {person.full_name}"
+        body = (f"{person.full_name}'s NMC registration (PIN {registration.registration_number}) must be renewed "
+                f"(revalidated) by {due:%-d %B %Y}, {(due - today).days} days from today.\n\n"
+                "Once it is renewed, record the new renewal date on the training passport.")
+        for address in to:
+            send_mail(address, subject, body)
+        run.nmc += 1
+        run.emails += len(to)
+
+
 def daily_reminders_job() -> dict:
     """RQ job (registered in academy/jobs_cron.py): today's reminders, inside the app context."""
     from academy.extensions import db
 
     run = send_due_reminders(db.session)
-    return {"training": run.training, "inductions": run.inductions, "emails": run.emails}
+    return {"training": run.training, "inductions": run.inductions, "nmc": run.nmc, "emails": run.emails}
