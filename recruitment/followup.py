@@ -90,7 +90,9 @@ def record_retention(session, today: date | None = None) -> int:
     placements = session.scalars(
         select(Placement).where(or_(*(getattr(Placement, f"retained_{m}_months").is_(None)
                                       for m in RETENTION_MONTHS)))
-        .where(Placement.start_date <= add_months(today, -RETENTION_MONTHS[0]))
+        # A few days' slack: month ends clamp (31 January + 3 months = 30 April), so going back 3
+        # months from today can land before a start whose mark is today. Each mark is checked below.
+        .where(Placement.start_date <= add_months(today, -RETENTION_MONTHS[0]) + timedelta(days=3))
     ).all()
     recorded = 0
     for placement in placements:

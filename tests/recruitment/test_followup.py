@@ -89,3 +89,31 @@ def test_only_the_worker_or_hcpa_answer_and_only_once(ctx):
     followup.answer(db.session, check_in, factories.user(Role.hcpa_staff), 4, "By phone", None)
     with pytest.raises(Invalid, match="already"):
         followup.answer(db.session, check_in, check_in.placement.application.user, 4, None, None)
+
+
+def test_retention_marks_around_each_leaving_date(ctx):
+    """Start 31 January 2025 (a month end): marks fall on 30 April, 31 July 2025 and 31 January 2026.
+    Someone who leaves on a mark was not in post at it."""
+    start = date(2025, 1, 31)
+    cases = {
+        date(2025, 4, 30): (False, False, False),
+        date(2025, 5, 1): (True, False, False),
+        date(2025, 7, 31): (True, False, False),
+        date(2025, 8, 1): (True, True, False),
+        date(2026, 1, 31): (True, True, False),
+        date(2026, 2, 1): (True, True, True),
+    }
+    placements = {leaving: factories.placement(start=start, leaving=leaving) for leaving in cases}
+    followup.record_retention(db.session, today=date(2026, 6, 1))
+    for leaving, expected in cases.items():
+        p = placements[leaving]
+        assert (p.retained_3_months, p.retained_6_months, p.retained_12_months) == expected, leaving
+    assert followup.record_retention(db.session, today=date(2026, 6, 1)) == 0  # recorded once
+
+
+def test_retention_is_not_recorded_before_each_mark(ctx):
+    p = factories.placement(start=date(2025, 1, 31))
+    followup.record_retention(db.session, today=date(2025, 4, 29))
+    assert (p.retained_3_months, p.retained_6_months, p.retained_12_months) == (None, None, None)
+    followup.record_retention(db.session, today=date(2025, 4, 30))
+    assert (p.retained_3_months, p.retained_6_months) == (True, None)
