@@ -58,3 +58,15 @@ def test_missing_mandatory_course_and_the_newest_record_counts(ctx):
     assert by_course[fire.id].state == TrainingState.expiring
     assert by_course[first_aid.id].state == TrainingState.missing
     assert by_course[first_aid.id].record is None
+
+
+@pytest.mark.parametrize("on, expected", [
+    (date(2027, 12, 30), TrainingState.current),    # 61 days before a leap-day expiry
+    (date(2027, 12, 31), TrainingState.expiring),   # exactly 60 days before 29 February 2028
+    (date(2028, 2, 28), TrainingState.expiring),
+    (date(2028, 2, 29), TrainingState.expired),
+])
+def test_state_around_a_leap_day_expiry(on, expected):
+    expires = expiry_for(Course(renewal_months=48), date(2024, 2, 29))
+    assert expires == date(2028, 2, 29)
+    assert state_of(expires, on) == expected

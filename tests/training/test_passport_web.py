@@ -181,3 +181,15 @@ def test_passport_page_queries_do_not_grow_with_the_record(client, team):
                                 title=f"Award {n}")
     many = queries("/training/")
     assert many <= few, (few, many)
+
+
+def test_an_expired_share_opened_by_its_code_shows_a_clear_page_and_is_logged(client, team, new_client):
+    client.sign_in(team.worker)
+    _, code = _share(client, days="1")
+    share = db.session.query(PassportShare).one()
+    share.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = new_client().submit("/training/shared", {"code": code})
+    assert response.status_code == 410 and "expired" in text(response) and "Casey Carer" not in text(response)
+    assert "passport_share_expired" in _actions()
+    assert "Expired" in text(client.get("/training/passport/share"))
