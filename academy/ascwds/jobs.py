@@ -21,9 +21,10 @@ def check_import(batch_id: int) -> str:
     batch, user = _load(batch_id)
     report_progress(5, "Reading the files")
     report = check_batch(db.session, batch, user)
-    report_progress(100, "Checked")
-    return (f"Checked: {report.error_count} errors, {report.warning_count} warnings. "
-            "Open ASC-WDS imports to see the report.")
+    summary = (f"Checked: {report.error_count} errors, {report.warning_count} warnings. "
+               "Open ASC-WDS files to see the report.")
+    report_progress(100, summary)
+    return summary
 
 
 def apply_import(batch_id: int) -> str:
@@ -36,9 +37,12 @@ def apply_import(batch_id: int) -> str:
         batch = db.session.get(ImportBatch, batch_id)
         batch.state, batch.failure = ImportState.validated, str(problem)[:300]
         db.session.commit()
+        report_progress(100, f"Not applied: {problem}")
         return f"Not applied: {problem}"
     totals = report.totals
-    return f"Applied: {totals['created']} created, {totals['updated']} updated, {totals['deleted']} deleted."
+    summary = f"Applied: {totals['created']} created, {totals['updated']} updated, {totals['deleted']} deleted."
+    report_progress(100, summary)
+    return summary
 
 
 def start(batch: ImportBatch, func, description: str) -> str:

@@ -56,8 +56,9 @@ def index():
     return render_template("ascwds/index.html", imports=imports, workplaces=workplaces, page=page)
 
 
-def _upload_form() -> UploadForm:
-    form = UploadForm(reference_lists(db.session)[0])
+def _upload_form(read_request: bool = True) -> UploadForm:
+    """The form; FlaskForm reads the request body when built, so callers check its size first."""
+    form = UploadForm(reference_lists(db.session)[0], **({} if read_request else {"formdata": None}))
     if not _is_staff():
         del form.district_id
     return form
@@ -72,21 +73,21 @@ def _upload_problem(form: UploadForm, message: str, status: int = 422):
 @csrf.exempt  # checked below, once the upload's size is known to be allowed
 @role_required(*ROLES)
 def upload():
-    form = _upload_form()
     limit_mb = batches.upload_limit() // (1024 * 1024)
     if request.method == "GET":
-        return render_template("ascwds/upload.html", form=form, limit_mb=limit_mb)
+        return render_template("ascwds/upload.html", form=_upload_form(), limit_mb=limit_mb)
     allowed = batches.upload_limit() * batches.MAX_FILES + 256 * 1024
     too_big = f"The files are larger than {limit_mb} MB each. Split them, or ask HCPA to import them"
     if request.content_length is not None and request.content_length > allowed:
-        return _upload_problem(form, too_big, 413)  # refused before reading the body
+        return _upload_problem(_upload_form(read_request=False), too_big, 413)  # refused before reading the body
     request.max_content_length = allowed
     try:
         csrf.protect()
+        form = _upload_form()
         files = [(f.filename, f.stream) for f in request.files.getlist("files") if f and f.filename]
         form.validate()
     except RequestEntityTooLarge:
-        return _upload_problem(form, too_big, 413)
+        return _upload_problem(_upload_form(read_request=False), too_big, 413)
     district_id = form.district_id.data if "district_id" in form and form.district_id.data else None
     try:
         batch = batches.store_files(db.session, current_user, files, district_id)

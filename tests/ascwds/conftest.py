@@ -71,3 +71,17 @@ def courses(ctx):
 @pytest.fixture
 def all_files():
     return [(name, fixture_bytes(name)) for name in ALL_FILES]
+
+
+@pytest.fixture
+def new_user_client(app):
+    """Another browser: `new_user_client(user)` signed in as `user` (None: anonymous)."""
+    from tests.helpers import Client
+
+    def make(user=None):
+        other = Client(app)
+        if user is not None:
+            other.sign_in(user)
+        return other
+
+    return make
