@@ -176,3 +176,40 @@ def test_navigation_links(app, team):
     assert "/tiers/" in text(signed_in(app, team.worker).get("/training/"))
     assert "/tiers/endorsements" in text(signed_in(app, team.manager).get("/tiers/endorsements"))
     assert "/tiers/rules" in text(signed_in(app, factories.user(Role.admin)).get("/tiers/rules"))
+
+
+def _starters(workplace, count):
+    from academy.workplaces.models import ContractType, Employment, JobRole, Person
+    from training.models import CareCertificateInduction, CertificateVersion
+
+    role = db.session.scalar(select(JobRole).where(JobRole.code == "care_worker"))
+    for n in range(count):
+        who = Person(full_name=f"Starter {n:03d}")
+        db.session.add(Employment(person=who, workplace=workplace, job_role=role, contract_type=ContractType.permanent,
+                                  start_date=TODAY - timedelta(days=20)))
+        db.session.add(CareCertificateInduction(person=who, version=CertificateVersion.v2025,
+                                                started_on=TODAY - timedelta(days=20), target_on=TODAY + timedelta(days=64)))
+    db.session.commit()
+
+
+def test_endorsement_list_uses_a_fixed_number_of_queries(app, team):
+    from sqlalchemy import event
+
+    client = signed_in(app, team.manager)
+
+    def count(url):
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            body = text(client.get(url))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements), body
+
+    _starters(team.workplace, 3)
+    few, body = count("/tiers/endorsements")
+    assert body.count("Starter ") == 3
+    _starters(team.workplace, 60)
+    many, body = count("/tiers/endorsements")
+    assert body.count("Starter ") == 63 and many == few, (few, many)
