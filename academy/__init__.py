@@ -87,6 +87,7 @@ def register_models() -> None:
     import academy.ascwds.models  # noqa: F401
     import academy.auth.models  # noqa: F401
     import academy.outcomes.models  # noqa: F401
+    import academy.privacy.models  # noqa: F401
     import academy.tiers.models  # noqa: F401
     import academy.workplaces.models  # noqa: F401
     import recruitment.models  # noqa: F401
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from academy.jobs_views import bp as jobs_bp
     from academy.outcomes.views import bp as outcomes_bp
     from academy.portal import bp as portal_bp
+    from academy.privacy.views import bp as privacy_bp
     from academy.public.views import bp as public_bp
     from academy.tiers.views import bp as tiers_bp
     from academy.workplaces.views import bp as workplaces_bp
@@ -107,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from training.views import bp as training_bp
 
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
-                      portal_bp):
+                      portal_bp, privacy_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(tiers_bp)
     app.register_blueprint(ascwds_bp)

@@ -33,6 +33,10 @@ _LINKS[Role.care_worker].insert(2, ("Your career tier", "tiers.mine"))
 _LINKS[Role.manager].append(("Tier endorsements", "tiers.endorsements"))
 _LINKS[Role.admin].append(("Tier rules", "tiers.rules_index"))
 
+# Privacy (academy/privacy): erasure requests to confirm and subject access, for HCPA staff and admins.
+for _role in (Role.hcpa_staff, Role.admin):
+    _LINKS[_role].append(("Privacy requests", "privacy.requests"))
+
 
 def navigation_for(user) -> list[dict]:
     """Navigation items for the GOV.UK service navigation component."""

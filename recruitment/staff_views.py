@@ -79,10 +79,13 @@ def application(application_id: int):
     moves = [(state, MANUAL_MOVES[state]) for state in MANUAL_MOVES if state in allowed_moves(application)]
     if application.state == State.on_hold and application.held_from is not None:
         moves.insert(0, (application.held_from, f"Resume ({application.held_from.label.lower()})"))
-    return render_template("recruitment/staff/application.html", application=application, steps=STEPS,
+    page = render_template("recruitment/staff/application.html", application=application, steps=STEPS,
                            moves=moves, move_form=MoveForm(version=application.version), note_form=NoteForm(),
                            assessment=screening.current_assessment(application),
                            missing=checks.missing_checks(application.checks), values=VALUES)
+    # The answers include the applicant's right-to-work answer: every view is audited.
+    audit("viewed_application", target=application, subject=application.user, detail="shows right to work answer")
+    return page
 
 
 @bp.post("/applications/<int:application_id>/move")
@@ -215,6 +218,8 @@ def checks_page(application_id: int):
             flash("Checks saved." + (" Still to do: " + "; ".join(missing) + "." if missing else
                                      " All checks needed for referral are complete."), "success")
             return redirect(url_for("recruitment.application", application_id=application.id))
+    if form.errors:  # the page is shown again with the DBS and health details
+        audit("viewed_dbs_and_health", target=application, subject=application.user, detail="form errors")
     return render_template("recruitment/staff/checks.html", form=form, application=application,
                            missing=checks.missing_checks(application.checks)), status_for(form)
 

@@ -1,0 +1,50 @@
+"""Forms for the privacy pages: asking for erasure, confirming it, and the staff searches."""
+from __future__ import annotations
+
+from wtforms.validators import DataRequired
+
+from academy.forms import BooleanField, FlaskForm, GovCheckboxInput, GovTextInput, Length, Optional, StringField
+from academy.forms import email_field, normalise_email, submit
+
+
+class RequestErasureForm(FlaskForm):
+    understood = BooleanField(
+        "I understand that my account will be deleted and I will not be able to sign in again",
+        validators=[DataRequired(message="Confirm that you understand your account will be deleted")],
+        widget=GovCheckboxInput())
+    submit = submit("Ask us to delete my account")
+
+
+class CancelErasureForm(FlaskForm):
+    submit = submit("Cancel my request")
+
+
+class ConfirmErasureForm(FlaskForm):
+    submit = submit("Confirm and delete the account")
+
+
+class FindPersonForm(FlaskForm):
+    """A search by email address (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    email = email_field("Email address of the person who asked")
+    submit = submit("Find")
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters on the audit log (GET): the person a record is about and who acted."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField("About the person (email address)", filters=[normalise_email],
+                         validators=[Optional(), Length(max=254, message="Enter 254 characters or fewer")],
+                         widget=GovTextInput())
+    by = StringField("Done by (email address)", filters=[normalise_email],
+                     validators=[Optional(), Length(max=254, message="Enter 254 characters or fewer")],
+                     widget=GovTextInput())
+    action = StringField("Action", validators=[Optional(), Length(max=80, message="Enter 80 characters or fewer")],
+                         widget=GovTextInput())
+    submit = submit("Filter")

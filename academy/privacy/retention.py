@@ -1,0 +1,191 @@
+"""Retention: unsuccessful or withdrawn applications are irreversibly anonymised once nothing has
+happened on them for APPLICATION_RETENTION_MONTHS (default 6), by a monthly job.
+
+What is kept is what the Good Care Recruitment funnel needs (academy.outcomes.metrics
+APPLICATION_COLUMNS: the dates an application was sent, screened, passed the values assessment,
+referred and placed, and the placement's start and leaving dates). Those come from the
+application's state and dates, its history of moves (from, to, when) and its referrals' dates;
+they stay. Everything that says who the person is or what they told us goes: their answers and
+contact details, the CV file, HCPA's notes, the values assessment, the safer-recruitment checks
+(DBS, health, right to work, references) and the free text on moves and referrals.
+
+Placed people's recruitment records are not touched here: they follow the employment record.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+
+from academy.extensions import db, utcnow
+from academy.privacy.models import Redaction
+from recruitment.models import (
+    Application, Note, Placement, Referral, SaferRecruitmentCheck, State, StateChange, ValuesAssessment,
+)
+
+log = logging.getLogger(__name__)
+
+RETAINED_STATES = (State.not_progressed, State.withdrawn)
+"""Applications that ended without a placement: the ones the retention period applies to."""
+
+PERSONAL_COLUMNS = (
+    "full_name", "phone", "postcode", "right_to_work", "driving_licence", "has_car", "available_days",
+    "available_nights", "available_weekends", "hours_per_week", "experience", "experience_details",
+    "qualifications", "languages", "heard_about", "heard_about_other",
+    "answer_care", "answer_compassion", "answer_competence", "answer_communication", "answer_courage",
+    "answer_commitment", "cv_stored_name", "cv_original_name", "cv_kind", "cv_size", "cv_uploaded_at",
+)
+"""Application columns set to NULL by anonymisation. Kept: id, user_id, state, held_from,
+submitted_at, state_changed_at, district_id and the answered flags (no personal content)."""
+
+REFERRAL_TEXT = ("match_reasons", "decline_reason", "interview_notes", "offer_details")
+
+
+@dataclass
+class RetentionResult:
+    applications_anonymised: int
+    cv_files_deleted: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"applications_anonymised": self.applications_anonymised, "cv_files_deleted": self.cv_files_deleted}
+
+
+def retention_months() -> int:
+    return int(current_app.config["APPLICATION_RETENTION_MONTHS"])
+
+
+def cutoff(now: datetime, months: int) -> datetime:
+    """Applications whose last activity is at or before this moment are due for anonymisation."""
+    return now - relativedelta(months=months)
+
+
+def is_anonymised(session, application: Application) -> bool:
+    return session.scalar(select(func.count()).select_from(Redaction).where(
+        Redaction.record_type == "application", Redaction.record_id == application.id)) > 0
+
+
+def last_activity(session, application_ids: list[int]) -> dict[int, datetime]:
+    """The latest change to each application or anything hanging off it (one query per table)."""
+    latest: dict[int, datetime] = {}
+
+    def take(rows) -> None:
+        for application_id, moment in rows:
+            if moment is not None and (application_id not in latest or moment > latest[application_id]):
+                latest[application_id] = moment
+
+    if not application_ids:
+        return latest
+    take(session.execute(select(Application.id, Application.updated_at).where(Application.id.in_(application_ids))))
+    take(session.execute(select(Application.id, Application.state_changed_at)
+                         .where(Application.id.in_(application_ids))))
+    for column, key in ((StateChange.occurred_at, StateChange.application_id),
+                        (Note.updated_at, Note.application_id),
+                        (SaferRecruitmentCheck.updated_at, SaferRecruitmentCheck.application_id),
+                        (ValuesAssessment.updated_at, ValuesAssessment.application_id),
+                        (Referral.updated_at, Referral.application_id)):
+        take(session.execute(select(key, func.max(column)).where(key.in_(application_ids)).group_by(key)))
+    return latest
+
+
+def due_for_anonymisation(session, now: datetime | None = None, months: int | None = None) -> list[int]:
+    """Ids of unsuccessful or withdrawn applications, not yet anonymised, idle since the cutoff."""
+    now = now or utcnow()
+    limit = cutoff(now, retention_months() if months is None else months)
+    done = select(Redaction.record_id).where(Redaction.record_type == "application")
+    candidates = list(session.scalars(
+        select(Application.id).where(Application.state.in_(RETAINED_STATES), Application.id.not_in(done),
+                                     Application.state_changed_at <= limit)))
+    activity = last_activity(session, candidates)
+    return [i for i in candidates if activity.get(i, limit) <= limit]
+
+
+def anonymise_application(session, application: Application, reason: str, keep_checks: bool = False) -> bool:
+    """Irreversibly remove the personal content of one application; True if a CV file was deleted.
+
+    `keep_checks` keeps the values assessments and safer-recruitment checks (a placed person's,
+    which the employer must hold). Does not commit.
+    """
+    from recruitment.cv import cv_path
+
+    path = cv_path(application)
+    for name in PERSONAL_COLUMNS:
+        setattr(application, name, None)
+    application.service_types = []
+    session.execute(delete(Note).where(Note.application_id == application.id))
+    if not keep_checks:
+        session.execute(delete(SaferRecruitmentCheck).where(SaferRecruitmentCheck.application_id == application.id))
+        session.execute(update(ValuesAssessment).where(ValuesAssessment.application_id == application.id)
+                        .values(corrects_id=None))
+        session.execute(delete(ValuesAssessment).where(ValuesAssessment.application_id == application.id))
+    session.execute(update(StateChange).where(StateChange.application_id == application.id).values(reason=None))
+    session.execute(update(Referral).where(Referral.application_id == application.id)
+                    .values(**{name: None for name in REFERRAL_TEXT}, version=Referral.version + 1))
+    session.add(Redaction(record_type="application", record_id=application.id, reason=reason))
+    session.flush()
+    session.expire_all()  # the bulk statements above bypassed the loaded objects
+    if path is not None:
+        path.unlink(missing_ok=True)
+        return True
+    return False
+
+
+def run_retention(session, now: datetime | None = None) -> RetentionResult:
+    """Anonymise every application due; idempotent (anonymised ones are recorded and skipped)."""
+    anonymised = files = 0
+    for application_id in due_for_anonymisation(session, now):
+        application = session.get(Application, application_id)
+        files += anonymise_application(session, application, "retention")
+        session.commit()  # one application at a time: a failure part-way leaves whole records
+        anonymised += 1
+    log.info("Retention: %d applications anonymised, %d CV files deleted", anonymised, files)
+    return RetentionResult(anonymised, files)
+
+
+def retention_job() -> dict[str, int]:
+    """The monthly job (academy/jobs_cron.py)."""
+    from academy.auth.audit import audit
+
+    result = run_retention(db.session)
+    if result.applications_anonymised:
+        audit("ran_retention", detail=f"applications={result.applications_anonymised}")
+    return result.as_dict()
+
+
+# -- the funnel inputs, straight from the recruitment tables -----------------------------------
+
+def funnel_applications(session) -> pd.DataFrame:
+    """The GCR funnel frame (metrics.APPLICATION_COLUMNS) built from what anonymisation keeps:
+    application dates, the history of moves, placements and their employments."""
+    from academy.outcomes.metrics import APPLICATION_COLUMNS
+    from academy.workplaces.models import Employment
+
+    applications = session.execute(select(Application.id, Application.submitted_at)
+                                   .where(Application.submitted_at.is_not(None)).order_by(Application.id)).all()
+    firsts = {(a, s): moment for a, s, moment in session.execute(
+        select(StateChange.application_id, StateChange.to_state, func.min(StateChange.occurred_at))
+        .group_by(StateChange.application_id, StateChange.to_state))}
+    placements = {a: (start, left) for a, start, left in session.execute(
+        select(Placement.application_id, Placement.start_date, Employment.leaving_date)
+        .join(Employment, Employment.id == Placement.employment_id))}
+    states = {"screened_on": State.screening, "passed_on": State.values_assessed,
+              "referred_on": State.referred, "placed_on": State.placed}
+    rows = []
+    for application_id, submitted in applications:
+        start, left = placements.get(application_id, (None, None))
+        row = {"submitted_on": submitted.date(), "placement_start": start, "placement_left_on": left}
+        for column, state in states.items():
+            moment = firsts.get((application_id, state))
+            row[column] = moment.date() if moment else None
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(APPLICATION_COLUMNS))
+    for column in APPLICATION_COLUMNS:
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]") if len(frame) else \
+            pd.Series(np.array([], dtype="datetime64[s]"))
+    return frame
+

@@ -1,0 +1,140 @@
+"""Erasure: a person asks (with a confirmation step), HCPA staff confirm, the account is gone,
+what must be kept is kept, and the person is told what and why on the page and by email."""
+from sqlalchemy import func, select
+
+from academy.auth.models import AuditEvent, Role, User
+from academy.extensions import db
+from academy.privacy.models import ErasureRequest, ErasureStatus
+from academy.workplaces.models import Employment, Person
+from recruitment.models import Application, SaferRecruitmentCheck, State
+from tests import factories
+from tests.helpers import Client, has_error_summary, location_path, text
+from training.models import PassportShare, TrainingRecord
+
+
+def test_asking_needs_the_confirmation_and_records_one_request(client, outbox):
+    applicant = factories.application_at(State.screening).user
+    client.sign_in(applicant)
+    page = client.get("/privacy/delete-account")
+    assert page.status_code == 200 and "What we keep, and why" in text(page)
+
+    refused = client.submit("/privacy/delete-account", {})
+    assert refused.status_code == 422 and has_error_summary(refused)
+    assert db.session.scalar(select(func.count()).select_from(ErasureRequest)) == 0
+
+    made = client.submit("/privacy/delete-account", {"understood": "y"})
+    assert made.status_code == 302 and location_path(made) == "/privacy/delete-account/requested"
+    request = db.session.scalar(select(ErasureRequest))
+    assert request.user_id == applicant.id and request.status == ErasureStatus.pending
+    assert outbox[-1]["To"] == applicant.email and "request to delete your account" in outbox[-1]["Subject"]
+    assert "What we keep and why" in text(client.get("/privacy/delete-account/requested"))
+    again = client.get("/privacy/delete-account")
+    assert again.status_code == 302 and location_path(again) == "/privacy/delete-account/requested"
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.subject_user_id == applicant.id,
+                                                             AuditEvent.action == "requested_erasure"))
+
+
+def test_a_person_can_cancel_their_request(client):
+    applicant = factories.user(Role.applicant)
+    factories.erasure_request(applicant)
+    client.sign_in(applicant)
+    response = client.submit("/privacy/delete-account/cancel", form_page="/privacy/delete-account/requested")
+    assert response.status_code == 302
+    assert db.session.scalar(select(ErasureRequest.status)) == ErasureStatus.cancelled
+    assert client.get("/privacy/delete-account/requested").status_code == 404
+
+
+def test_only_hcpa_staff_see_and_confirm_requests(app, client):
+    request = factories.erasure_request()
+    for role in (Role.applicant, Role.care_worker, Role.manager):
+        visitor = Client(app)
+        visitor.sign_in(factories.user(role))
+        assert visitor.get("/privacy/requests").status_code == 403
+        assert visitor.get(f"/privacy/requests/{request.id}").status_code == 403
+        assert visitor.post(f"/privacy/requests/{request.id}").status_code in (400, 403)
+    assert db.session.get(ErasureRequest, request.id).status == ErasureStatus.pending
+    client.sign_in(factories.user(Role.hcpa_staff))
+    assert client.get("/privacy/requests/9999").status_code == 404
+
+
+def test_hcpa_confirms_and_the_account_is_gone_but_the_records_a_provider_needs_stay(app, client, outbox):
+    from recruitment.cv import cv_folder
+
+    application = factories.application_at(State.checks, full_name="Jo Applicant")
+    (cv_folder() / "jo-cv.pdf").write_bytes(b"%PDF-1.4 Jo")
+    application.cv_stored_name, application.cv_kind = "jo-cv.pdf", "pdf"
+    db.session.commit()
+    applicant = application.user
+    email = applicant.email
+    person_client = Client(app)
+    person_client.sign_in(applicant)
+    person_client.submit("/privacy/delete-account", {"understood": "y"})
+    request = db.session.scalar(select(ErasureRequest))
+
+    officer = factories.user(Role.hcpa_staff)
+    client.sign_in(officer)
+    listing = client.get("/privacy/requests")
+    assert listing.status_code == 200 and email in text(listing)
+    response = client.submit(f"/privacy/requests/{request.id}", {})
+    assert response.status_code == 302
+
+    db.session.expire_all()
+    assert db.session.scalar(select(User).where(func.lower(User.email) == email)) is None
+    tombstone = db.session.get(User, applicant.id)
+    assert tombstone.full_name == "Erased account" and not tombstone.is_active_account
+    kept = db.session.get(Application, application.id)
+    assert kept.state == State.withdrawn and kept.full_name is None and kept.phone is None
+    assert not (cv_folder() / "jo-cv.pdf").exists()
+    assert db.session.get(ErasureRequest, request.id).status == ErasureStatus.completed
+    # The person is signed out and cannot sign in again.
+    assert person_client.get("/privacy/your-data").status_code == 302
+    sign_in = Client(app).submit("/sign-in", {"email": email, "password": factories.DEFAULT_PASSWORD})
+    assert sign_in.status_code != 302
+    # They are told what was kept and why, by email and on a page anyone can open.
+    mail = outbox[-1]
+    assert mail["To"] == email and mail["Subject"] == "Your account has been deleted"
+    assert "What we keep, and why" in mail.get_content() and "/privacy/what-we-keep" in mail.get_content()
+    page = Client(app).get("/privacy/what-we-keep")
+    assert page.status_code == 200 and "Employment records" in text(page)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "confirmed_erasure")).actor_id == officer.id
+
+
+def test_a_placed_workers_employment_training_and_checks_are_kept(client):
+    placement = factories.placement()
+    worker = placement.application.user
+    person = worker.person
+    factories.training_record(person, factories.course(name="Moving and handling"))
+    from training.passport import create_share
+
+    share, _ = create_share(db.session, person, "Next employer", 7, worker)
+    db.session.commit()
+    request = factories.erasure_request(worker)
+    client.sign_in(factories.user(Role.hcpa_staff))
+    assert client.submit(f"/privacy/requests/{request.id}", {}).status_code == 302
+
+    db.session.expire_all()
+    person = db.session.get(Person, person.id)
+    assert person.user_id is None and person.email is None and person.full_name != "Erased person"
+    assert db.session.scalar(select(func.count()).select_from(Employment).where(Employment.person_id == person.id)) == 1
+    assert db.session.scalar(select(func.count()).select_from(TrainingRecord)
+                             .where(TrainingRecord.person_id == person.id)) == 1
+    assert db.session.scalar(select(func.count()).select_from(SaferRecruitmentCheck)
+                             .where(SaferRecruitmentCheck.application_id == placement.application_id)) == 1
+    revoked = db.session.get(PassportShare, share.id)
+    assert revoked.revoked_at is not None and revoked.shared_with == "(removed)"
+    assert db.session.get(Application, placement.application_id).state == State.placed
+
+
+def test_staff_cannot_confirm_their_own_request_or_one_already_done(app, client):
+    officer = factories.user(Role.hcpa_staff)
+    own = factories.erasure_request(officer)
+    client.sign_in(officer)
+    refused = client.submit(f"/privacy/requests/{own.id}", {})
+    assert refused.status_code == 422 and "Another member of HCPA staff" in text(refused)
+    assert db.session.get(ErasureRequest, own.id).status == ErasureStatus.pending
+
+    done = factories.erasure_request(status=ErasureStatus.completed)
+    page = client.get(f"/privacy/requests/{done.id}")
+    assert "Confirm and delete the account" not in text(page)
+    again = client.submit(f"/privacy/requests/{done.id}", {}, form_page=f"/privacy/requests/{own.id}")
+    assert again.status_code == 422 and "already been dealt with" in text(again)

@@ -1,0 +1,210 @@
+"""Retention: unsuccessful or withdrawn applications are anonymised after the retention period,
+exactly at the boundary, once only, keeping the outcome funnel's numbers the same."""
+from datetime import date, datetime, timedelta, timezone
+
+import pandas as pd
+from sqlalchemy import func, select, update
+
+from academy.auth.models import AuditEvent, Role
+from academy.extensions import db
+from academy.outcomes.metrics import compute_funnel, snapshot_dates
+from academy.privacy.models import Redaction
+from academy.privacy.retention import PERSONAL_COLUMNS, cutoff, funnel_applications, retention_job, run_retention
+from recruitment.models import (
+    Application, Note, Referral, SaferRecruitmentCheck, State, StateChange, ValuesAssessment,
+)
+from tests import factories
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+BOUNDARY = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)  # exactly 6 months before NOW
+
+
+def history(app_, *moves):
+    """StateChange rows: (to_state, moment) in order, ending in the application's state."""
+    previous = None
+    for state, moment in moves:
+        db.session.add(StateChange(application_id=app_.id, from_state=previous, to_state=state, occurred_at=moment,
+                                   reason=f"reason for {state.value} about Jo"))
+        previous = state
+    db.session.commit()
+
+
+def age(app_, moment: datetime, moves: bool = True) -> None:
+    """Make `moment` the last activity on the application and everything hanging off it."""
+    i = app_.id
+    db.session.execute(update(Application).where(Application.id == i)
+                       .values(updated_at=moment, state_changed_at=moment))
+    if moves:
+        db.session.execute(update(StateChange).where(StateChange.application_id == i).values(occurred_at=moment))
+    for model in (Note, SaferRecruitmentCheck, ValuesAssessment, Referral):
+        db.session.execute(update(model).where(model.application_id == i).values(updated_at=moment))
+    db.session.commit()
+    db.session.expire_all()
+
+
+def unsuccessful(state=State.not_progressed, with_cv=True):
+    """An application that reached checks (assessment, checks, a note, a CV) and then ended."""
+    from recruitment.cv import cv_folder
+
+    app_ = factories.application_at(State.ready_to_refer)
+    factories.referral(app_, factories.vacancy(factories.workplace()), decline_reason="Jo's shifts did not fit")
+    db.session.add(Note(application_id=app_.id, author_id=factories.user(Role.hcpa_staff).id, text="Jo sounded keen"))
+    if with_cv:
+        name = f"cv{app_.id}.pdf"
+        (cv_folder() / name).write_bytes(b"%PDF-1.4 Jo's CV")
+        app_.cv_stored_name, app_.cv_original_name, app_.cv_kind, app_.cv_size = name, "jo.pdf", "pdf", 16
+    app_.state = state
+    db.session.commit()
+    history(app_, (State.submitted, NOW), (State.screening, NOW), (State.values_assessed, NOW), (state, NOW))
+    return app_
+
+
+def test_the_boundary_is_exactly_the_retention_period(ctx, app):
+    assert cutoff(NOW, 6) == BOUNDARY
+    at_boundary = unsuccessful()
+    just_inside = unsuccessful(State.withdrawn)
+    age(at_boundary, BOUNDARY)
+    age(just_inside, BOUNDARY + timedelta(seconds=1))
+
+    result = run_retention(db.session, now=NOW)
+
+    assert result.applications_anonymised == 1 and result.cv_files_deleted == 1
+    db.session.expire_all()
+    assert db.session.get(Application, at_boundary.id).full_name is None
+    kept = db.session.get(Application, just_inside.id)
+    assert kept.full_name is not None and kept.checks is not None and kept.notes
+
+
+def test_any_later_activity_counts_not_just_the_state_change(ctx, app):
+    app_ = unsuccessful()
+    age(app_, BOUNDARY - timedelta(days=30))
+    db.session.execute(update(Note).where(Note.application_id == app_.id)
+                       .values(updated_at=BOUNDARY + timedelta(days=1)))
+    db.session.commit()
+    assert run_retention(db.session, now=NOW).applications_anonymised == 0
+    assert run_retention(db.session, now=NOW + timedelta(days=2)).applications_anonymised == 1
+
+
+def test_anonymisation_removes_personal_data_and_keeps_dates_and_states(ctx, app):
+    from recruitment.cv import cv_folder
+
+    app_ = unsuccessful()
+    cv_file = cv_folder() / app_.cv_stored_name
+    submitted, district_id, user_id = app_.submitted_at, app_.district_id, app_.user_id
+    age(app_, BOUNDARY - timedelta(days=1))
+
+    run_retention(db.session, now=NOW)
+    db.session.expire_all()
+    done = db.session.get(Application, app_.id)
+
+    assert all(getattr(done, name) is None for name in PERSONAL_COLUMNS)
+    assert done.service_types == []
+    assert not cv_file.exists()
+    assert done.notes == [] and done.checks is None and done.assessments == []
+    assert db.session.scalar(select(func.count()).select_from(ValuesAssessment)) == 0
+    assert db.session.scalar(select(func.count()).select_from(SaferRecruitmentCheck)) == 0
+    # Kept: what the funnel needs.
+    assert done.state == State.not_progressed and done.submitted_at == submitted
+    assert done.district_id == district_id and done.user_id == user_id
+    assert [c.to_state for c in done.history] == [State.submitted, State.screening, State.values_assessed,
+                                                  State.not_progressed]
+    assert all(c.reason is None for c in done.history)
+    assert all(r.decline_reason is None and r.match_reasons is None for r in done.referrals)
+    assert db.session.scalar(select(Redaction.reason).where(Redaction.record_id == app_.id)) == "retention"
+
+
+def test_running_again_changes_nothing(ctx, app):
+    app_ = unsuccessful()
+    age(app_, BOUNDARY - timedelta(days=1))
+    assert run_retention(db.session, now=NOW).applications_anonymised == 1
+    updated = db.session.get(Application, app_.id).updated_at
+    again = run_retention(db.session, now=NOW + timedelta(days=31))
+    assert again.applications_anonymised == 0 and again.cv_files_deleted == 0
+    db.session.expire_all()
+    assert db.session.get(Application, app_.id).updated_at == updated
+    assert db.session.scalar(select(func.count()).select_from(Redaction)) == 1
+
+
+def test_placed_and_active_applications_are_not_touched(ctx, app):
+    placed = factories.placement().application
+    active = factories.application_at(State.ready_to_refer)
+    for app_ in (placed, active):
+        age(app_, BOUNDARY - timedelta(days=400))
+    assert run_retention(db.session, now=NOW).applications_anonymised == 0
+    db.session.expire_all()
+    assert db.session.get(Application, placed.id).full_name is not None
+    assert db.session.get(Application, active.id).checks is not None
+
+
+def test_the_period_comes_from_the_configuration(ctx, app):
+    app_ = unsuccessful()
+    age(app_, NOW - timedelta(days=100))
+    assert run_retention(db.session, now=NOW).applications_anonymised == 0
+    app.config["APPLICATION_RETENTION_MONTHS"] = 3
+    try:
+        assert run_retention(db.session, now=NOW).applications_anonymised == 1
+    finally:
+        app.config["APPLICATION_RETENTION_MONTHS"] = 6
+
+
+def test_the_monthly_job_runs_through_the_jobs_queue_and_is_audited(ctx, app):
+    from academy.jobs import enqueue
+
+    app_ = unsuccessful()
+    age(app_, datetime.now(timezone.utc) - timedelta(days=200))
+    job = enqueue(retention_job, description="Retention")
+    assert job.return_value() == {"applications_anonymised": 1, "cv_files_deleted": 1}
+    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "ran_retention")) == "applications=1"
+    assert enqueue(retention_job).return_value() == {"applications_anonymised": 0, "cv_files_deleted": 0}
+
+
+def test_the_job_is_registered_monthly_with_rq_cron():
+    import fakeredis
+    from rq.cron import CronScheduler
+
+    scheduler = CronScheduler(connection=fakeredis.FakeRedis())
+    scheduler.load_config_from_file("academy/jobs_cron.py")
+    jobs = {job.func_name: job for job in scheduler._cron_jobs}
+    job = jobs["academy.privacy.retention.retention_job"]
+    assert job.cron == "30 3 1 * *" and job.queue_name == "default"
+
+
+def test_the_outcome_funnel_is_the_same_after_anonymisation(ctx, app):
+    """Funnel numbers from compute_funnel before and after the retention job are identical."""
+    day = lambda d: datetime(2026, 1, 1, 9, tzinfo=timezone.utc) + timedelta(days=d)  # noqa: E731
+    ended = []
+    for n in range(6):
+        app_ = unsuccessful(State.withdrawn if n % 2 else State.not_progressed, with_cv=n < 2)
+        db.session.execute(StateChange.__table__.delete().where(StateChange.application_id == app_.id))
+        moves = [(State.submitted, day(n)), (State.screening, day(n + 3))]
+        if n % 3:
+            moves.append((State.values_assessed, day(n + 10)))
+        if n == 4:
+            moves += [(State.checks, day(n + 12)), (State.ready_to_refer, day(n + 20)), (State.referred, day(n + 21))]
+        moves.append((app_.state, day(n + 30)))
+        history(app_, *moves)
+        db.session.execute(update(Application).where(Application.id == app_.id).values(submitted_at=day(n)))
+        db.session.commit()
+        ended.append(app_)
+    placed = factories.placement(start=date(2026, 3, 1))
+    history(placed.application, (State.submitted, day(2)), (State.screening, day(4)), (State.values_assessed, day(9)),
+            (State.referred, day(20)), (State.placed, day(40)))
+    db.session.execute(update(Application).where(Application.id == placed.application_id).values(submitted_at=day(2)))
+    db.session.commit()
+    for app_ in ended:
+        age(app_, day(60), moves=False)  # the history above stays as it is (all before day 60)
+
+    dates = snapshot_dates(date(2026, 1, 1), date(2026, 11, 30))
+    before_frame = funnel_applications(db.session)
+    before = compute_funnel(before_frame, dates)
+
+    result = run_retention(db.session, now=NOW)
+
+    assert result.applications_anonymised == 6
+    after_frame = funnel_applications(db.session)
+    pd.testing.assert_frame_equal(before_frame, after_frame)
+    pd.testing.assert_frame_equal(before, compute_funnel(after_frame, dates))
+    latest = before[before["date"] == before["date"].max()].set_index("metric")
+    assert latest.loc["gcr_applications", "numerator"] == 7
+    assert latest.loc["gcr_placed", "numerator"] == 1
+    assert db.session.scalar(select(func.count()).select_from(Application).where(Application.full_name.is_(None))) == 6

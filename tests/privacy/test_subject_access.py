@@ -1,0 +1,161 @@
+"""Subject access: a person downloads everything about them (JSON and a page), only their own;
+HCPA staff produce it for someone who asks by email; every export is audited."""
+import json
+
+import pytest
+from sqlalchemy import select
+
+from academy.auth.models import AuditEvent, Role
+from academy.extensions import db
+from academy.privacy import subject_access
+from recruitment.models import Note, State, StateChange
+from tests import factories
+from tests.helpers import Client, text
+
+
+@pytest.fixture
+def applicant(ctx):
+    app_ = factories.application_at(State.ready_to_refer, full_name="Jo Applicant")
+    db.session.add(Note(application_id=app_.id, author_id=factories.user(Role.hcpa_staff).id,
+                        text="Phoned Jo about references"))
+    db.session.add(StateChange(application_id=app_.id, from_state=State.draft, to_state=State.submitted,
+                               by_id=app_.user_id, occurred_at=app_.submitted_at))
+    db.session.commit()
+    return app_.user
+
+
+@pytest.fixture
+def worker(ctx):
+    workplace = factories.workplace(name="Verulam House")
+    account = factories.care_worker(workplace, full_name="Casey Carer")
+    factories.training_record(account.person, factories.course(name="Fire safety"))
+    factories.qualification(account.person)
+    factories.induction(account.person)
+    from training.passport import create_share
+
+    create_share(db.session, account.person, "Gade House manager", 7, account)
+    db.session.commit()
+    return account
+
+
+def sections(export) -> dict:
+    return {s["key"]: s["records"] for s in export["sections"]}
+
+
+def test_the_export_covers_every_feature_and_leaves_out_secrets(ctx, applicant, worker):
+    export = subject_access.build_export(db.session, subject_access.subject_for_user(db.session, applicant))
+    parts = sections(export)
+    assert parts["account"][0]["email"] == applicant.email
+    assert parts["applications"][0]["full_name"] == "Jo Applicant"
+    assert [(h["from"], h["to"], h["by"]) for h in parts["application_history"]] == [
+        ("Not sent yet", "Submitted", "you")]
+    assert parts["application_notes"][0]["text"] == "Phoned Jo about references"
+    assert parts["values_assessments"][0]["total"] == 18
+    assert parts["checks"][0]["dbs_certificate_number"] == "001234567890"
+    assert parts["employments"] == [] and parts["training_records"] == []
+    dumped = json.dumps(export)
+    assert "password_hash" not in dumped and "session_token" not in dumped
+    assert applicant.password_hash not in dumped
+
+    theirs = sections(subject_access.build_export(db.session, subject_access.subject_for_user(db.session, worker)))
+    assert theirs["employments"][0]["workplace"] == "Verulam House"
+    assert theirs["training_records"][0]["course"] == "Fire safety"
+    assert theirs["qualifications"][0]["status"] == "Achieved"
+    assert len(theirs["induction"][0]["standards"]) == 16
+    assert theirs["passport_shares"][0]["shared_with"] == "Gade House manager"
+    assert "code_hash" not in theirs["passport_shares"][0]
+    assert theirs["applications"] == []
+
+
+def test_a_feature_plugs_in_with_one_collector(ctx, applicant):
+    @subject_access.collector("test_extra", "Extra things")
+    def extra(session, subject):
+        return [{"about": subject.name}]
+
+    try:
+        export = subject_access.build_export(db.session, subject_access.subject_for_user(db.session, applicant))
+        assert sections(export)["test_extra"] == [{"about": applicant.full_name}]
+        assert export["sections"][-1]["title"] == "Extra things"
+    finally:
+        del subject_access.COLLECTORS["test_extra"]
+
+
+def test_a_person_downloads_their_own_data_in_one_click(client, applicant):
+    other = factories.application_at(State.checks, full_name="Someone Else").user
+    client.sign_in(applicant)
+    page = client.get("/privacy/your-data")
+    assert page.status_code == 200 and "/privacy/your-data/data.json" in text(page)
+
+    response = client.get("/privacy/your-data/data.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    export = response.get_json()
+    assert sections(export)["account"][0]["email"] == applicant.email
+    assert other.email not in text(response) and "Someone Else" not in text(response)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "exported_own_data"))
+    assert event.subject_user_id == applicant.id and event.actor_id == applicant.id and event.detail == "json"
+
+    summary = client.get("/privacy/your-data/summary")
+    assert summary.status_code == 200
+    body = text(summary)
+    assert "Everything we hold about you" in body and "001234567890" in body and "Phoned Jo about references" in body
+    assert "Someone Else" not in body
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    for url in ("/privacy/your-data", "/privacy/your-data/data.json", "/privacy/your-data/summary"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_nobody_but_hcpa_staff_can_open_another_persons_data(client, applicant, app):
+    other = factories.application_at(State.checks).user
+    for role in (Role.applicant, Role.care_worker, Role.manager):
+        visitor = Client(app)
+        visitor.sign_in(factories.user(role) if role != Role.applicant else applicant)
+        for url in (f"/privacy/subject-access/user/{other.id}/data.json",
+                    f"/privacy/subject-access/user/{other.id}/summary", "/privacy/subject-access?email=" + other.email):
+            assert visitor.get(url).status_code == 403, (role, url)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "produced_subject_access")) is None
+
+
+def test_hcpa_staff_find_a_person_by_email_and_produce_their_data(client, applicant, worker):
+    officer = factories.user(Role.hcpa_staff)
+    client.sign_in(officer)
+    found = client.get("/privacy/subject-access?email=" + applicant.email.upper())
+    assert found.status_code == 200
+    assert f"/privacy/subject-access/user/{applicant.id}/data.json" in text(found)
+
+    response = client.get(f"/privacy/subject-access/user/{applicant.id}/data.json")
+    assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment")
+    assert sections(response.get_json())["applications"][0]["full_name"] == "Jo Applicant"
+    page = client.get(f"/privacy/subject-access/user/{worker.id}/summary")
+    assert page.status_code == 200 and "Fire safety" in text(page)
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "produced_subject_access")
+                                .order_by(AuditEvent.id)).all()
+    assert [(e.subject_user_id, e.actor_id, e.detail) for e in events] == [
+        (applicant.id, officer.id, "json"), (worker.id, officer.id, "summary")]
+
+
+def test_staff_can_produce_data_for_a_workforce_record_without_an_account(client):
+    person = factories.person("Imported Isla")
+    person.email = "isla@example.com"
+    factories.employment(factories.workplace(name="Gade House"), who=person)
+    db.session.commit()
+    client.sign_in(factories.user(Role.hcpa_staff))
+    found = client.get("/privacy/subject-access?email=isla@example.com")
+    assert f"/privacy/subject-access/person/{person.id}/data.json" in text(found)
+    export = client.get(f"/privacy/subject-access/person/{person.id}/data.json").get_json()
+    assert sections(export)["employments"][0]["workplace"] == "Gade House"
+    assert sections(export)["account"] == []
+    assert client.get("/privacy/subject-access/person/99999/data.json").status_code == 404
+    assert client.get("/privacy/subject-access/team/1/data.json").status_code == 404
+
+
+def test_a_bad_email_search_says_what_is_wrong(client):
+    client.sign_in(factories.user(Role.hcpa_staff))
+    response = client.get("/privacy/subject-access?email=not-an-email")
+    assert response.status_code == 422 and "There is a problem" in text(response)
+    nobody = client.get("/privacy/subject-access?email=nobody@example.com")
+    assert nobody.status_code == 200 and "No account or workforce record has that email address" in text(nobody)
