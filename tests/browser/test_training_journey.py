@@ -140,3 +140,15 @@ def test_manager_pages_for_a_new_starter_are_accessible(ctx, page):
     assert_accessible(page)
     page.goto(f"/training/people/{worker.person.id}/records/new")
     assert_accessible(page)
+
+
+def test_a_nurse_s_passport_with_renewal_due_is_accessible(ctx, page):
+    workplace = factories.workplace(name="Harpenden Nursing Home")
+    nurse = factories.care_worker(workplace, role_code="registered_nurse", full_name="Nia Nurse",
+                                  start=date.today() - timedelta(days=90))
+    factories.qualification(nurse.person, "nmc_registration", registration_number="12A3456E",
+                            renewal_due_on=date.today() + timedelta(days=40))
+    sign_in(page, nurse.email, factories.DEFAULT_PASSWORD)
+    assert page.get_by_text("Renewal due", exact=True).is_visible()
+    assert "NMC registration: renew (revalidate) by" in page.content()
+    assert_accessible(page)
