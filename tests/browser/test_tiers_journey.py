@@ -29,7 +29,8 @@ def test_worker_sees_tier_manager_endorses_and_admin_edits_rules(ctx, page):
     assert page.get_by_role("heading", level=1).inner_text() == "Your career tier"
     assert page.locator("#awarded-tier").inner_text() == "Tier 1: New to care"
     assert "You meet everything tier 2" in page.content()
-    assert page.get_by_role("link", name="A relevant social care qualification at Level 2 or above, achieved").is_visible()
+    level_2 = "A relevant social care qualification at Level 2 or above, achieved"
+    assert page.get_by_role("link", name=level_2).is_visible()
     assert_accessible(page)
     click_through(page.get_by_role("link", name="Change who can see your professional profile"))
     assert_accessible(page)

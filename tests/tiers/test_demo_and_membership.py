@@ -30,7 +30,8 @@ def test_demo_worker_holds_a_tier_with_something_missing_for_the_next_and_reseed
 
     manager = db.session.scalar(select(User).where(User.email == "manager@demo.goodcare.example"))
     assert awaiting_endorsement(db.session, manager, today)  # new starters meeting tier 1
-    counts = (db.session.scalar(select(func.count(TierAward.id))), db.session.scalar(select(func.count(CpaMembership.id))))
+    counts = (db.session.scalar(select(func.count(TierAward.id))),
+              db.session.scalar(select(func.count(CpaMembership.id))))
     seed_demo_data(db.session, today=today)
     assert counts == (db.session.scalar(select(func.count(TierAward.id))),
                       db.session.scalar(select(func.count(CpaMembership.id))))

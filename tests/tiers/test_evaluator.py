@@ -1,14 +1,16 @@
 """The tier evaluator: every criterion type, and each tier's boundary dates."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import event
 
 from academy.extensions import db
 from academy.tiers.evaluator import evaluate, tiers_for
 from tests import factories
-from tests.tiers.conftest import ON, months_before, signed_off_certificate, tier2_ready, worker_at
+from tests.tiers.conftest import (
+    ON, mandatory_training, months_before, signed_off_certificate, tier2_ready, worker_at,
+)
 
 DAY = timedelta(days=1)
 
@@ -39,7 +41,6 @@ def test_care_certificate_signed_off_on_the_day_it_completed(ladder):
     who = worker_at(ladder)
     signed_off_certificate(who, ON)
     factories.induction(who, started=ON - timedelta(days=300), version="v2015")  # an older one in progress
-    from tests.tiers.conftest import mandatory_training
     mandatory_training(who, ladder.courses, ON - timedelta(days=30))
     assert evaluate(db.session, who, ON).eligible_tier == 2
     before = evaluate(db.session, who, ON - DAY)
@@ -54,8 +55,6 @@ def test_care_certificate_in_progress_does_not_count(ladder):
 
 
 def test_mandatory_training_current_expiring_expired_and_missing(ladder):
-    from tests.tiers.conftest import mandatory_training
-
     who = worker_at(ladder)
     signed_off_certificate(who, ON - timedelta(days=200))
     # Fire safety renews every 12 months: completed 12 months before ON expires on ON (expired that day).
@@ -217,8 +216,6 @@ def test_awarded_tier_until_the_day_it_lapses(ladder):
 
 
 def test_next_tier_checklist_shows_lower_tier_criteria_that_stopped_holding(ladder):
-    from tests.tiers.conftest import mandatory_training
-
     who = worker_at(ladder)
     signed_off_certificate(who, ON - timedelta(days=500))
     mandatory_training(who, ladder.courses, months_before(ON, 13))  # 12-month courses expired
@@ -259,7 +256,8 @@ def _staff(ladder, count):
         db.session.add(Employment(person=who, workplace=ladder.workplace, job_role=role,
                                   contract_type=ContractType.permanent, start_date=months_before(ON, 14)))
         for code in ("fire_safety", "dementia"):
-            db.session.add(TrainingRecord(person=who, course=ladder.courses[code], completed_on=ON - timedelta(days=30)))
+            db.session.add(TrainingRecord(person=who, course=ladder.courses[code],
+                                          completed_on=ON - timedelta(days=30)))
         people.append(who)
     db.session.commit()
     for who in people[:count // 2]:

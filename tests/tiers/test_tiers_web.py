@@ -188,7 +188,8 @@ def _starters(workplace, count):
         db.session.add(Employment(person=who, workplace=workplace, job_role=role, contract_type=ContractType.permanent,
                                   start_date=TODAY - timedelta(days=20)))
         db.session.add(CareCertificateInduction(person=who, version=CertificateVersion.v2025,
-                                                started_on=TODAY - timedelta(days=20), target_on=TODAY + timedelta(days=64)))
+                                                started_on=TODAY - timedelta(days=20),
+                                                target_on=TODAY + timedelta(days=64)))
     db.session.commit()
 
 
