@@ -16,7 +16,7 @@ from academy.workplaces.models import Employment, JobRole, Person, Workplace
 from training import induction as inductions
 from training.models import CareCertificateInduction, Course, StandardState, TrainingRecord
 from training.people import current_employment_clause
-from training.records import TrainingState, course_lines, mandatory_course_ids, records_by_person
+from training.records import TrainingState, course_lines, mandatory_course_ids
 
 STATE_ORDER = (TrainingState.expired, TrainingState.missing, TrainingState.expiring, TrainingState.current)
 
@@ -26,7 +26,7 @@ class Cell:
     """One course for one person: its state (None = not mandatory for their role) and the record."""
 
     state: TrainingState | None
-    record: TrainingRecord | None = None
+    record: RecordFacts | None = None
 
     @property
     def day(self) -> date | None:
@@ -154,6 +154,34 @@ def inductions_by_person(session, person_ids) -> dict[int, CareCertificateInduct
     return {pid: inductions.current_induction(items) for pid, items in found.items()}
 
 
+@dataclass(frozen=True)
+class RecordFacts:
+    """The columns of a TrainingRecord that its state needs, with its course (what
+    training.records.course_lines reads), loaded without building full ORM objects."""
+
+    id: int
+    person_id: int
+    course_id: int
+    completed_on: date
+    expires_on: date | None
+    course: Course
+
+
+def mandatory_records(session, person_ids, courses: dict[int, Course]) -> dict[int, list[RecordFacts]]:
+    """Many people's records of the given courses, in one query: person id -> records."""
+    result: dict[int, list[RecordFacts]] = {pid: [] for pid in person_ids}
+    if not person_ids or not courses:
+        return result
+    rows = session.execute(
+        select(TrainingRecord.id, TrainingRecord.person_id, TrainingRecord.course_id, TrainingRecord.completed_on,
+               TrainingRecord.expires_on)
+        .where(TrainingRecord.person_id.in_(list(person_ids)), TrainingRecord.course_id.in_(list(courses))))
+    for record_id, person_id, course_id, completed_on, expires_on in rows:
+        result[person_id].append(RecordFacts(record_id, person_id, course_id, completed_on, expires_on,
+                                             courses[course_id]))
+    return result
+
+
 @dataclass
 class StaffTraining:
     """What the matrix and the training-needs plan both read: staff, their mandatory lines, inductions."""
@@ -173,7 +201,7 @@ def staff_training(session, workplace: Workplace, on: date) -> StaffTraining:
     mandatory = {m.person.id: set().union(*(by_role.get(r.id, set()) for r in m.roles)) for m in staff}
     needed = set().union(*mandatory.values()) if mandatory else set()
     courses = {c.id: c for c in session.scalars(select(Course).where(Course.id.in_(needed)))} if needed else {}
-    records = records_by_person(session, ids)
+    records = mandatory_records(session, ids, courses)
     lines = {}
     for member in staff:
         pid = member.person.id
