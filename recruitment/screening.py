@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import Role, User
@@ -144,6 +145,9 @@ def record_assessment(session, application: Application, by: User, scores: dict[
         setattr(assessment, f"{value}_score", scores[value])
         setattr(assessment, f"{value}_justification", justifications[value].strip())
     session.add(assessment)
+    # Bump the application's version even when it does not move, so two officers scoring (or
+    # correcting) the same application at once cannot both succeed: the second gets a conflict.
+    flag_modified(application, "updated_at")
     moved = None
     if passed and application.state == State.screening:
         moved = move(session, application, State.values_assessed, by,
