@@ -5,6 +5,7 @@ Each entry: cron.register(function, queue_name, cron="m h dom mon dow").
 from rq import cron
 
 from academy.outcomes.jobs import JOB_TIMEOUT, recompute_outcomes
+from academy.tiers.endorsement_requests import endorsement_requests_job
 from academy.tiers.lapse import tier_lapse_job
 from academy.privacy.retention import retention_job
 from recruitment.followup import run_follow_ups
@@ -20,3 +21,6 @@ cron.register(run_follow_ups, "default", cron="0 7 * * *", job_timeout=600)
 cron.register(retention_job, "default", cron="30 3 1 * *", job_timeout=30 * 60, name="monthly-retention")
 # Career tiers: lapse notices and lapses (mandatory training expired past TIER_LAPSE_GRACE_DAYS), daily at 06:45.
 cron.register(tier_lapse_job, "default", cron="45 6 * * *", job_timeout=30 * 60, name="daily-tier-lapse")
+# Career tiers: ask managers to endorse staff newly eligible for a higher tier, daily at 07:15.
+cron.register(endorsement_requests_job, "default", cron="15 7 * * *", job_timeout=30 * 60,
+              name="daily-tier-endorsement-requests")

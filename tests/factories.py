@@ -383,3 +383,12 @@ def redaction(record_type: str = "application", record_id: int = 1, reason: str 
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+def tier_endorsement_request(who: Person, tier_number: int = 2, requested: date | None = None):
+    from academy.tiers.models import TierEndorsementRequest
+
+    obj = TierEndorsementRequest(person_id=who.id, tier_number=tier_number, requested_on=requested or date.today())
+    db.session.add(obj)
+    db.session.commit()
+    return obj

@@ -123,3 +123,16 @@ class CpaMembership(TimestampMixin, db.Model):
     profile_visible: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     person = relationship("Person", backref=db.backref("cpa_membership", uselist=False))
+
+
+class TierEndorsementRequest(TimestampMixin, db.Model):
+    """The worker's managers were asked (emailed) to endorse this tier: at most once per tier."""
+
+    __tablename__ = "tier_endorsement_requests"
+    __table_args__ = (UniqueConstraint("person_id", "tier_number", name="uq_tier_endorsement_requests_person_tier"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    tier_number: Mapped[int]
+    requested_on: Mapped[date]
+    recipients: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -79,8 +79,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_tier_awards_lapsed_on'), ['lapsed_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_tier_awards_person_id'), ['person_id'], unique=False)
 
+    op.create_table('tier_endorsement_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('tier_number', sa.Integer(), nullable=False),
+    sa.Column('requested_on', sa.Date(), nullable=False),
+    sa.Column('recipients', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_tier_endorsement_requests_person_id_people')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tier_endorsement_requests')),
+    sa.UniqueConstraint('person_id', 'tier_number', name='uq_tier_endorsement_requests_person_tier')
+    )
+
 
 def downgrade():
+    op.drop_table('tier_endorsement_requests')
     with op.batch_alter_table('tier_awards', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tier_awards_person_id'))
         batch_op.drop_index(batch_op.f('ix_tier_awards_lapsed_on'))

@@ -85,3 +85,23 @@ def test_endorsement_queue_lists_only_the_managers_staff_who_meet_a_higher_tier(
     signed_off_certificate(stranger.person, TODAY - timedelta(days=5))
     waiting = awards.awaiting_endorsement(db.session, boss, TODAY)
     assert [(w.person.id, w.evaluation.eligible_tier) for w in waiting] == [(ready.id, 2)]
+
+
+def test_managers_are_asked_to_endorse_once_per_person_and_tier(ladder, outbox):
+    from academy.tiers.endorsement_requests import endorsement_requests_job, request_endorsements
+
+    boss = factories.manager([ladder.workplace])
+    deputy = factories.manager([ladder.workplace])
+    factories.manager([factories.workplace()])  # another workplace's manager: never asked
+    who = _tier2_today(ladder)
+    worker_at(ladder)  # meets no tier: nobody asked
+    assert request_endorsements(db.session, TODAY) == 2
+    assert sorted(m["To"] for m in outbox) == sorted([boss.email, deputy.email])
+    assert "career tier 2" in outbox[0]["Subject"] and f"/tiers/people/{who.id}" in outbox[0].get_content()
+    assert request_endorsements(db.session, TODAY) == 0 and endorsement_requests_job() == {"emails": 0}
+    awards.endorse(db.session, who, 2, boss, TODAY)
+    db.session.commit()
+    outbox.clear()
+    assert request_endorsements(db.session, TODAY) == 0  # endorsed: nothing to ask
+    factories.tier_endorsement_request(who, 3)
+    assert request_endorsements(db.session, TODAY) == 0 and outbox == []
