@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
 from academy.auth.access import Invalid, NotAllowed
@@ -172,6 +172,14 @@ def review_assessment(session, assessment: ValuesAssessment, by: User, agrees: b
     comment = (comment or "").strip() or None
     if not agrees and not comment:
         raise Invalid("Say why you would score it differently")
-    assessment.reviewer_id, assessment.reviewed_at = by.id, utcnow()
-    assessment.review_agrees, assessment.review_comment = agrees, comment
+    # Only if nobody has reviewed it meanwhile: two reviewers at once must not overwrite each other.
+    result = session.execute(
+        update(ValuesAssessment)
+        .where(ValuesAssessment.id == assessment.id, ValuesAssessment.reviewed_at.is_(None))
+        .values(reviewer_id=by.id, reviewed_at=utcnow(), review_agrees=agrees, review_comment=comment)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.rollback()
+        raise Invalid("Another assessor has just reviewed this assessment. Their review is shown below.")
     session.commit()
+    session.refresh(assessment)

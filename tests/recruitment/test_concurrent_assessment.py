@@ -7,6 +7,7 @@ from academy.auth.models import Role
 from academy.extensions import db, utcnow
 from recruitment import screening
 from recruitment.models import VALUES, Application, State, ValuesAssessment
+from academy.auth.access import Invalid
 from recruitment.pipeline import Conflict
 from tests import factories
 
@@ -61,3 +62,27 @@ def test_a_failing_assessment_on_its_own_still_saves(ctx):
                                              FAILING, REASONS)
     assert not assessment.passed and application.state == State.screening
     assert application.version == version + 1
+
+
+def test_two_reviews_at_once_do_not_overwrite_each_other(ctx):
+    application = factories.application_at(State.screening)
+    assessment = factories.values_assessment(application)
+    first, second = factories.user(Role.hcpa_staff), factories.user(Role.hcpa_staff)
+    assert assessment.reviewed_at is None  # what the second reviewer's page showed
+    with db.engine.begin() as other:  # the first reviewer's request commits first
+        other.execute(sa.update(ValuesAssessment).where(ValuesAssessment.id == assessment.id)
+                      .values(reviewer_id=first.id, reviewed_at=utcnow(), review_agrees=True))
+    with pytest.raises(Invalid, match="Another assessor has just reviewed"):
+        screening.review_assessment(db.session, assessment, second, agrees=False, comment="Would score lower")
+    db.session.refresh(assessment)
+    assert assessment.reviewer_id == first.id and assessment.review_agrees and assessment.review_comment is None
+
+
+def test_a_review_is_recorded_with_who_and_when(ctx):
+    application = factories.application_at(State.screening)
+    assessment = factories.values_assessment(application)
+    reviewer = factories.user(Role.hcpa_staff)
+    screening.review_assessment(db.session, assessment, reviewer, agrees=False, comment="Courage is a 2")
+    assert (assessment.reviewer_id, assessment.review_agrees, assessment.review_comment) == (
+        reviewer.id, False, "Courage is a 2")
+    assert assessment.reviewed_at is not None
