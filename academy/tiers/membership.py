@@ -72,9 +72,18 @@ def profile(session, person: Person, on: date | None = None) -> Profile:
                    years, start, specialisms, qualifications)
 
 
+def find_visible(session, member_number: str) -> CpaMembership | None:
+    """The membership with this number if its profile is visible to employers (else None)."""
+    number = (member_number or "").strip().upper()
+    if number.isdigit():
+        number = f"CPA-{int(number):06d}"
+    membership = session.scalar(select(CpaMembership).where(CpaMembership.member_number == number))
+    return membership if membership is not None and membership.profile_visible else None
+
+
 def visible_profile_or_404(session, member_number: str, for_user: User) -> CpaMembership:
     """A profile the worker has made visible, for managers and HCPA; hidden or unknown is 404."""
-    membership = session.scalar(select(CpaMembership).where(CpaMembership.member_number == member_number.upper()))
-    if membership is None or for_user.role not in PROFILE_VIEWERS or not membership.profile_visible:
+    membership = find_visible(session, member_number)
+    if membership is None or for_user.role not in PROFILE_VIEWERS:
         abort(404)
     return membership

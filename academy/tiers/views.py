@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.auth.access import DomainError, role_required
@@ -51,6 +51,21 @@ def profile_settings():
         return redirect(url_for("tiers.profile_settings"))
     return render_template("tiers/profile_settings.html", form=form,
                            profile=membership.profile(db.session, person)), 422 if form.errors else 200
+
+
+@bp.get("/members")
+@role_required(*MANAGING_ROLES)
+def find_member():
+    """Employers look up a CPA member's professional profile by the number the member gave them."""
+    number = (request.args.get("number") or "").strip().upper()[:20]
+    error = None
+    if "number" in request.args:
+        member = membership.find_visible(db.session, number)
+        if member is not None:
+            return redirect(url_for("tiers.member_profile", member_number=member.member_number))
+        error = ("Enter a CPA member number, like CPA-000123" if not number
+                 else f"There is no visible profile with member number {number}")
+    return render_template("tiers/find_member.html", number=number, error=error), 404 if error else 200
 
 
 @bp.get("/members/<member_number>")

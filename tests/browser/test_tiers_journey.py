@@ -58,7 +58,15 @@ def test_worker_sees_tier_manager_endorses_and_admin_edits_rules(ctx, page):
     assert "Tier 2 awarded to Casey Carer" in page.content()
     assert page.locator("#awarded-tier").inner_text() == "Tier 2: Care or support worker"
     assert_accessible(page)
-    page.goto(f"/tiers/members/{member_number}")
+    page.goto("/tiers/endorsements")
+    click_through(page.get_by_role("link", name="Find a CPA member's professional profile"))
+    assert_accessible(page)
+    page.get_by_label("Member number").fill("CPA-999999")
+    click_through(page.get_by_role("button", name="Find profile"))
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Member number").fill(member_number)
+    click_through(page.get_by_role("button", name="Find profile"))
     assert page.get_by_role("heading", level=1).inner_text() == "Casey Carer"
     assert "Tier 2: Care or support worker" in page.content()
     assert_accessible(page)

@@ -138,6 +138,23 @@ def test_profile_is_hidden_until_the_worker_makes_it_visible(app, client, team):
     assert db.session.scalar(select(func.count(CpaMembership.id))) == 1  # stable: one membership, one number
 
 
+def test_employers_find_a_visible_profile_by_member_number(app, team):
+    member = factories.cpa_membership(team.worker.person, visible=False)
+    manager = signed_in(app, team.other_manager)
+    assert manager.get("/tiers/members").status_code == 200
+    hidden = manager.get(f"/tiers/members?number={member.member_number}")
+    assert hidden.status_code == 404 and has_error_summary(hidden) and "no visible profile" in text(hidden)
+    assert "Enter a CPA member number" in text(manager.get("/tiers/members?number="))
+    member.profile_visible = True
+    db.session.commit()
+    found = manager.get(f"/tiers/members?number={team.worker.person.id}")  # the digits alone are enough
+    assert found.status_code == 302 and location_path(found) == f"/tiers/members/{member.member_number}"
+    assert location_path(manager.get(f"/tiers/members?number={member.member_number.lower()}")) == \
+        f"/tiers/members/{member.member_number}"
+    assert signed_in(app, team.worker).get("/tiers/members").status_code == 403
+    assert "/tiers/members" in text(signed_in(app, factories.user(Role.hcpa_staff)).get("/tiers/members"))
+
+
 def test_admin_adds_changes_and_removes_a_criterion(app, team):
     admin = signed_in(app, factories.user(Role.admin))
     assert "Tier 3: Enhanced care worker" in text(admin.get("/tiers/rules"))
