@@ -32,6 +32,7 @@ for _role in (Role.manager, Role.hcpa_staff, Role.admin):
 _LINKS[Role.care_worker].insert(2, ("Your career tier", "tiers.mine"))
 _LINKS[Role.manager].append(("Tier endorsements", "tiers.endorsements"))
 _LINKS[Role.admin].append(("Tier rules", "tiers.rules_index"))
+_LINKS[Role.hcpa_staff].append(("CPA members", "tiers.find_member"))
 
 # Privacy (academy/privacy): erasure requests to confirm and subject access, for HCPA staff and admins.
 for _role in (Role.hcpa_staff, Role.admin):
