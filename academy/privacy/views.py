@@ -45,6 +45,18 @@ def your_data_json():
     return _json_download(export, "your-good-care-data.json")
 
 
+@bp.get("/your-data/data.pdf")
+@role_required(*EVERYONE)
+def your_data_pdf():
+    """The same export as a PDF download (audited)."""
+    from academy.privacy.pdf import render_export_pdf
+
+    export = subject_access.build_export(db.session, subject_access.subject_for_user(db.session, current_user))
+    audit("exported_own_data", target=current_user, subject=current_user, detail="pdf")
+    return Response(render_export_pdf(export, current_app.config["SERVICE_NAME"]), mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="your-good-care-data.pdf"'})
+
+
 @bp.get("/your-data/summary")
 @role_required(*EVERYONE)
 def your_data_summary():

@@ -208,3 +208,18 @@ def test_the_outcome_funnel_is_the_same_after_anonymisation(ctx, app):
     assert latest.loc["gcr_applications", "numerator"] == 7
     assert latest.loc["gcr_placed", "numerator"] == 1
     assert db.session.scalar(select(func.count()).select_from(Application).where(Application.full_name.is_(None))) == 6
+
+
+def test_pages_still_work_for_an_anonymised_application(client, app):
+    from tests.helpers import Client
+
+    app_ = unsuccessful()
+    age(app_, BOUNDARY - timedelta(days=1))
+    run_retention(db.session, now=NOW)
+    owner = Client(app)
+    owner.sign_in(app_.user)
+    assert owner.get("/recruitment/").status_code == 200
+    client.sign_in(factories.user(Role.hcpa_staff))
+    assert client.get(f"/recruitment/applications/{app_.id}").status_code == 200
+    assert client.get("/recruitment/screening?state=not_progressed").status_code == 200
+    assert client.get(f"/recruitment/applications/{app_.id}/checks").status_code == 200

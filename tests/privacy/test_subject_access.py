@@ -159,3 +159,13 @@ def test_a_bad_email_search_says_what_is_wrong(client):
     assert response.status_code == 422 and "There is a problem" in text(response)
     nobody = client.get("/privacy/subject-access?email=nobody@example.com")
     assert nobody.status_code == 200 and "No account or workforce record has that email address" in text(nobody)
+
+
+def test_the_export_downloads_as_a_pdf_too(client, applicant):
+    client.sign_in(applicant)
+    response = client.get("/privacy/your-data/data.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "exported_own_data")) == "pdf"
+    assert client.get("/privacy/your-data/data.pdf").status_code == 200
