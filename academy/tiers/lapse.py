@@ -17,6 +17,9 @@ from training.people import managers_of
 from training.records import TrainingState, training_overview
 
 
+CHUNK = 1000
+
+
 @dataclass
 class LapseRun:
     notices: int = 0
@@ -69,31 +72,37 @@ def run_tier_lapses(session, today: date | None = None, grace_days: int = 60) ->
     by_person: dict[int, list[TierAward]] = {}
     for award in awards:
         by_person.setdefault(award.person_id, []).append(award)
-    people = list(session.scalars(select(Person).where(Person.id.in_(list(by_person)))))
-    lines = training_overview(session, people, today)
-    for person in people:
-        held = by_person[person.id]
-        since, courses = _expired_since(lines.get(person.id, []))
-        if since is None:
-            renewed = [a.id for a in held if a.lapse_notice_sent_on is not None]
-            if renewed:  # training renewed: a later expiry gets a fresh notice
-                session.execute(update(TierAward).where(TierAward.id.in_(renewed)).values(lapse_notice_sent_on=None))
-                session.commit()
-            continue
-        lapses_on = since + timedelta(days=grace_days + 1)
-        unnoticed = [a.id for a in held if a.lapse_notice_sent_on is None]
-        if unnoticed:
-            if _claim_notice(session, unnoticed, today):
-                run.notices += 1
-                run.emails += _notify(session, person, held, courses, max(lapses_on, today + timedelta(days=1)), today)
-            continue
-        due = [a.id for a in held if today >= lapses_on and a.lapse_notice_sent_on < today]
-        reason = f"Mandatory training expired since {since:%-d %B %Y}: {', '.join(courses)}"
-        claimed = _claim_lapse(session, due, today, reason) if due else 0
-        if claimed:
-            run.lapsed += claimed
-            run.emails += _tell_lapsed(session, person, courses, today)
+    ids = sorted(by_person)
+    for start in range(0, len(ids), CHUNK):
+        people = list(session.scalars(select(Person).where(Person.id.in_(ids[start:start + CHUNK]))))
+        lines = training_overview(session, people, today)
+        for person in people:
+            _check_person(session, run, person, by_person[person.id], lines.get(person.id, []), today, grace_days)
     return run
+
+
+def _check_person(session, run: LapseRun, person: Person, held: list[TierAward], lines, today: date,
+                  grace_days: int) -> None:
+    since, courses = _expired_since(lines)
+    if since is None:
+        renewed = [a.id for a in held if a.lapse_notice_sent_on is not None]
+        if renewed:  # training renewed: a later expiry gets a fresh notice
+            session.execute(update(TierAward).where(TierAward.id.in_(renewed)).values(lapse_notice_sent_on=None))
+            session.commit()
+        return
+    lapses_on = since + timedelta(days=grace_days + 1)
+    unnoticed = [a.id for a in held if a.lapse_notice_sent_on is None]
+    if unnoticed:
+        if _claim_notice(session, unnoticed, today):
+            run.notices += 1
+            run.emails += _notify(session, person, held, courses, max(lapses_on, today + timedelta(days=1)), today)
+        return
+    due = [a.id for a in held if today >= lapses_on and a.lapse_notice_sent_on < today]
+    reason = f"Mandatory training expired since {since:%-d %B %Y}: {', '.join(courses)}"
+    claimed = _claim_lapse(session, due, today, reason) if due else 0
+    if claimed:
+        run.lapsed += claimed
+        run.emails += _tell_lapsed(session, person, courses, today)
 
 
 def _notify(session, person, held, courses, lapses_on, today) -> int:

@@ -76,3 +76,14 @@ def test_the_daily_job_is_scheduled_and_runs(app, ctx, ladder):
     from academy.tiers.lapse import tier_lapse_job
 
     assert tier_lapse_job() == {"notices": 0, "lapsed": 0, "emails": 0}
+
+
+def test_tiers_that_do_not_need_mandatory_training_never_lapse(ladder, outbox):
+    who = worker_at(ladder)
+    factories.induction(who, started=ON - timedelta(days=400))
+    factories.training_record(who, ladder.courses["fire_safety"], completed=months_before(ON, 24))  # long expired
+    award = factories.tier_award(who, 1, awarded=ON - timedelta(days=300))
+    for day in (ON, ON + timedelta(days=GRACE + 10)):
+        assert run_tier_lapses(db.session, day, GRACE).emails == 0
+    db.session.refresh(award)
+    assert award.lapsed_on is None and award.lapse_notice_sent_on is None and outbox == []
