@@ -41,12 +41,17 @@ class Subject:
 
 Collector = Callable[[object, Subject], list[dict]]
 COLLECTORS: dict[str, tuple[str, Collector]] = {}
+COVERED_TABLES: set[str] = set()
+"""Tables a registered collector exports; any other table with a person_id or user_id column
+is exported as it is by the "other records" fallback, so a new table is never left out."""
 
 
-def collector(key: str, title: str):
-    """Register `(session, subject) -> list[dict]` as the export's section `key`."""
+def collector(key: str, title: str, tables: tuple[str, ...] = ()):
+    """Register `(session, subject) -> list[dict]` as the export's section `key`; `tables` are
+    the tables it covers (the fallback then leaves them to it)."""
     def register(function: Collector) -> Collector:
         COLLECTORS[key] = (title, function)
+        COVERED_TABLES.update(tables)
         return function
     return register
 
@@ -103,7 +108,7 @@ def build_export(session, subject: Subject) -> dict:
 
 # -- the collectors ----------------------------------------------------------------------------
 
-@collector("account", "Your account")
+@collector("account", "Your account", ("users", "workplace_managers"))
 def _account(session, subject: Subject) -> list[dict]:
     if subject.user is None:
         return []
@@ -119,7 +124,7 @@ def _application(session, subject: Subject):
     return session.scalar(select(Application).where(Application.user_id == subject.user.id))
 
 
-@collector("applications", "Your application")
+@collector("applications", "Your application", ("applications",))
 def _applications(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
     if application is None:
@@ -128,7 +133,7 @@ def _applications(session, subject: Subject) -> list[dict]:
                     service_types=[t.name for t in application.service_types], cv_on_file=bool(application.cv_stored_name))]
 
 
-@collector("application_history", "Your application's history")
+@collector("application_history", "Your application's history", ("application_state_changes",))
 def _history(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
     if application is None:
@@ -137,33 +142,34 @@ def _history(session, subject: Subject) -> list[dict]:
              "by": "you" if c.by_id == application.user_id else "HCPA staff"} for c in application.history]
 
 
-@collector("application_notes", "Notes HCPA staff made about your application")
+@collector("application_notes", "Notes HCPA staff made about your application", ("application_notes",))
 def _notes(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
     return [] if application is None else [
         {"written": plain(n.created_at), "text": n.text} for n in application.notes]
 
 
-@collector("values_assessments", "Values assessments")
+@collector("values_assessments", "Values assessments", ("values_assessments",))
 def _assessments(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
     return [] if application is None else [columns(a) for a in application.assessments]
 
 
-@collector("checks", "Safer-recruitment checks (right to work, DBS, references, health)")
+@collector("checks", "Safer-recruitment checks (right to work, DBS, references, health)",
+           ("safer_recruitment_checks",))
 def _checks(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
     return [] if application is None or application.checks is None else [columns(application.checks)]
 
 
-@collector("referrals", "Referrals to vacancies")
+@collector("referrals", "Referrals to vacancies", ("referrals",))
 def _referrals(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
     return [] if application is None else [
         columns(r, workplace=r.vacancy.workplace.name, job_role=r.vacancy.job_role.name) for r in application.referrals]
 
 
-@collector("follow_ups", "Placement and follow-up check-ins")
+@collector("follow_ups", "Placement and follow-up check-ins", ("placements", "follow_ups"))
 def _follow_ups(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
     if application is None or application.placement is None:
@@ -172,12 +178,12 @@ def _follow_ups(session, subject: Subject) -> list[dict]:
     return [columns(placement, record="placement")] + [columns(f, record="check-in") for f in placement.follow_ups]
 
 
-@collector("person", "Your workforce record")
+@collector("person", "Your workforce record", ("people",))
 def _person(session, subject: Subject) -> list[dict]:
     return [] if subject.person is None else [columns(subject.person)]
 
 
-@collector("employments", "Employments")
+@collector("employments", "Employments", ("employments",))
 def _employments(session, subject: Subject) -> list[dict]:
     if subject.person is None:
         return []
@@ -186,7 +192,7 @@ def _employments(session, subject: Subject) -> list[dict]:
     return [columns(e, workplace=e.workplace.name, job_role=e.job_role.name) for e in jobs]
 
 
-@collector("training_records", "Training records")
+@collector("training_records", "Training records", ("training_records",))
 def _training(session, subject: Subject) -> list[dict]:
     from training.models import TrainingRecord
 
@@ -197,7 +203,7 @@ def _training(session, subject: Subject) -> list[dict]:
     return [columns(r, course=r.course.name, certificate_on_file=bool(r.certificate_file)) for r in records]
 
 
-@collector("qualifications", "Qualifications")
+@collector("qualifications", "Qualifications", ("qualifications",))
 def _qualifications(session, subject: Subject) -> list[dict]:
     from training.models import Qualification
 
@@ -207,7 +213,8 @@ def _qualifications(session, subject: Subject) -> list[dict]:
         Qualification.person_id == subject.person.id).order_by(Qualification.id))]
 
 
-@collector("induction", "Care Certificate induction")
+@collector("induction", "Care Certificate induction",
+           ("care_certificate_inductions", "care_certificate_standards"))
 def _induction(session, subject: Subject) -> list[dict]:
     from training.models import CareCertificateInduction
 
@@ -218,7 +225,7 @@ def _induction(session, subject: Subject) -> list[dict]:
     return [columns(i, standards=[columns(s) for s in i.standards]) for i in inductions]
 
 
-@collector("passport_shares", "Training passport shares")
+@collector("passport_shares", "Training passport shares", ("passports", "passport_shares"))
 def _shares(session, subject: Subject) -> list[dict]:
     from training.models import Passport, PassportShare
 
@@ -229,7 +236,7 @@ def _shares(session, subject: Subject) -> list[dict]:
     return [columns(s) for s in shares]
 
 
-@collector("erasure_requests", "Requests to delete your account")
+@collector("erasure_requests", "Requests to delete your account", ("erasure_requests",))
 def _erasure_requests(session, subject: Subject) -> list[dict]:
     from academy.privacy.models import ErasureRequest
 
@@ -239,7 +246,7 @@ def _erasure_requests(session, subject: Subject) -> list[dict]:
         ErasureRequest.user_id == subject.user.id).order_by(ErasureRequest.id))]
 
 
-@collector("audit_events", "Who looked at or changed your records (the audit log)")
+@collector("audit_events", "Who looked at or changed your records (the audit log)", ("audit_events",))
 def _audit(session, subject: Subject) -> list[dict]:
     conditions = []
     if subject.user is not None:
@@ -253,3 +260,24 @@ def _audit(session, subject: Subject) -> list[dict]:
     return [{"when": plain(e.occurred_at), "action": e.action.replace("_", " "),
              "by": None if e.actor is None else "you" if e.actor_id == mine else e.actor.role.label,
              "record": f"{e.target_type} {e.target_id}" if e.target_type else None} for e in events]
+
+
+@collector("other_records", "Other records about you")
+def _other_records(session, subject: Subject) -> list[dict]:
+    """Rows of any table not covered above that has a person_id (to people) or user_id (to users)."""
+    from academy.extensions import db
+
+    owners = {"person_id": ("people", subject.person.id if subject.person is not None else None),
+              "user_id": ("users", subject.user.id if subject.user is not None else None)}
+    rows = []
+    for table in sorted(db.metadata.tables.values(), key=lambda t: t.name):
+        if table.name in COVERED_TABLES:
+            continue
+        for name, (target, ident) in owners.items():
+            column = table.columns.get(name)
+            if ident is None or column is None or not any(fk.column.table.name == target for fk in column.foreign_keys):
+                continue
+            for row in session.execute(select(table).where(column == ident)).mappings():
+                rows.append({"record": table.name.replace("_", " "),
+                             **{k: plain(v) for k, v in row.items() if k not in SECRET_COLUMNS}})
+    return rows

@@ -169,3 +169,18 @@ def test_the_export_downloads_as_a_pdf_too(client, applicant):
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "exported_own_data")) == "pdf"
     assert client.get("/privacy/your-data/data.pdf").status_code == 200
+
+
+def test_tables_without_a_collector_are_still_exported(ctx, worker):
+    """A table with a person_id no collector claims (here the career tiers') is in "other records"
+    unless a collector has been registered for it."""
+    award = factories.tier_award(worker.person, tier_number=2, lapse_reason=None)
+    export = subject_access.build_export(db.session, subject_access.subject_for_user(db.session, worker))
+    if "tier_awards" in subject_access.COVERED_TABLES:
+        assert str(award.awarded_on) in json.dumps(export)
+    else:
+        others = [r for r in sections(export)["other_records"] if r["record"] == "tier awards"]
+        assert [(r["id"], r["tier_number"], r["awarded_on"]) for r in others] == [
+            (award.id, 2, award.awarded_on.isoformat())]
+    # Covered tables are not repeated in the fallback.
+    assert not [r for r in sections(export)["other_records"] if r["record"] in ("training records", "employments")]
