@@ -8,7 +8,7 @@ import logging
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
@@ -133,12 +133,19 @@ def answer(session, follow_up: FollowUp, by: User, rating: int, comments: str | 
         raise Invalid("This check-in has already been answered")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise Invalid("Select how settled you feel, from 1 to 5")
-    follow_up.settled_rating = rating
-    follow_up.comments = (comments or "").strip() or None
-    follow_up.support_wanted = (support_wanted or "").strip() or None
-    follow_up.flagged = rating <= FLAG_AT_OR_BELOW
-    follow_up.answered_at, follow_up.answered_by_id = utcnow(), by.id
+    # Only if still unanswered: a second answer sent at the same moment (a double click, or HCPA
+    # phoning while the worker fills in the form) must not overwrite the first.
+    result = session.execute(
+        update(FollowUp).where(FollowUp.id == follow_up.id, FollowUp.answered_at.is_(None))
+        .values(settled_rating=rating, comments=(comments or "").strip() or None,
+                support_wanted=(support_wanted or "").strip() or None, flagged=rating <= FLAG_AT_OR_BELOW,
+                answered_at=utcnow(), answered_by_id=by.id)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.rollback()
+        raise Invalid("This check-in has already been answered")
     session.commit()
+    session.refresh(follow_up)
     return follow_up
 
 

@@ -3,10 +3,11 @@ retention recorded at 3, 6 and 12 months from the Employment's leaving date."""
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import Role
-from academy.extensions import db
+from academy.extensions import db, utcnow
 from recruitment import followup
 from recruitment.models import FollowUp, FollowUpPoint
 from tests import factories
@@ -117,3 +118,16 @@ def test_retention_is_not_recorded_before_each_mark(ctx):
     assert (p.retained_3_months, p.retained_6_months, p.retained_12_months) == (None, None, None)
     followup.record_retention(db.session, today=date(2025, 4, 30))
     assert (p.retained_3_months, p.retained_6_months) == (True, None)
+
+
+def test_two_answers_at_once_keep_the_first(ctx):
+    check_in = _due_check_in()
+    worker = check_in.placement.application.user
+    assert check_in.answered_at is None  # what the worker's form showed
+    with db.engine.begin() as other:  # HCPA's answer from a phone call commits first
+        other.execute(sa.update(FollowUp).where(FollowUp.id == check_in.id)
+                      .values(settled_rating=2, comments="By phone", flagged=True, answered_at=utcnow()))
+    with pytest.raises(Invalid, match="already been answered"):
+        followup.answer(db.session, check_in, worker, 5, "All good", None)
+    db.session.refresh(check_in)
+    assert (check_in.settled_rating, check_in.comments, check_in.flagged) == (2, "By phone", True)
