@@ -130,3 +130,20 @@ def test_the_sign_off_needs_a_csrf_token(home):
     assert response.status_code == 400
     db.session.expire_all()
     assert induction.standards[0].state == StandardState.not_started
+
+
+def test_the_page_uses_the_same_queries_for_3_and_30_inductees(home):
+    from tests.portal.test_matrix import count_queries
+
+    workplace, _, client = home
+    for n in range(3):
+        _inductee(workplace, f"Early {n}", 10 + n)
+    few = count_queries(lambda: client.get(_url(workplace)))
+    for n in range(27):
+        _, induction = _inductee(workplace, f"Later {n:02d}", 5 + n)
+        induction.standards[n % 16].state = StandardState.signed_off
+        db.session.commit()
+    pages = []
+    many = count_queries(lambda: pages.append(client.get(_url(workplace))))
+    assert "Inducting (30)" in text(pages[0])
+    assert few == many, (few, many)
