@@ -87,6 +87,7 @@ def register_models() -> None:
     import academy.ascwds.models  # noqa: F401
     import academy.auth.models  # noqa: F401
     import academy.outcomes.models  # noqa: F401
+    import academy.portal.models  # noqa: F401
     import academy.privacy.models  # noqa: F401
     import academy.tiers.models  # noqa: F401
     import academy.workplaces.models  # noqa: F401

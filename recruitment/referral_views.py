@@ -1,15 +1,14 @@
-"""Managers' referrals (a simple list and a page each: accept or decline, interview, outcome and
-offer) and placed workers' follow-up check-ins."""
+"""A referral's page for HCPA staff (managers handle theirs in the portal, academy/portal/referral_views.py,
+which reuses step_forms/handle_step) and placed workers' follow-up check-ins."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.pagination import paginate, requested_page
 from recruitment import followup, referrals
 from recruitment.dates import from_london
 from recruitment.forms import CheckInForm, InterviewForm, OutcomeForm, ReferralDecisionForm
@@ -21,13 +20,14 @@ from recruitment.views import bp, form_error, status_for
 @bp.get("/referrals")
 @role_required(Role.manager)
 def manager_referrals():
-    """Referrals to vacancies at the manager's own workplaces, newest first."""
-    page = paginate(db.session, referrals.referrals_for_manager(current_user), requested_page(),
-                    current_app.config["PAGE_SIZE"])
-    return render_template("recruitment/referrals/index.html", page=page)
+    """Moved to the manager portal's referrals inbox (/portal/<workplace>/referrals)."""
+    workplaces = current_user.workplaces
+    if len(workplaces) == 1:
+        return redirect(url_for("portal.referrals_list", workplace_id=workplaces[0].id))
+    return redirect(url_for("portal.index"))
 
 
-def _forms_for(referral, posted: str | None = None):
+def step_forms(referral, posted: str | None = None):
     """The forms the referral's next step needs, stamped with the version they were shown at."""
     forms = {}
     if referral.status == ReferralStatus.sent:
@@ -42,35 +42,47 @@ def _forms_for(referral, posted: str | None = None):
     return forms
 
 
-@bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
-@role_required(Role.manager, *STAFF_ROLES)
-def referral(referral_id: int):
-    """One referral: the candidate's details the workplace needs, and its next step."""
-    referral = referrals.get_referral_or_404(db.session, referral_id, current_user)
+def handle_step(referral, page_url: str):
+    """Run the posted step (if any) on the referral. Returns (redirect or None, forms, posted form)."""
     posted = request.form.get("step") if request.method == "POST" else None
-    forms = _forms_for(referral, posted)
+    forms = step_forms(referral, posted)
     form = forms.get(posted)
     if form is not None and form.validate_on_submit():
         try:
             check_version(referral, form.version.data)
-            _act(referral, posted, form)
+            act_on_step(referral, posted, form)
         except Conflict:
             db.session.rollback()
             flash(CONFLICT_MESSAGE, "info")
-            return redirect(url_for("recruitment.referral", referral_id=referral.id))
+            return redirect(page_url), forms, form
         except DomainError as problem:
             form_error(form, next(iter(name for name in form.data if name not in ("version", "csrf_token"))),
                        problem)
         else:
             audit(f"referral_{posted}", target=referral, subject=referral.application.user)
             flash("Saved.", "success")
-            return redirect(url_for("recruitment.referral", referral_id=referral.id))
+            return redirect(page_url), forms, form
+    return None, forms, form
+
+
+@bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
+@role_required(Role.manager, *STAFF_ROLES)
+def referral(referral_id: int):
+    """One referral: the candidate's details the workplace needs, and its next step. Managers work on
+    referrals in their portal (this URL, from older emails, sends them there)."""
+    referral = referrals.get_referral_or_404(db.session, referral_id, current_user)
+    if current_user.role == Role.manager:
+        return redirect(url_for("portal.referral", workplace_id=referral.vacancy.workplace_id,
+                                referral_id=referral.id), code=307 if request.method == "POST" else 302)
+    done, forms, form = handle_step(referral, url_for("recruitment.referral", referral_id=referral.id))
+    if done is not None:
+        return done
     status = 422 if form is not None and form.errors else 200
     return render_template("recruitment/referrals/show.html", referral=referral, forms=forms,
                            application=referral.application, form=form), status
 
 
-def _act(referral, step: str, form) -> None:
+def act_on_step(referral, step: str, form) -> None:
     if step == "decision":
         referrals.decide(db.session, referral, current_user, form.decision.data == "accept", form.reason.data)
     elif step == "interview":

@@ -392,3 +392,18 @@ def tier_endorsement_request(who: Person, tier_number: int = 2, requested: date 
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+# --- manager portal (academy/portal/models.py) ----------------------------------------------------
+
+def role_change(of: Employment, to_code: str = "senior_care_worker", on: date | None = None, by: User | None = None):
+    """A job-role change recorded on an employment (the employment takes the new role)."""
+    from academy.portal.models import RoleChange
+
+    to_role = job_role(to_code)
+    obj = RoleChange(employment=of, from_job_role_id=of.job_role_id, to_job_role_id=to_role.id,
+                     changed_on=on or date.today(), changed_by_id=by.id if by else None)
+    of.job_role = to_role
+    db.session.add(obj)
+    db.session.commit()
+    return obj

@@ -19,7 +19,7 @@ bp = Blueprint("auth", __name__)
 START_PAGES = {
     Role.applicant: "recruitment.start",
     Role.care_worker: "training.start",
-    Role.manager: "workplaces.mine",
+    Role.manager: "portal.index",  # the manager portal (straight to the summary with one workplace)
     Role.hcpa_staff: "workplaces.index",
     Role.admin: "admin.users",
 }

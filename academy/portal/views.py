@@ -1,14 +1,35 @@
-"""Portal pages for the workforce: your workplaces, summary, staff, vacancies, referrals (thin views)."""
+"""Portal pages for the workforce: your workplaces, summary and staff (thin views).
+
+Vacancies are in vacancy_views.py, the referrals inbox in referral_views.py, the training pages in
+training_views.py. Every page loads its workplace with portal_workplace_or_404 (role and ownership).
+"""
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from academy.auth.access import DomainError
+from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.portal import bp
-from academy.portal.access import portal_view, portal_workplace_or_404
+from academy.pagination import paginate, requested_page
+from academy.portal import bp, staff, summary as summaries
+from academy.portal.access import can_change, portal_view, portal_workplace_or_404
+from academy.portal.forms import LeaverForm, RegisteredManagerForm, RoleChangeForm, StarterForm
 from academy.workplaces.directory import WorkplaceFilters, managed_workplaces, workplaces_query
+
+
+def form_error(form, field_name: str, problem) -> None:
+    """A domain refusal shown as a GOV.UK field error (and so in the error summary); nothing saved."""
+    db.session.rollback()
+    field = form[field_name]
+    field.errors = list(field.errors) + [str(problem)]
+
+
+def status_for(form) -> int:
+    return 422 if form.errors else 200
 
 
 @bp.get("/")
@@ -19,35 +40,143 @@ def index():
         workplaces = managed_workplaces(db.session, current_user)
         if len(workplaces) == 1:
             return redirect(url_for("portal.summary", workplace_id=workplaces[0].id))
-    else:
-        workplaces = list(db.session.scalars(workplaces_query(WorkplaceFilters()).limit(200)))
-    return render_template("portal/index.html", workplaces=workplaces)
+        return render_template("portal/index.html", workplaces=workplaces, page=None)
+    page = paginate(db.session, workplaces_query(WorkplaceFilters()), requested_page(),
+                    current_app.config["PAGE_SIZE"])
+    return render_template("portal/index.html", workplaces=page.items, page=page)
 
 
 @bp.get("/<int:workplace_id>/")
 @portal_view
 def summary(workplace_id: int):
     workplace = portal_workplace_or_404(workplace_id)
-    return render_template("portal/summary.html", workplace=workplace)
+    people = [e.person for e in db.session.scalars(staff.staff_query(workplace)).unique()
+              if e.start_date <= date.today()]
+    result = summaries.workplace_summary(db.session, workplace, people)
+    return render_template("portal/summary.html", workplace=workplace, summary=result)
 
 
-# The portal's sub-navigation (templates/portal/_nav.html). Endpoints not registered yet are left out.
+# -- staff -------------------------------------------------------------------------------------
+
+@bp.get("/<int:workplace_id>/staff")
+@portal_view
+def staff_list(workplace_id: int):
+    """Staff in post (and starting soon), or leavers in the last 12 months (?show=leavers)."""
+    workplace = portal_workplace_or_404(workplace_id)
+    leavers = request.args.get("show") == "leavers"
+    # Audited first: audit() commits, which would expire the rows loaded below.
+    audit("viewed_portal_staff", target=workplace, detail="leavers" if leavers else "in_post")
+    page = paginate(db.session, staff.staff_query(workplace, leavers=leavers), requested_page(),
+                    current_app.config["PAGE_SIZE"])
+    rows = staff.staff_rows(db.session, page.items)
+    return render_template("portal/staff/index.html", workplace=workplace, page=page, rows=rows, leavers=leavers,
+                           tiers_shown=staff.tiers_available(), today=date.today(), can_change=can_change(current_user))
+
+
+@bp.route("/<int:workplace_id>/staff/new", methods=["GET", "POST"])
+@portal_view
+def new_starter(workplace_id: int):
+    workplace = portal_workplace_or_404(workplace_id, write=True)
+    form = StarterForm(staff.job_roles(db.session))
+    if form.validate_on_submit():
+        try:
+            employment = staff.add_starter(
+                db.session, workplace, current_user, job_role_id=form.job_role_id.data,
+                contract_type=form.contract_type.data, start_date=form.start_date.data,
+                full_name=form.full_name.data, email=form.email.data or None, hours_per_week=form.hours_per_week.data,
+                is_registered_manager=form.is_registered_manager.data)
+        except DomainError as problem:
+            form_error(form, _field_for(problem, {"start": "start_date", "role": "job_role_id", "name": "full_name",
+                                                  "works here": "email", "contract": "contract_type"}), problem)
+        else:
+            audit("recorded_starter", target=employment, subject=employment.person.user_id)
+            flash(f"{employment.person.full_name} is recorded as a starter.", "success")
+            return redirect(url_for("portal.staff_list", workplace_id=workplace.id))
+    return render_template("portal/staff/new.html", workplace=workplace, form=form), status_for(form)
+
+
+def _field_for(problem, fields: dict[str, str]) -> str:
+    text = str(problem).lower()
+    for word, field in fields.items():
+        if word in text:
+            return field
+    return next(iter(fields.values()))
+
+
+def _member_forms(employment, posted: str | None):
+    roles = staff.job_roles(db.session)
+    return {
+        "leaver": LeaverForm() if posted == "leaver" else LeaverForm(formdata=None),
+        "role": RoleChangeForm(roles) if posted == "role" else RoleChangeForm(roles, formdata=None),
+        "rm": RegisteredManagerForm() if posted == "rm" else RegisteredManagerForm(formdata=None),
+    }
+
+
+@bp.route("/<int:workplace_id>/staff/<int:employment_id>", methods=["GET", "POST"])
+@portal_view
+def staff_member(workplace_id: int, employment_id: int):
+    """One member of staff: their employment, role history; record a leaver, change role, RM flag."""
+    workplace = portal_workplace_or_404(workplace_id)
+    employment = staff.get_employment_or_404(db.session, workplace, employment_id)
+    posted = request.form.get("step") if request.method == "POST" else None
+    if posted is not None and posted not in ("leaver", "role", "rm"):
+        posted = None
+    forms = _member_forms(employment, posted)
+    form = forms.get(posted) if posted else None
+    if form is not None and form.validate_on_submit():
+        try:
+            message = _act(employment, posted, form)
+        except DomainError as problem:
+            field = {"leaver": "leaving_date", "role": "job_role_id", "rm": "submit"}[posted]
+            if posted == "leaver" and "reason" in str(problem).lower():
+                field = "reason"
+            if posted == "role" and "date" in str(problem).lower():
+                field = "changed_on"
+            form_error(form, field, problem)
+        else:
+            audit(f"portal_staff_{posted}", target=employment, subject=employment.person.user_id)
+            flash(message, "success")
+            return redirect(url_for("portal.staff_member", workplace_id=workplace.id, employment_id=employment.id))
+    elif posted is None and request.method == "POST":
+        return redirect(url_for("portal.staff_member", workplace_id=workplace.id, employment_id=employment.id))
+    audit("viewed_portal_staff_member", target=employment, subject=employment.person.user_id)
+    row = staff.staff_rows(db.session, [employment])[0]
+    return render_template("portal/staff/show.html", workplace=workplace, employment=employment, row=row,
+                           forms=forms, form=form, can_change=can_change(current_user),
+                           today=date.today()), status_for(form) if form is not None else 200
+
+
+def _act(employment, step: str, form) -> str:
+    name = employment.person.full_name
+    if step == "leaver":
+        staff.record_leaver(db.session, employment, current_user, form.leaving_date.data, form.reason.data,
+                            form.detail.data)
+        return f"{name} is recorded as leaving on {form.leaving_date.data:%-d %B %Y}."
+    if step == "role":
+        change = staff.change_role(db.session, employment, current_user, form.job_role_id.data, form.changed_on.data)
+        return f"{name} is now a {change.to_job_role.name.lower()}."
+    flag = not employment.is_registered_manager
+    staff.set_registered_manager(db.session, employment, current_user, flag)
+    return f"{name} is {'now' if flag else 'no longer'} marked as a registered manager."
+
+
+# -- the portal's sub-navigation (templates/portal/_nav.html) ----------------------------------
+
 PORTAL_NAV = (
     ("Summary", "portal.summary"),
-    ("Staff", "portal.staff"),
+    ("Staff", "portal.staff_list"),
     ("Training matrix", "portal.matrix"),
     ("Inductions", "portal.inductions"),
     ("Training needs", "portal.training_needs"),
-    ("Vacancies", "portal.vacancies"),
-    ("Referrals", "portal.referrals"),
+    ("Vacancies", "portal.vacancies_list"),
+    ("Referrals", "portal.referrals_list"),
 )
 
 
 @bp.app_context_processor
 def portal_navigation():
-    from flask import current_app, request
-
     def portal_nav(workplace) -> list[dict]:
+        """Links to this workplace's portal pages; endpoints not registered (yet) are left out."""
         items = []
         for text, endpoint in PORTAL_NAV:
             if endpoint not in current_app.view_functions:
@@ -57,4 +186,13 @@ def portal_navigation():
             items.append({"text": text, "href": href, "current": current})
         return items
 
-    return {"portal_nav": portal_nav}
+    def portal_workplaces() -> list:
+        """The manager's other workplaces, to switch between (none for HCPA)."""
+        if not current_user.is_authenticated or current_user.role != Role.manager:
+            return []
+        return sorted(current_user.workplaces, key=lambda w: w.name)
+
+    return {"portal_nav": portal_nav, "portal_workplaces": portal_workplaces}
+
+
+from academy.portal import referral_views, vacancy_views  # noqa: E402,F401

@@ -8,7 +8,7 @@ from tests.browser.conftest import assert_accessible, click_through, sign_in
 START_PAGES = {
     Role.applicant: ("/recruitment/", "Apply for a job in care"),
     Role.care_worker: ("/training/", "Training passport"),
-    Role.manager: ("/workplaces/mine", "Your workplaces"),
+    Role.manager: ("/portal/{workplace}/", "Workplace summary"),  # the manager portal, one workplace
     Role.hcpa_staff: ("/workplaces/", "Workplaces"),
     Role.admin: ("/admin/users", "Users"),
 }
@@ -20,6 +20,7 @@ def test_each_role_signs_in_and_lands_on_its_start_page(ctx, page, role):
     user = factories.user(role, workplaces=[workplace] if role == Role.manager else ())
     sign_in(page, user.email, factories.DEFAULT_PASSWORD)
     path, heading = START_PAGES[role]
+    path = path.format(workplace=workplace.id)
     assert page.url.endswith(path)
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert f"Signed in as {user.full_name}" in page.content()

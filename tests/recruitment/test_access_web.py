@@ -63,9 +63,14 @@ def test_a_manager_sees_only_referrals_to_their_own_workplaces(client, world):
     elsewhere = factories.workplace(name="Gade House")
     other = factories.application_at(State.referred, at_vacancy=factories.vacancy(elsewhere))
     client.sign_in(mine)
-    listing = text(client.get("/recruitment/referrals"))
+    # The referrals pages moved to the manager portal: the old addresses send the manager there.
+    moved = client.get("/recruitment/referrals")
+    assert location_path(moved) == f"/portal/{world['home'].id}/referrals"
+    listing = text(client.get("/recruitment/referrals", follow_redirects=True))
     assert world["application"].full_name in listing and other.full_name not in listing
-    assert client.get(f"/recruitment/referrals/{world['referral']}").status_code == 200
+    own = client.get(f"/recruitment/referrals/{world['referral']}")
+    assert location_path(own) == f"/portal/{world['home'].id}/referrals/{world['referral']}"
+    assert client.get(f"/recruitment/referrals/{world['referral']}", follow_redirects=True).status_code == 200
     assert client.get(f"/recruitment/referrals/{other.referrals[-1].id}").status_code == 404
     assert client.get("/recruitment/referrals/99999").status_code == 404
 
@@ -76,7 +81,8 @@ def test_managers_never_see_scores_checks_health_or_cv(client, world):
     application.cv_stored_name = "abc.pdf"
     db.session.commit()
     client.sign_in(factories.manager(workplaces=[world["home"]]))
-    page = text(client.get(f"/recruitment/referrals/{world['referral']}"))
+    page = text(client.get(f"/recruitment/referrals/{world['referral']}", follow_redirects=True))
+    assert "About the candidate" in page
     for secret in ("001234567890", "Asthma", "Evidence for care", "/cv", "of 24"):
         assert secret not in page
     assert client.get(f"/recruitment/applications/{application.id}/cv").status_code == 403

@@ -1,0 +1,226 @@
+"""Staff in post at a workplace: the list, starters, leavers, job-role changes and the RM flag.
+
+Plain functions taking `session` first; they raise Invalid / NotAllowed with messages for the page.
+Only a registered manager of the workplace changes its staff records (HCPA reads them in the portal).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask import abort
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from academy.auth.access import Invalid, NotAllowed
+from academy.auth.models import Role, User
+from academy.portal.forms import REASON_LABELS
+from academy.portal.models import RoleChange
+from academy.workplaces.models import ContractType, Employment, JobRole, Person, Workplace
+from training import induction as inductions
+from training.models import CareCertificateInduction
+
+FUTURE_LIMIT_DAYS = 183  # a start, leaving date or role change at most six months ahead
+EARLIEST_START = date(1960, 1, 1)
+
+
+def require_manager(user: User, workplace: Workplace) -> None:
+    if user.role != Role.manager or not any(w.id == workplace.id for w in user.workplaces):
+        raise NotAllowed("Only this workplace's registered managers can change its staff records")
+
+
+def _future_limit(today: date) -> date:
+    return today + timedelta(days=FUTURE_LIMIT_DAYS)
+
+
+def _long(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def job_roles(session) -> list[JobRole]:
+    return list(session.scalars(select(JobRole).order_by(JobRole.name)))
+
+
+def _job_role(session, job_role_id) -> JobRole:
+    role = session.get(JobRole, job_role_id) if isinstance(job_role_id, int) else None
+    if role is None:
+        raise Invalid("Select a job role from the list")
+    return role
+
+
+# -- the list ----------------------------------------------------------------------------------
+
+def staff_query(workplace: Workplace, today: date | None = None, leavers: bool = False):
+    """Employments in post at the workplace today, plus those who start later (leavers=False);
+    or those who left in the last 12 months (leavers=True). Ordered by name."""
+    today = today or date.today()
+    statement = (select(Employment).join(Employment.person).options(joinedload(Employment.person))
+                 .where(Employment.workplace_id == workplace.id))
+    if leavers:
+        statement = statement.where(Employment.leaving_date.is_not(None), Employment.leaving_date <= today,
+                                    Employment.leaving_date > today - timedelta(days=365))
+    else:
+        statement = statement.where(or_(Employment.leaving_date.is_(None), Employment.leaving_date > today))
+    return statement.order_by(func.lower(Person.full_name), Employment.id)
+
+
+@dataclass
+class StaffRow:
+    employment: Employment
+    induction: str
+    induction_overdue: bool
+    tier: str | None
+
+
+def induction_state(items: list[CareCertificateInduction], today: date) -> tuple[str, bool]:
+    current = inductions.current_induction(items)
+    if current is None:
+        return "Not started", False
+    if current.completed_on is not None:
+        return f"Completed {_long(current.completed_on)}", False
+    signed = sum(1 for p in current.standards if p.state.name == "signed_off")
+    overdue = inductions.is_overdue(current, today)
+    return f"{signed} of {len(current.standards)} standards signed off" + (" (overdue)" if overdue else ""), overdue
+
+
+def tiers_available() -> bool:
+    try:
+        from academy.tiers.evaluator import tiers_for  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def staff_rows(session, employments: list[Employment], today: date | None = None) -> list[StaffRow]:
+    """The page's rows with induction state and tier, in a fixed number of queries."""
+    today = today or date.today()
+    people = {e.person_id: e.person for e in employments}
+    by_person: dict[int, list[CareCertificateInduction]] = {pid: [] for pid in people}
+    if people:
+        for item in session.scalars(select(CareCertificateInduction)
+                                    .where(CareCertificateInduction.person_id.in_(list(people)))
+                                    .options(selectinload(CareCertificateInduction.standards))):
+            by_person[item.person_id].append(item)
+    tiers = _tiers(session, list(people.values()), today)
+    rows = []
+    for employment in employments:
+        text, overdue = induction_state(by_person.get(employment.person_id, []), today)
+        rows.append(StaffRow(employment, text, overdue, tiers.get(employment.person_id)))
+    return rows
+
+
+def _tiers(session, people: list[Person], today: date) -> dict[int, str]:
+    if not people or not tiers_available():
+        return {}
+    from academy.tiers.evaluator import tiers_for
+
+    result = {}
+    for person_id, evaluation in tiers_for(session, people, today).items():
+        tier = evaluation.awarded_tier
+        if tier is None:
+            result[person_id] = "None yet"
+        else:
+            name = evaluation.tier_names.get(tier) if getattr(evaluation, "tier_names", None) else None
+            result[person_id] = f"Tier {tier}" + (f": {name}" if name else "")
+    return result
+
+
+def get_employment_or_404(session, workplace: Workplace, employment_id: int) -> Employment:
+    employment = session.get(Employment, employment_id)
+    if employment is None or employment.workplace_id != workplace.id:
+        abort(404)
+    return employment
+
+
+# -- changes -----------------------------------------------------------------------------------
+
+def find_person_by_email(session, email: str) -> Person | None:
+    email = email.strip().lower()
+    person = session.scalar(select(Person).where(func.lower(Person.email) == email).order_by(Person.id).limit(1))
+    if person is None:
+        person = session.scalar(select(Person).join(Person.user).where(func.lower(User.email) == email))
+    return person
+
+
+def add_starter(session, workplace: Workplace, by: User, *, job_role_id, contract_type: str, start_date: date,
+                full_name: str | None = None, email: str | None = None, hours_per_week: Decimal | None = None,
+                is_registered_manager: bool = False, today: date | None = None) -> Employment:
+    """A new Employment at the workplace, for someone already on the service (by email) or a new Person."""
+    require_manager(by, workplace)
+    today = today or date.today()
+    role = _job_role(session, job_role_id)
+    if contract_type not in ContractType.__members__:
+        raise Invalid("Select the contract type")
+    if start_date > _future_limit(today):
+        raise Invalid(f"The start date must be no later than {_long(_future_limit(today))} (six months from today)")
+    if start_date < EARLIEST_START:
+        raise Invalid("Enter a start date after 1960")
+    person = find_person_by_email(session, email) if email else None
+    if person is not None:
+        if session.scalar(select(Employment.id).where(
+                Employment.person_id == person.id, Employment.workplace_id == workplace.id,
+                or_(Employment.leaving_date.is_(None), Employment.leaving_date >= start_date))):
+            raise Invalid(f"{person.full_name} already works here: change their job role instead")
+    else:
+        if not (full_name or "").strip():
+            raise Invalid("Enter their full name: nobody on the service has that email address")
+        person = Person(full_name=full_name.strip(), email=email or None)
+        session.add(person)
+    employment = Employment(person=person, workplace=workplace, job_role=role,
+                            contract_type=ContractType[contract_type], hours_per_week=hours_per_week,
+                            start_date=start_date, is_registered_manager=bool(is_registered_manager))
+    session.add(employment)
+    session.commit()
+    return employment
+
+
+def record_leaver(session, employment: Employment, by: User, leaving_date: date, reason: str,
+                  detail: str | None = None, today: date | None = None) -> None:
+    """The leaving date and reason (these feed turnover and, for an RM, RM turnover)."""
+    require_manager(by, employment.workplace)
+    today = today or date.today()
+    if employment.leaving_date is not None:
+        raise Invalid(f"{employment.person.full_name} has already left (on {_long(employment.leaving_date)})")
+    if reason not in REASON_LABELS:
+        raise Invalid("Select why they left")
+    if leaving_date < employment.start_date:
+        raise Invalid(f"The leaving date cannot be before their start date ({_long(employment.start_date)})")
+    if leaving_date > _future_limit(today):
+        raise Invalid(f"The leaving date must be no later than {_long(_future_limit(today))} (six months from today)")
+    text = REASON_LABELS[reason] + (f": {detail.strip()}" if detail and detail.strip() else "")
+    employment.leaving_date, employment.leaving_reason = leaving_date, text[:200]
+    session.commit()
+
+
+def change_role(session, employment: Employment, by: User, job_role_id, changed_on: date,
+                today: date | None = None) -> RoleChange:
+    """Change the job role in post; the change is kept (from, to, date, by). Not a leaver and a starter."""
+    require_manager(by, employment.workplace)
+    today = today or date.today()
+    role = _job_role(session, job_role_id)
+    if employment.leaving_date is not None:
+        raise Invalid(f"{employment.person.full_name} has left: record them as a starter again instead")
+    if role.id == employment.job_role_id:
+        raise Invalid(f"{employment.person.full_name} is already a {employment.job_role.name.lower()}")
+    if changed_on < employment.start_date:
+        raise Invalid(f"The date of the change cannot be before their start date ({_long(employment.start_date)})")
+    last = max((c.changed_on for c in employment.role_changes), default=None)
+    if last is not None and changed_on < last:
+        raise Invalid(f"The date of the change cannot be before their last role change ({_long(last)})")
+    if changed_on > _future_limit(today):
+        raise Invalid(f"The date of the change must be no later than {_long(_future_limit(today))}")
+    change = RoleChange(employment=employment, from_job_role_id=employment.job_role_id, to_job_role_id=role.id,
+                        changed_on=changed_on, changed_by_id=by.id)
+    session.add(change)
+    employment.job_role = role
+    session.commit()
+    return change
+
+
+def set_registered_manager(session, employment: Employment, by: User, flag: bool) -> None:
+    require_manager(by, employment.workplace)
+    if employment.leaving_date is not None:
+        raise Invalid(f"{employment.person.full_name} has left")
+    employment.is_registered_manager = bool(flag)
+    session.commit()
