@@ -20,6 +20,10 @@ from training.people import ensure_own_person
 bp = Blueprint("tiers", __name__, url_prefix="/tiers")
 
 MANAGING_ROLES = (Role.manager, Role.hcpa_staff, Role.admin)
+# A checklist line's "what to do" page for the worker -> the same page for a manager (by person id).
+MANAGE_LINKS = {"training.own_induction": "training.induction", "training.start": "training.person",
+                "training.new_own_record": "training.new_record_for",
+                "training.new_own_qualification": "training.new_qualification_for"}
 
 
 @bp.get("/")
@@ -92,7 +96,8 @@ def _person_page(person, form: EndorseForm, status: int = 200):
         form.tier.data = str(evaluation.eligible_tier)
     return render_template("tiers/person.html", person=person, evaluation=evaluation, form=form,
                            history=awards.history(db.session, person),
-                           can_endorse=awards.can_endorse(db.session, current_user, person)), status
+                           can_endorse=awards.can_endorse(db.session, current_user, person),
+                           manage_links=MANAGE_LINKS), status
 
 
 @bp.get("/people/<int:person_id>")

@@ -72,6 +72,7 @@ def test_manager_sees_own_staff_waiting_and_endorses(client, team, outbox):
     url = f"/tiers/people/{team.worker.person.id}"
     page = client.get(url)
     assert page.status_code == 200 and "Endorse tier 2" in text(page)
+    assert f'href="/training/people/{team.worker.person.id}/qualifications/new"' in text(page)  # what to do
     response = client.submit(f"{url}/endorse", {"tier": "2"}, form_page=url)
     assert response.status_code == 302 and location_path(response) == url
     award = db.session.scalar(select(TierAward).where(TierAward.tier_number == 2))
