@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from academy.ascwds.validate import Plan
 from academy.ascwds.validate_training import NEW_COURSE_PREFIX
@@ -47,37 +47,37 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
     return plan.report.totals
 
 
-def _provider_for(session, provnum: str | None, name: str) -> Provider:
-    provider = None
-    if provnum:
-        provider = session.scalar(select(Provider).where(Provider.cqc_provider_id == provnum))
-    provider = provider or session.scalar(select(Provider).where(Provider.name == name))
-    if provider is None:
-        provider = Provider(name=name, cqc_provider_id=provnum)
-        session.add(provider)
-    return provider
-
-
 def _workplaces(session, plan: Plan) -> dict[str, int]:
-    """Create, update, close and link workplaces; returns LOCALESTID -> workplace id for new ones."""
-    created: dict[str, int] = {}
+    """Create, update, close and link workplaces; returns LOCALESTID -> workplace id for new ones.
+    A new workplace's provider is the one with its PROVNUM (CQC provider ID), else one named like it."""
+    creates = [c for c in plan.workplaces if c["action"] == "create"]
+    new: dict[str, Workplace] = {}
+    if creates:
+        providers = list(session.scalars(select(Provider)))
+        by_number = {p.cqc_provider_id: p for p in providers if p.cqc_provider_id}
+        by_name = {p.name: p for p in providers}
+        for change in creates:
+            fields, number = change["fields"], change["provnum"]
+            provider = by_number.get(number) if number else None
+            provider = provider or by_name.get(fields["name"])
+            if provider is None:
+                provider = Provider(name=fields["name"], cqc_provider_id=number)
+                by_name[provider.name] = provider
+                if number:
+                    by_number[number] = provider
+            new[fields["ascwds_local_id"]] = Workplace(**fields, district_id=plan.district_id, provider=provider)
+        session.add_all(new.values())
+        session.flush()
     for change in plan.workplaces:
         action = change["action"]
-        if action == "create":
-            fields = change["fields"]
-            workplace = Workplace(**fields, district_id=plan.district_id,
-                                  provider=_provider_for(session, change["provnum"], fields["name"]))
-            session.add(workplace)
-            session.flush()
-            created[fields["ascwds_local_id"]] = workplace.id
-        elif action == "update":
+        if action == "update":
             session.execute(update(Workplace).where(Workplace.id == change["id"]).values(**change["fields"]))
         elif action == "delete":
             session.execute(update(Workplace).where(Workplace.id == change["id"]).values(is_active=False))
         elif action == "link":
             session.execute(update(Workplace).where(Workplace.id == change["id"])
                             .values(ascwds_local_id=change["local_id"]))
-    return created
+    return {local_id: workplace.id for local_id, workplace in new.items()}
 
 
 def _employment_values(fields: dict) -> dict:
@@ -92,20 +92,34 @@ def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tup
     creates = [c for c in plan.staff if c["action"] == "create"]
     needing = [c for c in creates if c["person_id"] is None]
     person_table, employment_table = Person.__table__, Employment.__table__
-    for chunk in _chunks(needing):
-        ids = session.execute(
-            insert(person_table).returning(person_table.c.id, sort_by_parameter_order=True),
-            [{"full_name": c["fields"]["full_name"], "created_at": now, "updated_at": now} for c in chunk]).scalars()
-        for change, person_id in zip(chunk, ids):
+    postgres = session.connection().dialect.name == "postgresql"
+    if postgres and needing:
+        ids = session.execute(text("SELECT nextval(pg_get_serial_sequence('people', 'id')) "
+                                   "FROM generate_series(1, :n)"), {"n": len(needing)}).scalars().all()
+        for change, person_id in zip(needing, ids):
             change["person_id"] = person_id
+        _copy(session, "people", ("id", "full_name", "created_at", "updated_at"),
+              [(c["person_id"], c["fields"]["full_name"], now, now) for c in needing])
+    else:
+        for chunk in _chunks(needing):
+            ids = session.execute(
+                insert(person_table).returning(person_table.c.id, sort_by_parameter_order=True),
+                [{"full_name": c["fields"]["full_name"], "created_at": now, "updated_at": now} for c in chunk]).scalars()
+            for change, person_id in zip(chunk, ids):
+                change["person_id"] = person_id
     rows = []
     for change in creates:
         workplace_id = change["workplace_id"] or new_workplaces[change["key"][0]]
         people[change["key"]] = change["person_id"]
         rows.append({**_employment_values(change["fields"]), "person_id": change["person_id"],
                      "workplace_id": workplace_id, "created_at": now, "updated_at": now})
-    for chunk in _chunks(rows):
-        session.execute(insert(employment_table), chunk)
+    if postgres and rows:
+        columns = tuple(rows[0])
+        _copy(session, "employments", columns,
+              [tuple(r[c].name if c == "contract_type" else r[c] for c in columns) for r in rows])
+    else:
+        for chunk in _chunks(rows):
+            session.execute(insert(employment_table), chunk)
     updates = [c for c in plan.staff if c["action"] == "update"]
     if updates:
         session.execute(update(Person), [{"id": c["person_id"], "full_name": c["fields"]["full_name"],
@@ -122,6 +136,16 @@ def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tup
                                               "leaving_reason": "Marked DELETE in an ASC-WDS import",
                                               "updated_at": now} for c in deletes])
     return people
+
+
+def _copy(session, table: str, columns: tuple[str, ...], rows: list[tuple], progress=None, start=0, span=0) -> None:
+    """COPY rows into a table on the session's own connection (so inside its transaction)."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for n, row in enumerate(rows, 1):
+            copy.write_row(row)
+            if progress is not None and n % 50000 == 0:
+                progress(start + int(span * n / len(rows)), f"{n:,} of {len(rows):,} {table.replace('_', ' ')} saved")
 
 
 def _new_courses(session, plan: Plan) -> dict[str, int]:
@@ -151,14 +175,8 @@ def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress
         session.execute(update(TrainingRecord), updates)
     if not rows:
         return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY training_records ({', '.join(TRAINING_COLUMNS)}) FROM STDIN") as copy:
-            for n, row in enumerate(rows, 1):
-                copy.write_row(row)
-                if n % 50000 == 0:
-                    progress(40 + int(55 * n / len(rows)), f"{n:,} of {len(rows):,} training records saved")
+    if session.connection().dialect.name == "postgresql":
+        _copy(session, "training_records", TRAINING_COLUMNS, rows, progress, 40, 55)
         return
     table = TrainingRecord.__table__
     for n, chunk in enumerate(_chunks(rows), 1):

@@ -31,6 +31,7 @@ class ParsedFile:
     rows: list[list[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     problems: list[tuple[int, str | None, str]] = field(default_factory=list)  # (line, column, text)
+    neutralised: bool = False  # some cell may carry export's leading apostrophe before a formula character
 
     @property
     def label(self) -> str:
@@ -115,12 +116,13 @@ def parse(name: str, raw: bytes) -> ParsedFile:
     parsed = ParsedFile(name=name, kind=kind, version=version, encoding=encoding,
                         columns=[h.strip().upper() for h in header])
     parsed.problems.extend((1, None, p) for p in problems)
+    parsed.neutralised = any(f"'{c}" in text for c in "=+-@\t\r")
     width = len(header)
     line = 1
     try:
         for row in reader:
             line += 1
-            if not any(cell.strip() for cell in row):
+            if not any(row) or (len(row) != width and not "".join(row).strip()):
                 continue
             if len(row) != width:
                 parsed.problems.append((line, None, f"has {len(row)} values but the header row has {width} columns"))

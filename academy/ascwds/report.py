@@ -62,9 +62,13 @@ class Report:
         if len(self.warnings) < MAX_MESSAGES:
             self.warnings.append(Message("warning", kind, line, column, text))
 
-    def count(self, kind: str, action: str, line: int | None = None, what: str = "", change: str = "") -> None:
+    def count(self, kind: str, action: str, line: int | None = None, what="", change: str = "") -> None:
+        """Count a row; the first MAX_PREVIEW of each action go into the preview. `what` may be a
+        function returning (what, change), so big files only describe the rows shown."""
         self.counts[kind][action] += 1
         if action in self.preview and len(self.preview[action]) < MAX_PREVIEW:
+            if callable(what):
+                what, change = what()
             self.preview[action].append({"file": FILE_LABELS[kind], "line": line, "what": what, "change": change})
 
     @property

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from academy.ascwds import codes
-from academy.ascwds.cells import check, format_date
+from academy.ascwds.cells import checker, format_date
 from academy.ascwds.export import FORMULA_STARTS
 from academy.ascwds.parse import ParsedFile
 from academy.ascwds.report import Report
@@ -42,34 +42,39 @@ class Plan:
     district_id: int | None = None
 
 
-def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_delete: bool = True):
+def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_delete: bool = True,
+          keep_extra: bool = True):
     """Yield (line, values, extra) per row: values holds every checked column's parsed value,
     extra the raw text of columns carried for export (not personal). Cell problems go to the report."""
     rules = codes.column_rules(parsed.kind)
     index = parsed.index()
-    checked = [(name, i, rules[name]) for name, i in index.items() if name in rules]
+    checked = [(name, i, rules[name], checker(rules[name], today)) for name, i in index.items() if name in rules]
     carried = [(name, i) for name, i in index.items()
                if not (name in rules and rules[name].personal) and name not in NOT_STORED]
     status_at = index.get("STATUS")
     formula_starts = FORMULA_STARTS
+    neutralised = parsed.neutralised
     kind = parsed.kind
     for line, row in zip(parsed.lines, parsed.rows):
-        for i, cell in enumerate(row):  # undo export's neutralising of formula-looking cells
-            if cell[:1] == "'" and cell[1:2] in formula_starts and cell[1:2]:
-                row[i] = cell[1:]
+        if neutralised:  # undo export's neutralising of formula-looking cells
+            for i, cell in enumerate(row):
+                if cell[:1] == "'" and cell[1:2] and cell[1:2] in formula_starts:
+                    row[i] = cell[1:]
         status = row[status_at].strip().upper() if status_at is not None else "NEW"
         content = not (skip_content_for_delete and status == "DELETE")
         values: dict = {}
         dropped = set()
-        for name, i, rule in checked:
-            raw = row[i].strip()
+        for name, i, rule, check_cell in checked:
+            raw = row[i]
+            if not raw or raw[0] == " " or raw[-1] == " ":
+                raw = raw.strip()
             if not raw:
                 if rule.required and (status in CHANGING or kind == "training" or rule.type in ("ref", "status")):
                     report.error(kind, line, name, f"{name} is missing")
                 continue
             if not content and rule.type not in ("ref", "status"):
                 continue
-            value, problem = check(rule, raw, today)
+            value, problem = check_cell(raw)
             if problem is None:
                 values[name] = value
             elif rule.required or rule.type == "date":
@@ -77,7 +82,8 @@ def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_dele
             else:
                 dropped.add(name)
                 report.warning(kind, line, name, problem + "; it will be left out")
-        extra = {name: row[i].strip() for name, i in carried if row[i].strip() and name not in dropped}
+        extra = ({name: cell for name, i in carried if (cell := row[i].strip()) and name not in dropped}
+                 if keep_extra else None)
         yield line, values, extra
 
 

@@ -42,7 +42,7 @@ def training_rows(plan, parsed, state, options) -> None:
 
     report, seen = plan.report, {}
     resolve = course_resolver(state, plan)
-    for line, values, extra in _rows(parsed, report, options.today, skip_content_for_delete=False):
+    for line, values, _ in _rows(parsed, report, options.today, skip_content_for_delete=False, keep_extra=False):
         local_id, worker_id = values.get("LOCALESTID"), values.get("UNIQUEWORKERID")
         category, completed = values.get("CATEGORY"), values.get("DATECOMPLETED")
         if not (local_id and worker_id and category and completed):
@@ -81,14 +81,16 @@ def training_rows(plan, parsed, state, options) -> None:
             continue
         seen[same] = line
         notes, provider = values.get("NOTES"), values.get("PROVIDERNAME")
-        label = f"{course_name} for {worker_id} at {local_id}"
+        def describe(course_name=course_name, worker_id=worker_id, local_id=local_id, completed=completed):
+            return f"{course_name} for {worker_id} at {local_id}", f"Completed {format_date(completed)}"
+
         existing = state.records.get((person_id, course_ref, completed)) if person_id else None
         if existing is None:
             plan.training.append(("create", key, person_id, course_ref, completed, expires, provider, notes, None))
-            report.count("training", "created", line, label, f"Completed {format_date(completed)}")
+            report.count("training", "created", line, describe)
         elif existing[1:] == (expires, notes, provider):
             report.count("training", "unchanged")
         else:
             plan.training.append(("update", key, person_id, course_ref, completed, expires, provider, notes,
                                   existing[0]))
-            report.count("training", "updated", line, label, "Expiry date, notes or provider changed")
+            report.count("training", "updated", line, lambda d=describe: (d()[0], "Expiry date, notes or provider changed"))
