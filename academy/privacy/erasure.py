@@ -6,6 +6,7 @@ switched off), because other records point at it by id; nothing in it identifies
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import Invitation, Role, User
 from academy.extensions import utcnow
 from academy.privacy.models import ErasureRequest, ErasureStatus, Redaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,19 @@ WE_KEEP = (
 )
 
 
+def _tell(to: str, subject: str, body: str) -> bool:
+    """Email the person; if the mail queue is down the request still stands (the page says it)."""
+    from academy.jobs import JobsUnavailable
+    from academy.mail import send_mail
+
+    try:
+        send_mail(to, subject, body)
+    except JobsUnavailable:
+        log.warning("Erasure email not queued (background service unavailable): %s", subject)
+        return False
+    return True
+
+
 def pending_request(session, user: User) -> ErasureRequest | None:
     return session.scalar(select(ErasureRequest).where(ErasureRequest.user_id == user.id,
                                                        ErasureRequest.status == ErasureStatus.pending))
@@ -57,14 +73,12 @@ def pending_request(session, user: User) -> ErasureRequest | None:
 
 def request_erasure(session, user: User) -> ErasureRequest:
     """Record that `user` asks for their account to be deleted, and tell them we have it."""
-    from academy.mail import send_mail
-
     if pending_request(session, user) is not None:
         raise Invalid("You have already asked us to delete your account")
     request = ErasureRequest(user_id=user.id, status=ErasureStatus.pending, requested_at=utcnow())
     session.add(request)
     session.commit()
-    send_mail(user.email, "We have your request to delete your account",
+    _tell(user.email, "We have your request to delete your account",
               f"Hello {user.full_name},\n\nWe have your request to delete your {current_app.config['SERVICE_NAME']} "
               "account. HCPA will confirm it within one month and email you when it is done.\n\n"
               "If you did not ask for this, sign in and cancel the request from your account page.\n")
@@ -80,10 +94,9 @@ def cancel_erasure(session, request: ErasureRequest, by: User) -> None:
     session.commit()
 
 
-def confirm_erasure(session, request: ErasureRequest, by: User) -> None:
-    """HCPA staff confirm: remove what need not be kept, email the person what was kept and why."""
-    from academy.mail import send_mail
-
+def confirm_erasure(session, request: ErasureRequest, by: User) -> bool:
+    """HCPA staff confirm: remove what need not be kept, email the person what was kept and why.
+    Returns whether the email was queued."""
     if by.role not in (Role.hcpa_staff, Role.admin):
         raise NotAllowed("Only HCPA staff can confirm a request to delete an account")
     if request.user_id == by.id:
@@ -100,7 +113,7 @@ def confirm_erasure(session, request: ErasureRequest, by: User) -> None:
     session.commit()
     kept = "\n".join(f"- {item.what}: {item.why}" for item in WE_KEEP)
     deleted = "\n".join(f"- {item.what}" for item in WE_DELETE)
-    send_mail(email, "Your account has been deleted",
+    return _tell(email, "Your account has been deleted",
               f"Hello {name},\n\nWe have deleted your {current_app.config['SERVICE_NAME']} account.\n\n"
               f"What we deleted:\n{deleted}\n\nWhat we keep, and why:\n{kept}\n\n"
               f"You can read this again at {_what_we_keep_url()}\n")

@@ -134,13 +134,15 @@ def erasure_request(request_id: int):
     problem = None
     if form.validate_on_submit():
         try:
-            erasure.confirm_erasure(db.session, item, current_user)
+            emailed = erasure.confirm_erasure(db.session, item, current_user)
         except DomainError as refused:
             db.session.rollback()
             problem = str(refused)
         else:
             audit("confirmed_erasure", target=item, subject=item.user_id)
-            flash("The account has been deleted and the person has been emailed what we keep.", "success")
+            flash("The account has been deleted and the person has been emailed what we keep." if emailed else
+                  "The account has been deleted, but the email could not be sent: tell the person what we keep "
+                  "(the 'what we keep' page) another way.", "success")
             return redirect(url_for("privacy.requests"))
     return render_template("privacy/request.html", item=item, form=form, problem=problem,
                            we_delete=erasure.WE_DELETE, we_keep=erasure.WE_KEEP), 422 if problem else 200

@@ -138,3 +138,46 @@ def test_staff_cannot_confirm_their_own_request_or_one_already_done(app, client)
     assert "Confirm and delete the account" not in text(page)
     again = client.submit(f"/privacy/requests/{done.id}", {}, form_page=f"/privacy/requests/{own.id}")
     assert again.status_code == 422 and "already been dealt with" in text(again)
+
+
+def test_the_requests_list_uses_the_same_number_of_queries_for_3_and_40_requests(client):
+    from academy.auth.models import User as Account
+    from tests.privacy.test_audit import statements_for
+
+    officer = factories.user(Role.hcpa_staff)
+    client.sign_in(officer)
+
+    def add(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            who = Account(email=f"asker{n}@example.com", full_name=f"Asker {n:02d}", role=Role.applicant,
+                          password_hash="not-a-real-hash")
+            db.session.add(ErasureRequest(user=who, status=ErasureStatus.pending if n % 2 else ErasureStatus.completed,
+                                          decided_by_id=None if n % 2 else officer.id))
+        db.session.commit()
+
+    add(3, 0)
+    few = statements_for(client, "/privacy/requests")
+    add(37, 3)
+    many = statements_for(client, "/privacy/requests")
+    assert few == many and many <= 10, (few, many)
+    page = text(client.get("/privacy/requests"))
+    assert "Showing 1 to 25 of 40 requests" in page
+    assert page.index("Waiting for HCPA") < page.index("Completed")  # waiting ones first
+
+
+def test_if_the_mail_queue_is_down_the_erasure_still_happens_and_staff_are_told(client, monkeypatch):
+    from academy import jobs
+
+    request = factories.erasure_request()
+    client.sign_in(factories.user(Role.hcpa_staff))
+    form_page = f"/privacy/requests/{request.id}"
+    token_page = client.get(form_page)
+    assert token_page.status_code == 200
+
+    def down(*args, **kwargs):
+        raise jobs.JobsUnavailable("down")
+
+    monkeypatch.setattr(jobs, "enqueue", down)
+    response = client.submit(form_page, {}, follow_redirects=True)
+    assert response.status_code == 200 and "the email could not be sent" in text(response)
+    assert db.session.get(ErasureRequest, request.id).status == ErasureStatus.completed
