@@ -13,10 +13,12 @@ from datetime import date
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FORMATS = tuple(MIMETYPES)
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 def neutralise(value):
@@ -46,20 +48,23 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], title: str = "Export",
                number_formats: dict[int, str] | None = None) -> bytes:
-    """The header and rows as one XLSX sheet; `number_formats` maps a 0-based column to a format."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
+    """The header and rows as one XLSX sheet; `number_formats` maps a 0-based column to a format.
+    Written in openpyxl's write-only mode (streamed, so large exports stay quick)."""
+    formats = number_formats or {}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
     sheet.append([neutralise(h) for h in header])
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    for column, number_format in (number_formats or {}).items():
-        for cells in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
-            cells[0].number_format = number_format
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, date) and cell.number_format in ("General", "yyyy-mm-dd h:mm:ss"):
-                cell.number_format = "yyyy-mm-dd"
+        values = []
+        for column, value in enumerate(row):
+            value = neutralise(value)
+            number_format = formats.get(column) or (DATE_FORMAT if isinstance(value, date) else None)
+            if number_format is not None and value is not None:
+                cell = WriteOnlyCell(sheet, value)
+                cell.number_format = number_format
+                value = cell
+            values.append(value)
+        sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -47,3 +47,11 @@ def test_export_response_names_the_file_and_refuses_other_formats(app):
         assert export_response("xlsx", HEADER, ROWS, "x").data[:2] == b"PK"
         with pytest.raises(ValueError):
             export_response("pdf", HEADER, ROWS, "x")
+
+
+def test_xlsx_number_formats_apply_to_their_column():
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(["Rate"], [[0.125], [None]], number_formats={0: "0.0%"}))).active
+    assert sheet["A2"].value == 0.125 and sheet["A2"].number_format == "0.0%"
+    assert sheet["A3"].value is None
+    dated = load_workbook(io.BytesIO(xlsx_bytes(["Day"], [[date(2026, 1, 2)]]))).active
+    assert dated["A2"].number_format == "yyyy-mm-dd"
