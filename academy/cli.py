@@ -110,8 +110,10 @@ def cron():
 def register(app) -> None:
     from academy.ascwds.cli import register as register_ascwds
     from academy.outcomes.cli import register as register_outcomes
+    from academy.privacy.cli import register as register_privacy
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(jobs_cli)
     register_outcomes(app)
     register_ascwds(app)
+    register_privacy(app)

@@ -223,3 +223,15 @@ def test_pages_still_work_for_an_anonymised_application(client, app):
     assert client.get(f"/recruitment/applications/{app_.id}").status_code == 200
     assert client.get("/recruitment/screening?state=not_progressed").status_code == 200
     assert client.get(f"/recruitment/applications/{app_.id}/checks").status_code == 200
+
+
+def test_the_command_runs_the_retention_now_or_says_what_is_due(ctx, app):
+    app_ = unsuccessful()
+    age(app_, datetime.now(timezone.utc) - timedelta(days=200))
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
+    assert dry.exit_code == 0 and "1 applications are due" in dry.output
+    assert db.session.get(Application, app_.id).full_name is not None
+    done = runner.invoke(args=["privacy", "retention"])
+    assert done.exit_code == 0 and "1 applications anonymised, 1 CV files deleted" in done.output
+    assert runner.invoke(args=["privacy", "retention"]).output.startswith("0 applications anonymised")
