@@ -1,0 +1,179 @@
+"""One small, complete world for walking every route with every role.
+
+Two workplaces, A and B, each with a manager, a vacancy, a placed care worker (training records,
+a qualification, a Care Certificate induction, a passport share, a follow-up check-in, a tier
+and a CPA membership) and an open referral; HCPA staff and an admin; the applicant who walks the
+site (a submitted application with a CV) and other applicants; outcome figures, an invitation,
+a job, an erasure request and an ASC-WDS import batch.
+
+The walking users are `users[role]`; everything "A" belongs to them, everything "B" to someone
+else, so a route with an id is tried with both (`@key` in the route table names `ids[key]`).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+
+from academy.auth.models import Invitation, Role, User
+from academy.extensions import db, utcnow
+from recruitment.models import State
+from tests import factories
+
+ROLES = ("anonymous", "applicant", "care_worker", "manager", "hcpa_staff", "admin")
+
+
+@dataclass
+class World:
+    users: dict[str, User | None] = field(default_factory=dict)  # the user each role walks as
+    ids: dict[str, object] = field(default_factory=dict)          # values the route table substitutes
+
+
+def _store_cv(application) -> None:
+    from recruitment import cv
+
+    stored = "0123456789abcdef0123456789abcdef.pdf"
+    (cv.cv_folder() / stored).write_bytes(b"%PDF-1.4 a short CV")
+    application.cv_stored_name, application.cv_kind, application.cv_size = stored, "pdf", 19
+    application.cv_original_name, application.cv_uploaded_at, application.cv_answered = "cv.pdf", utcnow(), True
+
+
+def _placed_worker(workplace, vacancy, courses, hcpa):
+    """A care worker placed at `workplace` through GCR, with a training history and a passport share."""
+    from training import evidence, passport
+
+    app_ = factories.application_at(State.offered, at_vacancy=vacancy)
+    placed = factories.placement(app_, start=date.today() - timedelta(days=10))
+    worker = app_.user
+    who = placed.employment.person
+    record = factories.training_record(who, of=courses[0], verified_by=hcpa)
+    record.certificate_file = evidence.store_certificate(b"%PDF-1.4 certificate", "pdf")
+    record.certificate_filename, record.certificate_content_type = "certificate.pdf", "application/pdf"
+    unverified = factories.training_record(who, of=courses[1])
+    qualification = factories.qualification(who, status="in_progress", achieved=None)
+    induction = factories.induction(who)
+    share, code = passport.create_share(db.session, who, "A new employer", 7, worker)
+    db.session.commit()
+    return {"user": worker, "person": who, "employment": placed.employment, "placement": placed,
+            "record": record, "unverified_record": unverified, "qualification": qualification,
+            "induction": induction, "share": share, "share_token": passport.share_token(share),
+            "share_code": code, "referral": placed.referral, "application": app_}
+
+
+@contextmanager
+def _one_password_hash():
+    """Hash the factories' password once for the whole world (scrypt takes ~0.5s a user here)."""
+    original = User.set_password
+    cache: dict[str, str] = {}
+
+    def set_password(user, password):
+        if password not in cache:
+            original(user, password)
+            cache[password] = user.password_hash
+        user.password_hash = cache[password]
+
+    User.set_password = set_password
+    try:
+        yield
+    finally:
+        User.set_password = original
+
+
+def build_world() -> World:
+    with _one_password_hash():
+        return _build_world()
+
+
+def _build_world() -> World:
+    from academy.auth.tokens import make_confirmation_token, make_reset_token, new_one_time_token
+    from recruitment import followup, journey
+
+    world = World()
+    ids = world.ids
+    hcpa, admin = factories.user(Role.hcpa_staff), factories.user(Role.admin)
+    a, b = factories.workplace(name="Aldenham House"), factories.workplace(name="Bushey Lodge")
+    manager_a, manager_b = factories.manager(workplaces=[a]), factories.manager(workplaces=[b])
+    vacancy_a, vacancy_b = factories.vacancy(a), factories.vacancy(b)
+    placing_a, placing_b = factories.vacancy(a), factories.vacancy(b)
+    catalogue = factories.catalogue()
+    courses = [c for c in catalogue.values() if c.mandatory_for][:2] or [factories.course(), factories.course()]
+
+    applicant_app = factories.application(state=State.submitted)
+    _store_cv(applicant_app)
+    other_applicant_app = factories.application_at(State.values_assessed)
+    referred_a = factories.application_at(State.referred, at_vacancy=vacancy_a)
+    referred_b = factories.application_at(State.referred, at_vacancy=vacancy_b)
+    db.session.commit()
+
+    worker_a = _placed_worker(a, placing_a, courses, hcpa)
+    worker_b = _placed_worker(b, placing_b, courses, hcpa)
+    follow_ups = {f.placement_id: f for f in followup.create_due_follow_ups(db.session, notify=False)}
+
+    tiers = factories.tiers()
+    factories.tier_award(worker_a["person"], tier_number=min(tiers), by=manager_a)
+    member_a = factories.cpa_membership(worker_a["person"], visible=True)
+    member_b = factories.cpa_membership(worker_b["person"], visible=True)
+    criterion = next(c for t in tiers.values() for c in t.criteria)
+
+    baseline = factories.baseline()
+    factories.outcome_snapshot(scope_type="workplace", scope_id=a.id)
+    factories.outcome_snapshot()
+
+    token, token_hash = new_one_time_token()
+    db.session.add(Invitation(email="new.officer@example.com", full_name="New Officer", role=Role.hcpa_staff,
+                              token_hash=token_hash, invited_by_id=admin.id,
+                              expires_at=utcnow() + timedelta(days=7)))
+    erasure = factories.erasure_request(other_applicant_app.user)
+    own_erasure = factories.erasure_request(applicant_app.user)
+    batch, manager_batch = _import_batch(hcpa), _import_batch(manager_a)
+    db.session.commit()
+    job = _job(hcpa)
+
+    world.users = {"anonymous": None, "applicant": applicant_app.user, "care_worker": worker_a["user"],
+                   "manager": manager_a, "hcpa_staff": hcpa, "admin": admin}
+    ids.update(
+        workplace_a=a.id, workplace_b=b.id, vacancy_a=vacancy_a.id, vacancy_b=vacancy_b.id,
+        application=applicant_app.id, other_application=other_applicant_app.id,
+        assessment=other_applicant_app.assessments[-1].id,
+        referral_a=referred_a.referrals[-1].id, referral_b=referred_b.referrals[-1].id,
+        application_referred_a=referred_a.id,
+        invitation_token=token, confirm_token=make_confirmation_token(applicant_app.user),
+        reset_token=make_reset_token(applicant_app.user), job=job, baseline=baseline.id,
+        tier_number=min(tiers), criterion=criterion.id, erasure_request=erasure.id,
+        own_erasure_request=own_erasure.id, first_step=journey.STEPS[0].slug,
+        member_a=member_a.member_number, member_b=member_b.member_number,
+        applicant_user=applicant_app.user.id, import_batch=batch, manager_import_batch=manager_batch,
+        provider_a=a.provider_id, provider_b=b.provider_id,
+        course=courses[0].id,
+    )
+    for suffix, worker in (("a", worker_a), ("b", worker_b)):
+        ids.update({f"{key}_{suffix}": value.id if hasattr(value, "id") else value
+                    for key, value in worker.items()})
+        ids[f"follow_up_{suffix}"] = follow_ups[worker["placement"].id].id
+        ids[f"worker_user_{suffix}"] = worker["user"].id
+    return world
+
+
+def _import_batch(by: User) -> int | None:
+    try:
+        from academy.ascwds.models import ImportBatch
+    except ImportError:  # ASC-WDS import not in this build
+        return None
+    batch = ImportBatch(created_by_id=by.id, token=f"walk{by.id:016d}", file_names='["workplace.csv"]')
+    db.session.add(batch)
+    db.session.flush()
+    return batch.id
+
+
+def _job(owner: User) -> str:
+    from academy.jobs import enqueue
+    from tests.jobs_for_tests import record_steps
+
+    return enqueue(record_steps, 1, "walk_job", owner_id=owner.id, description="A job for the walk").id
+
+
+@pytest.fixture
+def world(ctx) -> World:
+    return build_world()
