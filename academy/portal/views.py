@@ -166,7 +166,7 @@ PORTAL_NAV = (
     ("Summary", "portal.summary"),
     ("Staff", "portal.staff_list"),
     ("Training matrix", "portal.matrix"),
-    ("Inductions", "portal.inductions"),
+    ("Inductions", ("portal.inductions_page", "portal.inductions")),
     ("Training needs", "portal.training_needs"),
     ("Vacancies", "portal.vacancies_list"),
     ("Referrals", "portal.referrals_list"),
@@ -178,8 +178,10 @@ def portal_navigation():
     def portal_nav(workplace) -> list[dict]:
         """Links to this workplace's portal pages; endpoints not registered (yet) are left out."""
         items = []
-        for text, endpoint in PORTAL_NAV:
-            if endpoint not in current_app.view_functions:
+        for text, endpoints in PORTAL_NAV:
+            endpoint = next((e for e in ((endpoints,) if isinstance(endpoints, str) else endpoints)
+                             if e in current_app.view_functions), None)
+            if endpoint is None:
                 continue
             href = url_for(endpoint, workplace_id=workplace.id)
             current = request.path == href or (endpoint != "portal.summary" and request.path.startswith(href + "/"))

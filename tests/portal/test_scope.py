@@ -138,3 +138,15 @@ def test_hcpa_sees_every_workplace_listed_in_the_portal(client, two):
     client.sign_in(factories.user(Role.hcpa_staff))
     page = text(client.get("/portal/"))
     assert "Verulam House" in page and "Gade House" in page
+
+
+def test_the_sub_navigation_links_every_portal_page(client, two):
+    client.sign_in(two["a"]["manager"])
+    page = text(client.get(f"/portal/{two['a']['home'].id}/staff"))
+    w = two["a"]["home"].id
+    for name, path in (("Summary", f"/portal/{w}/"), ("Staff", f"/portal/{w}/staff"),
+                       ("Training matrix", f"/portal/{w}/matrix"), ("Inductions", f"/portal/{w}/inductions"),
+                       ("Training needs", f"/portal/{w}/training-needs"), ("Vacancies", f"/portal/{w}/vacancies"),
+                       ("Referrals", f"/portal/{w}/referrals")):
+        assert f'href="{path}"' in page and f">{name}</a>" in page, name
+    assert 'aria-current="page">Staff</a>' in page
