@@ -407,3 +407,19 @@ def role_change(of: Employment, to_code: str = "senior_care_worker", on: date | 
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+# --- ASC-WDS imports (academy/ascwds/models.py) ------------------------------------------------------
+
+def ascwds_import(by: User | None = None, names=("staff.csv",), **fields):
+    """An import batch (files checked, not applied) uploaded by `by`."""
+    import json
+    import secrets
+
+    from academy.ascwds.models import ImportBatch, ImportState
+
+    obj = ImportBatch(created_by_id=(by or user(Role.manager)).id, token=secrets.token_hex(16),
+                      file_names=json.dumps(list(names)), state=fields.pop("state", ImportState.validated), **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj

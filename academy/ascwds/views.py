@@ -129,8 +129,8 @@ def _staff_url() -> str:
 
     if current_user.role == Role.manager:
         mine = managed_workplaces(db.session, current_user)
-        if mine and "portal.staff" in current_app.view_functions:
-            return url_for("portal.staff", workplace_id=mine[0].id)
+        if mine and "portal.staff_list" in current_app.view_functions:
+            return url_for("portal.staff_list", workplace_id=mine[0].id)
         return url_for("training.staff")
     return url_for("training.people")
 

@@ -207,3 +207,12 @@ def test_the_index_page_runs_a_fixed_number_of_queries(client, ctx):
     for _ in range(6):
         factories.workplace()
     assert count() == few
+
+
+def test_an_import_listed_on_the_index_page_opens_for_its_owner_only(client, manager, new_user_client):
+    batch = factories.ascwds_import(by=manager, names=("staff.csv", "training.csv"))
+    client.sign_in(manager)
+    assert "staff.csv, training.csv" in text(client.get("/ascwds/"))
+    page = client.get(f"/ascwds/imports/{batch.id}")
+    assert page.status_code == 200  # no report yet: the page still renders
+    assert new_user_client(factories.user(Role.hcpa_staff)).get(f"/ascwds/imports/{batch.id}").status_code == 404
