@@ -68,9 +68,9 @@ def plain(value):
     return value
 
 
-def columns(record, **extra) -> dict:
-    """Every column of `record` (except secrets) plus `extra`, as plain values."""
-    row = {c.key: plain(getattr(record, c.key)) for c in record.__table__.columns if c.key not in SECRET_COLUMNS}
+def columns(obj, /, **extra) -> dict:
+    """Every column of the model instance `obj` (except secrets) plus `extra`, as plain values."""
+    row = {c.key: plain(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in SECRET_COLUMNS}
     row.update({k: plain(v) for k, v in extra.items()})
     return row
 

@@ -184,3 +184,24 @@ def test_tables_without_a_collector_are_still_exported(ctx, worker):
             (award.id, 2, award.awarded_on.isoformat())]
     # Covered tables are not repeated in the fallback.
     assert not [r for r in sections(export)["other_records"] if r["record"] in ("training records", "employments")]
+
+
+def test_a_placed_workers_export_has_the_placement_and_check_ins(client):
+    from datetime import date, timedelta
+
+    from recruitment.models import FollowUp, FollowUpPoint
+
+    placement = factories.placement()
+    db.session.add(FollowUp(placement_id=placement.id, point=FollowUpPoint.week_1,
+                            due_on=date.today() - timedelta(days=3), settled_rating=4, comments="Settling in well"))
+    db.session.commit()
+    worker = placement.application.user
+    client.sign_in(worker)
+    response = client.get("/privacy/your-data/data.json")
+    assert response.status_code == 200
+    follow_ups = sections(response.get_json())["follow_ups"]
+    assert [r["record"] for r in follow_ups] == ["placement", "check-in"]
+    assert follow_ups[1]["comments"] == "Settling in well" and follow_ups[0]["start_date"]
+    assert sections(response.get_json())["employments"][0]["workplace"] == placement.employment.workplace.name
+    assert client.get("/privacy/your-data/summary").status_code == 200
+    assert client.get("/privacy/your-data/data.pdf").status_code == 200
