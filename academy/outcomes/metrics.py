@@ -27,6 +27,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from academy.outcomes import training_lines
+
 NEVER = np.iinfo(np.int64).max // 4  # a day number after every real date (for NaT "not yet")
 WINDOW_MONTHS = 12
 INDUCTION_WEEKS = 12
@@ -284,47 +286,12 @@ def _training_counts(s, s_pos, post_lo, post_hi, mandatory, records, date_days, 
     if records is None or not len(records):
         return required, zero
 
-    # One line per (employment, mandatory course), with the dates the person is in post as a bitmask.
-    line_staff = np.repeat(np.arange(len(s)), per_staff)
-    offsets = np.arange(len(line_staff)) - np.repeat(np.cumsum(per_staff) - per_staff, per_staff)
-    line_course = courses[np.repeat(first, per_staff) + offsets]
-    course_ids = np.unique(courses)
-    n_courses = len(course_ids) + 1
-    people = np.asarray(s["person_id"], dtype=np.int64)
-    line_key = people[line_staff] * n_courses + np.searchsorted(course_ids, line_course)
-    line_mask = _bitmask(post_lo[line_staff], post_hi[line_staff])
-
-    # The dates each (person, course) is covered by some record: OR of the records' masks.
-    r_course = np.asarray(records["course_id"], dtype=np.int64)
-    r_pos = np.searchsorted(course_ids, r_course).clip(0, len(course_ids) - 1)
-    relevant = course_ids[r_pos] == r_course
-    r_key = np.asarray(records["person_id"], dtype=np.int64)[relevant] * n_courses + r_pos[relevant]
-    r_mask = _bitmask(_first_on_or_after(date_days, to_days(records["completed_on"])[relevant]),
-                      _first_on_or_after(date_days, to_days(records["expires_on"])[relevant]))
-    order = np.argsort(r_key, kind="stable")
-    r_key, r_mask = r_key[order], r_mask[order]
-    if len(r_key):
-        starts = np.flatnonzero(np.r_[True, r_key[1:] != r_key[:-1]])
-        keys, masks = r_key[starts], np.bitwise_or.reduceat(r_mask, starts)
-        where = np.searchsorted(keys, line_key).clip(0, len(keys) - 1)
-        covered = np.where(keys[where] == line_key, masks[where], np.uint64(0))
-    else:
-        covered = np.zeros(len(line_key), dtype=np.uint64)
-    current_mask = line_mask & covered
-    line_wp = s_pos[line_staff]
-    current = np.zeros((n_wp, n), dtype=np.int64)
-    for i in range(n):  # a loop over snapshot dates (at most 60), not over rows
-        bit = ((current_mask >> np.uint64(i)) & np.uint64(1)).astype(np.int64)
-        current[:, i] = np.bincount(line_wp, weights=bit, minlength=n_wp).round().astype(np.int64)
+    current = training_lines.current_lines(
+        s_pos, np.asarray(s["person_id"], dtype=np.int64), first, per_staff, courses, post_lo, post_hi,
+        np.asarray(records["person_id"], dtype=np.int64), np.asarray(records["course_id"], dtype=np.int64),
+        _first_on_or_after(date_days, to_days(records["completed_on"])),
+        _first_on_or_after(date_days, to_days(records["expires_on"])), n_wp, n)
     return required, current
-
-
-def _bitmask(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """uint64 with bits lo..hi-1 set (empty when hi <= lo)."""
-    lo = np.asarray(lo, dtype=np.uint64)
-    hi = np.maximum(np.asarray(hi, dtype=np.uint64), lo)
-    one = np.uint64(1)
-    return (np.left_shift(one, hi) - one) ^ (np.left_shift(one, lo) - one)
 
 
 # -- Good Care Recruitment funnel (county-wide) ---------------------------------------------

@@ -181,12 +181,32 @@ def read_staff(connection, start: date, end: date, use_copy: bool | None = None)
         "registered_manager": role_rm | raw["rm_flag"].to_numpy(bool),
     }
     person_dates = read_person_training_dates(connection, use_copy)
-    if len(person_dates):
-        staff = pd.DataFrame(columns).merge(person_dates, on="person_id", how="left")
-        return staff[list(metrics.STAFF_COLUMNS)]
-    none = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[s]")
-    return pd.DataFrame({**columns, "qualified_on": none, "induction_completed_on": none.copy()},
-                        columns=list(metrics.STAFF_COLUMNS))
+    for column in ("qualified_on", "induction_completed_on"):
+        columns[column] = _by_person(person_dates, column, columns["person_id"])
+    return pd.DataFrame(columns, columns=list(metrics.STAFF_COLUMNS))
+
+
+DENSE_IDS = 50_000_000  # person ids up to this are looked up in a flat table, else by binary search
+
+
+def _by_person(person_dates: pd.DataFrame, column: str, people: np.ndarray) -> np.ndarray:
+    """person_dates[column] for each of `people` (NaT for a person without a row)."""
+    values = np.full(len(people), np.datetime64("NaT"), dtype="datetime64[s]")
+    if not len(person_dates) or not len(people):
+        return values
+    ids = person_dates["person_id"].to_numpy(np.int64)
+    known = person_dates[column].to_numpy("datetime64[s]")
+    top = int(max(ids.max(), people.max())) + 1
+    if top <= DENSE_IDS and ids.min() >= 0 and people.min() >= 0:
+        table = np.full(top, np.datetime64("NaT"), dtype="datetime64[s]")
+        table[ids] = known
+        return table[people]
+    order = np.argsort(ids)
+    ids = ids[order]
+    where = np.searchsorted(ids, people).clip(0, len(ids) - 1)
+    found = ids[where] == people
+    values[found] = known[order][where[found]]
+    return values
 
 
 def vacancy_sql(connection, start: date, end: date) -> str:

@@ -165,3 +165,13 @@ def test_a_sqlite_copy_of_the_same_rows_gives_the_same_snapshots(ctx, tmp_path):
     pd.testing.assert_frame_equal(here, there)
     known = here[here.metric.isin(["training_compliance", "qualification_uptake", "gcr_placed"])]
     assert known["numerator"].notna().all() and (known["numerator"] > 0).any()
+
+
+def test_person_dates_lookup_by_table_and_by_binary_search_agree(ctx, monkeypatch):
+    build_training()
+    connection = db.session.connection()
+    by_table = readers.read_staff(connection, JAN, FEB)
+    monkeypatch.setattr(readers, "DENSE_IDS", 0)
+    by_search = readers.read_staff(connection, JAN, FEB)
+    pd.testing.assert_frame_equal(by_table, by_search)
+    assert by_table["qualified_on"].notna().sum() == 2 and by_table["induction_completed_on"].notna().sum() == 2
