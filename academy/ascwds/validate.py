@@ -125,7 +125,7 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
 
 
 def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options) -> None:
-    report, seen = plan.report, {}
+    report, seen, locations = plan.report, {}, {}
     services = codes.services()
     for line, values, extra in _rows(parsed, report, options.today):
         local_id, status = values.get("LOCALESTID"), values.get("STATUS")
@@ -139,7 +139,13 @@ def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Op
         if existing is not None and not state.may_change(existing.id):
             report.error("workplace", line, "LOCALESTID", f"{local_id} is not one of your workplaces")
             continue
-        clash = state.by_location.get(values.get("LOCATIONID"))
+        location = values.get("LOCATIONID")
+        if location and location in locations:
+            report.error("workplace", line, "LOCATIONID", f"{location} is also on line {locations[location]}")
+            continue
+        if location:
+            locations[location] = line
+        clash = state.by_location.get(location)
         if clash is not None and (existing is None or clash.id != existing.id):
             report.error("workplace", line, "LOCATIONID", f"{values['LOCATIONID']} is the CQC location ID of "
                                                           "another workplace in this service")

@@ -109,6 +109,12 @@ def test_duplicate_workplaces_are_errors(hcpa):
                                                    "POSTCODE": "AL1 3JE", "MAINSERVICE": "2"}])
     report = check(hcpa, ("workplace.csv", workplace), district_id=factories.district().id).report
     assert "Line 3, LOCALESTID: OAK1 is also on line 2" in messages(report)
+    workplace = edited("workplace.csv", add_rows=[{"LOCALESTID": "OAK2", "STATUS": "NEW", "ESTNAME": "Oak Annexe",
+                                                   "ADDRESS1": "2 High St", "POSTTOWN": "St Albans",
+                                                   "POSTCODE": "AL1 3JE", "MAINSERVICE": "2",
+                                                   "LOCATIONID": "1-000000001"}])
+    report = check(hcpa, ("workplace.csv", workplace), district_id=factories.district().id).report
+    assert "Line 3, LOCATIONID: 1-000000001 is also on line 2" in messages(report)
 
 
 def test_a_staff_rows_workplace_must_be_in_the_workplace_file_or_the_service(hcpa):
