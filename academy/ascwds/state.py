@@ -65,6 +65,7 @@ class ServiceState:
     records: dict[tuple[int, int, date], tuple] = field(default_factory=dict)
     file_workplaces: dict[str, int | None] = field(default_factory=dict)
     file_regulated: dict[str, bool] = field(default_factory=dict)
+    file_totals: dict[str, tuple[int, int]] = field(default_factory=dict)  # LOCALESTID -> (line, TOTALPERMTEMP)
     file_workers: dict[tuple[str, str], str] = field(default_factory=dict)
     workplace_rows: dict[str, int] = field(default_factory=dict)
     implicit_links: dict[str, int] = field(default_factory=dict)

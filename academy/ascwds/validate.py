@@ -114,6 +114,7 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
         _workplaces(plan, by_kind["workplace"], state, options)
     if "staff" in by_kind:
         _staff(plan, by_kind["staff"], state, options)
+        _staff_totals(report, state)
     if "training" in by_kind:
         from academy.ascwds.validate_training import training_rows
 
@@ -125,7 +126,7 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
 
 
 def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options) -> None:
-    report, seen, locations = plan.report, {}, {}
+    report, seen, locations, totals = plan.report, {}, {}, state.file_totals
     services = codes.services()
     for line, values, extra in _rows(parsed, report, options.today):
         local_id, status = values.get("LOCALESTID"), values.get("STATUS")
@@ -151,6 +152,8 @@ def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Op
                                                           "another workplace in this service")
             continue
         state.file_workplaces[local_id] = existing.id if existing else None
+        if values.get("TOTALPERMTEMP") is not None:
+            totals[local_id] = (line, values["TOTALPERMTEMP"])
         state.file_regulated[local_id] = bool(services.get(values.get("MAINSERVICE"), {}).get("cqc_regulated")
                                               or values.get("REGTYPE") == "2")
         service_type_id = state.service_type_ids.get(services.get(values.get("MAINSERVICE"), {}).get("service_type"))
@@ -199,6 +202,18 @@ def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Op
         plan.workplaces.append({"action": "update", "line": line, "id": existing.id, "fields": fields})
         report.count("workplace", "updated", line, label, "Changed: " + ", ".join(c.replace("_", " ") for c in changed))
     state.workplace_rows = {local_id: line for local_id, line in seen.items()}
+
+
+def _staff_totals(report: Report, state: ServiceState) -> None:
+    """ASC-WDS's cross-check: TOTALPERMTEMP should be the number of staff records."""
+    staff: dict[str, int] = {}
+    for (local_id, _), status in state.file_workers.items():
+        if status != "DELETE":
+            staff[local_id] = staff.get(local_id, 0) + 1
+    for local_id, (line, total) in state.file_totals.items():
+        if total != 999 and total != staff.get(local_id, 0):
+            report.warning("workplace", line, "TOTALPERMTEMP", f"{total} does not match the {staff.get(local_id, 0)} "
+                                                               f"staff records for {local_id} in the staff file")
 
 
 def _hours(values: dict):

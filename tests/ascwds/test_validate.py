@@ -181,3 +181,11 @@ def test_registered_manager_at_a_workplace_not_regulated_is_a_warning(hcpa):
                    district_id=factories.district().id).report
     assert "Line 4, MAINJOBROLE: 4 (Registered manager) is for CQC-regulated workplaces" in warnings(report)
     assert report.ok
+
+
+def test_totalpermtemp_is_checked_against_the_staff_file(hcpa):
+    workplace = edited("workplace.csv", {1: {"TOTALPERMTEMP": "5"}})
+    report = check(hcpa, ("workplace.csv", workplace), ("staff.csv", fixture_bytes("staff.csv")),
+                   district_id=factories.district().id).report
+    assert "Line 2, TOTALPERMTEMP: 5 does not match the 3 staff records for OAK1 in the staff file" in warnings(report)
+    assert report.ok
