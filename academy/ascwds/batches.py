@@ -87,6 +87,8 @@ def check_batch(session, batch: ImportBatch, user) -> Report:
     _save_report(batch, plan.report)
     batch.state = ImportState.validated
     session.commit()
+    if not plan.report.ok:  # it can never be applied: corrected files come as a new upload
+        shutil.rmtree(storage_root() / batch.token, ignore_errors=True)
     return plan.report
 
 

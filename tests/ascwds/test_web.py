@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -49,6 +50,7 @@ def test_a_manager_uploads_sees_the_report_fixes_and_applies(client, manager, oa
     assert "Line 3, MAINJOBROLE: 99 is not a job role code" in body
     assert "Apply the import" not in body and _people() == 0
     batch = db.session.scalar(select(ImportBatch))
+    assert not (Path(client.app.config["STORAGE_DIR"]) / "ascwds" / batch.token).exists()  # never appliable: removed
     refused = client.submit(f"/ascwds/imports/{batch.id}/apply", form_page=f"/ascwds/imports/{batch.id}")
     assert refused.status_code == 422 and _people() == 0
 
@@ -57,8 +59,12 @@ def test_a_manager_uploads_sees_the_report_fixes_and_applies(client, manager, oa
     body = text(client.get(page_url))
     assert "0 errors" not in body and "Apply the import" in body
     assert "Amina Khan (W1) at OAK1" in body  # the preview of what will be created
+    kept = Path(client.app.config["STORAGE_DIR"]) / "ascwds" / db.session.scalars(
+        select(ImportBatch.token).order_by(ImportBatch.id.desc())).first()
+    assert kept.exists()  # kept until applied
     applied = client.submit(page_url + "/apply", form_page=page_url)
     assert applied.status_code == 302
+    assert not kept.exists()
     done = text(client.get(location_path(applied)))
     assert "Import applied" in done and "7 created, 0 updated, 0 deleted" in done
     staff = text(client.get("/training/staff"))
