@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from academy.tiers.models import CriterionKind, Tier, TierAward, TierCriterion
 from academy.workplaces.models import Employment, JobRole, Person
@@ -109,7 +109,9 @@ def passports_for(session, people: list[Person], on: date) -> dict[int, Passport
     if ids:
         for q in session.scalars(select(Qualification).where(Qualification.person_id.in_(ids))):
             qualifications[q.person_id].append(q)
-        for i in session.scalars(select(CareCertificateInduction).where(CareCertificateInduction.person_id.in_(ids))):
+        # Only the dates matter here: the standards stay unloaded (loaded on access, if ever).
+        for i in session.scalars(select(CareCertificateInduction).options(lazyload(CareCertificateInduction.standards))
+                                 .where(CareCertificateInduction.person_id.in_(ids))):
             inductions[i.person_id].append(i)
         # Time in care counts from the first day in a care-providing role anywhere, up to `on`.
         rows = session.execute(select(Employment.person_id, Employment.start_date).join(JobRole).where(
