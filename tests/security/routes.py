@@ -47,6 +47,7 @@ class Case:
     params: dict = field(default_factory=dict)
     expect: dict = field(default_factory=dict)
     post: dict | None = None  # when POST answers differently from GET
+    query: str = ""  # a query string ("{key}" from world.ids) for ids passed that way
 
     def for_method(self, method: str) -> dict:
         return self.post if method == "POST" and self.post is not None else self.expect
@@ -85,6 +86,19 @@ def _worker_record(param, key, roles=frozenset({CW}) | MANAGING):
     """A record of a care worker: their own (A), and B's (404 to A's worker and A's manager)."""
     other_expect = E(STAFF & roles, **{r: 404 for r in roles - STAFF})
     return own_and_other({param: f"@{key}_a"}, {param: f"@{key}_b"}, E(roles), other_expect)
+
+
+def _scoped(**params):
+    """The outcomes pages take the scope in the query string: a manager chooses among their own
+    workplaces (another is a 404: as if it did not exist); HCPA and admins among the county,
+    districts and kinds of service (workplace scopes are not theirs to choose: 404)."""
+    nobody = E(set(), manager=404, hcpa_staff=404, admin=404)
+    return [Case(params, E(MANAGING)),
+            Case(params, E({MGR}, hcpa_staff=404, admin=404), query="scope=workplace-{workplace_a}"),
+            Case(params, nobody, query="scope=workplace-{workplace_b}"),
+            Case(params, E(STAFF, manager=404), query="scope=district-{district_a}&compare=district-{district_b}"),
+            Case(params, E(STAFF, manager=404), query="scope=county&compare=district-{district_b}"),
+            Case(params, nobody, query="scope=county&compare=workplace-{workplace_b}")]
 
 
 def _staff_application(param="application_id"):
@@ -149,14 +163,14 @@ TABLE: dict[str, list[Case]] = {
         {"provider_id": "@provider_a"}, {"provider_id": "@provider_b"}, E(MANAGING), E(STAFF, manager=404)),
 
     # --- outcomes ------------------------------------------------------------------------------
-    "/outcomes/": one(E(MANAGING)),
+    "/outcomes/": one(E(MANAGING)) + _scoped(),
     "/outcomes/baselines": one(E({ADM})),
     "/outcomes/baselines/new": one(E({ADM})),
     "/outcomes/baselines/<int:baseline_id>/edit": [Case({"baseline_id": "@baseline"}, E({ADM})),
                                                    Case({"baseline_id": 999999}, E(set(), admin=404))],
-    "/outcomes/charts/<metric>.svg": [Case({"metric": "vacancy_rate"}, E(MANAGING)),
+    "/outcomes/charts/<metric>.svg": _scoped(metric="vacancy_rate") + [
                                       Case({"metric": "no_such_metric"}, E(set(), **{r: 404 for r in MANAGING}))],
-    "/outcomes/download.<fmt>": [Case({"fmt": "csv"}, E(MANAGING)), Case({"fmt": "xlsx"}, E(MANAGING)),
+    "/outcomes/download.<fmt>": _scoped(fmt="csv") + [Case({"fmt": "xlsx"}, E(MANAGING)),
                                  Case({"fmt": "exe"}, E(set(), **{r: 404 for r in MANAGING}))],
     "/outcomes/recompute": one(E(STAFF)),
 
@@ -315,7 +329,8 @@ def url_for_case(rule: str, case: Case, ids: dict) -> str | None:
             if value is None:
                 return None
         values[name] = value
-    return ARGUMENT.sub(lambda m: str(values[m.group(1)]), rule)
+    path = ARGUMENT.sub(lambda m: str(values[m.group(1)]), rule)
+    return f"{path}?{case.query.format(**ids)}" if case.query else path
 
 
 def arguments(rule: str) -> list[str]:

@@ -93,7 +93,8 @@ def _build_world() -> World:
     world = World()
     ids = world.ids
     hcpa, admin = factories.user(Role.hcpa_staff), factories.user(Role.admin)
-    a, b = factories.workplace(name="Aldenham House"), factories.workplace(name="Bushey Lodge")
+    a = factories.workplace(name="Aldenham House")
+    b = factories.workplace(name="Bushey Lodge", district_name="Watford")
     manager_a, manager_b = factories.manager(workplaces=[a]), factories.manager(workplaces=[b])
     vacancy_a, vacancy_b = factories.vacancy(a), factories.vacancy(b)
     placing_a, placing_b = factories.vacancy(a), factories.vacancy(b)
@@ -134,7 +135,7 @@ def _build_world() -> World:
     world.users = {"anonymous": None, "applicant": applicant_app.user, "care_worker": worker_a["user"],
                    "manager": manager_a, "hcpa_staff": hcpa, "admin": admin}
     ids.update(
-        workplace_a=a.id, workplace_b=b.id, vacancy_a=vacancy_a.id, vacancy_b=vacancy_b.id,
+        workplace_a=a.id, workplace_b=b.id, district_a=a.district_id, district_b=b.district_id, vacancy_a=vacancy_a.id, vacancy_b=vacancy_b.id,
         application=applicant_app.id, other_application=other_applicant_app.id,
         assessment=other_applicant_app.assessments[-1].id,
         referral_a=referred_a.referrals[-1].id, referral_b=referred_b.referrals[-1].id,
@@ -167,11 +168,22 @@ def _import_batch(by: User) -> int | None:
     return batch.id
 
 
-def _job(owner: User) -> str:
+def _job(owner: User, job_id: str | None = None) -> str:
     from academy.jobs import enqueue
     from tests.jobs_for_tests import record_steps
 
-    return enqueue(record_steps, 1, "walk_job", owner_id=owner.id, description="A job for the walk").id
+    return enqueue(record_steps, 1, "walk_job", owner_id=owner.id, description="A job for the walk",
+                   job_id=job_id).id
+
+
+def ensure_job(world: World) -> None:
+    """Put the world's job back if it has gone: on the PostgreSQL + Redis pass, test runs on this
+    machine share one Redis server and a database number picked from the process id, so another
+    run's clean-up (FLUSHDB) can remove it in the middle of the walk."""
+    from academy.jobs import job_status
+
+    if job_status(world.ids["job"]) is None:
+        _job(world.users["hcpa_staff"], job_id=world.ids["job"])
 
 
 @pytest.fixture
