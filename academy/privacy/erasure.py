@@ -127,7 +127,7 @@ def _what_we_keep_url() -> str:
 
 
 def _erase_recruitment(session, user: User, by: User) -> None:
-    from academy.privacy.retention import anonymise_application
+    from academy.privacy.retention import anonymise_application, is_anonymised
     from recruitment.models import Application, FollowUp, Placement, ReferralStatus, State, StateChange
 
     application = session.scalar(select(Application).where(Application.user_id == user.id))
@@ -141,10 +141,8 @@ def _erase_recruitment(session, user: User, by: User) -> None:
             application.open_referral.status = ReferralStatus.withdrawn
         application.state, application.state_changed_at, application.held_from = State.withdrawn, now, None
         session.flush()
-    already = session.scalar(select(func.count()).select_from(Redaction).where(
-        Redaction.record_type == "application", Redaction.record_id == application.id))
     placed = application.state == State.placed
-    if not already:
+    if not is_anonymised(session, application):
         anonymise_application(session, application, "erasure", keep_checks=placed)
     placement_ids = select(Placement.id).where(Placement.application_id == application.id)
     session.execute(update(FollowUp).where(FollowUp.placement_id.in_(placement_ids))

@@ -130,7 +130,8 @@ def _applications(session, subject: Subject) -> list[dict]:
     if application is None:
         return []
     return [columns(application, district=application.district.name if application.district else None,
-                    service_types=[t.name for t in application.service_types], cv_on_file=bool(application.cv_stored_name))]
+                    service_types=[t.name for t in application.service_types],
+                    cv_on_file=bool(application.cv_stored_name))]
 
 
 @collector("application_history", "Your application's history", ("application_state_changes",))
