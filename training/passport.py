@@ -35,6 +35,33 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, easy to rea
 CODE_LENGTH = 10
 
 
+@dataclass(frozen=True)
+class CareerTier:
+    """The Care Professional Academy tier awarded and current at the passport's date."""
+
+    number: int
+    name: str
+    awarded_on: date
+    endorsed_by: str | None
+
+
+def current_tier(session, person: Person, on: date) -> CareerTier | None:
+    """The highest tier awarded to `person` by `on` that had not lapsed by then."""
+    from academy.tiers.models import Tier, TierAward
+
+    row = session.execute(
+        select(TierAward, Tier.name).join(Tier, Tier.number == TierAward.tier_number)
+        .options(joinedload(TierAward.endorsed_by))
+        .where(TierAward.person_id == person.id, TierAward.awarded_on <= on,
+               (TierAward.lapsed_on.is_(None)) | (TierAward.lapsed_on > on))
+        .order_by(TierAward.tier_number.desc(), TierAward.awarded_on.desc()).limit(1)).first()
+    if row is None:
+        return None
+    award, name = row
+    return CareerTier(award.tier_number, name, award.awarded_on,
+                      award.endorsed_by.full_name if award.endorsed_by else None)
+
+
 @dataclass
 class PassportView:
     """What a passport shows at a date (for the worker, a manager, the shared link and the PDF)."""
@@ -45,6 +72,7 @@ class PassportView:
     lines: list[CourseLine]
     qualifications: list[Qualification]
     inductions: list[CareCertificateInduction]
+    tier: CareerTier | None = None
     fingerprint: str = ""
     verify_code: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -90,7 +118,8 @@ def build_view(session, person: Person, on: date | None = None) -> PassportView:
                                           .order_by(Qualification.level.desc(), Qualification.id)))
     inductions = list(session.scalars(select(CareCertificateInduction)
                                       .where(CareCertificateInduction.person_id == person.id)))
-    view = PassportView(person, on, employments, lines, qualifications, inductions)
+    view = PassportView(person, on, employments, lines, qualifications, inductions,
+                        tier=current_tier(session, person, on))
     view.fingerprint = fingerprint(canonical(view))
     passport = get_or_create_passport(session, person)
     view.verify_code = sign_fingerprint(passport, view.fingerprint, on)
@@ -132,8 +161,10 @@ def canonical(view: PassportView) -> dict:
           "standards": [[p.standard_number, p.state.name,
                          p.signed_off_by.full_name if p.signed_off_by else None] for p in i.standards]}
          for i in view.inductions), key=lambda item: item["version"])
+    tier = view.tier and {"number": view.tier.number, "awarded_on": view.tier.awarded_on.isoformat(),
+                          "endorsed_by": view.tier.endorsed_by}
     return {"person": view.person.full_name, "person_id": view.person.id, "training": training,
-            "qualifications": qualifications, "care_certificate": inductions}
+            "qualifications": qualifications, "care_certificate": inductions, "tier": tier}
 
 
 def fingerprint(content: dict) -> str:

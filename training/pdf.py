@@ -106,6 +106,13 @@ def render_passport_pdf(view: PassportView, service_name: str) -> bytes:
             pdf.multi_cell(0, 5, _text(f"{progress.standard_number}. {names.get(progress.standard_number, '')}: "
                                        f"{progress.state.value}{who}"), **NEXT_LINE)
 
+    pdf.heading("Career tier")
+    if view.tier:
+        endorsed = f", endorsed by {view.tier.endorsed_by}" if view.tier.endorsed_by else ""
+        pdf.multi_cell(0, 6, _text(f"Tier {view.tier.number}: {view.tier.name}. Awarded on {_date(view.tier.awarded_on)}"
+                                   f"{endorsed}."), **NEXT_LINE)
+    else:
+        pdf.multi_cell(0, 6, "No Care Professional Academy tier awarded yet.", **NEXT_LINE)
     pdf.heading("Check this passport is genuine", size=11)
     pdf.set_font("Helvetica", size=8)
     pdf.multi_cell(0, 4, _text(f"Fingerprint (SHA-256): {view.fingerprint}"), **NEXT_LINE)

@@ -123,3 +123,24 @@ def test_pdf_contains_the_name_and_every_verified_line(worker):
     assert "Self-declared" in text
     assert "Level 2 Diploma in Care (Adult Care)" in text
     assert view.verify_code in text.replace(" ", "")
+
+
+def test_the_passport_carries_the_current_career_tier_into_the_page_pdf_and_fingerprint(worker):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    factories.tiers()
+    manager = factories.manager([worker.person.employments[0].workplace], full_name="Morgan Manager")
+    before = passport.build_view(db.session, worker.person)
+    assert before.tier is None
+    factories.tier_award(worker.person, 1, awarded=date(2026, 1, 5), by=manager, lapsed_on=date(2026, 3, 1))
+    factories.tier_award(worker.person, 2, awarded=date(2026, 4, 1), by=manager)
+    view = passport.build_view(db.session, worker.person, date(2026, 6, 1))
+    assert (view.tier.number, view.tier.awarded_on, view.tier.endorsed_by) == (2, date(2026, 4, 1), "Morgan Manager")
+    assert view.fingerprint != before.fingerprint  # the tier is part of the record it signs
+    earlier = passport.build_view(db.session, worker.person, date(2026, 2, 1))
+    assert earlier.tier.number == 1
+    assert passport.build_view(db.session, worker.person, date(2026, 3, 15)).tier is None  # lapsed, not yet tier 2
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(render_passport_pdf(view, "Good Care"))).pages)
+    assert f"Tier 2: {view.tier.name}. Awarded on 1 Apr 2026, endorsed by Morgan Manager" in text.replace("April", "Apr")

@@ -193,3 +193,16 @@ def test_an_expired_share_opened_by_its_code_shows_a_clear_page_and_is_logged(cl
     assert response.status_code == 410 and "expired" in text(response) and "Casey Carer" not in text(response)
     assert "passport_share_expired" in _actions()
     assert "Expired" in text(client.get("/training/passport/share"))
+
+
+def test_the_worker_the_manager_and_a_shared_link_see_the_career_tier(client, team, new_client):
+    tiers = factories.tiers()
+    factories.tier_award(team.worker.person, 2, by=team.manager)
+    expected = f"Tier 2: {tiers[2].name}"
+    client.sign_in(team.worker)
+    assert expected in text(client.get("/training/"))
+    link, _ = _share(client)
+    assert expected in text(new_client().get(link))
+    manager = new_client()
+    manager.sign_in(team.manager)
+    assert expected in text(manager.get(f"/training/people/{team.worker.person.id}"))
