@@ -11,7 +11,7 @@ from __future__ import annotations
 from academy.auth.models import Role
 from recruitment.models import VALUES
 from tests import factories
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import assert_accessible, axe_violations, sign_in
 from tests.security.routes import ANON, ROLES, TABLE, url_for_case, walked_rules
 from tests.security.world import build_world
 
@@ -138,6 +138,7 @@ def test_the_applicant_completes_the_application_with_the_keyboard_alone(ctx, pa
     type_into(page, "Password", factories.DEFAULT_PASSWORD)
     press_button(page, "Sign in")
     page.goto("/recruitment/")
+    assert_accessible(page)
     press_button(page, "Start your application")
 
     steps = [
@@ -157,11 +158,13 @@ def test_the_applicant_completes_the_application_with_the_keyboard_alone(ctx, pa
         *[lambda v=v: (tab_to(page, lambda e: e.get("name") == "answer", "the answer box"),
                        page.keyboard.type(f"A specific example about {v}.")) for v in VALUES],
     ]
-    for step in steps:
+    for step in steps:  # the question pages: no applicant in the route walk's world has a draft
+        assert_accessible(page)
         step()
         press_button(page, "Continue")
         assert "There is a problem" not in page.content(), page.url
     assert "/apply/cv" in page.url
+    assert_accessible(page)
     cv = tmp_path / "kofi-cv.pdf"
     cv.write_bytes(b"%PDF-1.4\n%%EOF\n")
     tab_to_label(page, "Upload a file (optional)")
@@ -171,8 +174,10 @@ def test_the_applicant_completes_the_application_with_the_keyboard_alone(ctx, pa
     press_button(page, "Continue")
     assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before sending your application"
     assert "kofi-cv.pdf" in page.content()
+    assert_accessible(page)
     press_button(page, "Accept and send")
     assert "Application sent" in page.content()
+    assert_accessible(page)
 
     from academy.extensions import db
     from recruitment.models import Application, State

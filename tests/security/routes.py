@@ -268,7 +268,8 @@ TABLE: dict[str, list[Case]] = {
     "/tiers/endorsements": one(E({MGR})),
     "/tiers/members": one(E(MANAGING)),
     "/tiers/members/<member_number>": [Case({"member_number": "@member_a"}, E(MANAGING)),
-                                       Case({"member_number": "@member_b"}, E(MANAGING)),
+                                       Case({"member_number": "@member_b"},  # hidden by its worker
+                                            E(set(), **{r: 404 for r in MANAGING})),
                                        Case({"member_number": "CPA-NOPE"}, E(set(), **{r: 404 for r in MANAGING}))],
     "/tiers/people/<int:person_id>": _worker_record("person_id", "person", MANAGING),
     "/tiers/people/<int:person_id>/endorse": own_and_other({"person_id": "@person_a"}, {"person_id": "@person_b"},

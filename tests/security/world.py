@@ -115,7 +115,7 @@ def _build_world() -> World:
     tiers = factories.tiers()
     factories.tier_award(worker_a["person"], tier_number=min(tiers), by=manager_a)
     member_a = factories.cpa_membership(worker_a["person"], visible=True)
-    member_b = factories.cpa_membership(worker_b["person"], visible=True)
+    member_b = factories.cpa_membership(worker_b["person"], visible=False)  # hidden from employers
     criterion = next(c for t in tiers.values() for c in t.criteria)
 
     baseline = factories.baseline()
