@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 __all__ = [
-    "FlaskForm", "BooleanField", "DateField", "DecimalField", "EmailField", "IntegerField",
+    "DayMonthYearField", "FlaskForm", "BooleanField", "DateField", "DecimalField", "EmailField", "IntegerField",
     "PasswordField", "RadioField", "SelectField", "SelectMultipleField", "StringField",
     "SubmitField", "TextAreaField", "GovCheckboxesInput", "GovCheckboxInput", "GovDateInput",
     "GovPasswordInput", "GovRadioInput", "GovSelect", "GovSubmitInput", "GovTextArea",
@@ -60,3 +60,31 @@ def email_field(label: str = "Email address", **kwargs) -> StringField:
 
 def submit(label: str) -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
+
+
+class DayMonthYearField(DateField):
+    """A date typed as day, month and year (GOV.UK date input), with a GOV.UK error message.
+
+    Always has three raw parts (or none), so the widget can re-show whatever was typed."""
+
+    def __init__(self, label, invalid: str = "Enter a real date", **kwargs):
+        kwargs.setdefault("widget", GovDateInput())
+        super().__init__(label, format="%d %m %Y", **kwargs)
+        self.invalid = invalid
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = None if not self.raw_data else (self.raw_data + ["", "", ""])[:3]
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(part.strip() for part in valuelist)])
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid) from None
+        if self.data is None:
+            raise ValueError(self.invalid)

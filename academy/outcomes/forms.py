@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 from academy.forms import (
-    DateField,
+    DayMonthYearField,
     DecimalField,
     FlaskForm,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -27,30 +26,12 @@ from academy.outcomes.metrics import ALL_METRICS, STRATEGY_METRICS
 from academy.outcomes.models import GoodDirection
 
 
-class DayMonthYearField(DateField):
-    """A GOV.UK date input (day, month, year boxes) that copes with missing or extra parts."""
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-
-    def process_formdata(self, valuelist):
-        parts = [str(v).strip() for v in list(valuelist)[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        if not any(parts):
-            self.data = None
-            return
-        try:
-            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            self.data = None
-            raise ValueError(f"{self.label.text} must be a real date, like 31 3 2025") from None
-
-
 class RecomputeForm(FlaskForm):
-    start = DayMonthYearField("From", description="The first month to recompute, for example 1 4 2025",
+    start = DayMonthYearField("From", invalid="From must be a real date, like 31 3 2025",
+                              description="The first month to recompute, for example 1 4 2025",
                               validators=[InputRequired(message="Enter the date to recompute from")])
-    end = DayMonthYearField("To", description="Today or earlier. A date that is not a month end gives a "
+    end = DayMonthYearField("To", invalid="To must be a real date, like 31 3 2025",
+                            description="Today or earlier. A date that is not a month end gives a "
                             "month-to-date figure.", validators=[InputRequired(message="Enter the date to recompute to")])
     submit = submit("Start the recompute")
 

@@ -7,6 +7,7 @@ from wtforms.validators import NumberRange
 
 from academy.forms import (
     BooleanField,
+    DayMonthYearField,
     DecimalField,
     FlaskForm,
     GovCheckboxInput,
@@ -26,7 +27,6 @@ from academy.forms import (
     submit,
 )
 from academy.workplaces.models import ContractType
-from recruitment.forms import DayMonthYearField
 
 CONTRACT_CHOICES = [(c.name, c.value) for c in ContractType]
 LEAVING_REASONS = [
