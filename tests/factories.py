@@ -423,3 +423,21 @@ def ascwds_import(by: User | None = None, names=("staff.csv",), **fields):
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+# --- invitations (academy/auth/models.py) ------------------------------------------------------------
+
+def invitation(by: User | None = None, role: Role = Role.hcpa_staff, workplace: Workplace | None = None,
+               days: int = 7, **fields):
+    """An unaccepted invitation; returns (invitation, the token its emailed link carries)."""
+    from academy.auth.models import Invitation
+    from academy.auth.tokens import new_one_time_token
+
+    token, token_hash = new_one_time_token()
+    n = _next()
+    obj = Invitation(email=fields.pop("email", f"invited{n}@example.com"), full_name=fields.pop("full_name", f"Invited {n}"),
+                     role=role, workplace_id=workplace.id if workplace else None, token_hash=token_hash,
+                     invited_by_id=(by or user(Role.admin)).id, expires_at=utcnow() + timedelta(days=days), **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj, token

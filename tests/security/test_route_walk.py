@@ -21,11 +21,12 @@ import sqlalchemy as sa
 from academy.extensions import db
 from tests.helpers import location_path
 from tests.security.routes import (
-    ANON, REDIRECT, ROLES, SIGN_IN, TABLE, arguments, methods, url_for_case, walked_rules,
+    ANON, REDIRECT, ROLES, SIGN_IN, TABLE, arguments, url_for_case, walked_rules,
 )
 from tests.security.world import ensure_job, world  # noqa: F401 - the fixture
 
 DENIALS = (403, 404, SIGN_IN)
+ODD_QUERY = "page=-1&q=%00%27%22%3Cb%3E&scope=workplace-x&status=nonsense&sort=%F0%9F%92%A5&next=//evil.example"
 # Views that are csrf.exempt and call csrf.protect() themselves after the role check (the ASC-WDS
 # upload checks the body's size first): without a token, a role that may not use the page is
 # refused as usual (403 / sign in) before the CSRF check; a role that may gets the 400.
@@ -123,6 +124,12 @@ def walk_get(client, app, role, world) -> tuple[list[str], int]:
                 failures.append(f"GET {url}: {response.status_code} (server error)")
             elif not answer_ok(response, expected, ids):
                 failures.append(f"GET {url}: expected {expected}, got {describe(response)}")
+            if expected == 200 and not case.query:
+                # The same page with nonsense in the usual query parameters: answered, never a 5xx.
+                odd = client.get(f"{url}?{ODD_QUERY}")
+                count += 1
+                if odd.status_code >= 500:
+                    failures.append(f"GET {url}?{ODD_QUERY}: {odd.status_code} (server error)")
     return failures, count
 
 

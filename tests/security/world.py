@@ -4,7 +4,7 @@ Two workplaces, A and B, each with a manager, a vacancy, a placed care worker (t
 a qualification, a Care Certificate induction, a passport share, a follow-up check-in, a tier
 and a CPA membership) and an open referral; HCPA staff and an admin; the applicant who walks the
 site (a submitted application with a CV) and other applicants; outcome figures, an invitation,
-a job, an erasure request and an ASC-WDS import batch.
+a job, erasure requests and ASC-WDS import batches (one a manager's, one HCPA's).
 
 The walking users are `users[role]`; everything "A" belongs to them, everything "B" to someone
 else, so a route with an id is tried with both (`@key` in the route table names `ids[key]`).
@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from academy.auth.models import Invitation, Role, User
+from academy.auth.models import Role, User
 from academy.extensions import db, utcnow
 from recruitment.models import State
 from tests import factories
@@ -87,7 +87,7 @@ def build_world() -> World:
 
 
 def _build_world() -> World:
-    from academy.auth.tokens import make_confirmation_token, make_reset_token, new_one_time_token
+    from academy.auth.tokens import make_confirmation_token, make_reset_token
     from recruitment import followup, journey
 
     world = World()
@@ -95,7 +95,8 @@ def _build_world() -> World:
     hcpa, admin = factories.user(Role.hcpa_staff), factories.user(Role.admin)
     a = factories.workplace(name="Aldenham House")
     b = factories.workplace(name="Bushey Lodge", district_name="Watford")
-    manager_a, manager_b = factories.manager(workplaces=[a]), factories.manager(workplaces=[b])
+    manager_a = factories.manager(workplaces=[a])
+    factories.manager(workplaces=[b])  # B's own manager
     vacancy_a, vacancy_b = factories.vacancy(a), factories.vacancy(b)
     placing_a, placing_b = factories.vacancy(a), factories.vacancy(b)
     catalogue = factories.catalogue()
@@ -122,20 +123,18 @@ def _build_world() -> World:
     factories.outcome_snapshot(scope_type="workplace", scope_id=a.id)
     factories.outcome_snapshot()
 
-    token, token_hash = new_one_time_token()
-    db.session.add(Invitation(email="new.officer@example.com", full_name="New Officer", role=Role.hcpa_staff,
-                              token_hash=token_hash, invited_by_id=admin.id,
-                              expires_at=utcnow() + timedelta(days=7)))
+    _, token = factories.invitation(by=admin)
     erasure = factories.erasure_request(other_applicant_app.user)
     own_erasure = factories.erasure_request(applicant_app.user)
-    batch, manager_batch = _import_batch(hcpa), _import_batch(manager_a)
+    batch, manager_batch = factories.ascwds_import(by=hcpa).id, factories.ascwds_import(by=manager_a).id
     db.session.commit()
     job = _job(hcpa)
 
     world.users = {"anonymous": None, "applicant": applicant_app.user, "care_worker": worker_a["user"],
                    "manager": manager_a, "hcpa_staff": hcpa, "admin": admin}
     ids.update(
-        workplace_a=a.id, workplace_b=b.id, district_a=a.district_id, district_b=b.district_id, vacancy_a=vacancy_a.id, vacancy_b=vacancy_b.id,
+        workplace_a=a.id, workplace_b=b.id, district_a=a.district_id, district_b=b.district_id,
+        vacancy_a=vacancy_a.id, vacancy_b=vacancy_b.id,
         application=applicant_app.id, other_application=other_applicant_app.id,
         assessment=other_applicant_app.assessments[-1].id,
         referral_a=referred_a.referrals[-1].id, referral_b=referred_b.referrals[-1].id,
@@ -155,17 +154,6 @@ def _build_world() -> World:
         ids[f"follow_up_{suffix}"] = follow_ups[worker["placement"].id].id
         ids[f"worker_user_{suffix}"] = worker["user"].id
     return world
-
-
-def _import_batch(by: User) -> int | None:
-    try:
-        from academy.ascwds.models import ImportBatch
-    except ImportError:  # ASC-WDS import not in this build
-        return None
-    batch = ImportBatch(created_by_id=by.id, token=f"walk{by.id:016d}", file_names='["workplace.csv"]')
-    db.session.add(batch)
-    db.session.flush()
-    return batch.id
 
 
 def _job(owner: User, job_id: str | None = None) -> str:
