@@ -29,6 +29,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_govuk_assets(app)
     register_security_headers(app)
+    register_input_guards(app)
     register_error_pages(app)
     register_commands(app)
     if app.config.get("PROXY_FIX"):
@@ -158,6 +159,21 @@ def register_security_headers(app: Flask) -> None:
         if request.endpoint and not request.endpoint.startswith(("govuk_", "static")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def register_input_guards(app: Flask) -> None:
+    """Refuse a NUL character in the query string or a plain form with a 400: PostgreSQL text
+    cannot hold one, so it would otherwise fail deep in a query (multipart uploads are checked by
+    the views that read them)."""
+    from flask import abort, request
+
+    @app.before_request
+    def refuse_nul_characters():
+        values = [v for vs in request.args.listvalues() for v in vs]
+        if request.mimetype == "application/x-www-form-urlencoded":
+            values += [v for vs in request.form.listvalues() for v in vs]
+        if any("\x00" in value for value in values):
+            abort(400, description="The request contains a character that is not allowed.")
 
 
 def register_error_pages(app: Flask) -> None:

@@ -56,6 +56,6 @@ def paginate(session, statement, page: int, per_page: int) -> Page:
     """Run `statement` for one page (two queries: the count and the rows)."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     last_page = max(1, -(-total // per_page))
-    page = min(page, last_page)
+    page = max(1, min(page, last_page))  # ?page=-1 or 0 is the first page, past the end the last
     items = list(session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items=items, page=page, per_page=per_page, total=total)

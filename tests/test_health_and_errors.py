@@ -57,3 +57,19 @@ def test_session_cookie_is_httponly_and_samesite(client):
     client.sign_in(factories.user())
     cookie = client.http.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_a_nul_character_in_a_query_or_form_is_a_400_not_a_database_error(client):
+    officer = factories.user(Role.hcpa_staff)
+    client.sign_in(officer)
+    for url in ("/workplaces/?q=a%00b", "/training/people?q=%00", "/admin/users?q=x%00"):
+        assert client.get(url).status_code in (400, 403), url
+    token = client.csrf_token("/account")
+    response = client.post("/workplaces/new", data={"csrf_token": token, "name": "Bad\x00Name"})
+    assert response.status_code == 400
+
+
+def test_a_page_number_below_one_shows_the_first_page(client):
+    client.sign_in(factories.user(Role.hcpa_staff))
+    for url in ("/workplaces/?page=-1", "/workplaces/?page=0", "/ascwds/?page=-5"):
+        assert client.get(url).status_code == 200, url
