@@ -8,6 +8,8 @@ CSV, SVG, PDF, ZIP, spreadsheets) are fetched without the browser and skipped by
 """
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from academy.auth.models import Role
 from recruitment.models import VALUES
 from tests import factories
@@ -168,9 +170,17 @@ def test_the_applicant_completes_the_application_with_the_keyboard_alone(ctx, pa
     cv = tmp_path / "kofi-cv.pdf"
     cv.write_bytes(b"%PDF-1.4\n%%EOF\n")
     tab_to_label(page, "Upload a file (optional)")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(cv))
+    chooser = None
+    for key in ("Space", "Enter"):  # Chromium opens the chooser on either; Space alone was seen to miss once
+        try:
+            with page.expect_file_chooser(timeout=5_000) as opening:
+                page.keyboard.press(key)
+            chooser = opening.value
+            break
+        except PlaywrightTimeout:
+            continue
+    assert chooser is not None, "the file input did not open a chooser from the keyboard"
+    chooser.set_files(str(cv))
     press_button(page, "Continue")
     assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before sending your application"
     assert "kofi-cv.pdf" in page.content()
