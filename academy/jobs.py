@@ -7,6 +7,7 @@ needs no services and job status pages still work.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import fakeredis
@@ -26,6 +27,15 @@ class JobsUnavailable(Exception):
 
 
 UNAVAILABLE = "The background service is not available. Try again in a few minutes."
+
+
+@contextmanager
+def redis_or_unavailable():
+    """Turn Redis not answering into JobsUnavailable, which pages show as "try again later"."""
+    try:
+        yield
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        raise JobsUnavailable(UNAVAILABLE) from exc
 
 
 def redis_connection() -> redis.Redis:
@@ -54,14 +64,12 @@ def enqueue(func, *args, queue: str = "default", description: str | None = None,
     `owner_id` is the user who may watch the job's status page.
     """
     meta = {"progress": 0, "message": "Waiting to start", "owner_id": owner_id}
-    try:
+    with redis_or_unavailable():
         return get_queue(queue).enqueue(
             func, args=args, job_id=job_id, description=description, meta=meta,
             job_timeout=timeout, retry=Retry(max=retries, interval=[10, 60]) if retries else None,
             result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600, kwargs=kwargs,
         )
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-        raise JobsUnavailable(UNAVAILABLE) from exc
 
 
 def report_progress(percent: int, message: str) -> None:
@@ -96,13 +104,12 @@ class JobStatus:
 def job_status(job_id: str) -> JobStatus | None:
     """The state of a job for its status page, or None if there is no such job."""
     try:
-        job = Job.fetch(job_id, connection=redis_connection())
-        state = job.get_status(refresh=True)
-        meta = job.get_meta(refresh=True)
+        with redis_or_unavailable():
+            job = Job.fetch(job_id, connection=redis_connection())
+            state = job.get_status(refresh=True)
+            meta = job.get_meta(refresh=True)
     except (NoSuchJobError, ValueError):
         return None
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-        raise JobsUnavailable(UNAVAILABLE) from exc
     state_name = getattr(state, "value", state) or "unknown"
     progress = 100 if state_name == "finished" else int(meta.get("progress", 0))
     message = meta.get("message") or ""

@@ -10,11 +10,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-import redis
 from rq import get_current_job
 
 from academy.extensions import db
-from academy.jobs import UNAVAILABLE, JobsUnavailable, enqueue, job_status, redis_connection, report_progress
+from academy.jobs import enqueue, job_status, redis_connection, redis_or_unavailable, report_progress
 from academy.outcomes import metrics
 from academy.outcomes.snapshots import AlreadyRunning, run_outcomes, validate_range
 
@@ -35,10 +34,8 @@ def running_job_id() -> str | None:
 
     Raises JobsUnavailable if Redis is not answering.
     """
-    try:
+    with redis_or_unavailable():
         holder = redis_connection().get(LOCK_KEY)
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-        raise JobsUnavailable(UNAVAILABLE) from error
     if holder is None:
         return None
     holder = holder.decode()
@@ -86,10 +83,8 @@ def start_recompute(start: date, end: date, owner_id: int | None) -> str:
     """
     validate_range(start, end)
     job_id = f"outcomes-{uuid.uuid4().hex}"
-    try:
+    with redis_or_unavailable():
         _acquire(job_id)
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-        raise JobsUnavailable(UNAVAILABLE) from error
     try:
         enqueue(recompute_outcomes, start.isoformat(), end.isoformat(), queue="outcomes", job_id=job_id,
                 owner_id=owner_id, timeout=JOB_TIMEOUT, retries=1,
