@@ -40,6 +40,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "bench"))
 
+from load import free_port  # noqa: E402
 from outcomes import create_database, database_urls, drop_database, generate, log, migrate  # noqa: E402
 
 DB_NAME = "goodcare_bench_faults"
@@ -52,12 +53,6 @@ results: list[tuple[bool, str]] = []
 def check(ok: bool, what: str) -> None:
     results.append((ok, what))
     print(f"{'PASS' if ok else 'FAIL'}  {what}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:

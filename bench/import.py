@@ -27,19 +27,12 @@ import sqlalchemy as sa
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "bench"))
+
+from outcomes import database_urls, log  # noqa: E402  (the benches share their database helpers)
 
 ROLES = ["8"] * 12 + ["7"] * 3 + ["52"] * 3 + ["45", "43", "25", "26", "16"]
 CATEGORIES = ["6", "9", "10", "15", "20", "13", "14", "26", "7", "2", "8", "17", "32"]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def database_urls(base: str, name: str) -> tuple[str, str]:
-    url = sa.make_url(base)
-    return (url.set(drivername="postgresql").render_as_string(hide_password=False),
-            url.set(database=name, drivername="postgresql").render_as_string(hide_password=False))
 
 
 def write_files(folder: Path, staff: int, training: int, workplaces: int, seed: int = 7) -> list[Path]:
