@@ -113,6 +113,9 @@ class Config:
         # Privacy: unsuccessful or withdrawn applications are anonymised this many months after
         # their last activity (the monthly retention job); the privacy notice states the period.
         self.APPLICATION_RETENTION_MONTHS = int(env.get("APPLICATION_RETENTION_MONTHS", "6"))
+        # Unsent drafts are deleted after the same period. A placed person's recruitment record follows
+        # the employment record: anonymised this many years after the employment's leaving date.
+        self.EMPLOYMENT_RECORD_RETENTION_YEARS = int(env.get("EMPLOYMENT_RECORD_RETENTION_YEARS", "6"))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

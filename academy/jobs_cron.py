@@ -17,7 +17,8 @@ cron.register(recompute_outcomes, "outcomes", cron="30 2 * * *", job_timeout=JOB
 cron.register(daily_reminders_job, "default", cron="30 6 * * *", job_timeout=30 * 60)
 # Good Care Recruitment: follow-up check-ins due and placement retention, every morning at 07:00.
 cron.register(run_follow_ups, "default", cron="0 7 * * *", job_timeout=600)
-# Privacy: anonymise unsuccessful or withdrawn applications past APPLICATION_RETENTION_MONTHS, monthly (1st, 03:30).
+# Privacy: anonymise ended applications past their retention period and delete old unsent drafts,
+# monthly (1st, 03:30; academy/privacy/retention.py).
 cron.register(retention_job, "default", cron="30 3 1 * *", job_timeout=30 * 60, name="monthly-retention")
 # Career tiers: lapse notices and lapses (mandatory training expired past TIER_LAPSE_GRACE_DAYS), daily at 06:45.
 cron.register(tier_lapse_job, "default", cron="45 6 * * *", job_timeout=30 * 60, name="daily-tier-lapse")

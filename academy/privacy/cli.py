@@ -12,15 +12,17 @@ privacy_cli = AppGroup("privacy", help="Retention of applications (the monthly j
 @privacy_cli.command("retention")
 @click.option("--dry-run", is_flag=True, help="Only say how many applications are due; change nothing.")
 def retention(dry_run: bool):
-    """Anonymise unsuccessful or withdrawn applications past APPLICATION_RETENTION_MONTHS."""
-    from academy.privacy.retention import due_for_anonymisation, run_retention
+    """Anonymise ended applications past their retention period and delete old unsent drafts."""
+    from academy.privacy.retention import (
+        drafts_due_for_deletion, due_for_anonymisation, placed_due_for_anonymisation, run_retention,
+    )
 
     if dry_run:
-        due = due_for_anonymisation(db.session)
-        click.echo(f"{len(due)} applications are due for anonymisation.")
+        click.echo(f"{len(due_for_anonymisation(db.session))} applications are due for anonymisation, "
+                   f"{len(placed_due_for_anonymisation(db.session))} placed people's applications are due for "
+                   f"anonymisation, {len(drafts_due_for_deletion(db.session))} unsent drafts are due for deletion.")
         return
-    result = run_retention(db.session)
-    click.echo(f"{result.applications_anonymised} applications anonymised, {result.cv_files_deleted} CV files deleted.")
+    click.echo(f"{run_retention(db.session)}.")
 
 
 def register(app) -> None:

@@ -128,7 +128,7 @@ def _what_we_keep_url() -> str:
 
 def _erase_recruitment(session, user: User, by: User) -> None:
     from academy.privacy.retention import anonymise_application, is_anonymised
-    from recruitment.models import Application, FollowUp, Placement, ReferralStatus, State, StateChange
+    from recruitment.models import Application, ReferralStatus, State, StateChange
 
     application = session.scalar(select(Application).where(Application.user_id == user.id))
     if application is None:
@@ -142,11 +142,8 @@ def _erase_recruitment(session, user: User, by: User) -> None:
         application.state, application.state_changed_at, application.held_from = State.withdrawn, now, None
         session.flush()
     placed = application.state == State.placed
-    if not is_anonymised(session, application):
+    if not is_anonymised(session, application):  # retention may have done it already
         anonymise_application(session, application, "erasure", keep_checks=placed)
-    placement_ids = select(Placement.id).where(Placement.application_id == application.id)
-    session.execute(update(FollowUp).where(FollowUp.placement_id.in_(placement_ids))
-                    .values(comments=None, support_wanted=None))
 
 
 def _erase_workforce_links(session, user: User) -> None:

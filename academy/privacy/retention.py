@@ -1,5 +1,11 @@
-"""Retention: unsuccessful or withdrawn applications are irreversibly anonymised once nothing has
-happened on them for APPLICATION_RETENTION_MONTHS (default 6), by a monthly job.
+"""Retention, run by a monthly job:
+
+- unsuccessful or withdrawn applications are irreversibly anonymised once nothing has happened
+  on them for APPLICATION_RETENTION_MONTHS (default 6);
+- placed people's recruitment records follow the employment record: kept in full while the
+  employment lasts, anonymised EMPLOYMENT_RECORD_RETENTION_YEARS (default 6) after its leaving date;
+- draft applications that were never sent are deleted outright (nothing in them is needed for
+  the statistics) once untouched for APPLICATION_RETENTION_MONTHS.
 
 What is kept is what the Good Care Recruitment funnel needs (academy.outcomes.metrics
 APPLICATION_COLUMNS: the dates an application was sent, screened, passed the values assessment,
@@ -8,14 +14,14 @@ application's state and dates, its history of moves (from, to, when) and its ref
 they stay. Everything that says who the person is or what they told us goes: their answers and
 contact details, the CV file, HCPA's notes, the values assessment, the safer-recruitment checks
 (DBS, health, right to work, references) and the free text on moves and referrals.
-
-Placed people's recruitment records are not touched here: they follow the employment record.
+The placed person's follow-up check-in comments go too; the placement row, its dates and the
+employment record (which belongs to the employer's workforce data) stay.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -26,7 +32,8 @@ from sqlalchemy import delete, func, select, update
 from academy.extensions import db, utcnow
 from academy.privacy.models import Redaction
 from recruitment.models import (
-    Application, Note, Placement, Referral, SaferRecruitmentCheck, State, StateChange, ValuesAssessment,
+    Application, FollowUp, Note, Placement, Referral, SaferRecruitmentCheck, State, StateChange,
+    ValuesAssessment,
 )
 
 log = logging.getLogger(__name__)
@@ -50,14 +57,25 @@ REFERRAL_TEXT = ("match_reasons", "decline_reason", "interview_notes", "offer_de
 @dataclass
 class RetentionResult:
     applications_anonymised: int
+    placed_anonymised: int
+    drafts_deleted: int
     cv_files_deleted: int
 
     def as_dict(self) -> dict[str, int]:
-        return {"applications_anonymised": self.applications_anonymised, "cv_files_deleted": self.cv_files_deleted}
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return (f"{self.applications_anonymised} applications anonymised, {self.placed_anonymised} placed people's "
+                f"applications anonymised, {self.drafts_deleted} unsent drafts deleted, "
+                f"{self.cv_files_deleted} CV files deleted")
 
 
 def retention_months() -> int:
     return int(current_app.config["APPLICATION_RETENTION_MONTHS"])
+
+
+def employment_retention_years() -> int:
+    return int(current_app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"])
 
 
 def cutoff(now: datetime, months: int) -> datetime:
@@ -105,11 +123,55 @@ def due_for_anonymisation(session, now: datetime | None = None, months: int | No
     return [i for i in candidates if activity.get(i, limit) <= limit]
 
 
+def placed_due_for_anonymisation(session, today: date | None = None, years: int | None = None) -> list[int]:
+    """Ids of placed people's applications, not yet anonymised, whose employment ended at least
+    EMPLOYMENT_RECORD_RETENTION_YEARS ago (on the anniversary counts). Still employed: never."""
+    from academy.workplaces.models import Employment
+
+    today = today or utcnow().date()
+    limit = today - relativedelta(years=employment_retention_years() if years is None else years)
+    done = select(Redaction.record_id).where(Redaction.record_type == "application")
+    return list(session.scalars(
+        select(Application.id).join(Placement, Placement.application_id == Application.id)
+        .join(Employment, Employment.id == Placement.employment_id)
+        .where(Application.state == State.placed, Application.id.not_in(done),
+               Employment.leaving_date.is_not(None), Employment.leaving_date <= limit)
+        .order_by(Application.id)))
+
+
+def drafts_due_for_deletion(session, now: datetime | None = None, months: int | None = None) -> list[int]:
+    """Ids of applications never sent (drafts) untouched since the cutoff."""
+    now = now or utcnow()
+    limit = cutoff(now, retention_months() if months is None else months)
+    candidates = list(session.scalars(
+        select(Application.id).where(Application.state == State.draft, Application.submitted_at.is_(None),
+                                     Application.updated_at <= limit).order_by(Application.id)))
+    activity = last_activity(session, candidates)
+    return [i for i in candidates if activity.get(i, limit) <= limit]
+
+
+def delete_draft(session, application: Application) -> bool:
+    """Delete an unsent application and its CV file; True if a file was deleted. Does not commit.
+    The account stays: the person can start a new application."""
+    from recruitment.cv import cv_path
+
+    if application.state != State.draft or application.submitted_at is not None:
+        raise ValueError(f"application {application.id} has been sent; it is anonymised, not deleted")
+    path = cv_path(application)
+    session.delete(application)  # its moves and notes go with it (cascade); there is nothing else on a draft
+    session.flush()
+    if path is not None:
+        path.unlink(missing_ok=True)
+        return True
+    return False
+
+
 def anonymise_application(session, application: Application, reason: str, keep_checks: bool = False) -> bool:
     """Irreversibly remove the personal content of one application; True if a CV file was deleted.
 
-    `keep_checks` keeps the values assessments and safer-recruitment checks (a placed person's,
-    which the employer must hold). Does not commit.
+    `keep_checks` keeps the values assessments and safer-recruitment checks (those of a placed
+    person erased while the employer must still hold them). Follow-up check-in comments go.
+    Does not commit.
     """
     from recruitment.cv import cv_path
 
@@ -126,6 +188,9 @@ def anonymise_application(session, application: Application, reason: str, keep_c
     session.execute(update(StateChange).where(StateChange.application_id == application.id).values(reason=None))
     session.execute(update(Referral).where(Referral.application_id == application.id)
                     .values(**{name: None for name in REFERRAL_TEXT}, version=Referral.version + 1))
+    session.execute(update(FollowUp).where(FollowUp.placement_id.in_(
+        select(Placement.id).where(Placement.application_id == application.id)))
+        .values(comments=None, support_wanted=None))
     session.add(Redaction(record_type="application", record_id=application.id, reason=reason))
     session.flush()
     session.expire_all()  # the bulk statements above bypassed the loaded objects
@@ -136,15 +201,27 @@ def anonymise_application(session, application: Application, reason: str, keep_c
 
 
 def run_retention(session, now: datetime | None = None) -> RetentionResult:
-    """Anonymise every application due; idempotent (anonymised ones are recorded and skipped)."""
-    anonymised = files = 0
+    """Anonymise every application due and delete every unsent draft due; idempotent (anonymised
+    ones are recorded and skipped, deleted ones are gone). One application per transaction, so
+    a failure part-way leaves only whole records."""
+    now = now or utcnow()
+    result = RetentionResult(0, 0, 0, 0)
     for application_id in due_for_anonymisation(session, now):
-        application = session.get(Application, application_id)
-        files += anonymise_application(session, application, "retention")
-        session.commit()  # one application at a time: a failure part-way leaves whole records
-        anonymised += 1
-    log.info("Retention: %d applications anonymised, %d CV files deleted", anonymised, files)
-    return RetentionResult(anonymised, files)
+        result.cv_files_deleted += anonymise_application(session, session.get(Application, application_id),
+                                                         "retention")
+        session.commit()
+        result.applications_anonymised += 1
+    for application_id in placed_due_for_anonymisation(session, now.date()):
+        result.cv_files_deleted += anonymise_application(session, session.get(Application, application_id),
+                                                         "retention")
+        session.commit()
+        result.placed_anonymised += 1
+    for application_id in drafts_due_for_deletion(session, now):
+        result.cv_files_deleted += delete_draft(session, session.get(Application, application_id))
+        session.commit()
+        result.drafts_deleted += 1
+    log.info("Retention: %s", result)
+    return result
 
 
 def retention_job() -> dict[str, int]:
@@ -152,8 +229,9 @@ def retention_job() -> dict[str, int]:
     from academy.auth.audit import audit
 
     result = run_retention(db.session)
-    if result.applications_anonymised:
-        audit("ran_retention", detail=f"applications={result.applications_anonymised}")
+    if result.applications_anonymised or result.placed_anonymised or result.drafts_deleted:
+        audit("ran_retention", detail=f"applications={result.applications_anonymised} "
+                                      f"placed={result.placed_anonymised} drafts={result.drafts_deleted}")
     return result.as_dict()
 
 

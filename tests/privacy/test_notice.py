@@ -12,3 +12,14 @@ def test_the_privacy_notice_states_the_configured_retention_period(app, client):
         assert "unsuccessful or withdrawn: 1 month after the last activity" in text(client.get("/privacy"))
     finally:
         app.config["APPLICATION_RETENTION_MONTHS"] = 6
+
+
+def test_the_privacy_notice_states_the_draft_and_employment_periods(app, client):
+    body = text(client.get("/privacy"))
+    assert "never sent: deleted 6 months after you last changed them" in body
+    assert "while you work there and for 6 years after you leave" in body
+    app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"] = 1
+    try:
+        assert "while you work there and for 1 year after you leave" in text(client.get("/privacy"))
+    finally:
+        app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"] = 6

@@ -9,7 +9,9 @@ from academy.auth.models import AuditEvent, Role
 from academy.extensions import db
 from academy.outcomes.metrics import compute_funnel, snapshot_dates
 from academy.privacy.models import Redaction
-from academy.privacy.retention import PERSONAL_COLUMNS, cutoff, funnel_applications, retention_job, run_retention
+from academy.privacy.retention import (
+    PERSONAL_COLUMNS, cutoff, funnel_applications, placed_due_for_anonymisation, retention_job, run_retention,
+)
 from recruitment.models import (
     Application, Note, Referral, SaferRecruitmentCheck, State, StateChange, ValuesAssessment,
 )
@@ -136,6 +138,108 @@ def test_placed_and_active_applications_are_not_touched(ctx, app):
     assert db.session.get(Application, active.id).checks is not None
 
 
+def placed_and_left(leaving: date):
+    """A placed person (checks, an assessment, a follow-up with comments) who left on `leaving`."""
+    from recruitment.models import FollowUp, FollowUpPoint
+
+    app_ = factories.application_at(State.offered)
+    factories.values_assessment(app_)
+    placement = factories.placement(app_, start=leaving - timedelta(days=400), leaving=leaving)
+    db.session.add(FollowUp(placement_id=placement.id, point=FollowUpPoint.month_1, due_on=placement.start_date,
+                            settled_rating=4, comments="Jo loves the night shifts", support_wanted="Driving lessons"))
+    db.session.commit()
+    age(app_, BOUNDARY - timedelta(days=3000))  # activity long ago does not matter: the employment does
+    return app_
+
+
+def test_a_placed_persons_record_follows_the_employment_record(ctx, app):
+    """Kept in full while employed; anonymised on the 6th anniversary of leaving, not a day before."""
+    from academy.workplaces.models import Employment
+    from recruitment.models import FollowUp, Placement
+
+    today = NOW.date()
+    still_employed = factories.placement().application
+    age(still_employed, BOUNDARY - timedelta(days=4000))
+    left_on_the_boundary = placed_and_left(date(2020, 12, 1))
+    left_a_day_later = placed_and_left(date(2020, 12, 2))
+    assert placed_due_for_anonymisation(db.session, today) == [left_on_the_boundary.id]
+
+    result = run_retention(db.session, now=NOW)
+
+    assert result.placed_anonymised == 1 and result.applications_anonymised == 0 and result.drafts_deleted == 0
+    db.session.expire_all()
+    done = db.session.get(Application, left_on_the_boundary.id)
+    assert all(getattr(done, name) is None for name in PERSONAL_COLUMNS)
+    assert done.checks is None and done.assessments == [] and done.state == State.placed
+    placement = db.session.scalar(select(Placement).where(Placement.application_id == done.id))
+    assert placement.start_date == date(2020, 12, 1) - timedelta(days=400)
+    assert db.session.get(Employment, placement.employment_id).leaving_date == date(2020, 12, 1)
+    follow_up = db.session.scalar(select(FollowUp).where(FollowUp.placement_id == placement.id))
+    assert follow_up.comments is None and follow_up.support_wanted is None and follow_up.settled_rating == 4
+    for kept_id in (still_employed.id, left_a_day_later.id):
+        kept = db.session.get(Application, kept_id)
+        assert kept.full_name is not None and kept.checks is not None
+    assert not placed_due_for_anonymisation(db.session, today)  # recorded: never done twice
+    assert run_retention(db.session, now=NOW + timedelta(days=1)).placed_anonymised == 1  # the later leaver
+
+
+def test_the_employment_period_comes_from_the_configuration(ctx, app):
+    app_ = placed_and_left(date(2024, 1, 1))
+    assert run_retention(db.session, now=NOW).placed_anonymised == 0
+    app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"] = 2
+    try:
+        assert placed_due_for_anonymisation(db.session, NOW.date()) == [app_.id]
+    finally:
+        app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"] = 6
+
+
+def draft(with_cv=True):
+    from recruitment.cv import cv_folder
+
+    app_ = factories.application(State.draft, answer_care=None)
+    if with_cv:
+        name = f"draft{app_.id}.pdf"
+        (cv_folder() / name).write_bytes(b"%PDF-1.4 Sam's CV")
+        app_.cv_stored_name, app_.cv_original_name, app_.cv_kind, app_.cv_size = name, "sam.pdf", "pdf", 17
+        db.session.commit()
+    return app_
+
+
+def test_drafts_never_sent_are_deleted_with_their_cv_after_the_period(ctx, app):
+    from recruitment.cv import cv_folder
+
+    old, recent = draft(), draft(with_cv=False)
+    old_file, owner_id = cv_folder() / old.cv_stored_name, old.user_id
+    age(old, BOUNDARY)
+    age(recent, BOUNDARY + timedelta(seconds=1))
+    sent = unsuccessful(State.withdrawn, with_cv=False)
+    age(sent, BOUNDARY + timedelta(days=1))
+
+    result = run_retention(db.session, now=NOW)
+
+    assert result.drafts_deleted == 1 and result.cv_files_deleted == 1 and result.applications_anonymised == 0
+    db.session.expire_all()
+    assert db.session.get(Application, old.id) is None and not old_file.exists()
+    from academy.auth.models import User
+    assert db.session.get(User, owner_id).is_active_account  # the account stays: they can start again
+    assert db.session.get(Application, recent.id).phone == "07700 900982"
+    assert db.session.get(Application, sent.id).full_name is not None
+
+
+def test_a_sent_application_is_never_deleted_as_a_draft(ctx, app):
+    from academy.privacy.retention import delete_draft
+
+    sent = factories.application()
+    try:
+        delete_draft(db.session, sent)
+    except ValueError as error:
+        assert "anonymised, not deleted" in str(error)
+    else:
+        raise AssertionError("a sent application was deleted")
+    db.session.rollback()
+    assert db.session.get(Application, sent.id) is not None
+
+
 def test_the_period_comes_from_the_configuration(ctx, app):
     app_ = unsuccessful()
     age(app_, NOW - timedelta(days=100))
@@ -152,10 +256,15 @@ def test_the_monthly_job_runs_through_the_jobs_queue_and_is_audited(ctx, app):
 
     app_ = unsuccessful()
     age(app_, datetime.now(timezone.utc) - timedelta(days=200))
+    old_draft = draft(with_cv=False)
+    age(old_draft, datetime.now(timezone.utc) - timedelta(days=200))
     job = enqueue(retention_job, description="Retention")
-    assert job.return_value() == {"applications_anonymised": 1, "cv_files_deleted": 1}
-    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "ran_retention")) == "applications=1"
-    assert enqueue(retention_job).return_value() == {"applications_anonymised": 0, "cv_files_deleted": 0}
+    assert job.return_value() == {"applications_anonymised": 1, "placed_anonymised": 0, "drafts_deleted": 1,
+                                  "cv_files_deleted": 1}
+    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "ran_retention")) == \
+        "applications=1 placed=0 drafts=1"
+    assert enqueue(retention_job).return_value() == {"applications_anonymised": 0, "placed_anonymised": 0,
+                                                     "drafts_deleted": 0, "cv_files_deleted": 0}
 
 
 def test_the_job_is_registered_monthly_with_rq_cron():
@@ -230,8 +339,11 @@ def test_the_command_runs_the_retention_now_or_says_what_is_due(ctx, app):
     age(app_, datetime.now(timezone.utc) - timedelta(days=200))
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
-    assert dry.exit_code == 0 and "1 applications are due" in dry.output
+    assert dry.exit_code == 0 and "1 applications are due for anonymisation, 0 placed" in dry.output
+    assert "0 unsent drafts are due for deletion" in dry.output
     assert db.session.get(Application, app_.id).full_name is not None
     done = runner.invoke(args=["privacy", "retention"])
-    assert done.exit_code == 0 and "1 applications anonymised, 1 CV files deleted" in done.output
+    assert done.exit_code == 0
+    assert "1 applications anonymised, 0 placed people's applications anonymised, 0 unsent drafts deleted, " \
+           "1 CV files deleted" in done.output
     assert runner.invoke(args=["privacy", "retention"]).output.startswith("0 applications anonymised")
