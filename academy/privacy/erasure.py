@@ -1,5 +1,6 @@
 """Erasure: a person asks for their account to be deleted, HCPA staff confirm, and the service
-removes what it need not keep and keeps (and says why) what it must.
+removes what it need not keep and keeps (and says why) what it must. Staff can instead decline
+a request (say, one that did not come from the account holder), giving the person the reason.
 
 The account row itself stays as an anonymised tombstone (no name, no email, unusable password,
 switched off), because other records point at it by id; nothing in it identifies the person.
@@ -71,6 +72,13 @@ def pending_request(session, user: User) -> ErasureRequest | None:
                                                        ErasureRequest.status == ErasureStatus.pending))
 
 
+def last_declined(session, user: User) -> ErasureRequest | None:
+    """The person's most recent declined request (their data page shows why)."""
+    return session.scalar(select(ErasureRequest).where(ErasureRequest.user_id == user.id,
+                                                       ErasureRequest.status == ErasureStatus.declined)
+                          .order_by(ErasureRequest.decided_at.desc(), ErasureRequest.id.desc()).limit(1))
+
+
 def request_erasure(session, user: User) -> ErasureRequest:
     """Record that `user` asks for their account to be deleted, and tell them we have it."""
     if pending_request(session, user) is not None:
@@ -94,15 +102,43 @@ def cancel_erasure(session, request: ErasureRequest, by: User) -> None:
     session.commit()
 
 
+DECISION_REASON_MAX = 2000
+
+
+def _check_decider(request: ErasureRequest, by: User, doing: str) -> None:
+    if by.role not in (Role.hcpa_staff, Role.admin):
+        raise NotAllowed(f"Only HCPA staff can {doing} a request to delete an account")
+    if request.user_id == by.id:
+        raise NotAllowed(f"Another member of HCPA staff must {doing} a request about your own account")
+    if request.status != ErasureStatus.pending:
+        raise Invalid("This request has already been dealt with")
+
+
+def decline_erasure(session, request: ErasureRequest, by: User, reason: str) -> bool:
+    """HCPA staff decline (for example, the request did not come from the account holder): nothing
+    is removed and the person is emailed the reason. Returns whether the email was queued."""
+    _check_decider(request, by, "decline")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Enter why the request is declined")
+    if len(reason) > DECISION_REASON_MAX:
+        raise Invalid(f"The reason must be {DECISION_REASON_MAX} characters or fewer")
+    request.status, request.decided_at, request.decided_by_id = ErasureStatus.declined, utcnow(), by.id
+    request.decision_reason = reason
+    session.commit()
+    user = request.user
+    return _tell(user.email, "We have not deleted your account",
+                 f"Hello {user.full_name},\n\nWe have not deleted your {current_app.config['SERVICE_NAME']} account, "
+                 f"as you asked on {request.requested_at:%-d %B %Y}, because:\n\n{reason}\n\n"
+                 "Your account stays as it is. You can ask again from your account page, or reply to this "
+                 "email. If you are unhappy with our decision you can complain to the Information "
+                 "Commissioner's Office (ico.org.uk).\n")
+
+
 def confirm_erasure(session, request: ErasureRequest, by: User) -> bool:
     """HCPA staff confirm: remove what need not be kept, email the person what was kept and why.
     Returns whether the email was queued."""
-    if by.role not in (Role.hcpa_staff, Role.admin):
-        raise NotAllowed("Only HCPA staff can confirm a request to delete an account")
-    if request.user_id == by.id:
-        raise NotAllowed("Another member of HCPA staff must confirm a request about your own account")
-    if request.status != ErasureStatus.pending:
-        raise Invalid("This request has already been dealt with")
+    _check_decider(request, by, "confirm")
     user = request.user
     email, name = user.email, user.full_name
     _erase_recruitment(session, user, by)

@@ -1,10 +1,13 @@
-"""Forms for the privacy pages: asking for erasure, confirming it, and the staff searches."""
+"""Forms for the privacy pages: asking for erasure, confirming or declining it, and the staff searches."""
 from __future__ import annotations
 
 from wtforms.validators import DataRequired
 
-from academy.forms import BooleanField, FlaskForm, GovCheckboxInput, GovTextInput, Length, Optional, StringField
+from academy.forms import (
+    BooleanField, FlaskForm, GovCheckboxInput, GovTextArea, GovTextInput, Length, Optional, StringField, TextAreaField,
+)
 from academy.forms import email_field, normalise_email, submit
+from academy.privacy.erasure import DECISION_REASON_MAX
 
 
 class RequestErasureForm(FlaskForm):
@@ -21,6 +24,18 @@ class CancelErasureForm(FlaskForm):
 
 class ConfirmErasureForm(FlaskForm):
     submit = submit("Confirm and delete the account")
+
+
+class DeclineErasureForm(FlaskForm):
+    """Declining needs a reason: it is emailed to the person and kept on the request."""
+
+    reason = TextAreaField(
+        "Why are you declining the request?",
+        description="The person is emailed this. For example: we could not confirm the request came from you.",
+        validators=[DataRequired(message="Enter why the request is declined"),
+                    Length(max=DECISION_REASON_MAX, message=f"Enter {DECISION_REASON_MAX} characters or fewer")],
+        widget=GovTextArea())
+    submit = submit("Decline the request")
 
 
 class FindPersonForm(FlaskForm):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import TimestampMixin, db, utcnow
@@ -19,10 +19,12 @@ class ErasureStatus(enum.Enum):
     pending = "Waiting for HCPA"
     completed = "Completed"
     cancelled = "Cancelled by the person"
+    declined = "Declined by HCPA"
 
 
 class ErasureRequest(TimestampMixin, db.Model):
-    """A person asked for their account to be deleted; HCPA staff confirm it."""
+    """A person asked for their account to be deleted; HCPA staff confirm it, or decline it with a
+    reason (for example, it did not come from the account holder)."""
 
     __tablename__ = "erasure_requests"
 
@@ -34,6 +36,7 @@ class ErasureRequest(TimestampMixin, db.Model):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)  # why HCPA declined it (sent to the person)
 
     user = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
     decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")

@@ -14,7 +14,9 @@ from academy.auth.models import Role, User
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
 from academy.privacy import erasure, subject_access
-from academy.privacy.forms import CancelErasureForm, ConfirmErasureForm, FindPersonForm, RequestErasureForm
+from academy.privacy.forms import (
+    CancelErasureForm, ConfirmErasureForm, DeclineErasureForm, FindPersonForm, RequestErasureForm,
+)
 from academy.privacy.models import ErasureRequest, ErasureStatus
 from academy.workplaces.models import Person
 
@@ -33,7 +35,9 @@ def _json_download(export: dict, filename: str) -> Response:
 @bp.get("/your-data")
 @role_required(*EVERYONE)
 def your_data():
-    return render_template("privacy/your_data.html", pending=erasure.pending_request(db.session, current_user))
+    pending = erasure.pending_request(db.session, current_user)
+    declined = None if pending else erasure.last_declined(db.session, current_user)
+    return render_template("privacy/your_data.html", pending=pending, declined=declined)
 
 
 @bp.get("/your-data/data.json")
@@ -126,6 +130,13 @@ def requests():
     return render_template("privacy/requests.html", page=page)
 
 
+def _request_page(item: ErasureRequest, form=None, decline_form=None, problem: str | None = None):
+    return render_template("privacy/request.html", item=item, form=form or ConfirmErasureForm(),
+                           decline_form=decline_form or DeclineErasureForm(prefix="decline"), problem=problem,
+                           we_delete=erasure.WE_DELETE, we_keep=erasure.WE_KEEP), \
+        422 if problem or (decline_form is not None and decline_form.errors) else 200
+
+
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])
 @role_required(*STAFF_ROLES)
 def erasure_request(request_id: int):
@@ -144,8 +155,26 @@ def erasure_request(request_id: int):
                   "The account has been deleted, but the email could not be sent: tell the person what we keep "
                   "(the 'what we keep' page) another way.", "success")
             return redirect(url_for("privacy.requests"))
-    return render_template("privacy/request.html", item=item, form=form, problem=problem,
-                           we_delete=erasure.WE_DELETE, we_keep=erasure.WE_KEEP), 422 if problem else 200
+    return _request_page(item, form=form, problem=problem)
+
+
+@bp.post("/requests/<int:request_id>/decline")
+@role_required(*STAFF_ROLES)
+def decline_erasure(request_id: int):
+    item = db.session.get(ErasureRequest, request_id) or abort(404)
+    form = DeclineErasureForm(prefix="decline")
+    if not form.validate_on_submit():
+        return _request_page(item, decline_form=form)
+    try:
+        emailed = erasure.decline_erasure(db.session, item, current_user, form.reason.data)
+    except DomainError as refused:
+        db.session.rollback()
+        return _request_page(item, decline_form=form, problem=str(refused))
+    audit("declined_erasure", target=item, subject=item.user_id)
+    flash("The request has been declined and the person has been emailed the reason." if emailed else
+          "The request has been declined, but the email could not be sent: tell the person the reason another way.",
+          "success")
+    return redirect(url_for("privacy.requests"))
 
 
 @bp.get("/subject-access")

@@ -181,3 +181,93 @@ def test_if_the_mail_queue_is_down_the_erasure_still_happens_and_staff_are_told(
     response = client.submit(form_page, {}, follow_redirects=True)
     assert response.status_code == 200 and "the email could not be sent" in text(response)
     assert db.session.get(ErasureRequest, request.id).status == ErasureStatus.completed
+
+
+def test_hcpa_can_decline_a_request_with_a_reason_and_nothing_is_removed(app, client, outbox):
+    applicant = factories.application_at(State.screening).user
+    request = factories.erasure_request(applicant)
+    officer = factories.user(Role.hcpa_staff)
+    client.sign_in(officer)
+    form_page = f"/privacy/requests/{request.id}"
+    assert "Decline the request" in text(client.get(form_page))
+
+    for blank in ("", "   \r\n "):
+        refused = client.submit(f"{form_page}/decline", {"decline-reason": blank}, form_page=form_page)
+        assert refused.status_code == 422 and "Enter why the request is declined" in text(refused)
+    too_long = client.submit(f"{form_page}/decline", {"decline-reason": "x" * 2001}, form_page=form_page)
+    assert too_long.status_code == 422 and "2000 characters or fewer" in text(too_long)
+    assert db.session.get(ErasureRequest, request.id).status == ErasureStatus.pending
+
+    reason = "We could not confirm the request came from you: the phone number did not match."
+    done = client.submit(f"{form_page}/decline", {"decline-reason": reason}, form_page=form_page)
+    assert done.status_code == 302 and location_path(done) == "/privacy/requests"
+    db.session.expire_all()
+    declined = db.session.get(ErasureRequest, request.id)
+    assert declined.status == ErasureStatus.declined and declined.decision_reason == reason
+    assert declined.decided_by_id == officer.id and declined.decided_at is not None
+    account = db.session.get(User, applicant.id)
+    assert account.is_active_account and account.email == applicant.email
+    assert db.session.scalar(select(Application.full_name).where(Application.user_id == applicant.id))
+    mail = outbox[-1]
+    assert mail["To"] == applicant.email and mail["Subject"] == "We have not deleted your account"
+    assert reason in mail.get_content() and "Information Commissioner" in mail.get_content()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "declined_erasure"))
+    assert event.actor_id == officer.id and event.subject_user_id == applicant.id
+    page = text(client.get(form_page))
+    assert "Declined by HCPA" in page and reason in page and "Decline the request" not in page
+    assert "Declined by HCPA" in text(client.get("/privacy/requests"))
+
+    # The person sees why on their data page, and may ask again.
+    person = Client(app)
+    person.sign_in(applicant)
+    own = text(person.get("/privacy/your-data"))
+    assert reason in own and "Ask us to delete your account" in own
+    assert person.submit("/privacy/delete-account", {"understood": "y"}).status_code == 302
+
+
+def test_declining_follows_the_same_rules_as_confirming(app, client):
+    officer = factories.user(Role.hcpa_staff)
+    own = factories.erasure_request(officer)
+    client.sign_in(officer)
+    refused = client.submit(f"/privacy/requests/{own.id}/decline", {"decline-reason": "No"},
+                            form_page=f"/privacy/requests/{own.id}")
+    assert refused.status_code == 422 and "Another member of HCPA staff must decline" in text(refused)
+    assert db.session.get(ErasureRequest, own.id).status == ErasureStatus.pending
+
+    done = factories.erasure_request(status=ErasureStatus.completed)
+    again = client.submit(f"/privacy/requests/{done.id}/decline", {"decline-reason": "No"},
+                          form_page=f"/privacy/requests/{own.id}")
+    assert again.status_code == 422 and "already been dealt with" in text(again)
+    assert db.session.get(ErasureRequest, done.id).decision_reason is None
+    assert client.submit("/privacy/requests/9999/decline", {"decline-reason": "No"},
+                         form_page=f"/privacy/requests/{own.id}").status_code == 404
+
+    pending = factories.erasure_request()
+    for role in (Role.applicant, Role.care_worker, Role.manager):
+        visitor = Client(app)
+        visitor.sign_in(factories.user(role))
+        answer = visitor.submit(f"/privacy/requests/{pending.id}/decline", {"decline-reason": "No"},
+                                form_page="/account")
+        assert answer.status_code == 403
+    assert db.session.get(ErasureRequest, pending.id).status == ErasureStatus.pending
+
+
+def test_decline_erasure_unit_rules(ctx, outbox):
+    from academy.auth.access import Invalid, NotAllowed
+    from academy.privacy.erasure import decline_erasure
+
+    request = factories.erasure_request()
+    for who, reason, problem in ((factories.user(Role.manager), "No", NotAllowed),
+                                 (request.user, "No", NotAllowed),
+                                 (factories.user(Role.admin), "  ", Invalid),
+                                 (factories.user(Role.admin), "x" * 2001, Invalid)):
+        try:
+            decline_erasure(db.session, request, who, reason)
+        except problem:
+            db.session.rollback()
+        else:
+            raise AssertionError(f"{who.role} declined with {reason[:5]!r}")
+    assert db.session.get(ErasureRequest, request.id).status == ErasureStatus.pending
+    assert decline_erasure(db.session, request, factories.user(Role.admin), "  Not from the account holder ")
+    assert db.session.get(ErasureRequest, request.id).decision_reason == "Not from the account holder"
+    assert outbox[-1]["To"] == request.user.email and "Not from the account holder" in outbox[-1].get_content()

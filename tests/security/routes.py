@@ -206,6 +206,8 @@ TABLE: dict[str, list[Case]] = {
     "/privacy/requests": one(E(STAFF)),
     "/privacy/requests/<int:request_id>": [Case({"request_id": "@erasure_request"}, E(STAFF)),
                                            Case({"request_id": "@own_erasure_request"}, E(STAFF))],
+    "/privacy/requests/<int:request_id>/decline": [Case({"request_id": "@erasure_request"}, E(STAFF)),
+                                                   Case({"request_id": "@own_erasure_request"}, E(STAFF))],
     "/privacy/subject-access": one(E(STAFF)),
     "/privacy/subject-access/<kind>/<int:record_id>/data.json": [
         Case({"kind": "user", "record_id": "@applicant_user"}, E(STAFF)),
