@@ -71,8 +71,10 @@ def worker(queues: tuple[str, ...], burst: bool):
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to run a worker (without it, jobs run inline).")
+    # with_scheduler: a failed job's retry is scheduled 10 s / 60 s later (academy.jobs.enqueue), and
+    # only RQ's scheduler moves scheduled jobs back to the queue (one worker holds its lock at a time).
     AppWorker([get_queue(name) for name in queues], connection=redis_connection()).work(
-        burst=burst, with_scheduler=False)
+        burst=burst, with_scheduler=True)
 
 
 @jobs_cli.command("training-reminders")
