@@ -1,17 +1,18 @@
 """Forms for training records, sessions, qualifications, inductions, shares and the catalogue."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms.validators import StopValidation
 
 from academy.forms import (
     BooleanField,
-    DateField,
+    DayMonthYearField,
     FlaskForm,
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -35,25 +36,6 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ThreePartDateField(DateField):
-    """A GOV.UK date input (day, month, year boxes). A request missing some of the boxes is
-    treated as those boxes left empty, so it fails validation rather than the page."""
-
-    def process(self, formdata, data=None, **kwargs):
-        super().process(formdata, data, **kwargs)
-        if self.raw_data is not None and len(self.raw_data) not in (0, 3):
-            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
-            self.process_formdata(self.raw_data)
-        elif self.raw_data == [] and formdata is not None and formdata:
-            self.raw_data = ["", "", ""]
-
-    def process_formdata(self, valuelist):
-        if valuelist and len(valuelist) == 3 and not any(v.strip() for v in valuelist):
-            self.data = None
-            return
-        super().process_formdata(valuelist)
-
-
 class OptionalDate(Optional):
     """Optional only when all three boxes are empty: a part-filled date is an error, not ignored."""
 
@@ -69,9 +51,10 @@ class RequiredDate(InputRequired):
             raise StopValidation(self.message)
 
 
-def _date(label: str, required: bool = True, message: str | None = None, **kwargs) -> DateField:
+def _date(label: str, required: bool = True, message: str | None = None, **kwargs) -> DayMonthYearField:
     validators = [RequiredDate(message=message or f"Enter the {label.lower()}")] if required else [OptionalDate()]
-    return ThreePartDateField(label, validators=validators, widget=GovDateInput(), format="%d %m %Y", **kwargs)
+    name = re.sub(r"\s*\(.*\)$", "", label)  # "Date achieved (if achieved)" -> "Date achieved"
+    return DayMonthYearField(label, invalid=f"{name} must be a real date", validators=validators, **kwargs)
 
 
 def _course_choices(courses) -> list[tuple[int, str]]:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf.file import MultipleFileField
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovFileInput, GovSelect
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect
 
-from academy.forms import FlaskForm, SelectField, submit
-from training.forms import RequiredDate, ThreePartDateField
+from academy.forms import DayMonthYearField, FlaskForm, SelectField, submit
+from training.forms import RequiredDate
 
 
 class UploadForm(FlaskForm):
@@ -23,9 +23,9 @@ class UploadForm(FlaskForm):
 
 
 class ApplyForm(FlaskForm):
-    leaving_date = ThreePartDateField(
+    leaving_date = DayMonthYearField(
         "Leaving date for staff marked DELETE", validators=[RequiredDate(message="Enter the leaving date")],
-        widget=GovDateInput(), format="%d %m %Y",
+        invalid="The leaving date must be a real date",
         description="The date they left (the import date unless you change it). For example, 27 3 2026")
     submit = submit("Apply the import")
 

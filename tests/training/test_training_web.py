@@ -91,9 +91,9 @@ def test_image_certificate_accepted_by_content(client, team):
     ({"expires_on": date_parts(date.today() - timedelta(days=400))}, "on or after the date completed"),
     ({"course_id": "99999"}, "Not a valid choice"),
     ({"course_id": "0"}, "Choose a course"),
-    ({"completed_on": ["31", "2", "2025"]}, "Not a valid date"),
+    ({"completed_on": ["31", "2", "2025"]}, "Date completed must be a real date"),
     ({"completed_on": ["", "", ""]}, "Enter the date the training was completed"),
-    ({"expires_on": ["", "3", "2030"]}, "Not a valid date"),
+    ({"expires_on": ["", "3", "2030"]}, "Expiry date on the certificate must be a real date"),
 ])
 def test_bad_training_input_is_422_and_saves_nothing(client, team, change, message):
     client.sign_in(team.worker)
