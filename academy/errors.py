@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -54,7 +54,17 @@ def register(app) -> None:
 
         with contextlib.suppress(Exception):  # the connection may be gone: nothing to roll back
             db.session.rollback()
-        response, code = render_error(ServiceUnavailable())
+        if "_login_user" not in g:  # loading the signed-in user is what failed: do not try again
+            g._login_user = current_app.login_manager.anonymous_user()
+        try:
+            response, code = render_error(ServiceUnavailable())
+        except (OperationalError, RedisConnectionError, RedisTimeoutError):
+            # the page itself needed the service (the navigation for the signed-in user): show it
+            # as to a visitor, which needs nothing but the templates
+            with contextlib.suppress(Exception):
+                db.session.rollback()
+            g._login_user = current_app.login_manager.anonymous_user()
+            response, code = render_error(ServiceUnavailable())
         return response, code, {"Retry-After": "60"}
 
     @app.errorhandler(Exception)

@@ -72,3 +72,23 @@ def test_a_database_that_stops_answering_gives_503_and_the_next_request_works(da
     first = client.get("/_database_blip")
     assert first.status_code == 503 and "Sorry, the service is unavailable" in text(first)
     assert client.get("/_database_blip").status_code == 200
+
+
+def test_a_signed_in_person_gets_the_503_page_when_the_database_fails_loading_them(app, client, monkeypatch):
+    """The PostgreSQL restart drill found this: loading the signed-in user was what failed, and the
+    error page tried to load them again, so gunicorn answered a bare 500."""
+    from academy.extensions import db
+
+    client.sign_in(factories.user(Role.hcpa_staff))
+    attempts = []
+
+    def database_gone(*args, **kwargs):
+        attempts.append(1)
+        raise OperationalError("SELECT users", {}, Exception("the database system is shutting down"))
+
+    monkeypatch.setattr(db.session, "get", database_gone)
+    response = client.get("/recruitment/screening")
+    assert response.status_code == 503 and "Sorry, the service is unavailable" in text(response)
+    assert response.headers["Retry-After"] == "60" and len(attempts) == 1
+    monkeypatch.undo()
+    assert client.get("/recruitment/screening").status_code == 200  # still signed in once it is back
