@@ -2,13 +2,18 @@
 
   1. worker killed in the middle of an outcomes job: the stored snapshots are untouched, and on
      restart the job is retried (it has one retry) or reported failed; no half-written rows;
+  1b. worker killed in the middle of applying an ASC-WDS import (20,000 staff, 200,000 training
+     rows): nothing of it is in the database, the job is reported failed once the worker is back
+     (imports have no automatic retry: a person chose to apply), the import's page says it did
+     not finish and offers Apply again, and applying again writes every row exactly once;
   2. Redis stopped while the site runs: pages still serve; starting a recompute says
      "try again later" (with the dates the officer entered still in the form); Redis back: it works;
-  3. PostgreSQL restarted under load: requests during the restart fail cleanly (an error page,
-     no hung workers) and the site recovers without being restarted (pool pre-ping).
+  3. PostgreSQL restarted under load: requests during the restart fail cleanly (the 503 "service
+     unavailable" page, never a 500; no hung workers) and the site recovers without being
+     restarted (pool pre-ping).
 
-    .venv/bin/python bench/faults.py            # all three drills
-    .venv/bin/python bench/faults.py --only redis
+    .venv/bin/python bench/faults.py            # every drill
+    .venv/bin/python bench/faults.py --only redis   # or worker, import, postgres
 
 Uses its own Redis server on a free port (so no other Redis user is disturbed), a database
 goodcare_bench_faults on the PostgreSQL in BENCH_DATABASE_URL (default
@@ -112,14 +117,41 @@ class Services:
         self._wait(lambda: urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/", timeout=2).close())
 
     def start_worker(self) -> None:
-        # Its own session, so killing it kills the work horse it forked too, as a crash would.
+        # Its own session, so killing its process group kills anything it started.
         self.worker = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], cwd=PROJECT, env=self.env,
             stdout=(self.work / "worker.log").open("a"), stderr=subprocess.STDOUT, start_new_session=True)
 
-    def kill_worker(self) -> None:
+    def children(self) -> list[int]:
+        """The processes the worker forked. RQ puts the work horse running a job in a process group
+        of its own (setpgrp), so killing the worker's group alone would leave the job running."""
+        children = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            except OSError:
+                continue
+            if fields.get("PPid", "").strip() == str(self.worker.pid):
+                children.append(int(status.parent.name))
+        return children
+
+    def kill_worker(self) -> int:
+        """SIGKILL the worker and its children (the work horse running the job, and RQ's scheduler
+        if this worker holds its lock), as a crash would; returns how many children were killed."""
+        children = self.children()
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
         os.killpg(self.worker.pid, signal.SIGKILL)
         self.worker.wait(timeout=10)
+        for pid in children:
+            for _ in range(40):
+                try:
+                    if "State:\tZ" in Path(f"/proc/{pid}/status").read_text():  # dead, not yet reaped
+                        break
+                except OSError:  # gone
+                    break
+                time.sleep(0.25)
+        return len(children)
 
     def stop(self) -> None:
         for process in (self.web, self.redis):
@@ -144,7 +176,8 @@ def app_for(services: Services):
     from academy import create_app
     from academy.config import TestConfig
 
-    return create_app(TestConfig(services.url, redis_url=services.redis_url, JOBS_ASYNC=True))
+    return create_app(TestConfig(services.url, redis_url=services.redis_url, JOBS_ASYNC=True,
+                                 STORAGE_DIR=Path(services.env["STORAGE_DIR"])))
 
 
 def snapshot_fingerprint(app) -> tuple[int, int]:
@@ -197,11 +230,12 @@ def drill_worker_killed(services: Services, app) -> None:
                 break
             time.sleep(0.2)
         progress = Job.fetch(job_id, connection=connection).get_meta().get("progress")
-        services.kill_worker()
+        horses = services.kill_worker()
         killed_at = time.time()
         after_kill = snapshot_fingerprint(app)
-        check(after_kill == before,
-              f"worker killed at {progress}% of a 25-month recompute: snapshots unchanged "
+        check(after_kill == before and horses >= 1,
+              f"worker and its {horses} child processes killed at {progress}% of a 25-month recompute: "
+              f"snapshots unchanged "
               f"({after_kill[0]:,} rows before and after)")
         # RQ treats a started job whose worker stopped sending heartbeats as abandoned; wait that out.
         time.sleep(100)
@@ -210,10 +244,12 @@ def drill_worker_killed(services: Services, app) -> None:
         status = None
         while time.time() < deadline:
             status = Job.fetch(job_id, connection=connection).get_status(refresh=True)
+            status = getattr(status, "value", status)
             if status in ("finished", "failed"):
                 break
             time.sleep(2)
         recovered_after = time.time() - killed_at
+        retries_left = Job.fetch(job_id, connection=connection).retries_left
     done = snapshot_fingerprint(app)
     with app.app_context():
         duplicates = db.session.execute(db.text(
@@ -222,9 +258,135 @@ def drill_worker_killed(services: Services, app) -> None:
         dates = db.session.execute(db.text("SELECT count(DISTINCT date) FROM outcome_snapshot")).scalar_one()
         db.session.remove()
     check(status in ("finished", "failed"),
-          f"after the restart the job was {status} ({recovered_after:.0f} s after the kill)")
+          f"after the restart the job was {status} ({recovered_after:.0f} s after the kill; "
+          f"retries left: {retries_left} of 1)")
     check(duplicates == 0 and (status != "finished" or dates >= 25),
           f"no half-written or duplicate rows: {done[0]:,} rows over {dates} dates, {duplicates} duplicated keys")
+    services.kill_worker()
+
+
+IMPORT_TABLES = ("workplaces", "people", "employments", "training_records")
+
+
+def table_counts(app) -> dict[str, int]:
+    from academy.extensions import db
+
+    with app.app_context():
+        counts = {t: db.session.execute(db.text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608 - fixed
+                  for t in IMPORT_TABLES}
+        db.session.remove()
+    return counts
+
+
+def wait_for_job(job_id: str, connection, seconds: int) -> str | None:
+    from rq.job import Job
+
+    deadline, status = time.time() + seconds, None
+    while time.time() < deadline:
+        status = Job.fetch(job_id, connection=connection).get_status(refresh=True)
+        status = getattr(status, "value", status)
+        if status in ("finished", "failed"):
+            break
+        time.sleep(1)
+    return status
+
+
+def drill_import_killed(services: Services, app, email: str) -> None:
+    """Kill the worker while it applies an ASC-WDS import, restart it, then apply again from the page."""
+    import importlib.util
+
+    from rq.job import Job
+
+    from academy.ascwds import jobs as import_jobs
+    from academy.ascwds.batches import check_batch, store_files
+    from academy.ascwds.models import ImportBatch, ImportState
+    from academy.auth.models import User
+    from academy.extensions import db
+    from academy.jobs import redis_connection
+    from academy.workplaces.models import District
+
+    spec = importlib.util.spec_from_file_location("import_bench", PROJECT / "bench" / "import.py")
+    import_bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(import_bench)
+    staff, training, workplaces = 20_000, 200_000, 200
+    folder = services.work / "ascwds-files"
+    folder.mkdir()
+    paths = import_bench.write_files(folder, staff, training, workplaces)
+    with app.test_request_context():
+        officer = db.session.scalar(db.select(User).where(User.email == email))
+        district = db.session.scalar(db.select(District.id).where(District.name == "St Albans"))
+        handles = [path.open("rb") for path in paths]
+        batch = store_files(db.session, officer, [(path.name, handle) for path, handle in zip(paths, handles)],
+                            district_id=district)
+        for handle in handles:
+            handle.close()
+        report = check_batch(db.session, batch, officer)
+        batch_id = batch.id
+        if not report.ok:
+            check(False, f"the drill's import files have errors: {[str(m) for m in report.errors[:3]]}")
+            return
+        db.session.remove()
+    before = table_counts(app)
+    services.start_worker()
+    with app.test_request_context():
+        batch = db.session.get(ImportBatch, batch_id)
+        job_id = import_jobs.start(batch, import_jobs.apply_import, "Applying ASC-WDS files")
+        connection = redis_connection()
+        deadline, progress, message = time.time() + 600, 0, ""
+        while time.time() < deadline:
+            job = Job.fetch(job_id, connection=connection)
+            meta = job.get_meta(refresh=True)
+            progress, message = meta.get("progress") or 0, meta.get("message") or ""
+            if progress >= 45:  # workplaces and staff written, training records being written
+                break
+            if getattr(job.get_status(refresh=True), "value", None) in ("finished", "failed"):
+                check(False, f"the apply job ended before it could be killed: {job.get_status().value}, "
+                             f"see {services.work / 'worker.log'}")
+                return
+            time.sleep(0.1)
+        horses = services.kill_worker()
+        killed_at = time.time()
+        db.session.remove()
+    time.sleep(2)  # PostgreSQL notices the dead connection and rolls its transaction back
+    after_kill = table_counts(app)
+    with app.app_context():
+        state = db.session.get(ImportBatch, batch_id).state
+        db.session.remove()
+    check(after_kill == before and state == ImportState.validated and horses >= 1,
+          f"worker and its {horses} child processes killed at {progress}% of applying {staff:,} staff and {training:,} training rows "
+          f"({message!r}): tables unchanged {after_kill}, batch still {state.value!r}")
+    time.sleep(100)  # RQ treats a started job whose worker stopped sending heartbeats as abandoned
+    services.start_worker()
+    with app.app_context():
+        status = wait_for_job(job_id, redis_connection(), 300)
+    check(status == "failed", f"after the restart the job is reported {status} "
+                              f"({time.time() - killed_at:.0f} s after the kill)")
+    base = f"http://127.0.0.1:{services.web_port}"
+    officer_browser = Browser(base)
+    officer_browser.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
+    page_url = f"/ascwds/imports/{batch_id}"
+    code, page = officer_browser.get(page_url)
+    says = "did not finish, so nothing was changed" in page
+    offers = "Apply the import" in page
+    check(code == 200 and says and offers,
+          f"the import's page (HTTP {code}) says it did not finish: {says}; offers Apply again: {offers}")
+    started = time.time()
+    code, _ = officer_browser.post(page_url + "/apply", page_url, {})
+    with app.app_context():
+        batch = db.session.get(ImportBatch, batch_id)
+        again_id = batch.job_id
+        db.session.remove()
+        status = wait_for_job(again_id, redis_connection(), 600) if again_id != job_id else None
+    done = table_counts(app)
+    expected = {"workplaces": before["workplaces"] + workplaces, "people": before["people"] + staff,
+                "employments": before["employments"] + staff,
+                "training_records": before["training_records"] + training}
+    with app.app_context():
+        state = db.session.get(ImportBatch, batch_id).state
+        db.session.remove()
+    check(status == "finished" and done == expected and state == ImportState.applied,
+          f"applied again from the page: job {status} in {time.time() - started:.0f} s, every row once "
+          f"({', '.join(f'{t} +{done[t] - before[t]:,}' for t in IMPORT_TABLES)}), batch {state.value!r}")
     services.kill_worker()
 
 
@@ -283,14 +445,14 @@ def drill_postgres_restart(services: Services, email: str) -> None:
     for thread in threads:
         thread.join()
     after = Counter(officer.get("/recruitment/screening")[0] for _ in range(20))
-    check(not slow and set(codes) <= {200, 500, 503},
+    check(not slow and set(codes) <= {200, 503},
           f"PostgreSQL restarted ({restarted_in:.1f} s) under 4 clients: answers {dict(codes)}, none hung")
     check(after == Counter({200: 20}), f"after the restart, without restarting the app: {dict(after)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["worker", "redis", "postgres"])
+    parser.add_argument("--only", choices=["worker", "import", "redis", "postgres"])
     args = parser.parse_args()
     admin_url, url = database_urls(os.environ.get("BENCH_DATABASE_URL",
                                                   "postgresql://postgres@127.0.0.1:5432/postgres"), DB_NAME)
@@ -307,6 +469,8 @@ def main() -> None:
         services.start_web()
         if args.only in (None, "worker"):
             drill_worker_killed(services, app)
+        if args.only in (None, "import"):
+            drill_import_killed(services, app, email)
         if args.only in (None, "redis"):
             drill_redis_stopped(services, app, email)
         if args.only in (None, "postgres"):

@@ -171,6 +171,8 @@ def generate(url: str, scale: dict, last: date, seed: int = 6) -> dict:
         copy_frame(conn, "vacancies", vac)
         counts["vacancies"] = nv
         log(f"  {nv:,} vacancy records")
+        for table in ("providers", "workplaces", "people"):  # loaded with explicit ids: move their sequences on
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
         counts.update(generate_training(conn, scale, last, n_people))
     with psycopg.connect(url, autocommit=True) as conn:

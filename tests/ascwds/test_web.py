@@ -160,6 +160,25 @@ def test_big_files_are_checked_and_applied_as_jobs(client, manager, app, monkeyp
     assert _people() == 3
 
 
+def test_an_apply_job_that_died_says_nothing_changed_and_offers_it_again(client, manager, app, monkeypatch):
+    """The worker killed mid-apply (bench/faults.py --only import does it for real): RQ marks the
+    job failed, the batch is still 'Checked' and its page says so and offers Apply again."""
+    from academy.ascwds import views
+    from academy.jobs import JobStatus
+
+    monkeypatch.setitem(app.config, "ASCWDS_INLINE_BYTES", 10)
+    client.sign_in(manager)
+    _upload(client, ("staff.csv", fixture_bytes("staff.csv")))
+    batch = db.session.scalar(select(ImportBatch))
+    page_url = f"/ascwds/imports/{batch.id}"
+    assert "did not finish" not in text(client.get(page_url))
+    monkeypatch.setattr(views, "job_status", lambda job_id: JobStatus(job_id, "failed", 40, "Staff saved", None,
+                                                                      "Applying ASC-WDS files", "The job failed."))
+    page = text(client.get(page_url))
+    assert "Applying these files did not finish, so nothing was changed. You can apply them again." in page
+    assert "Apply the import" in page and _people() == 0
+
+
 def test_access(client, manager, oak, new_user_client):
     other_place = factories.workplace(name="Elm Lodge")
     other = factories.manager([other_place])
