@@ -137,6 +137,9 @@ class Application(TimestampMixin, db.Model):
     cv_kind: Mapped[str | None] = mapped_column(String(10))
     cv_size: Mapped[int | None]
     cv_uploaded_at: Mapped[datetime | None]
+    # When the applicant was told this unsent draft would be deleted (academy/privacy/retention.py);
+    # written without touching updated_at, so the warning itself is not activity.
+    draft_warned_at: Mapped[datetime | None]
 
     user = relationship("User", lazy="joined", innerjoin=True)
     district = relationship("District", lazy="joined")

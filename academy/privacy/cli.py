@@ -12,15 +12,16 @@ privacy_cli = AppGroup("privacy", help="Retention of applications (the monthly j
 @privacy_cli.command("retention")
 @click.option("--dry-run", is_flag=True, help="Only say how many applications are due; change nothing.")
 def retention(dry_run: bool):
-    """Anonymise ended applications past their retention period and delete old unsent drafts."""
+    """Anonymise ended applications past their retention period; warn about, then delete, old unsent drafts."""
     from academy.privacy.retention import (
-        drafts_due_for_deletion, due_for_anonymisation, placed_due_for_anonymisation, run_retention,
+        drafts_due_for_deletion, drafts_to_warn, due_for_anonymisation, placed_due_for_anonymisation, run_retention,
     )
 
     if dry_run:
         click.echo(f"{len(due_for_anonymisation(db.session))} applications are due for anonymisation, "
                    f"{len(placed_due_for_anonymisation(db.session))} placed people's applications are due for "
-                   f"anonymisation, {len(drafts_due_for_deletion(db.session))} unsent drafts are due for deletion.")
+                   f"anonymisation, {len(drafts_due_for_deletion(db.session))} unsent drafts are due for deletion, "
+                   f"{len(drafts_to_warn(db.session))} owners of unsent drafts are due a warning.")
         return
     click.echo(f"{run_retention(db.session)}.")
 

@@ -5,7 +5,9 @@
 - placed people's recruitment records follow the employment record: kept in full while the
   employment lasts, anonymised EMPLOYMENT_RECORD_RETENTION_YEARS (default 6) after its leaving date;
 - draft applications that were never sent are deleted outright (nothing in them is needed for
-  the statistics) once untouched for APPLICATION_RETENTION_MONTHS.
+  the statistics) once untouched for APPLICATION_RETENTION_MONTHS, and only once their owner was
+  emailed at least DRAFT_NOTICE_DAYS before (each run warns the owners of drafts that will be due
+  by the next run).
 
 What is kept is what the Good Care Recruitment funnel needs (academy.outcomes.metrics
 APPLICATION_COLUMNS: the dates an application was sent, screened, passed the values assessment,
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -54,11 +56,17 @@ submitted_at, state_changed_at, district_id and the answered flags (no personal 
 REFERRAL_TEXT = ("match_reasons", "decline_reason", "interview_notes", "offer_details")
 
 
+DRAFT_NOTICE_DAYS = 14
+"""An unsent draft is deleted only if its owner was warned by email at least this many days before
+(and has changed nothing since)."""
+
+
 @dataclass
 class RetentionResult:
     applications_anonymised: int
     placed_anonymised: int
     drafts_deleted: int
+    drafts_warned: int
     cv_files_deleted: int
 
     def as_dict(self) -> dict[str, int]:
@@ -67,7 +75,7 @@ class RetentionResult:
     def __str__(self) -> str:
         return (f"{self.applications_anonymised} applications anonymised, {self.placed_anonymised} placed people's "
                 f"applications anonymised, {self.drafts_deleted} unsent drafts deleted, "
-                f"{self.cv_files_deleted} CV files deleted")
+                f"{self.drafts_warned} owners of unsent drafts warned, {self.cv_files_deleted} CV files deleted")
 
 
 def retention_months() -> int:
@@ -139,15 +147,64 @@ def placed_due_for_anonymisation(session, today: date | None = None, years: int 
         .order_by(Application.id)))
 
 
+def _idle_drafts(session, limit: datetime) -> tuple[list[int], dict[int, datetime], dict[int, datetime | None]]:
+    """Unsent drafts whose last activity is at or before `limit`: ids, last activity, when warned."""
+    rows = session.execute(
+        select(Application.id, Application.draft_warned_at)
+        .where(Application.state == State.draft, Application.submitted_at.is_(None), Application.updated_at <= limit)
+        .order_by(Application.id)).all()
+    warned = dict(rows)
+    activity = last_activity(session, list(warned))
+    idle = [i for i in warned if activity.get(i, limit) <= limit]
+    return idle, activity, warned
+
+
 def drafts_due_for_deletion(session, now: datetime | None = None, months: int | None = None) -> list[int]:
-    """Ids of applications never sent (drafts) untouched since the cutoff."""
+    """Ids of unsent drafts untouched since the cutoff whose owner was warned at least
+    DRAFT_NOTICE_DAYS ago and has changed nothing since."""
     now = now or utcnow()
-    limit = cutoff(now, retention_months() if months is None else months)
-    candidates = list(session.scalars(
-        select(Application.id).where(Application.state == State.draft, Application.submitted_at.is_(None),
-                                     Application.updated_at <= limit).order_by(Application.id)))
-    activity = last_activity(session, candidates)
-    return [i for i in candidates if activity.get(i, limit) <= limit]
+    idle, activity, warned = _idle_drafts(session, cutoff(now, retention_months() if months is None else months))
+    told_by = now - timedelta(days=DRAFT_NOTICE_DAYS)
+    return [i for i in idle if warned[i] is not None and activity[i] <= warned[i] <= told_by]
+
+
+def drafts_to_warn(session, now: datetime | None = None, months: int | None = None) -> list[int]:
+    """Ids of unsent drafts that will be due by the next monthly run and whose owner has not been
+    told since they last changed it."""
+    now = now or utcnow()
+    limit = cutoff(now + relativedelta(months=1), retention_months() if months is None else months)
+    idle, activity, warned = _idle_drafts(session, limit)
+    return [i for i in idle if warned[i] is None or warned[i] < activity[i]]
+
+
+def warn_draft_owner(session, application: Application, now: datetime) -> bool:
+    """Email the owner when their unsent draft will be deleted and how to keep it, and record it
+    (without touching updated_at: the warning is not activity). False if the mail could not be
+    queued: nothing is recorded, so the next run tries again and the draft is not deleted."""
+    from academy.jobs import JobsUnavailable
+    from academy.mail import send_mail
+    from recruitment.dates import long_date
+    from recruitment.notify import external_url
+
+    months = retention_months()
+    changed = last_activity(session, [application.id]).get(application.id, application.updated_at)
+    deleted_on = max(changed + relativedelta(months=months), now + timedelta(days=DRAFT_NOTICE_DAYS))
+    user = application.user
+    try:
+        send_mail(user.email, "Your unsent application will be deleted",
+                  f"Hello {user.full_name},\n\nYou started an application to work in care with "
+                  f"{current_app.config['SERVICE_NAME']} but have not sent it. It was last changed on "
+                  f"{long_date(changed)}.\n\nWe delete applications that are never sent {months} months "
+                  f"after they were last changed, so we will delete it, and any CV you uploaded, on or after "
+                  f"{long_date(deleted_on)}.\n\nTo keep it, sign in and carry on with it: "
+                  f"{external_url('recruitment.apply')}\nAny answer you save keeps it for another {months} "
+                  "months. Your account stays either way.\n")
+    except JobsUnavailable:
+        log.warning("Draft deletion warning not queued (background service unavailable)")
+        return False
+    session.execute(update(Application).where(Application.id == application.id)
+                    .values(draft_warned_at=now, updated_at=Application.updated_at))
+    return True
 
 
 def delete_draft(session, application: Application) -> bool:
@@ -205,7 +262,7 @@ def run_retention(session, now: datetime | None = None) -> RetentionResult:
     ones are recorded and skipped, deleted ones are gone). One application per transaction, so
     a failure part-way leaves only whole records."""
     now = now or utcnow()
-    result = RetentionResult(0, 0, 0, 0)
+    result = RetentionResult(0, 0, 0, 0, 0)
     for application_id in due_for_anonymisation(session, now):
         result.cv_files_deleted += anonymise_application(session, session.get(Application, application_id),
                                                          "retention")
@@ -220,6 +277,9 @@ def run_retention(session, now: datetime | None = None) -> RetentionResult:
         result.cv_files_deleted += delete_draft(session, session.get(Application, application_id))
         session.commit()
         result.drafts_deleted += 1
+    for application_id in drafts_to_warn(session, now):
+        result.drafts_warned += warn_draft_owner(session, session.get(Application, application_id), now)
+        session.commit()
     log.info("Retention: %s", result)
     return result
 
@@ -229,9 +289,10 @@ def retention_job() -> dict[str, int]:
     from academy.auth.audit import audit
 
     result = run_retention(db.session)
-    if result.applications_anonymised or result.placed_anonymised or result.drafts_deleted:
+    if any(result.as_dict().values()):
         audit("ran_retention", detail=f"applications={result.applications_anonymised} "
-                                      f"placed={result.placed_anonymised} drafts={result.drafts_deleted}")
+                                      f"placed={result.placed_anonymised} drafts={result.drafts_deleted} "
+                                      f"warned={result.drafts_warned}")
     return result.as_dict()
 
 

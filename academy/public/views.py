@@ -22,7 +22,9 @@ def accessibility():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("public/privacy.html")
+    from academy.privacy.retention import DRAFT_NOTICE_DAYS
+
+    return render_template("public/privacy.html", draft_notice_days=DRAFT_NOTICE_DAYS)
 
 
 @bp.get("/cookies")

@@ -17,6 +17,7 @@ def test_the_privacy_notice_states_the_configured_retention_period(app, client):
 def test_the_privacy_notice_states_the_draft_and_employment_periods(app, client):
     body = text(client.get("/privacy"))
     assert "never sent: deleted 6 months after you last changed them" in body
+    assert "We email you at least 14 days before" in body
     assert "while you work there and for 6 years after you leave" in body
     app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"] = 1
     try:

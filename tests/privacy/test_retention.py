@@ -3,6 +3,7 @@ exactly at the boundary, once only, keeping the outcome funnel's numbers the sam
 from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select, update
 
 from academy.auth.models import AuditEvent, Role
@@ -205,25 +206,75 @@ def draft(with_cv=True):
     return app_
 
 
-def test_drafts_never_sent_are_deleted_with_their_cv_after_the_period(ctx, app):
+def test_an_unsent_draft_is_deleted_only_after_its_owner_was_warned(ctx, app, outbox):
+    from academy.auth.models import User
     from recruitment.cv import cv_folder
 
     old, recent = draft(), draft(with_cv=False)
-    old_file, owner_id = cv_folder() / old.cv_stored_name, old.user_id
-    age(old, BOUNDARY)
-    age(recent, BOUNDARY + timedelta(seconds=1))
+    old_file, owner = cv_folder() / old.cv_stored_name, old.user
+    age(old, BOUNDARY)  # due now
+    age(recent, BOUNDARY + timedelta(days=40))  # due after the next monthly run
     sent = unsuccessful(State.withdrawn, with_cv=False)
-    age(sent, BOUNDARY + timedelta(days=1))
+    age(sent, BOUNDARY + timedelta(days=60))  # a sent application is never deleted as a draft
+    changed = db.session.get(Application, old.id).updated_at
 
-    result = run_retention(db.session, now=NOW)
+    first = run_retention(db.session, now=NOW)
 
-    assert result.drafts_deleted == 1 and result.cv_files_deleted == 1 and result.applications_anonymised == 0
+    assert first.drafts_deleted == 0 and first.drafts_warned == 1 and first.applications_anonymised == 0
+    mail = outbox[-1]
+    assert mail["To"] == owner.email and mail["Subject"] == "Your unsent application will be deleted"
+    body = mail.get_content()
+    assert "last changed on 1 June 2026" in body and "on or after 15 December 2026" in body  # 14 days' notice
+    assert "/recruitment/apply" in body and "Your account stays" in body
+    db.session.expire_all()
+    assert db.session.get(Application, old.id).updated_at == changed  # the warning is not activity
+    assert old_file.exists()
+    next_day = run_retention(db.session, now=NOW + timedelta(days=1))
+    assert next_day.drafts_warned == 0 and next_day.drafts_deleted == 0  # told once; a day is not notice enough
+
+    next_month = run_retention(db.session, now=NOW + relativedelta(months=1))
+
+    assert next_month.drafts_deleted == 1 and next_month.cv_files_deleted == 1
+    assert next_month.drafts_warned == 1  # the recent one is due before the run after
     db.session.expire_all()
     assert db.session.get(Application, old.id) is None and not old_file.exists()
-    from academy.auth.models import User
-    assert db.session.get(User, owner_id).is_active_account  # the account stays: they can start again
+    assert db.session.get(User, owner.id).is_active_account  # the account stays: they can start again
     assert db.session.get(Application, recent.id).phone == "07700 900982"
     assert db.session.get(Application, sent.id).full_name is not None
+    assert outbox[-1]["To"] == recent.user.email
+
+
+def test_a_change_after_the_warning_keeps_the_draft_and_restarts_the_clock(ctx, app, outbox):
+    kept = draft(with_cv=False)
+    age(kept, BOUNDARY)
+    assert run_retention(db.session, now=NOW).drafts_warned == 1
+    db.session.execute(update(Application).where(Application.id == kept.id)  # the owner saves an answer
+                       .values(updated_at=NOW + timedelta(days=3)))
+    db.session.commit()
+    assert run_retention(db.session, now=NOW + relativedelta(months=1)).drafts_deleted == 0
+    six = run_retention(db.session, now=NOW + relativedelta(months=6))
+    assert six.drafts_deleted == 0 and six.drafts_warned == 1  # warned again, about the new date
+    assert "on or after 15 June 2027" in outbox[-1].get_content()  # 14 days after this warning
+    assert run_retention(db.session, now=NOW + relativedelta(months=7)).drafts_deleted == 1
+
+
+def test_a_draft_whose_warning_could_not_be_sent_is_not_deleted(ctx, app, monkeypatch):
+    from academy import mail
+    from academy.jobs import JobsUnavailable
+
+    waiting = draft(with_cv=False)
+    age(waiting, BOUNDARY - timedelta(days=90))
+
+    def down(*args, **kwargs):
+        raise JobsUnavailable("down")
+
+    monkeypatch.setattr(mail, "send_mail", down)
+    assert run_retention(db.session, now=NOW).drafts_warned == 0
+    assert run_retention(db.session, now=NOW + relativedelta(months=1)).drafts_deleted == 0
+    monkeypatch.undo()
+    again = run_retention(db.session, now=NOW + relativedelta(months=2))
+    assert again.drafts_warned == 1 and again.drafts_deleted == 0
+    assert db.session.get(Application, waiting.id) is not None
 
 
 def test_a_sent_application_is_never_deleted_as_a_draft(ctx, app):
@@ -259,12 +310,12 @@ def test_the_monthly_job_runs_through_the_jobs_queue_and_is_audited(ctx, app):
     old_draft = draft(with_cv=False)
     age(old_draft, datetime.now(timezone.utc) - timedelta(days=200))
     job = enqueue(retention_job, description="Retention")
-    assert job.return_value() == {"applications_anonymised": 1, "placed_anonymised": 0, "drafts_deleted": 1,
-                                  "cv_files_deleted": 1}
+    assert job.return_value() == {"applications_anonymised": 1, "placed_anonymised": 0, "drafts_deleted": 0,
+                                  "drafts_warned": 1, "cv_files_deleted": 1}
     assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "ran_retention")) == \
-        "applications=1 placed=0 drafts=1"
+        "applications=1 placed=0 drafts=0 warned=1"
     assert enqueue(retention_job).return_value() == {"applications_anonymised": 0, "placed_anonymised": 0,
-                                                     "drafts_deleted": 0, "cv_files_deleted": 0}
+                                                     "drafts_deleted": 0, "drafts_warned": 0, "cv_files_deleted": 0}
 
 
 def test_the_job_is_registered_monthly_with_rq_cron():
@@ -340,10 +391,10 @@ def test_the_command_runs_the_retention_now_or_says_what_is_due(ctx, app):
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
     assert dry.exit_code == 0 and "1 applications are due for anonymisation, 0 placed" in dry.output
-    assert "0 unsent drafts are due for deletion" in dry.output
+    assert "0 unsent drafts are due for deletion, 0 owners of unsent drafts are due a warning" in dry.output
     assert db.session.get(Application, app_.id).full_name is not None
     done = runner.invoke(args=["privacy", "retention"])
     assert done.exit_code == 0
     assert "1 applications anonymised, 0 placed people's applications anonymised, 0 unsent drafts deleted, " \
-           "1 CV files deleted" in done.output
+           "0 owners of unsent drafts warned, 1 CV files deleted" in done.output
     assert runner.invoke(args=["privacy", "retention"]).output.startswith("0 applications anonymised")
