@@ -11,6 +11,7 @@ from flask_login import current_user
 from academy.auth.access import DomainError, role_required
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.privacy.retention import keep_warned_draft
 from recruitment import cv, dates, journey
 from recruitment.forms import ContactForm, SubmitApplicationForm, WithdrawForm
 from recruitment.models import State
@@ -59,6 +60,8 @@ def start():
 def apply():
     """Begin (or carry on with) the application at the first question not yet answered."""
     application = journey.application_for(db.session, current_user, create=True)
+    if keep_warned_draft(application):  # the link in the "will be deleted" email: keep it
+        flash("Your application will be kept. Carry on with it when you are ready.", "success")
     db.session.commit()
     if application.state != State.draft:
         return redirect(url_for("recruitment.start"))

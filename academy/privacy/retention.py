@@ -196,14 +196,24 @@ def warn_draft_owner(session, application: Application, now: datetime) -> bool:
                   f"{current_app.config['SERVICE_NAME']} but have not sent it. It was last changed on "
                   f"{long_date(changed)}.\n\nWe delete applications that are never sent {months} months "
                   f"after they were last changed, so we will delete it, and any CV you uploaded, on or after "
-                  f"{long_date(deleted_on)}.\n\nTo keep it, sign in and carry on with it: "
-                  f"{external_url('recruitment.apply')}\nAny answer you save keeps it for another {months} "
-                  "months. Your account stays either way.\n")
+                  f"{long_date(deleted_on)}.\n\nTo keep it, sign in and open it: "
+                  f"{external_url('recruitment.apply')}\nThat keeps it for another {months} months, as does "
+                  "any answer you save. Your account stays either way.\n")
     except JobsUnavailable:
         log.warning("Draft deletion warning not queued (background service unavailable)")
         return False
     session.execute(update(Application).where(Application.id == application.id)
                     .values(draft_warned_at=now, updated_at=Application.updated_at))
+    return True
+
+
+def keep_warned_draft(application: Application) -> bool:
+    """The owner opened their draft after being warned it would be deleted: clearing the warning
+    is a change to the row (updated_at moves on), so the draft is kept for another period. Does
+    not commit. True if there was a warning to clear."""
+    if application.state != State.draft or application.draft_warned_at is None:
+        return False
+    application.draft_warned_at = None
     return True
 
 

@@ -17,6 +17,7 @@ from recruitment.models import (
     Application, Note, Referral, SaferRecruitmentCheck, State, StateChange, ValuesAssessment,
 )
 from tests import factories
+from tests.helpers import path_of, text
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 BOUNDARY = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)  # exactly 6 months before NOW
@@ -225,7 +226,8 @@ def test_an_unsent_draft_is_deleted_only_after_its_owner_was_warned(ctx, app, ou
     assert mail["To"] == owner.email and mail["Subject"] == "Your unsent application will be deleted"
     body = mail.get_content()
     assert "last changed on 1 June 2026" in body and "on or after 15 December 2026" in body  # 14 days' notice
-    assert "/recruitment/apply" in body and "Your account stays" in body
+    assert "/recruitment/apply" in body and "That keeps it for another 6 months" in body
+    assert "Your account stays" in body
     db.session.expire_all()
     assert db.session.get(Application, old.id).updated_at == changed  # the warning is not activity
     assert old_file.exists()
@@ -256,6 +258,23 @@ def test_a_change_after_the_warning_keeps_the_draft_and_restarts_the_clock(ctx, 
     assert six.drafts_deleted == 0 and six.drafts_warned == 1  # warned again, about the new date
     assert "on or after 15 June 2027" in outbox[-1].get_content()  # 14 days after this warning
     assert run_retention(db.session, now=NOW + relativedelta(months=7)).drafts_deleted == 1
+
+
+def test_opening_the_draft_from_the_warning_keeps_it(client, app, outbox):
+    from tests.helpers import links_in
+
+    kept = draft(with_cv=False)
+    age(kept, BOUNDARY)
+    assert run_retention(db.session, now=NOW).drafts_warned == 1
+    link = next(url for url in links_in(outbox[-1]) if "/recruitment/apply" in url)
+    client.sign_in(kept.user)
+    page = client.get(path_of(link), follow_redirects=True)
+    assert page.status_code == 200 and "Your application will be kept" in text(page)
+    db.session.expire_all()
+    opened = db.session.get(Application, kept.id)
+    assert opened.draft_warned_at is None and opened.updated_at > NOW
+    assert run_retention(db.session, now=NOW + relativedelta(months=1)).drafts_deleted == 0
+    assert "Your application will be kept" not in text(client.get("/recruitment/apply", follow_redirects=True))
 
 
 def test_a_draft_whose_warning_could_not_be_sent_is_not_deleted(ctx, app, monkeypatch):
