@@ -54,17 +54,11 @@ def register(app) -> None:
 
         with contextlib.suppress(Exception):  # the connection may be gone: nothing to roll back
             db.session.rollback()
-        if "_login_user" not in g:  # loading the signed-in user is what failed: do not try again
+        if isinstance(error, OperationalError):
+            # Nothing from the database can be used: the signed-in user may be what failed to load,
+            # and the rollback expired them anyway. Show the page as to a visitor, from templates alone.
             g._login_user = current_app.login_manager.anonymous_user()
-        try:
-            response, code = render_error(ServiceUnavailable())
-        except (OperationalError, RedisConnectionError, RedisTimeoutError):
-            # the page itself needed the service (the navigation for the signed-in user): show it
-            # as to a visitor, which needs nothing but the templates
-            with contextlib.suppress(Exception):
-                db.session.rollback()
-            g._login_user = current_app.login_manager.anonymous_user()
-            response, code = render_error(ServiceUnavailable())
+        response, code = render_error(ServiceUnavailable())
         return response, code, {"Retry-After": "60"}
 
     @app.errorhandler(Exception)

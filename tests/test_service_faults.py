@@ -92,3 +92,34 @@ def test_a_signed_in_person_gets_the_503_page_when_the_database_fails_loading_th
     assert response.headers["Retry-After"] == "60" and len(attempts) == 1
     monkeypatch.undo()
     assert client.get("/recruitment/screening").status_code == 200  # still signed in once it is back
+
+
+def test_the_503_page_for_a_database_failure_asks_the_database_nothing(app, client, monkeypatch):
+    """The user was loaded, then the database failed in the view: the rollback expires the user,
+    so a page that showed 'Signed in as ...' would query the database that just failed."""
+    from sqlalchemy import event
+
+    from academy.extensions import db
+
+    client.sign_in(factories.user(Role.hcpa_staff))
+    failed, statements = [], []
+
+    def view_whose_query_fails(*args, **kwargs):
+        from flask_login import current_user
+
+        assert current_user.is_authenticated  # loaded from the database before it failed
+        failed.append(1)
+        raise OperationalError("SELECT applications", {}, Exception("server closed the connection unexpectedly"))
+
+    def count(*args):
+        if failed:
+            statements.append(args[2])
+
+    monkeypatch.setitem(app.view_functions, "recruitment.queue", view_whose_query_fails)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/recruitment/screening")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 503 and "Sorry, the service is unavailable" in text(response)
+    assert failed and statements == []
