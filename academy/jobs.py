@@ -93,8 +93,14 @@ class JobStatus:
     error: str | None
 
     @property
+    def did_not_finish(self) -> bool:
+        """It ended without doing its work: it raised, timed out, its worker died, or was stopped."""
+        return self.state in ("failed", "stopped", "canceled")
+
+    @property
     def finished(self) -> bool:
-        return self.state in ("finished", "failed", "stopped", "canceled")
+        """It has ended, one way or the other."""
+        return self.state == "finished" or self.did_not_finish
 
     def as_dict(self) -> dict:
         return {"id": self.id, "state": self.state, "progress": self.progress,

@@ -119,8 +119,7 @@ def _show(batch: ImportBatch, form=None, problem: str | None = None, status: int
     report = Report.from_dict(batch.report) if batch.report else None
     running = job_status(batch.job_id) if batch.job_id else None
     # A job that died (worker killed, timed out) leaves the batch as it was: say so, and offer it again.
-    interrupted = (running is not None and running.state in ("failed", "stopped", "canceled")
-                   and batch.state != ImportState.applied)
+    interrupted = running is not None and running.did_not_finish and batch.state != ImportState.applied
     return render_template("ascwds/report.html", batch=batch, report=report, form=form or _apply_form(report),
                            problem=problem, running=running if running and not running.finished else None,
                            interrupted=interrupted, staff_url=_staff_url()), status
