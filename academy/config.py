@@ -116,6 +116,8 @@ class Config:
         # Unsent drafts are deleted after the same period. A placed person's recruitment record follows
         # the employment record: anonymised this many years after the employment's leaving date.
         self.EMPLOYMENT_RECORD_RETENTION_YEARS = int(env.get("EMPLOYMENT_RECORD_RETENTION_YEARS", "6"))
+        # An unsent draft is deleted only once its owner was emailed at least this many days before.
+        self.DRAFT_DELETION_NOTICE_DAYS = int(env.get("DRAFT_DELETION_NOTICE_DAYS", "14"))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

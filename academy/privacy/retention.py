@@ -6,8 +6,8 @@
   employment lasts, anonymised EMPLOYMENT_RECORD_RETENTION_YEARS (default 6) after its leaving date;
 - draft applications that were never sent are deleted outright (nothing in them is needed for
   the statistics) once untouched for APPLICATION_RETENTION_MONTHS, and only once their owner was
-  emailed at least DRAFT_NOTICE_DAYS before (each run warns the owners of drafts that will be due
-  by the next run).
+  emailed at least DRAFT_DELETION_NOTICE_DAYS (default 14) before (each run warns the owners of
+  drafts that will be due by the next run).
 
 What is kept is what the Good Care Recruitment funnel needs (academy.outcomes.metrics
 APPLICATION_COLUMNS: the dates an application was sent, screened, passed the values assessment,
@@ -56,18 +56,13 @@ submitted_at, state_changed_at, district_id and the answered flags (no personal 
 REFERRAL_TEXT = ("match_reasons", "decline_reason", "interview_notes", "offer_details")
 
 
-DRAFT_NOTICE_DAYS = 14
-"""An unsent draft is deleted only if its owner was warned by email at least this many days before
-(and has changed nothing since)."""
-
-
 @dataclass
 class RetentionResult:
-    applications_anonymised: int
-    placed_anonymised: int
-    drafts_deleted: int
-    drafts_warned: int
-    cv_files_deleted: int
+    applications_anonymised: int = 0
+    placed_anonymised: int = 0
+    drafts_deleted: int = 0
+    drafts_warned: int = 0
+    cv_files_deleted: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -84,6 +79,10 @@ def retention_months() -> int:
 
 def employment_retention_years() -> int:
     return int(current_app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"])
+
+
+def draft_notice() -> timedelta:
+    return timedelta(days=int(current_app.config["DRAFT_DELETION_NOTICE_DAYS"]))
 
 
 def cutoff(now: datetime, months: int) -> datetime:
@@ -161,34 +160,34 @@ def _idle_drafts(session, limit: datetime) -> tuple[list[int], dict[int, datetim
 
 def drafts_due_for_deletion(session, now: datetime | None = None, months: int | None = None) -> list[int]:
     """Ids of unsent drafts untouched since the cutoff whose owner was warned at least
-    DRAFT_NOTICE_DAYS ago and has changed nothing since."""
+    DRAFT_DELETION_NOTICE_DAYS ago and has changed nothing since."""
     now = now or utcnow()
     idle, activity, warned = _idle_drafts(session, cutoff(now, retention_months() if months is None else months))
-    told_by = now - timedelta(days=DRAFT_NOTICE_DAYS)
+    told_by = now - draft_notice()
     return [i for i in idle if warned[i] is not None and activity[i] <= warned[i] <= told_by]
 
 
-def drafts_to_warn(session, now: datetime | None = None, months: int | None = None) -> list[int]:
-    """Ids of unsent drafts that will be due by the next monthly run and whose owner has not been
-    told since they last changed it."""
+def drafts_to_warn(session, now: datetime | None = None, months: int | None = None) -> dict[int, datetime]:
+    """Unsent drafts that will be due by the next monthly run and whose owner has not been told
+    since they last changed it: id -> when it was last changed."""
     now = now or utcnow()
     limit = cutoff(now + relativedelta(months=1), retention_months() if months is None else months)
     idle, activity, warned = _idle_drafts(session, limit)
-    return [i for i in idle if warned[i] is None or warned[i] < activity[i]]
+    return {i: activity[i] for i in idle if warned[i] is None or warned[i] < activity[i]}
 
 
-def warn_draft_owner(session, application: Application, now: datetime) -> bool:
-    """Email the owner when their unsent draft will be deleted and how to keep it, and record it
-    (without touching updated_at: the warning is not activity). False if the mail could not be
-    queued: nothing is recorded, so the next run tries again and the draft is not deleted."""
+def warn_draft_owner(session, application: Application, changed: datetime, now: datetime) -> bool:
+    """Email the owner when their unsent draft (last changed at `changed`) will be deleted and how
+    to keep it, and record it (without touching updated_at: the warning is not activity). False if
+    the mail could not be queued: nothing is recorded, so the next run tries again and the draft
+    is not deleted."""
     from academy.jobs import JobsUnavailable
     from academy.mail import send_mail
     from recruitment.dates import long_date
     from recruitment.notify import external_url
 
     months = retention_months()
-    changed = last_activity(session, [application.id]).get(application.id, application.updated_at)
-    deleted_on = max(changed + relativedelta(months=months), now + timedelta(days=DRAFT_NOTICE_DAYS))
+    deleted_on = max(changed + relativedelta(months=months), now + draft_notice())
     user = application.user
     try:
         send_mail(user.email, "Your unsent application will be deleted",
@@ -272,23 +271,19 @@ def run_retention(session, now: datetime | None = None) -> RetentionResult:
     ones are recorded and skipped, deleted ones are gone). One application per transaction, so
     a failure part-way leaves only whole records."""
     now = now or utcnow()
-    result = RetentionResult(0, 0, 0, 0, 0)
-    for application_id in due_for_anonymisation(session, now):
+    result = RetentionResult()
+    ended, placed = due_for_anonymisation(session, now), placed_due_for_anonymisation(session, now.date())
+    for application_id in ended + placed:
         result.cv_files_deleted += anonymise_application(session, session.get(Application, application_id),
                                                          "retention")
         session.commit()
-        result.applications_anonymised += 1
-    for application_id in placed_due_for_anonymisation(session, now.date()):
-        result.cv_files_deleted += anonymise_application(session, session.get(Application, application_id),
-                                                         "retention")
-        session.commit()
-        result.placed_anonymised += 1
+    result.applications_anonymised, result.placed_anonymised = len(ended), len(placed)
     for application_id in drafts_due_for_deletion(session, now):
         result.cv_files_deleted += delete_draft(session, session.get(Application, application_id))
         session.commit()
         result.drafts_deleted += 1
-    for application_id in drafts_to_warn(session, now):
-        result.drafts_warned += warn_draft_owner(session, session.get(Application, application_id), now)
+    for application_id, changed in drafts_to_warn(session, now).items():
+        result.drafts_warned += warn_draft_owner(session, session.get(Application, application_id), changed, now)
         session.commit()
     log.info("Retention: %s", result)
     return result

@@ -22,9 +22,7 @@ def accessibility():
 
 @bp.get("/privacy")
 def privacy():
-    from academy.privacy.retention import DRAFT_NOTICE_DAYS
-
-    return render_template("public/privacy.html", draft_notice_days=DRAFT_NOTICE_DAYS)
+    return render_template("public/privacy.html")
 
 
 @bp.get("/cookies")

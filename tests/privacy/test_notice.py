@@ -19,8 +19,10 @@ def test_the_privacy_notice_states_the_draft_and_employment_periods(app, client)
     assert "never sent: deleted 6 months after you last changed them" in body
     assert "We email you at least 14 days before" in body
     assert "while you work there and for 6 years after you leave" in body
-    app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"] = 1
+    app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"], app.config["DRAFT_DELETION_NOTICE_DAYS"] = 1, 21
     try:
-        assert "while you work there and for 1 year after you leave" in text(client.get("/privacy"))
+        changed = text(client.get("/privacy"))
+        assert "while you work there and for 1 year after you leave" in changed
+        assert "We email you at least 21 days before" in changed
     finally:
-        app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"] = 6
+        app.config["EMPLOYMENT_RECORD_RETENTION_YEARS"], app.config["DRAFT_DELETION_NOTICE_DAYS"] = 6, 14
