@@ -131,10 +131,13 @@ def requests():
 
 
 def _request_page(item: ErasureRequest, form=None, decline_form=None, problem: str | None = None):
+    """The request, with its two forms; a `problem` belongs to whichever form was sent."""
+    decline = DeclineErasureForm(prefix="decline") if decline_form is None else decline_form
+    problem_at = "#" + (decline.reason.id if decline_form is not None else "confirm")
     return render_template("privacy/request.html", item=item, form=form or ConfirmErasureForm(),
-                           decline_form=decline_form or DeclineErasureForm(prefix="decline"), problem=problem,
+                           decline_form=decline, problem=problem, problem_at=problem_at,
                            we_delete=erasure.WE_DELETE, we_keep=erasure.WE_KEEP), \
-        422 if problem or (decline_form is not None and decline_form.errors) else 200
+        422 if problem or decline.errors else 200
 
 
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])

@@ -232,6 +232,7 @@ def test_declining_follows_the_same_rules_as_confirming(app, client):
     refused = client.submit(f"/privacy/requests/{own.id}/decline", {"decline-reason": "No"},
                             form_page=f"/privacy/requests/{own.id}")
     assert refused.status_code == 422 and "Another member of HCPA staff must decline" in text(refused)
+    assert 'href="#decline-reason"' in text(refused)  # the summary points at the form that was sent
     assert db.session.get(ErasureRequest, own.id).status == ErasureStatus.pending
 
     done = factories.erasure_request(status=ErasureStatus.completed)
@@ -239,6 +240,7 @@ def test_declining_follows_the_same_rules_as_confirming(app, client):
                           form_page=f"/privacy/requests/{own.id}")
     assert again.status_code == 422 and "already been dealt with" in text(again)
     assert db.session.get(ErasureRequest, done.id).decision_reason is None
+    assert 'href="#' not in text(again).split("govuk-error-summary__list")[1].split("</ul>")[0]  # no form to point at
     assert client.submit("/privacy/requests/9999/decline", {"decline-reason": "No"},
                          form_page=f"/privacy/requests/{own.id}").status_code == 404
 
