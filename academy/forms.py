@@ -27,7 +27,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
 __all__ = [
     "DayMonthYearField", "FlaskForm", "BooleanField", "DateField", "DecimalField", "EmailField", "IntegerField",
@@ -35,7 +35,7 @@ __all__ = [
     "SubmitField", "TextAreaField", "GovCheckboxesInput", "GovCheckboxInput", "GovDateInput",
     "GovPasswordInput", "GovRadioInput", "GovSelect", "GovSubmitInput", "GovTextArea",
     "GovTextInput", "Email", "InputRequired", "Length", "Optional", "ValidationError",
-    "email_field", "submit", "normalise_email",
+    "email_field", "submit", "normalise_email", "OptionalDate", "RequiredDate",
 ]
 
 
@@ -65,7 +65,9 @@ def submit(label: str) -> SubmitField:
 class DayMonthYearField(DateField):
     """A date typed as day, month and year (GOV.UK date input), with a GOV.UK error message.
 
-    Always has three raw parts (or none), so the widget can re-show whatever was typed."""
+    Always has three raw parts (or none), so the widget can re-show whatever was typed. Use it
+    with RequiredDate or OptionalDate (below), not InputRequired/DataRequired/Optional: those look
+    at the day box alone, so "  3 2026" would be ignored or called missing."""
 
     def __init__(self, label, invalid: str = "Enter a real date", **kwargs):
         kwargs.setdefault("widget", GovDateInput())
@@ -88,3 +90,21 @@ class DayMonthYearField(DateField):
             raise ValueError(self.invalid) from None
         if self.data is None:
             raise ValueError(self.invalid)
+
+
+class OptionalDate(Optional):
+    """Optional only when all three boxes are empty: a part-filled date is an error, not ignored."""
+
+    def __call__(self, form, field):
+        if not any((v or "").strip() for v in (field.raw_data or [])):
+            super().__call__(form, field)
+
+
+class RequiredDate(InputRequired):
+    """Required: 'Enter the ...' only when all three boxes are empty; a part-filled or impossible
+    date keeps the field's own 'must be a real date' message."""
+
+    def __call__(self, form, field):
+        if not any((v or "").strip() for v in (field.raw_data or [])):
+            field.errors[:] = []
+            raise StopValidation(self.message)

@@ -13,8 +13,8 @@ from academy.forms import (
     BooleanField,
     DayMonthYearField,
     FlaskForm,
-    GovCheckboxesInput,
     GovCheckboxInput,
+    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -23,7 +23,9 @@ from academy.forms import (
     IntegerField,
     Length,
     Optional,
+    OptionalDate,
     RadioField,
+    RequiredDate,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -309,13 +311,13 @@ class ChecksForm(VersionedForm):
                                          description="For example, British passport, or Home Office share code check",
                                          validators=[Optional(), Length(max=200)])
     right_to_work_expires_on = DayMonthYearField("Permission to work ends (for time-limited permission)",
-                                                 validators=[Optional()],
+                                                 validators=[OptionalDate()],
                                          description="For example, 27 3 2027")
     dbs_status = RadioField("Enhanced DBS", choices=_choices(DbsStatus), widget=GovRadioInput())
     dbs_barred_list_checked = BooleanField("Adults' barred list checked", widget=GovCheckboxInput())
     dbs_certificate_number = StringField("DBS certificate number", filters=[_strip], widget=GovTextInput(),
                                          description="12 digits", validators=[Optional()])
-    dbs_issued_on = DayMonthYearField("DBS certificate issued", validators=[Optional()],
+    dbs_issued_on = DayMonthYearField("DBS certificate issued", validators=[OptionalDate()],
                                       invalid="The DBS certificate issue date must be a real date")
     dbs_update_service = BooleanField("Subscribed to the DBS Update Service", widget=GovCheckboxInput())
     dbs_risk_assessment = text_area("Risk assessment of the disclosed information", max_length=5000,
@@ -346,7 +348,7 @@ class ReferForm(VersionedForm):
 class PlacementForm(VersionedForm):
     start_date = DayMonthYearField("Start date", description="For example, 3 3 2026",
                                    invalid="The start date must be a real date",
-                                   validators=[DataRequired(message="Enter the start date")])
+                                   validators=[RequiredDate(message="Enter the start date")])
     hours_per_week = IntegerField("Contracted hours a week", widget=GovTextInput(), validators=[Optional()],
                                   render_kw={"inputmode": "numeric"})
     fill_post = BooleanField("Take one post off the vacancy (close it if it was the last)", widget=GovCheckboxInput(),
@@ -375,7 +377,7 @@ class ReferralDecisionForm(VersionedForm):
 class InterviewForm(VersionedForm):
     interview_date = DayMonthYearField("Interview date", description="For example, 14 3 2026",
                                        invalid="The interview date must be a real date",
-                                       validators=[DataRequired(message="Enter the interview date")])
+                                       validators=[RequiredDate(message="Enter the interview date")])
     interview_time = TimeField("Interview time", widget=GovTextInput(), description="For example, 14:30",
                                validators=[InputRequired(message="Enter the interview time, like 14:30")],
                                render_kw={"inputmode": "numeric"})

@@ -5,9 +5,9 @@ import re
 
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
-from wtforms.validators import StopValidation
-
 from academy.forms import (
+    OptionalDate,
+    RequiredDate,
     BooleanField,
     DayMonthYearField,
     FlaskForm,
@@ -34,21 +34,6 @@ from training.passport import SHARE_DAYS
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class OptionalDate(Optional):
-    """Optional only when all three boxes are empty: a part-filled date is an error, not ignored."""
-
-    def __call__(self, form, field):
-        if not any((v or "").strip() for v in (field.raw_data or [])):
-            super().__call__(form, field)
-
-
-class RequiredDate(InputRequired):
-    def __call__(self, form, field):
-        if not any((v or "").strip() for v in (field.raw_data or [])):
-            field.errors[:] = []
-            raise StopValidation(self.message)
 
 
 def _date(label: str, required: bool = True, message: str | None = None, **kwargs) -> DayMonthYearField:

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect
 
-from academy.forms import DayMonthYearField, FlaskForm, SelectField, submit
-from training.forms import RequiredDate
+from academy.forms import DayMonthYearField, FlaskForm, RequiredDate, SelectField, submit
 
 
 class UploadForm(FlaskForm):

@@ -16,6 +16,7 @@ from academy.forms import (
     Length,
     Optional,
     RadioField,
+    RequiredDate,
     SelectField,
     StringField,
     TextAreaField,
@@ -29,10 +30,10 @@ from academy.outcomes.models import GoodDirection
 class RecomputeForm(FlaskForm):
     start = DayMonthYearField("From", invalid="From must be a real date, like 31 3 2025",
                               description="The first month to recompute, for example 1 4 2025",
-                              validators=[InputRequired(message="Enter the date to recompute from")])
+                              validators=[RequiredDate(message="Enter the date to recompute from")])
     end = DayMonthYearField("To", invalid="To must be a real date, like 31 3 2025",
                             description="Today or earlier. A date that is not a month end gives a "
-                            "month-to-date figure.", validators=[InputRequired(message="Enter the date to recompute to")])
+                            "month-to-date figure.", validators=[RequiredDate(message="Enter the date to recompute to")])
     submit = submit("Start the recompute")
 
     def validate_end(self, field):

@@ -20,6 +20,7 @@ from academy.forms import (
     Length,
     Optional,
     RadioField,
+    RequiredDate,
     SelectField,
     StringField,
     ValidationError,
@@ -88,7 +89,7 @@ class StarterForm(_WithRoles):
     hours_per_week = _hours_field()
     start_date = DayMonthYearField("Start date", description="For example, 3 3 2026",
                                    invalid="The start date must be a real date",
-                                   validators=[InputRequired(message="Enter the start date")])
+                                   validators=[RequiredDate(message="Enter the start date")])
     is_registered_manager = BooleanField("They are this workplace's registered manager (registered with CQC)",
                                          widget=GovCheckboxInput())
     submit = submit("Record starter")
@@ -105,7 +106,7 @@ class StarterForm(_WithRoles):
 class LeaverForm(FlaskForm):
     leaving_date = DayMonthYearField("Leaving date", description="Their last day in post. For example, 27 3 2026",
                                      invalid="The leaving date must be a real date",
-                                     validators=[InputRequired(message="Enter the leaving date")])
+                                     validators=[RequiredDate(message="Enter the leaving date")])
     reason = RadioField("Why did they leave?", choices=LEAVING_REASONS, widget=GovRadioInput(),
                         validators=[InputRequired(message="Select why they left")])
     detail = StringField("More detail (optional)", filters=[_strip], widget=GovTextInput(),
@@ -117,7 +118,7 @@ class RoleChangeForm(_WithRoles):
     job_role_id = _role_field("New job role")
     changed_on = DayMonthYearField("Date of the change", description="For example, 1 4 2026",
                                    invalid="The date of the change must be a real date",
-                                   validators=[InputRequired(message="Enter the date of the change")])
+                                   validators=[RequiredDate(message="Enter the date of the change")])
     submit = submit("Change job role")
 
 
@@ -145,7 +146,7 @@ class VacancyForm(_WithRoles):
                               validators=[Optional(), Length(max=3000, message="Description must be 3,000 characters or fewer")])
     opened_on = DayMonthYearField("Opened on", description="For example, 1 4 2026",
                                   invalid="The opening date must be a real date",
-                                  validators=[InputRequired(message="Enter the date the vacancy opened")])
+                                  validators=[RequiredDate(message="Enter the date the vacancy opened")])
     submit = submit("Save vacancy")
 
     def validate_weekends(self, field):
@@ -156,5 +157,5 @@ class VacancyForm(_WithRoles):
 class CloseVacancyForm(FlaskForm):
     closed_on = DayMonthYearField("Closed on", description="For example, 30 4 2026",
                                   invalid="The closing date must be a real date",
-                                  validators=[InputRequired(message="Enter the closing date")])
+                                  validators=[RequiredDate(message="Enter the closing date")])
     submit = submit("Close vacancy")

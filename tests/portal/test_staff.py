@@ -71,6 +71,7 @@ def test_a_starter_already_on_the_service_is_found_by_email(client, home, manage
     ({"start_date": _d(date.today() + timedelta(days=400))}, "six months from today"),
     ({"start_date": ["31", "2", "2026"]}, "The start date must be a real date"),
     ({"start_date": ["", "", ""]}, "Enter the start date"),
+    ({"start_date": ["", "3", "2026"]}, "The start date must be a real date"),  # not "missing"
     ({"full_name": "", "email": ""}, "Enter their full name"),
     ({"full_name": "", "email": "nobody@example.com"}, "nobody on the service has that email address"),
     ({"contract_type": "zero_hours"}, "Not a valid choice"),

@@ -119,6 +119,7 @@ def test_an_incomplete_assessment_is_refused_with_errors(client):
 @pytest.mark.parametrize("change,message", [
     ({"dbs_certificate_number": "12"}, "Enter the 12-digit DBS certificate number"),
     ({"dbs_issued_on": ["31", "2", "2026"]}, "The DBS certificate issue date must be a real date"),
+    ({"dbs_issued_on": ["", "2", "2026"]}, "The DBS certificate issue date must be a real date"),  # not ignored
     ({"reference_2_name": ""}, "Enter who reference 2 is from"),
 ])
 def test_bad_checks_are_refused_with_field_errors_and_nothing_saved(client, change, message):
