@@ -204,6 +204,19 @@ def make_officer(app) -> str:
     return email
 
 
+def wait_for_job(job_id: str, connection, seconds: int) -> str | None:
+    from rq.job import Job
+
+    deadline, status = time.time() + seconds, None
+    while time.time() < deadline:
+        status = Job.fetch(job_id, connection=connection).get_status(refresh=True)
+        status = getattr(status, "value", status)
+        if status in ("finished", "failed"):
+            break
+        time.sleep(1)
+    return status
+
+
 def drill_worker_killed(services: Services, app) -> None:
     """Kill the worker (and its work horse) while an outcomes recompute is writing, then restart it."""
     from rq.job import Job
@@ -240,14 +253,7 @@ def drill_worker_killed(services: Services, app) -> None:
         # RQ treats a started job whose worker stopped sending heartbeats as abandoned; wait that out.
         time.sleep(100)
         services.start_worker()
-        deadline = time.time() + 900
-        status = None
-        while time.time() < deadline:
-            status = Job.fetch(job_id, connection=connection).get_status(refresh=True)
-            status = getattr(status, "value", status)
-            if status in ("finished", "failed"):
-                break
-            time.sleep(2)
+        status = wait_for_job(job_id, connection, 900)
         recovered_after = time.time() - killed_at
         retries_left = Job.fetch(job_id, connection=connection).retries_left
     done = snapshot_fingerprint(app)
@@ -278,22 +284,9 @@ def table_counts(app) -> dict[str, int]:
     return counts
 
 
-def wait_for_job(job_id: str, connection, seconds: int) -> str | None:
-    from rq.job import Job
-
-    deadline, status = time.time() + seconds, None
-    while time.time() < deadline:
-        status = Job.fetch(job_id, connection=connection).get_status(refresh=True)
-        status = getattr(status, "value", status)
-        if status in ("finished", "failed"):
-            break
-        time.sleep(1)
-    return status
-
-
 def drill_import_killed(services: Services, app, email: str) -> None:
     """Kill the worker while it applies an ASC-WDS import, restart it, then apply again from the page."""
-    import importlib.util
+    import importlib
 
     from rq.job import Job
 
@@ -305,9 +298,7 @@ def drill_import_killed(services: Services, app, email: str) -> None:
     from academy.jobs import redis_connection
     from academy.workplaces.models import District
 
-    spec = importlib.util.spec_from_file_location("import_bench", PROJECT / "bench" / "import.py")
-    import_bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(import_bench)
+    import_bench = importlib.import_module("import")  # bench/import.py (bench/ is on sys.path)
     staff, training, workplaces = 20_000, 200_000, 200
     folder = services.work / "ascwds-files"
     folder.mkdir()
