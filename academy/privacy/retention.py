@@ -90,6 +90,10 @@ def cutoff(now: datetime, months: int) -> datetime:
     return now - relativedelta(months=months)
 
 
+ANONYMISED_IDS = select(Redaction.record_id).where(Redaction.record_type == "application")
+"""Ids of applications already anonymised (a subquery: never done twice)."""
+
+
 def is_anonymised(session, application: Application) -> bool:
     return session.scalar(select(func.count()).select_from(Redaction).where(
         Redaction.record_type == "application", Redaction.record_id == application.id)) > 0
@@ -122,9 +126,8 @@ def due_for_anonymisation(session, now: datetime | None = None, months: int | No
     """Ids of unsuccessful or withdrawn applications, not yet anonymised, idle since the cutoff."""
     now = now or utcnow()
     limit = cutoff(now, retention_months() if months is None else months)
-    done = select(Redaction.record_id).where(Redaction.record_type == "application")
     candidates = list(session.scalars(
-        select(Application.id).where(Application.state.in_(RETAINED_STATES), Application.id.not_in(done),
+        select(Application.id).where(Application.state.in_(RETAINED_STATES), Application.id.not_in(ANONYMISED_IDS),
                                      Application.state_changed_at <= limit)))
     activity = last_activity(session, candidates)
     return [i for i in candidates if activity.get(i, limit) <= limit]
@@ -137,11 +140,10 @@ def placed_due_for_anonymisation(session, today: date | None = None, years: int 
 
     today = today or utcnow().date()
     limit = today - relativedelta(years=employment_retention_years() if years is None else years)
-    done = select(Redaction.record_id).where(Redaction.record_type == "application")
     return list(session.scalars(
         select(Application.id).join(Placement, Placement.application_id == Application.id)
         .join(Employment, Employment.id == Placement.employment_id)
-        .where(Application.state == State.placed, Application.id.not_in(done),
+        .where(Application.state == State.placed, Application.id.not_in(ANONYMISED_IDS),
                Employment.leaving_date.is_not(None), Employment.leaving_date <= limit)
         .order_by(Application.id)))
 
