@@ -8,10 +8,19 @@ from __future__ import annotations
 import logging
 import smtplib
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app
 
 log = logging.getLogger(__name__)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for an email, always on PUBLIC_BASE_URL and never on the request's Host
+    (a forged Host header must not be able to point a reset or invitation link elsewhere)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
