@@ -50,17 +50,17 @@ def free_port() -> int:
 def seed_people(url: str, managers: int, officers: int, applicants: int, queue: int) -> dict:
     """Accounts for the virtual users (one each: sign-out rotates a session) and a screening queue."""
     from sqlalchemy import select
-    from werkzeug.security import generate_password_hash
 
     from academy import create_app
     from academy.auth.models import Role, User
+    from academy.auth.passwords import hash_password
     from academy.config import TestConfig
     from academy.extensions import db, utcnow
     from academy.workplaces.models import Workplace
     from recruitment.models import Application, State
 
     app = create_app(TestConfig(url))
-    hashed = generate_password_hash(PASSWORD)
+    hashed = hash_password(PASSWORD)
     with app.app_context():
         now = utcnow()
         busiest = db.session.execute(db.text(
