@@ -16,14 +16,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import time
 
 from flask import current_app
 from limits import parse
 
+from academy.auth.accounts import find_user_by_email
+from academy.auth.audit import audit
 from academy.extensions import limiter
+from academy.jobs import JobsUnavailable
+from academy.mail import public_url, send_mail
 
+log = logging.getLogger(__name__)
 FAILURES_REMEMBERED_SECONDS = 24 * 3600  # an address's failures for an account count for a day
 
 
@@ -92,20 +98,19 @@ def in_words(seconds: int) -> str:
 
 def _alert_owner(session, email: str, burst) -> None:
     """Tell the account's owner about a burst of failed sign-ins (no link that carries a token)."""
-    from academy.auth.accounts import find_user_by_email
-    from academy.auth.audit import audit
-    from academy.mail import public_url, send_mail
-
     user = find_user_by_email(session, email)
     if user is None or not user.is_active:
         return
-    period = in_words(burst.get_expiry())
-    send_mail(user.email, "Unsuccessful attempts to sign in to your Good Care account",
-              f"Hello {user.full_name},\n\n"
-              f"There have been {burst.amount} unsuccessful attempts to sign in to your Good Care account "
-              f"in less than {period}.\n\n"
-              "If this was you, you do not need to do anything.\n\n"
-              "If it was not you, someone may be trying to guess your password. Repeated attempts are "
-              "slowed down, and they cannot sign in without your password. If you think someone knows "
-              f"it, change it: choose 'Forgotten your password?' on the sign-in page, {public_url('auth.sign_in')}\n")
+    try:
+        send_mail(user.email, "Unsuccessful attempts to sign in to your Good Care account",
+                  f"Hello {user.full_name},\n\n"
+                  f"There have been {burst.amount} unsuccessful attempts to sign in to your Good Care "
+                  f"account in less than {in_words(burst.get_expiry())}.\n\n"
+                  "If this was you, you do not need to do anything.\n\n"
+                  "If it was not you, someone may be trying to guess your password. Repeated attempts "
+                  "are slowed down, and nobody can sign in without your password. If you think someone "
+                  "knows it, change it: choose 'Forgotten your password?' on the sign-in page, "
+                  f"{public_url('auth.sign_in')}\n")
+    except JobsUnavailable:  # Redis down: the failed sign-in still answers as one, not a 503
+        log.warning("Could not queue a sign-in alert email (user id %s): jobs unavailable", user.id)
     audit("sign_in_failures_alerted", target=user, subject=user)

@@ -132,3 +132,10 @@ def test_limiter_keys_hold_no_email_address(client):
     keys = limiter_keys()
     assert any("sign-in/failures/" in key for key in keys)
     assert not any(user.email in key or user.email.split("@")[0] in key for key in keys)
+
+
+def test_a_burst_with_the_job_queue_down_still_answers_as_failed_sign_ins(app, client, outbox, config):
+    config(REDIS_URL="redis://127.0.0.1:1/0", JOBS_ASYNC=True)  # nothing listens on port 1
+    user = factories.user()
+    statuses = {sign_in(client, user.email, "wrong-password-x", f"192.0.2.{n}").status_code for n in range(10)}
+    assert statuses == {422} and not outbox
