@@ -10,17 +10,19 @@ Three counts, all in the rate limiter's storage (Redis with REDIS_URL, else this
 - per account, from any address (SIGN_IN_ALERT_PER_ACCOUNT): a burst of failures emails the
   owner, once a window. It never refuses anyone.
 
-Keys hold a keyed hash of the normalised email (never the email itself) and the client address.
+Keys hold a keyed hash of the normalised email (never the email itself) and the client address
+(an IPv6 address by its /64 network, which one household or server can hold whole).
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 import time
 
-from flask import current_app
+from flask import current_app, request
 from limits import parse
 
 from academy.auth.accounts import find_user_by_email
@@ -36,6 +38,18 @@ FAILURES_REMEMBERED_SECONDS = 24 * 3600  # an address's failures for an account 
 def _storage():
     # limiter.limiter follows Flask-Limiter's fall-back to memory while Redis is unreachable.
     return limiter.limiter.storage
+
+
+def client_address() -> str:
+    """The client's address as the sign-in counts see it: IPv4 as it is, IPv6 as its /64 network."""
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(getattr(ip, "ipv4_mapped", None) or ip)
 
 
 def _account(email: str) -> str:

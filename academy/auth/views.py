@@ -91,7 +91,7 @@ def resend_confirmation():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed_sign_in)
+               key_func=throttle.client_address, deduct_when=_failed_sign_in)
 def sign_in():
     """Sign in; wrong passwords slow down the address they come from, for that account (throttle)."""
     if current_user.is_authenticated:
@@ -99,7 +99,8 @@ def sign_in():
     form = SignInForm()
     problem = None
     if form.validate_on_submit():
-        wait = throttle.seconds_to_wait(form.email.data, request.remote_addr)
+        address = throttle.client_address()
+        wait = throttle.seconds_to_wait(form.email.data, address)
         if wait:
             return render_template("auth/sign_in_wait.html", wait=throttle.in_words(wait)), 429, \
                 {"Retry-After": str(wait)}
@@ -107,11 +108,11 @@ def sign_in():
         if user is None or not user.is_active:
             problem = "Enter a correct email address and password"
             audit("sign_in_failed", detail=None)
-            throttle.record_failure(db.session, form.email.data, request.remote_addr)
+            throttle.record_failure(db.session, form.email.data, address)
         elif not user.email_confirmed:
             problem = "Confirm your email address before you sign in. Check your inbox for our email."
         else:
-            throttle.record_success(form.email.data, request.remote_addr)
+            throttle.record_success(form.email.data, address)
             session.clear()  # a fresh session at sign-in
             login_user(user)
             accounts.record_sign_in(db.session, user)

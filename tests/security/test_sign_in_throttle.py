@@ -139,3 +139,11 @@ def test_a_burst_with_the_job_queue_down_still_answers_as_failed_sign_ins(app, c
     user = factories.user()
     statuses = {sign_in(client, user.email, "wrong-password-x", f"192.0.2.{n}").status_code for n in range(10)}
     assert statuses == {422} and not outbox
+
+
+def test_ipv6_addresses_count_by_their_64_network(client):
+    user = factories.user()
+    for n in range(5):
+        sign_in(client, user.email, "wrong-password-x", f"2001:db8:1:2::{n + 1}")
+    assert sign_in(client, user.email, factories.DEFAULT_PASSWORD, "2001:db8:1:2::ffff").status_code == 429
+    assert sign_in(client, user.email, factories.DEFAULT_PASSWORD, "2001:db8:1:3::1").status_code == 302
