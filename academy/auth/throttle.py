@@ -42,6 +42,7 @@ def _storage():
 
 def client_address() -> str:
     """The client's address as the sign-in counts see it: IPv4 as it is, IPv6 as its /64 network."""
+    _warn_if_behind_an_untrusted_proxy()
     address = request.remote_addr or "unknown"
     try:
         ip = ipaddress.ip_address(address)
@@ -50,6 +51,20 @@ def client_address() -> str:
     if ip.version == 6 and ip.ipv4_mapped is None:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(getattr(ip, "ipv4_mapped", None) or ip)
+
+
+def _warn_if_behind_an_untrusted_proxy() -> None:
+    """Behind a reverse proxy without PROXY_FIX every client has the proxy's address, so one
+    guesser's failures would slow everyone: say so in the log, once a process."""
+    global _proxy_warned
+    if _proxy_warned or current_app.config.get("PROXY_FIX") or "X-Forwarded-For" not in request.headers:
+        return
+    _proxy_warned = True
+    log.warning("Sign-in requests carry X-Forwarded-For but PROXY_FIX is off: every client is counted "
+                "as the proxy's address. Set PROXY_FIX=1 behind a reverse proxy.")
+
+
+_proxy_warned = False
 
 
 def _account(email: str) -> str:

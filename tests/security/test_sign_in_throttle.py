@@ -147,3 +147,12 @@ def test_ipv6_addresses_count_by_their_64_network(client):
         sign_in(client, user.email, "wrong-password-x", f"2001:db8:1:2::{n + 1}")
     assert sign_in(client, user.email, factories.DEFAULT_PASSWORD, "2001:db8:1:2::ffff").status_code == 429
     assert sign_in(client, user.email, factories.DEFAULT_PASSWORD, "2001:db8:1:3::1").status_code == 302
+
+
+def test_a_proxy_without_proxy_fix_is_named_in_the_log_once(client, caplog, monkeypatch):
+    monkeypatch.setattr(throttle, "_proxy_warned", False)
+    for _ in range(2):
+        client.submit("/sign-in", {"email": "someone@example.com", "password": "wrong-password-x"},
+                      headers={"X-Forwarded-For": "198.51.100.30"})
+    warnings = [r for r in caplog.records if "PROXY_FIX is off" in r.getMessage()]
+    assert len(warnings) == 1 and "198.51.100.30" not in warnings[0].getMessage()
