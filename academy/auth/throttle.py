@@ -33,6 +33,7 @@ from academy.mail import public_url, send_mail
 
 log = logging.getLogger(__name__)
 FAILURES_REMEMBERED_SECONDS = 24 * 3600  # an address's failures for an account count for a day
+_proxy_warned = False
 
 
 def _storage():
@@ -62,9 +63,6 @@ def _warn_if_behind_an_untrusted_proxy() -> None:
     _proxy_warned = True
     log.warning("Sign-in requests carry X-Forwarded-For but PROXY_FIX is off: every client is counted "
                 "as the proxy's address. Set PROXY_FIX=1 behind a reverse proxy.")
-
-
-_proxy_warned = False
 
 
 def _account(email: str) -> str:
