@@ -87,8 +87,14 @@ class Config:
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
         self.RATELIMIT_HEADERS_ENABLED = True
-        self.SIGN_IN_LIMIT_PER_ACCOUNT = env.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.SIGN_IN_LIMIT_PER_ADDRESS = env.get("SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+        # Wrong passwords for one account from one address: after this many, that address waits
+        # before trying that account again, a wait doubling each failure up to the maximum.
+        # Nobody else is slowed, and a burst of failures from any addresses emails the owner.
+        self.SIGN_IN_FAILURES_BEFORE_WAIT = int(env.get("SIGN_IN_FAILURES_BEFORE_WAIT", "5"))
+        self.SIGN_IN_FIRST_WAIT_SECONDS = int(env.get("SIGN_IN_FIRST_WAIT_SECONDS", "30"))
+        self.SIGN_IN_MAX_WAIT_SECONDS = int(env.get("SIGN_IN_MAX_WAIT_SECONDS", "900"))
+        self.SIGN_IN_ALERT_PER_ACCOUNT = env.get("SIGN_IN_ALERT_PER_ACCOUNT", "10 per 15 minutes")
         self.SIGN_UP_LIMIT_PER_ADDRESS = env.get("SIGN_UP_LIMIT_PER_ADDRESS", "10 per hour")
 
         # Token lifetimes (seconds).

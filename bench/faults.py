@@ -191,15 +191,14 @@ def snapshot_fingerprint(app) -> tuple[int, int]:
 
 
 def make_officer(app) -> str:
-    from werkzeug.security import generate_password_hash
-
     from academy.auth.models import Role, User
+    from academy.auth.passwords import hash_password
     from academy.extensions import db, utcnow
 
     email = "officer@faults.example"
     with app.app_context():
         db.session.add(User(email=email, full_name="Fault Drill Officer", role=Role.hcpa_staff,
-                            password_hash=generate_password_hash(PASSWORD), email_confirmed_at=utcnow()))
+                            password_hash=hash_password(PASSWORD), email_confirmed_at=utcnow()))
         db.session.commit()
     return email
 

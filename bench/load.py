@@ -50,17 +50,17 @@ def free_port() -> int:
 def seed_people(url: str, managers: int, officers: int, applicants: int, queue: int) -> dict:
     """Accounts for the virtual users (one each: sign-out rotates a session) and a screening queue."""
     from sqlalchemy import select
-    from werkzeug.security import generate_password_hash
 
     from academy import create_app
     from academy.auth.models import Role, User
+    from academy.auth.passwords import hash_password
     from academy.config import TestConfig
     from academy.extensions import db, utcnow
     from academy.workplaces.models import Workplace
     from recruitment.models import Application, State
 
     app = create_app(TestConfig(url))
-    hashed = generate_password_hash(PASSWORD)
+    hashed = hash_password(PASSWORD)
     with app.app_context():
         now = utcnow()
         busiest = db.session.execute(db.text(
@@ -94,7 +94,7 @@ def seed_people(url: str, managers: int, officers: int, applicants: int, queue: 
 def serve(url: str, redis_url: str, port: int, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, GOODCARE_ENV="production",
                SECRET_KEY="load-bench-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
-               SIGN_IN_LIMIT_PER_ADDRESS="100000 per minute", SIGN_IN_LIMIT_PER_ACCOUNT="100000 per minute",
+               SIGN_IN_LIMIT_PER_ADDRESS="100000 per minute",
                STORAGE_DIR=tempfile.mkdtemp(prefix="goodcare-load-"))
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--access-logfile", "-",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from academy.auth.models import Role, User
+from academy.auth.passwords import hash_password
 from academy.extensions import db, utcnow
 from academy.workplaces.models import (
     ContractType, District, Employment, JobRole, Person, Provider, ServiceType, Vacancy, Workplace,
@@ -15,6 +16,14 @@ from academy.workplaces.models import (
 
 DEFAULT_PASSWORD = "kettle-orchard-lantern-7"
 _sequence = itertools.count(1)
+_password_hashes: dict[str, str] = {}
+
+
+def password_hash(password: str = DEFAULT_PASSWORD) -> str:
+    """Each password hashed once a run (argon2id with the real parameters takes ~0.1 s a hash)."""
+    if password not in _password_hashes:
+        _password_hashes[password] = hash_password(password)
+    return _password_hashes[password]
 
 
 def _next() -> int:
@@ -38,7 +47,7 @@ def user(role: Role = Role.applicant, email: str | None = None, password: str = 
     n = _next()
     obj = User(email=email or f"{role.value}{n}@example.com", full_name=fields.pop("full_name", f"Person {n}"),
                role=role, email_confirmed_at=utcnow() if confirmed else None, **fields)
-    obj.set_password(password)
+    obj.password_hash = password_hash(password)
     obj.workplaces.extend(workplaces)
     db.session.add(obj)
     db.session.commit()

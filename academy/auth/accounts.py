@@ -5,16 +5,13 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import INVITED_ROLES, SELF_SERVICE_ROLES, Invitation, Role, User, new_session_token
+from academy.auth.passwords import dummy_hash, verify_password
 from academy.auth.tokens import hash_token, make_confirmation_token, make_reset_token, new_one_time_token
 from academy.extensions import utcnow
 from academy.mail import send_mail
-
-# Checked when no account matches, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = "scrypt:32768:8:1$1TgaAoUyB6UTTnF5$9934e3aab6978ea4d95617efebe597eb9d87258466c4e031756ac910a126998af0cee2bb7d57c44dbca9c9181fed9d12dd2f477f2587874ccdbb6ad267ed932b"
 
 
 def find_user_by_email(session, email: str) -> User | None:
@@ -60,12 +57,20 @@ def confirm_email(session, user: User) -> None:
 
 
 def authenticate(session, email: str, password: str) -> User | None:
-    """The user with this email and password, or None. Takes about as long either way."""
+    """The user with this email and password, or None. Takes about as long either way.
+
+    A password kept under an older hash (scrypt, or argon2 with weaker parameters) is hashed
+    again as argon2id now that we have it."""
     user = find_user_by_email(session, email or "")
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        verify_password(dummy_hash(), password or "")  # a wrong email costs what a wrong password does
         return None
-    return user if user.check_password(password or "") else None
+    if not user.check_password(password or ""):
+        return None
+    if user.password_needs_rehash:
+        user.set_password(password)
+        session.commit()
+    return user
 
 
 def record_sign_in(session, user: User) -> None:

@@ -8,8 +8,7 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, Text, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
-
+from academy.auth.passwords import hash_password, needs_rehash, verify_password
 from academy.extensions import TimestampMixin, db, utcnow
 
 
@@ -65,10 +64,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+    @property
+    def password_needs_rehash(self) -> bool:
+        """An older scrypt hash, or argon2 with outdated parameters: re-hash at the next sign-in."""
+        return needs_rehash(self.password_hash)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

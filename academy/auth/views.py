@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from academy.auth import accounts
+from academy.auth import accounts, throttle
 from academy.auth.access import DomainError
 from academy.auth.audit import audit
 from academy.auth.forms import AcceptInvitationForm, EmailOnlyForm, ResetPasswordForm, SignInForm, SignUpForm
@@ -40,10 +40,6 @@ def _safe_next(target: str | None) -> str | None:
 
 def _failed_sign_in(response) -> bool:
     return response.status_code != 302
-
-
-def _account_key() -> str:
-    return "sign-in-account:" + (request.form.get("email") or "").strip().lower()
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -95,22 +91,28 @@ def resend_confirmation():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed_sign_in)
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed_sign_in)
+               key_func=throttle.client_address, deduct_when=_failed_sign_in)
 def sign_in():
+    """Sign in; wrong passwords slow down the address they come from, for that account (throttle)."""
     if current_user.is_authenticated:
         return redirect(start_page_for(current_user))
     form = SignInForm()
     problem = None
     if form.validate_on_submit():
+        address = throttle.client_address()
+        wait = throttle.seconds_to_wait(form.email.data, address)
+        if wait:
+            return render_template("auth/sign_in_wait.html", wait=throttle.in_words(wait)), 429, \
+                {"Retry-After": str(wait)}
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is None or not user.is_active:
             problem = "Enter a correct email address and password"
             audit("sign_in_failed", detail=None)
+            throttle.record_failure(db.session, form.email.data, address)
         elif not user.email_confirmed:
             problem = "Confirm your email address before you sign in. Check your inbox for our email."
         else:
+            throttle.record_success(form.email.data, address)
             session.clear()  # a fresh session at sign-in
             login_user(user)
             accounts.record_sign_in(db.session, user)

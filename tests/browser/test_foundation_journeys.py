@@ -52,3 +52,14 @@ def test_workplace_list_is_accessible_for_hcpa(ctx, page):
     page.goto("/workplaces/?page=2")
     assert "Showing 26 to 30 of 30 workplaces" in page.content()
     assert_accessible(page)
+
+
+def test_the_wait_page_after_repeated_wrong_passwords_is_accessible(ctx, page):
+    user = factories.user()
+    for _ in range(5):
+        sign_in(page, user.email, "wrong-password-x")
+        assert "Enter a correct email address and password" in page.content()
+    sign_in(page, user.email, factories.DEFAULT_PASSWORD)
+    assert page.get_by_role("heading", level=1).inner_text() == "Wait before you try to sign in again"
+    assert "You can try again in 30 seconds" in page.content()
+    assert_accessible(page)

@@ -64,7 +64,7 @@ def _placed_worker(workplace, vacancy, courses, hcpa):
 
 @contextmanager
 def _one_password_hash():
-    """Hash the factories' password once for the whole world (scrypt takes ~0.5s a user here)."""
+    """Hash each password once for the whole world (argon2id takes ~0.1s a hash here)."""
     original = User.set_password
     cache: dict[str, str] = {}
 
