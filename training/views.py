@@ -110,13 +110,13 @@ def certificate(record_id: int):
         abort(404)
     try:
         path = evidence.certificate_path(record.certificate_file)
+        name, content_type = evidence.download_as(record.id, record.certificate_file)
     except FileNotFoundError:
         abort(404)
     if not path.exists():
         abort(404)
     audit("downloaded_certificate", target=record, subject=record.person.user)
-    return send_file(path, mimetype=record.certificate_content_type, as_attachment=True,
-                     download_name=record.certificate_filename or path.name)
+    return send_file(path, mimetype=content_type, as_attachment=True, download_name=name)
 
 
 @bp.post("/records/<int:record_id>/delete")
