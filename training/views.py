@@ -10,7 +10,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from academy.auth.access import DomainError, role_required
+from academy.auth.access import DomainError, refuse, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db, limiter
@@ -286,7 +286,7 @@ def share():
 def revoke_share(share_id: int):
     item = db.session.get(PassportShare, share_id)
     if item is None or item.passport.person.user_id != current_user.id:
-        abort(404)
+        refuse(404, target=("PassportShare", share_id))
     passport.revoke_share(db.session, item, current_user)
     db.session.commit()
     audit("revoked_passport_share", target=item, subject=current_user)

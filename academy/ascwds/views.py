@@ -16,7 +16,7 @@ from academy.ascwds.forms import ApplyForm, ApplyNoLeaversForm, UploadForm
 from academy.ascwds.models import ImportBatch, ImportState
 from academy.ascwds.parse import FileProblem, TooLarge
 from academy.ascwds.report import Report
-from academy.auth.access import STAFF_ROLES, Invalid, role_required
+from academy.auth.access import STAFF_ROLES, Invalid, refuse, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import csrf, db
@@ -38,7 +38,7 @@ def _is_staff() -> bool:
 def _batch_or_404(batch_id: int) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.created_by_id != current_user.id:
-        abort(404)
+        refuse(404, target=("ImportBatch", batch_id))
     return batch
 
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import select
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.workplaces.models import CqcRating, District, Provider, ServiceType, Workplace, workplace_managers
 
@@ -59,7 +58,7 @@ def get_workplace_or_404(session, workplace_id: int, for_user: User) -> Workplac
     """The workplace if this user may see it; 404 otherwise (never reveal that it exists)."""
     workplace = session.get(Workplace, workplace_id)
     if workplace is None or not can_see_workplace(for_user, workplace):
-        abort(404)
+        refuse(404, for_user, ("Workplace", workplace_id))
     return workplace
 
 
