@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -202,6 +202,6 @@ def export_provider(provider_id: int):
         mine = {w.id for w in managed_workplaces(db.session, current_user)}
         workplaces = [w for w in workplaces if w.id in mine]
     if not workplaces:
-        abort(404)
+        refuse(404, target=("Provider", provider_id))
     audit("ascwds_exported", target=("Provider", provider_id), detail=f"{len(workplaces)} workplaces")
     return _zip_response([w.id for w in workplaces], _slug(workplaces[0].provider.name))

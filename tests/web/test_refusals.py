@@ -62,6 +62,19 @@ def test_an_ownership_404_is_recorded_with_the_record_asked_for(client, two_home
     assert event.target_id == str({"Person": ids["person"], "TrainingRecord": ids["record"], "Workplace": ids["a"]}[target])
 
 
+@pytest.mark.parametrize("path, endpoint, target", [
+    ("/outcomes/?scope=workplace-{a}", "outcomes.index", None),
+    ("/ascwds/providers/{provider}/export.zip", "ascwds.export_provider", "Provider"),
+    ("/ascwds/workplaces/{a}/export.zip", "ascwds.export_workplace", "Workplace"),
+])
+def test_scoped_outcomes_and_exports_of_another_workplace_are_recorded(client, two_homes, path, endpoint, target):
+    manager_b = two_homes["manager_b"]
+    client.sign_in(manager_b)
+    assert client.get(path.format(a=two_homes["a"].id, provider=two_homes["a"].provider_id)).status_code == 404
+    [event] = _refusals(manager_b)
+    assert event.detail == f"404 GET {endpoint}" and event.target_type == target
+
+
 def test_a_refused_verify_post_is_recorded(client, two_homes):
     manager_b = two_homes["manager_b"]
     client.sign_in(manager_b)
