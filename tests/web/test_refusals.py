@@ -167,3 +167,21 @@ def test_the_refusals_page_is_for_admins_only_and_says_when_there_are_none(clien
     page = text(client.get("/admin/refusals"))
     assert "Refused requests" in page
     assert "Hcpa" not in page and ("No account has been refused" in page or hcpa.full_name in page)
+
+
+def test_a_request_that_already_wrote_is_still_refused_promptly(app, ctx):
+    """On SQLite a second connection would wait for the request's write lock: the refusal is then
+    only logged; on PostgreSQL it is counted. Either way the answer is the 404, at once."""
+    import time
+
+    user = factories.user(Role.manager)
+    with app.test_request_context("/training/people/1"):
+        user.full_name = "Written, not committed"
+        db.session.flush()
+        started = time.monotonic()
+        with pytest.raises(NotFound):
+            refuse(404, user, ("Person", 1))
+        assert time.monotonic() - started < 2
+        db.session.rollback()
+    assert len(_refusals(user)) == (0 if db.engine.dialect.name == "sqlite" else 1)
+    assert db.session.get(type(user), user.id).full_name != "Written, not committed"
