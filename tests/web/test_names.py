@@ -66,7 +66,8 @@ def test_accepting_an_invitation_refuses_hostile_names(client, name):
     response = client.submit(f"/invitation/{token}", {"full_name": name, "password": "kettle-orchard-lantern"})
     assert response.status_code == 422 and "Full name must" in text(response)
     assert db.session.query(User).filter_by(full_name=name).count() == 0
-    accepted = client.submit(f"/invitation/{token}", {"full_name": "Rita O'Manager", "password": "kettle-orchard-lantern"})
+    accepted = client.submit(f"/invitation/{token}",
+                             {"full_name": "Rita O'Manager", "password": "kettle-orchard-lantern"})
     assert accepted.status_code == 302
 
 

@@ -59,7 +59,8 @@ def test_an_ownership_404_is_recorded_with_the_record_asked_for(client, two_home
     assert client.get(path.format(**ids)).status_code == 404
     [event] = _refusals(manager_b)
     assert event.detail == f"404 GET {endpoint}" and event.target_type == target
-    assert event.target_id == str({"Person": ids["person"], "TrainingRecord": ids["record"], "Workplace": ids["a"]}[target])
+    asked_for = {"Person": ids["person"], "TrainingRecord": ids["record"], "Workplace": ids["a"]}[target]
+    assert event.target_id == str(asked_for)
 
 
 @pytest.mark.parametrize("path, endpoint, target", [
