@@ -27,6 +27,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+import re
+import unicodedata
+
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
 __all__ = [
@@ -35,7 +38,7 @@ __all__ = [
     "SubmitField", "TextAreaField", "GovCheckboxesInput", "GovCheckboxInput", "GovDateInput",
     "GovPasswordInput", "GovRadioInput", "GovSelect", "GovSubmitInput", "GovTextArea",
     "GovTextInput", "Email", "InputRequired", "Length", "Optional", "ValidationError",
-    "email_field", "submit", "normalise_email", "OptionalDate", "RequiredDate",
+    "email_field", "submit", "normalise_email", "OptionalDate", "RequiredDate", "PersonName",
 ]
 
 
@@ -108,3 +111,39 @@ class RequiredDate(InputRequired):
         if not any((v or "").strip() for v in (field.raw_data or [])):
             field.errors[:] = []
             raise StopValidation(self.message)
+
+
+# Besides letters and combining marks (Zoë typed either way, 李小龍): plain spaces, hyphens
+# (ASCII and U+2010), apostrophes (ASCII and U+2019) and full stops ("Anne-Marie St. John").
+_NAME_PUNCTUATION = frozenset(" -\u2010'\u2019.")
+# Something like a web address: "www." or two letters, a dot, two letters ("example.com", "evil.co.uk");
+# initials ("J.R.R. Tolkien") and "St. John" are not.
+_WEB_ADDRESS = re.compile(r"://|www\.|[^\W\d_]{2}\.[^\W\d_]{2}", re.IGNORECASE)
+
+
+def name_problem(value: str, label: str = "Full name") -> str | None:
+    """Why `value` is not a person's name (a GOV.UK-style message), or None if it is one.
+
+    Only letters, marks and a little punctuation: no control or format characters (newlines, tabs,
+    NUL, bidi overrides), no digits or symbols, and nothing like a web address, so a name shown in
+    an email or on a manager's page cannot carry a link or rearrange the text around it."""
+    if not value:
+        return None
+    if _WEB_ADDRESS.search(value):
+        return f"{label} must not include a web address"
+    allowed = all(ch in _NAME_PUNCTUATION or unicodedata.category(ch)[0] in "LM" for ch in value)
+    if not allowed or not any(unicodedata.category(ch)[0] == "L" for ch in value):
+        return f"{label} must only include letters, spaces, hyphens, apostrophes and full stops"
+    return None
+
+
+class PersonName:
+    """Validator for a field where a person's name is typed (sign-up, invitation, starter, application)."""
+
+    def __init__(self, label: str = "Full name"):
+        self.label = label
+
+    def __call__(self, form, field):
+        problem = name_problem(field.data if isinstance(field.data, str) else "", self.label)
+        if problem:
+            raise ValidationError(problem)

@@ -1,9 +1,10 @@
 """The job-status page pattern: percentage and message from job.meta, for the job's owner."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 
+from academy.auth.access import refuse
 from academy.auth.models import Role
 from academy.jobs import JobStatus, job_status
 
@@ -13,7 +14,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 def _status_for_current_user(job_id: str) -> JobStatus:
     status = job_status(job_id)
     if status is None or (status.owner_id != current_user.id and current_user.role != Role.admin):
-        abort(404)
+        refuse(404)
     return status
 
 

@@ -17,7 +17,7 @@ _LINKS = {
                       ("Follow-ups", "recruitment.follow_ups"), ("Training records", "training.people"),
                       ("Course catalogue", "training.courses"), ("Outcomes", "outcomes.index"),
                       ("Invite someone", "admin.invite")],
-    Role.admin: [("Users", "admin.users"), ("Audit log", "admin.audit_log"),
+    Role.admin: [("Users", "admin.users"), ("Audit log", "admin.audit_log"), ("Refused requests", "admin.refusals"),
                  ("Workplaces", "workplaces.index"), ("Course catalogue", "training.courses"),
                  ("Outcomes", "outcomes.index"), ("Baselines", "outcomes.baseline_list"),
                  ("Invite someone", "admin.invite")],

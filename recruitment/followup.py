@@ -7,12 +7,11 @@ import calendar
 import logging
 from datetime import date, timedelta
 
-from flask import abort
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import db, utcnow
 from academy.mail import send_mail
@@ -117,10 +116,8 @@ def run_follow_ups() -> dict[str, int]:
 def get_follow_up_or_404(session, follow_up_id: int, for_user: User) -> FollowUp:
     """A check-in: its own worker and HCPA staff may see it; anyone else gets 404."""
     follow_up = session.get(FollowUp, follow_up_id)
-    if follow_up is None:
-        abort(404)
-    if for_user.role not in STAFF and follow_up.placement.application.user_id != for_user.id:
-        abort(404)
+    if follow_up is None or (for_user.role not in STAFF and follow_up.placement.application.user_id != for_user.id):
+        refuse(404, for_user, ("FollowUp", follow_up_id))
     return follow_up
 
 

@@ -24,6 +24,7 @@ from academy.forms import (
     Length,
     Optional,
     OptionalDate,
+    PersonName,
     RadioField,
     RequiredDate,
     SelectField,
@@ -83,7 +84,8 @@ class VersionedForm(FlaskForm):
 class NameForm(FlaskForm):
     full_name = StringField("What is your full name?", filters=[_strip], widget=GovTextInput(),
                             validators=[DataRequired(message="Enter your full name"),
-                                        Length(max=200, message="Full name must be 200 characters or fewer")])
+                                        Length(max=200, message="Full name must be 200 characters or fewer"),
+                                        PersonName()])
     submit = submit("Continue")
 
 

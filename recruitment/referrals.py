@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import abort, url_for
+from flask import url_for
 from sqlalchemy import select
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.mail import send_mail
@@ -30,7 +30,7 @@ def get_referral_or_404(session, referral_id: int, for_user: User) -> Referral:
     """The referral if this user may see it (HCPA, or a manager of its workplace); 404 otherwise."""
     referral = session.get(Referral, referral_id)
     if referral is None or not may_see(for_user, referral):
-        abort(404)
+        refuse(404, for_user, ("Referral", referral_id))
     return referral
 
 

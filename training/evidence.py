@@ -19,26 +19,48 @@ def _invalid(message: str) -> Invalid:
     return problem
 
 ALLOWED = "a PDF, Word document (.docx or .doc), JPG or PNG"
+# The kinds of file a certificate may be, by the extension given to what sniff() detects.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _kind(extension: str) -> tuple[str, str]:
+    return CONTENT_TYPES[extension], extension
 
 
 def sniff(head: bytes, data: bytes) -> tuple[str, str] | None:
     """(content type, extension) of a certificate file from its first bytes; None if not allowed."""
     if head.startswith(b"%PDF-"):
-        return "application/pdf", "pdf"
+        return _kind("pdf")
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "png"
+        return _kind("png")
     if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "jpg"
+        return _kind("jpg")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "application/msword", "doc"
+        return _kind("doc")
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if "word/document.xml" in archive.namelist():
-                    return ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+                    return _kind("docx")
         except zipfile.BadZipFile:
             return None
     return None
+
+
+def download_as(record_id: int, stored: str) -> tuple[str, str]:
+    """(file name, content type) to serve a stored certificate with: `certificate-<id>.<ext>` from
+    the type detected at upload (kept as the stored file's extension), never the uploader's name or
+    extension, so a PDF uploaded as evil.html downloads as certificate-<id>.pdf."""
+    extension = stored.rsplit(".", 1)[-1].lower() if "." in stored else ""
+    if extension not in CONTENT_TYPES:
+        raise FileNotFoundError(stored)
+    return f"certificate-{record_id}.{extension}", CONTENT_TYPES[extension]
 
 
 def storage_dir() -> Path:

@@ -8,6 +8,7 @@ from flask import abort
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
+from academy.auth.access import refuse
 from academy.auth.models import Role, User
 from academy.workplaces.models import Employment, Person, Workplace, workplace_managers
 
@@ -47,7 +48,7 @@ def get_person_or_404(session, person_id: int, for_user: User) -> Person:
     """The person if this user may see their training; 404 otherwise (never reveal they exist)."""
     person = session.get(Person, person_id)
     if person is None or not can_see(session, for_user, person):
-        abort(404)
+        refuse(404, for_user, ("Person", person_id))
     return person
 
 

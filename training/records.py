@@ -245,13 +245,12 @@ def count_states(lines: list[CourseLine]) -> dict[TrainingState, int]:
 
 
 def get_record_or_404(session, record_id: int, for_user: User) -> TrainingRecord:
-    from flask import abort
-
+    from academy.auth.access import refuse
     from training.people import can_see
 
     record = session.get(TrainingRecord, record_id)
     if record is None or not can_see(session, for_user, record.person):
-        abort(404)
+        refuse(404, for_user, ("TrainingRecord", record_id))
     return record
 
 

@@ -10,7 +10,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from academy.auth.access import DomainError, role_required
+from academy.auth.access import DomainError, refuse, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db, limiter
@@ -110,13 +110,13 @@ def certificate(record_id: int):
         abort(404)
     try:
         path = evidence.certificate_path(record.certificate_file)
+        name, content_type = evidence.download_as(record.id, record.certificate_file)
     except FileNotFoundError:
         abort(404)
     if not path.exists():
         abort(404)
     audit("downloaded_certificate", target=record, subject=record.person.user)
-    return send_file(path, mimetype=record.certificate_content_type, as_attachment=True,
-                     download_name=record.certificate_filename or path.name)
+    return send_file(path, mimetype=content_type, as_attachment=True, download_name=name)
 
 
 @bp.post("/records/<int:record_id>/delete")
@@ -286,7 +286,7 @@ def share():
 def revoke_share(share_id: int):
     item = db.session.get(PassportShare, share_id)
     if item is None or item.passport.person.user_id != current_user.id:
-        abort(404)
+        refuse(404, target=("PassportShare", share_id))
     passport.revoke_share(db.session, item, current_user)
     db.session.commit()
     audit("revoked_passport_share", target=item, subject=current_user)

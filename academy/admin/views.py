@@ -1,4 +1,4 @@
-"""Administration: users and roles, the audit log, and invitations to staff roles."""
+"""Administration: users and roles, the audit log, refused requests, and invitations to staff roles."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -69,6 +69,17 @@ def audit_log():
                            unknown=unknown)
     audit("viewed_audit_log")  # after rendering: the commit would expire the events shown
     return body, 422 if form.errors else 200
+
+
+@bp.get("/refusals")
+@role_required(Role.admin)
+def refusals():
+    """Accounts most often refused (403s and ownership 404s) in the last day, bursts first."""
+    from academy.auth import refusals as security
+
+    return render_template("admin/refusals.html", counts=security.busiest_accounts(db.session),
+                           burst_count=security.BURST_COUNT,
+                           burst_minutes=int(security.BURST_WINDOW.total_seconds() // 60))
 
 
 @bp.route("/invite", methods=["GET", "POST"])

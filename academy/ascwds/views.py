@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -16,7 +16,7 @@ from academy.ascwds.forms import ApplyForm, ApplyNoLeaversForm, UploadForm
 from academy.ascwds.models import ImportBatch, ImportState
 from academy.ascwds.parse import FileProblem, TooLarge
 from academy.ascwds.report import Report
-from academy.auth.access import STAFF_ROLES, Invalid, role_required
+from academy.auth.access import STAFF_ROLES, Invalid, refuse, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import csrf, db
@@ -38,7 +38,7 @@ def _is_staff() -> bool:
 def _batch_or_404(batch_id: int) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.created_by_id != current_user.id:
-        abort(404)
+        refuse(404, target=("ImportBatch", batch_id))
     return batch
 
 
@@ -202,6 +202,6 @@ def export_provider(provider_id: int):
         mine = {w.id for w in managed_workplaces(db.session, current_user)}
         workplaces = [w for w in workplaces if w.id in mine]
     if not workplaces:
-        abort(404)
+        refuse(404, target=("Provider", provider_id))
     audit("ascwds_exported", target=("Provider", provider_id), detail=f"{len(workplaces)} workplaces")
     return _zip_response([w.id for w in workplaces], _slug(workplaces[0].provider.name))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import NoReturn
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -21,6 +22,16 @@ class Invalid(DomainError):
     """The values break a rule of the domain."""
 
 
+def refuse(code: int = 404, actor=None, target: tuple[str, object] | None = None) -> NoReturn:
+    """Abort with `code` (403: the role may not; 404: a record this user may not see) after counting
+    the refusal in the security log (academy.auth.refusals; signed-in users only, never a 500).
+    `actor` defaults to the signed-in user; `target` is ("Kind", id) of the record asked for."""
+    from academy.auth.refusals import record_refusal
+
+    record_refusal(code, actor, target)
+    abort(code)
+
+
 def role_required(*roles: Role):
     """Let the view run only for signed-in users holding one of `roles`; others get 403.
 
@@ -34,7 +45,7 @@ def role_required(*roles: Role):
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                refuse(403)
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = roles

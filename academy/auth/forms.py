@@ -14,6 +14,7 @@ from academy.forms import (
     InputRequired,
     Length,
     PasswordField,
+    PersonName,
     RadioField,
     SelectField,
     StringField,
@@ -28,7 +29,7 @@ def _full_name() -> StringField:
         "Full name",
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         validators=[DataRequired(message="Enter your full name"),
-                    Length(max=200, message="Full name must be 200 characters or fewer")],
+                    Length(max=200, message="Full name must be 200 characters or fewer"), PersonName()],
         widget=GovTextInput(),
     )
 

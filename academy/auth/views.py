@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from academy.auth import accounts, throttle
 from academy.auth.access import DomainError
-from academy.auth.audit import audit
+from academy.auth.audit import audit, audit_failed_sign_in
 from academy.auth.forms import AcceptInvitationForm, EmailOnlyForm, ResetPasswordForm, SignInForm, SignUpForm
 from academy.auth.models import Role
 from academy.auth.tokens import read_confirmation_token, read_reset_token
@@ -107,7 +107,7 @@ def sign_in():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is None or not user.is_active:
             problem = "Enter a correct email address and password"
-            audit("sign_in_failed", detail=None)
+            audit_failed_sign_in(db.session, form.email.data)
             throttle.record_failure(db.session, form.email.data, address)
         elif not user.email_confirmed:
             problem = "Confirm your email address before you sign in. Check your inbox for our email."

@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort
 from sqlalchemy import select
 
+from academy.auth.access import refuse
 from academy.auth.models import Role, User
 from academy.outcomes import baselines, report, snapshots
 from academy.outcomes.metrics import ALL_METRICS, FUNNEL_METRICS, STRATEGY_METRICS, Metric
@@ -58,7 +59,7 @@ def resolve_scope(session, user: User, key: str | None, choices: Choices, allow_
     for scope in choices.districts + choices.service_types + choices.workplaces:
         if scope.key == key:
             return scope
-    abort(404)
+    refuse(404, user)
 
 
 def default_scope(user: User, choices: Choices) -> Scope:

@@ -12,7 +12,7 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user, login_required
 
-from academy.auth.access import STAFF_ROLES
+from academy.auth.access import STAFF_ROLES, refuse
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.workplaces.directory import get_workplace_or_404
@@ -34,12 +34,12 @@ def portal_workplace_or_404(workplace_id: int, *, write: bool | None = None):
     if not current_user.is_authenticated:
         abort(401)
     if current_user.role not in PORTAL_ROLES:
-        abort(403)
+        refuse(403)
     workplace = get_workplace_or_404(db.session, workplace_id, current_user)
     if write is None:
         write = request.method not in ("GET", "HEAD")
     if write and not can_change(current_user):
-        abort(403)
+        refuse(403)
     return workplace
 
 
@@ -49,7 +49,7 @@ def portal_view(view):
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role not in PORTAL_ROLES:
-            abort(403)
+            refuse(403)
         return view(*args, **kwargs)
 
     wrapped.allowed_roles = PORTAL_ROLES

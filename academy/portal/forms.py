@@ -19,6 +19,7 @@ from academy.forms import (
     IntegerField,
     Length,
     Optional,
+    PersonName,
     RadioField,
     RequiredDate,
     SelectField,
@@ -79,7 +80,8 @@ class _WithRoles(FlaskForm):
 
 class StarterForm(_WithRoles):
     full_name = StringField("Full name", filters=[_strip], widget=GovTextInput(),
-                            validators=[Optional(), Length(max=200, message="Full name must be 200 characters or fewer")])
+                            validators=[Optional(), Length(max=200, message="Full name must be 200 characters or fewer"),
+                                        PersonName()])
     email = StringField("Email address (optional)", filters=[normalise_email], widget=GovTextInput(),
                         description="If they already have a training passport, we find them by this email address",
                         validators=[Optional(), Length(max=254)])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from academy.auth.access import refuse
 from academy.auth.audit import audit
 from academy.extensions import db, utcnow
 from academy.pagination import paginate, requested_page
@@ -57,7 +58,7 @@ def referral(workplace_id: int, referral_id: int):
     workplace = portal_workplace_or_404(workplace_id)
     item = db.session.get(Referral, referral_id)
     if item is None or item.vacancy.workplace_id != workplace.id:
-        abort(404)
+        refuse(404, target=("Referral", referral_id))
     page_url = url_for("portal.referral", workplace_id=workplace.id, referral_id=item.id)
     done, forms, form = handle_step(item, page_url)
     if done is not None:

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.portal.forms import REASON_LABELS
 from academy.portal.models import RoleChange
@@ -129,7 +128,7 @@ def _tiers(session, people: list[Person], today: date) -> dict[int, str]:
 def get_employment_or_404(session, workplace: Workplace, employment_id: int) -> Employment:
     employment = session.get(Employment, employment_id)
     if employment is None or employment.workplace_id != workplace.id:
-        abort(404)
+        refuse(404, target=("Employment", employment_id))
     return employment
 
 

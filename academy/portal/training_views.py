@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy import exports
-from academy.auth.access import DomainError
+from academy.auth.access import DomainError, refuse
 from academy.auth.audit import audit
 from academy.extensions import db
 from academy.portal import bp, matrix as matrices, needs
@@ -86,7 +86,8 @@ def inductions_page(workplace_id: int):
 def sign_off_standards(workplace_id: int, induction_id: int):
     """Sign off the ticked standards (training.induction's rule: an assessor, never their own)."""
     workplace = portal_workplace_or_404(workplace_id)
-    item = matrices.induction_in_post_or_none(db.session, workplace, induction_id, date.today()) or abort(404)
+    item = (matrices.induction_in_post_or_none(db.session, workplace, induction_id, date.today())
+            or refuse(404, target=("CareCertificateInduction", induction_id)))
     person = item.person
     form = SignOffForm.for_induction(item)
     if form.validate_on_submit():

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort
 from sqlalchemy import or_, select
 
-from academy.auth.access import Invalid
+from academy.auth.access import Invalid, refuse
 from academy.auth.models import User
 from academy.portal.staff import FUTURE_LIMIT_DAYS, _job_role, _long, require_manager
 from academy.workplaces.models import ContractType, Vacancy, Workplace
@@ -28,7 +27,7 @@ def vacancies_query(workplace: Workplace, closed: bool, today: date | None = Non
 def get_vacancy_or_404(session, workplace: Workplace, vacancy_id: int) -> Vacancy:
     vacancy = session.get(Vacancy, vacancy_id)
     if vacancy is None or vacancy.workplace_id != workplace.id:
-        abort(404)
+        refuse(404, target=("Vacancy", vacancy_id))
     return vacancy
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.mail import send_mail
 from academy.tiers.evaluator import TierEvaluation, evaluate, tier_results, tiers_for
@@ -27,7 +26,7 @@ def get_staff_member_or_404(session, person_id: int, for_user: User) -> Person:
     """The person if this user may see their tier (their manager, HCPA, admins); 404 otherwise."""
     person = session.get(Person, person_id)
     if person is None or not can_manage(session, for_user, person):
-        abort(404)
+        refuse(404, for_user, ("Person", person_id))
     return person
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort
 from sqlalchemy import select
 
+from academy.auth.access import refuse
 from academy.auth.models import Role, User
 from academy.tiers.evaluator import HELD_STATES, evaluate, passports_for
 from academy.tiers.models import CpaMembership
@@ -85,5 +85,5 @@ def visible_profile_or_404(session, member_number: str, for_user: User) -> CpaMe
     """A profile the worker has made visible, for managers and HCPA; hidden or unknown is 404."""
     membership = find_visible(session, member_number)
     if membership is None or for_user.role not in PROFILE_VIEWERS:
-        abort(404)
+        refuse(404, for_user)
     return membership

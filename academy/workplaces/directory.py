@@ -3,15 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import select
 
-from academy.auth.access import Invalid
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.workplaces.models import CqcRating, District, Provider, ServiceType, Workplace, workplace_managers
 
 WORKPLACE_FIELDS = ("name", "cqc_location_id", "address_line_1", "address_line_2", "town", "postcode",
                     "district_id", "service_type_id", "care_standard_signed", "beds", "care_hours_per_week")
+# What the regulator and the council say about a workplace, not the workplace itself: only HCPA
+# staff and admins set them (a manager may not raise their own CQC rating or change their provider).
+STAFF_ONLY_FIELDS = ("provider_name", "cqc_rating")
+
+
+def may_set_regulatory_fields(user: User | None) -> bool:
+    return user is not None and user.role in (Role.hcpa_staff, Role.admin)
 
 
 @dataclass
@@ -52,7 +58,7 @@ def get_workplace_or_404(session, workplace_id: int, for_user: User) -> Workplac
     """The workplace if this user may see it; 404 otherwise (never reveal that it exists)."""
     workplace = session.get(Workplace, workplace_id)
     if workplace is None or not can_see_workplace(for_user, workplace):
-        abort(404)
+        refuse(404, for_user, ("Workplace", workplace_id))
     return workplace
 
 
@@ -69,8 +75,14 @@ def _provider_named(session, name: str) -> Provider:
     return provider
 
 
-def save_workplace(session, values: dict, workplace: Workplace | None = None) -> Workplace:
-    """Create (workplace=None) or update a workplace from form values. Raises Invalid on a clash."""
+def save_workplace(session, values: dict, workplace: Workplace | None = None, by: User | None = None) -> Workplace:
+    """Create (workplace=None) or update a workplace from form values. Raises Invalid on a clash.
+
+    The provider and CQC rating change only when `by` is HCPA staff or an admin; for anyone else
+    (a manager editing their own workplace) those values are ignored and the saved ones kept."""
+    regulatory = may_set_regulatory_fields(by)
+    if workplace is None and not regulatory:
+        raise NotAllowed("Only HCPA staff can add a workplace")
     cqc_id = values.get("cqc_location_id") or None
     if cqc_id:
         clash = session.scalar(select(Workplace).where(Workplace.cqc_location_id == cqc_id))
@@ -78,7 +90,7 @@ def save_workplace(session, values: dict, workplace: Workplace | None = None) ->
             raise Invalid(f"Another workplace ({clash.name}) already has CQC location ID {cqc_id}")
     if session.get(District, values["district_id"]) is None or session.get(ServiceType, values["service_type_id"]) is None:
         raise Invalid("Choose a district and service type from the lists")
-    provider = _provider_named(session, values["provider_name"])
+    provider = _provider_named(session, values["provider_name"]) if regulatory else None
     with session.no_autoflush:
         if workplace is None:
             workplace = Workplace()
@@ -86,8 +98,9 @@ def save_workplace(session, values: dict, workplace: Workplace | None = None) ->
         for field in WORKPLACE_FIELDS:
             setattr(workplace, field, values.get(field) if values.get(field) != "" else None)
         workplace.cqc_location_id = cqc_id
-        workplace.cqc_rating = CqcRating[values.get("cqc_rating") or "not_yet_rated"]
-        workplace.provider = provider
+        if regulatory:
+            workplace.cqc_rating = CqcRating[values.get("cqc_rating") or "not_yet_rated"]
+            workplace.provider = provider
     session.commit()
     return workplace
 

@@ -70,8 +70,13 @@ class WorkplaceForm(FlaskForm):
                                        widget=GovTextInput(), render_kw={"inputmode": "numeric"})
     submit = submit("Save workplace")
 
-    def __init__(self, districts, service_types, *args, **kwargs):
+    def __init__(self, districts, service_types, *args, regulatory: bool = True, **kwargs):
+        """`regulatory=False` (a manager's own workplace): no provider or CQC rating fields, which
+        only HCPA staff and admins set (academy.workplaces.directory.STAFF_ONLY_FIELDS)."""
         super().__init__(*args, **kwargs)
+        if not regulatory:
+            del self.provider_name
+            del self.cqc_rating
         self.district_id.choices = [(0, "Choose a district")] + [(d.id, d.name) for d in districts]
         self.service_type_id.choices = [(s.id, s.name) for s in service_types]
 

@@ -53,7 +53,7 @@ def new():
     form = WorkplaceForm(districts, service_types)
     if form.validate_on_submit():
         try:
-            workplace = directory.save_workplace(db.session, form.data)
+            workplace = directory.save_workplace(db.session, form.data, by=current_user)
         except DomainError as problem:
             db.session.rollback()
             form.cqc_location_id.errors = list(form.cqc_location_id.errors) + [str(problem)]
@@ -82,13 +82,14 @@ def show(workplace_id: int):
 def edit(workplace_id: int):
     workplace = directory.get_workplace_or_404(db.session, workplace_id, current_user)
     districts, service_types = directory.reference_lists(db.session)
-    form = WorkplaceForm(districts, service_types, obj=workplace)
-    if request.method == "GET":
+    staff = directory.may_set_regulatory_fields(current_user)
+    form = WorkplaceForm(districts, service_types, obj=workplace, regulatory=staff)
+    if request.method == "GET" and staff:
         form.provider_name.data = workplace.provider.name
         form.cqc_rating.data = workplace.cqc_rating.name
     if form.validate_on_submit():
         try:
-            directory.save_workplace(db.session, form.data, workplace)
+            directory.save_workplace(db.session, form.data, workplace, by=current_user)
         except DomainError as problem:
             db.session.rollback()
             form.cqc_location_id.errors = list(form.cqc_location_id.errors) + [str(problem)]

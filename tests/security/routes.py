@@ -128,6 +128,7 @@ TABLE: dict[str, list[Case]] = {
     "/sign-out": one(E(SIGNED_IN)),
     "/admin/users": one(E({ADM})),
     "/admin/audit": one(E({ADM})),
+    "/admin/refusals": one(E({ADM})),
     "/admin/invite": one(E(STAFF)),
     # A job's page is for whoever started it, and admins (who may watch any job).
     "/jobs/<job_id>": [Case({"job_id": "@job"}, E({HCPA, ADM}, applicant=404, care_worker=404, manager=404)),
