@@ -86,9 +86,9 @@ def latest_for(employment: Employment) -> EmployerLinkRequest | None:
 
 
 def waiting_query():
-    """HCPA's list: requests to passport owners still waiting for an answer, oldest first."""
+    """HCPA's list: requests to passport owners (active accounts) still waiting for an answer, oldest first."""
     return (select(EmployerLinkRequest).where(EmployerLinkRequest.state == LinkState.pending,
-                                              EmployerLinkRequest.user_id.is_not(None))
+                                              EmployerLinkRequest.user.has(User.is_active_account))
             .options(joinedload(EmployerLinkRequest.user),
                      joinedload(EmployerLinkRequest.employment).joinedload(Employment.workplace))
             .order_by(EmployerLinkRequest.id))

@@ -91,6 +91,8 @@ def new_starter(workplace_id: int):
                                                   "contract": "contract_type"}), problem)
         else:
             audit("recorded_starter", target=employment, subject=employment.person.user_id)
+            for link_request in employment.link_requests:  # the worker asked (if any) sees it in their data
+                audit("asked_to_link_passport", target=link_request, subject=link_request.user_id)
             name = employment.person.full_name  # as the manager typed it: their own record
             message = f"{name} is recorded as a starter."
             if employment.link_requests:

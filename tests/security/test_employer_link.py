@@ -115,6 +115,8 @@ def test_the_issue_sequence_manager_b_types_a_workers_email_and_gets_404_everywh
     worker_person = db.session.get(Person, scene["person_id"])
     assert [e.workplace_id for e in worker_person.employments] == [scene["homes"]["a"].id]
     assert worker_person.full_name == WORKER_NAME
+    asked = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "asked_to_link_passport")).one()
+    assert (asked.actor_id, asked.subject_user_id) == (scene["managers"]["b"].id, scene["worker"].id)
 
 
 def _main(response) -> str:
@@ -211,10 +213,13 @@ def test_the_worker_declines_and_b_keeps_only_its_own_record(app, scene):
 def test_hcpa_staff_link_on_the_workers_behalf_audited_and_the_worker_is_told(app, scene, outbox):
     manager, request = _ask(app, scene)
     factories.employer_link_request(None, scene["homes"]["c"], full_name="Nobody Known")  # no account: not listed
+    gone = factories.care_worker(full_name="Deactivated Worker", is_active_account=False)
+    factories.employer_link_request(gone, scene["homes"]["c"])  # an account no longer active: not listed
     hcpa = _client(app, scene["hcpa"])
     listing = hcpa.get("/portal/link-requests")
     assert listing.status_code == 200 and WORKER_NAME in text(listing) and "Bushey Lodge" in text(listing)
     assert "Nobody Known" not in text(listing) and "Colney Court" not in text(listing)
+    assert "Deactivated Worker" not in text(listing)
     response = hcpa.submit(f"/portal/link-requests/{request.id}/link", form_page="/portal/link-requests")
     assert location_path(response) == "/portal/link-requests"
     request = _request_by_id(request.id)
