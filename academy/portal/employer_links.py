@@ -53,13 +53,14 @@ def tell_worker(request: EmployerLinkRequest) -> None:
         return
     workplace = request.employment.workplace
     service = current_app.config["SERVICE_NAME"]
+    link = public_url("training.link_request", request_id=request.id)
     send_mail(request.user.email, f"{workplace.name} has asked to link your training passport",
               f"{workplace.name} ({workplace.town}) has recorded you as starting work there and asked to link "
               f"your {service} training passport to their staff record.\n\n"
               "If you accept, their managers will see your training passport while you work there. If you do not "
               "work there, or do not want to share your passport, decline the request: they will see only what "
               "they record themselves.\n\n"
-              f"See the request and answer it (sign in first):\n{public_url('training.link_request', request_id=request.id)}\n")
+              f"See the request and answer it (sign in first):\n{link}\n")
 
 
 # --- finding requests ---------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def new_starter(workplace_id: int):
             message = f"{name} is recorded as a starter."
             if employment.link_requests:
                 # Said whether or not the email has an account: the page never tells.
-                message += (f" If {name} already has a Good Care training passport, we have asked them to "
+                message += (f" If {name} already has a training passport, we have asked them to "
                             f"link it to {workplace.name}.")
             flash(message, "success")
             return redirect(url_for("portal.staff_list", workplace_id=workplace.id))

@@ -34,7 +34,8 @@ def test_a_worker_accepts_a_new_employers_request_to_link_their_passport(ctx, pa
     assert "Bushey Lodge has asked to link your training passport" in worker_page.content()
     assert_accessible(worker_page)
     click_through(worker_page.get_by_role("link", name="See the request and accept or decline it"))
-    assert worker_page.get_by_role("heading", level=1).inner_text() == "Bushey Lodge asks to link your training passport"
+    heading = worker_page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Bushey Lodge asks to link your training passport"
     assert_accessible(worker_page)
     click_through(worker_page.get_by_role("button", name="Accept and link my passport"))
     assert "Your training passport is linked to Bushey Lodge" in worker_page.content()

@@ -1,5 +1,6 @@
-"""Staff in the portal: starters (always the workplace's own record; a passport owner is asked to link), leavers, role changes with
-history, the RM flag, GCR placements on the list; bad input is a 422 that saves nothing."""
+"""Staff in the portal: starters (always the workplace's own record; a passport owner is asked to
+link theirs), leavers, role changes with history, the RM flag, GCR placements on the list; bad
+input is a 422 that saves nothing."""
 from datetime import date, timedelta
 
 import pytest
@@ -61,9 +62,9 @@ def test_a_starter_with_a_passport_gets_the_workplaces_own_record_and_a_request(
 
     worker = factories.user(factories.Role.care_worker, email="kofi@example.com", full_name="Kofi Boateng")
     person = factories.person("Kofi Boateng", user_account=worker)
-    response = client.submit(f"/portal/{home.id}/staff/new", _starter(home, full_name="Kofi B", email="KOFI@example.com"),
-                             follow_redirects=True)
-    assert "Kofi B is recorded as a starter. If Kofi B already has a Good Care training passport, we have asked " \
+    response = client.submit(f"/portal/{home.id}/staff/new",
+                             _starter(home, full_name="Kofi B", email="KOFI@example.com"), follow_redirects=True)
+    assert "Kofi B is recorded as a starter. If Kofi B already has a training passport, we have asked " \
            "them to link it to Verulam House." in text(response)
     assert "Kofi Boateng" not in text(response)
     employment = db.session.scalars(sa.select(Employment).where(Employment.workplace_id == home.id)).one()

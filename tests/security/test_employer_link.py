@@ -67,7 +67,8 @@ def _starter(**fields) -> dict:
 def _pages(scene) -> list[str]:
     person = scene["person_id"]
     return [f"/training/people/{person}", f"/training/people/{person}/induction",
-            f"/training/records/{scene['record']}/certificate", f"/training/qualifications/{scene['qualification']}/edit",
+            f"/training/records/{scene['record']}/certificate",
+            f"/training/qualifications/{scene['qualification']}/edit",
             f"/tiers/people/{person}", f"/training/people/{person}/records/new",
             f"/training/people/{person}/qualifications/new"]
 
@@ -184,7 +185,8 @@ def test_the_worker_accepts_and_b_then_sees_the_passport_with_its_own_records_me
 
     for url in _pages(scene):
         assert manager.get(url).status_code == 200, url
-    manager.submit(f"/training/records/{scene['unverified']}/verify", form_page=f"/training/people/{scene['person_id']}")
+    manager.submit(f"/training/records/{scene['unverified']}/verify",
+                   form_page=f"/training/people/{scene['person_id']}")
     assert db.session.get(TrainingRecord, scene["unverified"]).verified_at is not None
     member = text(manager.get(f"/portal/{b.id}/staff/{employment_id}"))
     assert "Linked to their training passport" in member and WORKER_NAME in member
