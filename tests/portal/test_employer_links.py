@@ -81,3 +81,14 @@ def test_only_an_active_care_workers_account_owns_a_passport(ctx):
              ("CW@example.com", "applicant@example.com", "boss@example.com", "gone@example.com", "none@example.com")}
     assert found == {"CW@example.com": worker, "applicant@example.com": None, "boss@example.com": None,
                      "gone@example.com": None, "none@example.com": None}
+
+
+def test_a_care_worker_without_a_passport_yet_gets_one_on_accepting(ctx):
+    worker = factories.user(Role.care_worker, full_name="Noor Newcomer")
+    request = factories.employer_link_request(worker, factories.workplace(), full_name="N. Newcomer")
+    placeholder_id = request.employment.person_id
+    own = employer_links.accept(db.session, request, worker)
+    db.session.commit()
+    db.session.expire_all()
+    assert own.user_id == worker.id and own.full_name == "Noor Newcomer"
+    assert request.employment.person_id == own.id and db.session.get(Person, placeholder_id) is None
