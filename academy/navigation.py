@@ -38,6 +38,9 @@ _LINKS[Role.hcpa_staff].append(("CPA members", "tiers.find_member"))
 for _role in (Role.hcpa_staff, Role.admin):
     _LINKS[_role].append(("Privacy requests", "privacy.requests"))
 
+# Requests to link a starter to a worker's passport (academy/portal/employer_links.py): HCPA link on behalf.
+_LINKS[Role.hcpa_staff].append(("Passport link requests", "portal.link_requests"))
+
 # Manager portal (academy/portal): a registered manager's start page, first in their navigation.
 _LINKS[Role.manager].insert(0, ("Manager portal", "portal.index"))
 

@@ -450,3 +450,22 @@ def invitation(by: User | None = None, role: Role = Role.hcpa_staff, workplace: 
     db.session.add(obj)
     db.session.commit()
     return obj, token
+
+
+# --- requests to link a starter to a worker's passport (academy/portal/models.py) -------------------
+
+def employer_link_request(worker: User | None, at: Workplace, by: User | None = None, state: str = "pending",
+                          full_name: str | None = None):
+    """Workplace `at` recorded a starter of its own (a new Person) and asked `worker` to link their
+    passport (`worker=None`: the email typed belonged to nobody)."""
+    from academy.portal.models import EmployerLinkRequest, LinkState
+
+    placeholder = employment(at, who=person(full_name or (worker.full_name if worker else None)),
+                             start=date.today() - timedelta(days=7))
+    obj = EmployerLinkRequest(employment=placeholder, user=worker, requested_by_id=by.id if by else None,
+                              state=LinkState[state])
+    if obj.state != LinkState.pending:
+        obj.decided_at, obj.decided_by_id = utcnow(), (worker.id if worker else None)
+    db.session.add(obj)
+    db.session.commit()
+    return obj

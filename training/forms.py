@@ -163,3 +163,7 @@ class CourseForm(FlaskForm):
     def __init__(self, job_roles, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.mandatory_for.choices = [(r.id, r.name) for r in job_roles]
+
+
+class LinkAnswerForm(FlaskForm):
+    """Accept or decline a workplace's request to link the passport (only the CSRF token)."""

@@ -43,8 +43,11 @@ def start():
     to their own training pages."""
     if not current_user.is_authenticated or current_user.role != Role.care_worker:
         return render_template("training/start.html")
+    from academy.portal.employer_links import pending_for
+
     person = _own_person_with_passport()
-    return render_template("training/passport.html", view=passport.build_view(db.session, person), own=True)
+    return render_template("training/passport.html", view=passport.build_view(db.session, person), own=True,
+                           link_requests=pending_for(db.session, current_user))
 
 
 def _own_person_with_passport():
@@ -348,3 +351,4 @@ def verify():
 
 
 from training import manage_views  # noqa: E402,F401  (registers the manager, HCPA and catalogue pages)
+from training import link_views  # noqa: E402,F401  (the worker's answer to a request to link their passport)

@@ -122,8 +122,10 @@ def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tup
             session.execute(insert(employment_table), chunk)
     updates = [c for c in plan.staff if c["action"] == "update"]
     if updates:
-        session.execute(update(Person), [{"id": c["person_id"], "full_name": c["fields"]["full_name"],
-                                          "updated_at": now} for c in updates])
+        renamed = [{"id": c["person_id"], "full_name": c["fields"]["full_name"], "updated_at": now}
+                   for c in updates if not c.get("keep_name")]
+        if renamed:
+            session.execute(update(Person), renamed)
         session.execute(update(Employment), [{"id": c["id"], **_employment_values(c["fields"]), "updated_at": now}
                                              for c in updates])
         for change in updates:

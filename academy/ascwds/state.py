@@ -46,6 +46,7 @@ class KnownEmployment:
     leaving_date: date | None
     is_registered_manager: bool
     ascwds_extra: str | None
+    user_id: int | None = None  # the Person's sign-in account: their own passport, not the workplace's record
 
     def get(self, name: str):
         return getattr(self, name)
@@ -109,6 +110,7 @@ class ServiceState:
             Employment.id, Employment.person_id, Employment.workplace_id, Employment.ascwds_worker_id,
             Person.full_name, Employment.job_role_id, Employment.contract_type, Employment.hours_per_week,
             Employment.start_date, Employment.leaving_date, Employment.is_registered_manager, Employment.ascwds_extra,
+            Person.user_id,
         ).join(Person, Person.id == Employment.person_id))
         for row in session.execute(statement):
             known = KnownEmployment(*row)
@@ -118,7 +120,10 @@ class ServiceState:
             key = (known.workplace_id, known.ascwds_worker_id)
             if known.leaving_date is None or known.leaving_date > self.today:
                 self.current[key] = known
-            else:
+            elif known.user_id is None:
+                # A former worker comes back onto the same record only when it is the workplace's
+                # own; a worker's own passport is linked again only with their consent (a starter
+                # request in the portal), never by a file.
                 self.former[key] = known.person_id
 
     def _load_records(self, session) -> None:

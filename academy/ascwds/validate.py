@@ -293,12 +293,15 @@ def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options
         if new_id != worker_id and state.employment(workplace_id, new_id) is not None:
             report.error("staff", line, "CHGUNIQUEWRKID", f"{new_id} is already a worker at {local_id}")
             continue
-        changed = [k for k, v in fields.items() if v is not None and current.get(k) != v]
+        # The name on a worker's own passport is theirs: a workplace's file does not change it.
+        keep_name = current.user_id is not None
+        changed = [k for k, v in fields.items()
+                   if v is not None and current.get(k) != v and not (keep_name and k == "full_name")]
         if status in LEAVE_ALONE or not changed or not complete:
             report.count("staff", "unchanged")
             continue
         plan.staff.append({"action": "update", "line": line, "id": current.id, "person_id": current.person_id,
-                           "key": key, "fields": fields})
+                           "key": key, "fields": fields, "keep_name": keep_name})
         report.count("staff", "updated", line, label,
                      "Changed: " + ", ".join(c.replace("_", " ").replace("ascwds extra", "other ASC-WDS details")
                                              for c in changed))

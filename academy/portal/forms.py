@@ -80,10 +80,12 @@ class _WithRoles(FlaskForm):
 
 class StarterForm(_WithRoles):
     full_name = StringField("Full name", filters=[_strip], widget=GovTextInput(),
-                            validators=[Optional(), Length(max=200, message="Full name must be 200 characters or fewer"),
+                            validators=[InputRequired(message="Enter their full name"),
+                                        Length(max=200, message="Full name must be 200 characters or fewer"),
                                         PersonName()])
     email = StringField("Email address (optional)", filters=[normalise_email], widget=GovTextInput(),
-                        description="If they already have a training passport, we find them by this email address",
+                        description="If they already have a training passport, we will ask them to link it to your "
+                                    "workplace",
                         validators=[Optional(), Length(max=254)])
     job_role_id = _role_field()
     contract_type = RadioField("Contract", choices=CONTRACT_CHOICES, widget=GovRadioInput(),
@@ -95,10 +97,6 @@ class StarterForm(_WithRoles):
     is_registered_manager = BooleanField("They are this workplace's registered manager (registered with CQC)",
                                          widget=GovCheckboxInput())
     submit = submit("Record starter")
-
-    def validate_full_name(self, field):
-        if not field.data and not self.email.data:
-            raise ValidationError("Enter their full name (or the email address of someone already on the service)")
 
     def validate_email(self, field):
         if field.data and ("@" not in field.data or "." not in field.data.split("@")[-1]):
@@ -126,6 +124,14 @@ class RoleChangeForm(_WithRoles):
 
 class RegisteredManagerForm(FlaskForm):
     submit = submit("Save")
+
+
+class CancelLinkForm(FlaskForm):
+    submit = submit("Cancel the request")
+
+
+class LinkOnBehalfForm(FlaskForm):
+    submit = submit("Link on their behalf")
 
 
 class VacancyForm(_WithRoles):

@@ -134,18 +134,27 @@ def get_employment_or_404(session, workplace: Workplace, employment_id: int) -> 
 
 # -- changes -----------------------------------------------------------------------------------
 
-def find_person_by_email(session, email: str) -> Person | None:
+def already_on_staff(session, workplace: Workplace, email: str, start_date: date) -> bool:
+    """Does one of this workplace's own staff records (in post on or after `start_date`) have this
+    email address? Only the workplace's own records are looked at, never anyone else's."""
     email = email.strip().lower()
-    person = session.scalar(select(Person).where(func.lower(Person.email) == email).order_by(Person.id).limit(1))
-    if person is None:
-        person = session.scalar(select(Person).join(Person.user).where(func.lower(User.email) == email))
-    return person
+    return session.scalar(
+        select(Employment.id).join(Employment.person).outerjoin(Person.user)
+        .where(Employment.workplace_id == workplace.id,
+               or_(Employment.leaving_date.is_(None), Employment.leaving_date >= start_date),
+               or_(func.lower(Person.email) == email, func.lower(User.email) == email)).limit(1)) is not None
 
 
 def add_starter(session, workplace: Workplace, by: User, *, job_role_id, contract_type: str, start_date: date,
                 full_name: str | None = None, email: str | None = None, hours_per_week: Decimal | None = None,
                 is_registered_manager: bool = False, today: date | None = None) -> Employment:
-    """A new Employment at the workplace, for someone already on the service (by email) or a new Person."""
+    """A new Employment at the workplace, always on a new Person of the workplace's own.
+
+    Someone else's record is never attached here: when an email is given, the passport owner with
+    that address (if any) is asked to link their passport (academy/portal/employer_links.py), and
+    the page says the same whether or not there is one."""
+    from academy.portal import employer_links
+
     require_manager(by, workplace)
     today = today or date.today()
     role = _job_role(session, job_role_id)
@@ -155,22 +164,22 @@ def add_starter(session, workplace: Workplace, by: User, *, job_role_id, contrac
         raise Invalid(f"The start date must be no later than {_long(_future_limit(today))} (six months from today)")
     if start_date < EARLIEST_START:
         raise Invalid("Enter a start date after 1960")
-    person = find_person_by_email(session, email) if email else None
-    if person is not None:
-        if session.scalar(select(Employment.id).where(
-                Employment.person_id == person.id, Employment.workplace_id == workplace.id,
-                or_(Employment.leaving_date.is_(None), Employment.leaving_date >= start_date))):
-            raise Invalid(f"{person.full_name} already works here: change their job role instead")
-    else:
-        if not (full_name or "").strip():
-            raise Invalid("Enter their full name: nobody on the service has that email address")
-        person = Person(full_name=full_name.strip(), email=email or None)
-        session.add(person)
+    if not (full_name or "").strip():
+        raise Invalid("Enter their full name")
+    email = (email or "").strip().lower() or None
+    if email and already_on_staff(session, workplace, email, start_date):
+        raise Invalid("Someone on your staff list already has that email address: "
+                      "change their job role instead")
+    person = Person(full_name=full_name.strip(), email=email)
+    session.add(person)
     employment = Employment(person=person, workplace=workplace, job_role=role,
                             contract_type=ContractType[contract_type], hours_per_week=hours_per_week,
                             start_date=start_date, is_registered_manager=bool(is_registered_manager))
     session.add(employment)
+    request = employer_links.ask_to_link(session, employment, by, email) if email else None
     session.commit()
+    if request is not None:
+        employer_links.tell_worker(request)
     return employment
 
 

@@ -15,9 +15,9 @@ from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
-from academy.portal import bp, staff, summary as summaries
+from academy.portal import bp, employer_links, staff, summary as summaries
 from academy.portal.access import can_change, portal_view, portal_workplace_or_404
-from academy.portal.forms import LeaverForm, RegisteredManagerForm, RoleChangeForm, StarterForm
+from academy.portal.forms import CancelLinkForm, LeaverForm, RegisteredManagerForm, RoleChangeForm, StarterForm
 from academy.workplaces.directory import WorkplaceFilters, managed_workplaces, workplaces_query
 
 
@@ -86,11 +86,20 @@ def new_starter(workplace_id: int):
                 full_name=form.full_name.data, email=form.email.data or None, hours_per_week=form.hours_per_week.data,
                 is_registered_manager=form.is_registered_manager.data)
         except DomainError as problem:
-            form_error(form, _field_for(problem, {"start": "start_date", "role": "job_role_id", "name": "full_name",
-                                                  "works here": "email", "contract": "contract_type"}), problem)
+            form_error(form, _field_for(problem, {"email address": "email", "start": "start_date",
+                                                  "role": "job_role_id", "name": "full_name",
+                                                  "contract": "contract_type"}), problem)
         else:
             audit("recorded_starter", target=employment, subject=employment.person.user_id)
-            flash(f"{employment.person.full_name} is recorded as a starter.", "success")
+            for link_request in employment.link_requests:  # the worker asked (if any) sees it in their data
+                audit("asked_to_link_passport", target=link_request, subject=link_request.user_id)
+            name = employment.person.full_name  # as the manager typed it: their own record
+            message = f"{name} is recorded as a starter."
+            if employment.link_requests:
+                # Said whether or not the email has an account: the page never tells.
+                message += (f" If {name} already has a training passport, we have asked them to "
+                            f"link it to {workplace.name}.")
+            flash(message, "success")
             return redirect(url_for("portal.staff_list", workplace_id=workplace.id))
     return render_template("portal/staff/new.html", workplace=workplace, form=form), status_for(form)
 
@@ -143,6 +152,7 @@ def staff_member(workplace_id: int, employment_id: int):
     row = staff.staff_rows(db.session, [employment])[0]
     return render_template("portal/staff/show.html", workplace=workplace, employment=employment, row=row,
                            forms=forms, form=form, can_change=can_change(current_user),
+                           link_request=employer_links.latest_for(employment), cancel_form=CancelLinkForm(),
                            today=date.today()), status_for(form) if form is not None else 200
 
 
@@ -197,4 +207,4 @@ def portal_navigation():
     return {"portal_nav": portal_nav, "portal_workplaces": portal_workplaces}
 
 
-from academy.portal import referral_views, vacancy_views  # noqa: E402,F401
+from academy.portal import link_views, referral_views, vacancy_views  # noqa: E402,F401

@@ -172,3 +172,40 @@ def test_staff_added_in_the_service_export_with_an_id_that_imports_back(hcpa):
         "Elm Lodge", f"GCP{job.id}", "8", "1", "37.5")
     report = run(hcpa, *exported.items())
     assert report.totals["created"] == 0 and report.counts["staff"]["unchanged"] == 1
+
+
+
+def _staff_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_file_never_reattaches_or_renames_a_workers_own_passport(ctx):
+    """Issue 13, point 1: a workplace's ASC-WDS file cannot link a worker's own Person (their passport)
+    back to it without their consent, nor change their name; its own records still come back."""
+    workplace = factories.workplace(name="Elm Lodge")
+    manager = factories.manager(workplaces=[workplace])
+    worker = factories.care_worker(at=workplace, full_name="Wren Account")
+    own_record = factories.employment(workplace, who=factories.person("Dee Record"))
+    job, passport_id = worker.person.employments[0], worker.person.id
+    exported = _rows(export_files(db.session, [workplace.id])["staff.csv"])
+    ids = {f"GCP{job.id}": "Someone Else", f"GCP{own_record.id}": "Dee Renamed"}
+    # Both in post: a new DISPLAYID renames the workplace's own record, never the worker's passport.
+    run(manager, ("staff.csv", _staff_csv([{**r, "STATUS": "UPDATE", "DISPLAYID": ids[r["UNIQUEWORKERID"]]}
+                                           for r in exported])))
+    db.session.expire_all()
+    assert db.session.get(Person, passport_id).full_name == "Wren Account"
+    assert db.session.get(Person, own_record.person_id).full_name == "Dee Renamed"
+    # Both leave; a NEW row with each one's worker id comes back on a record of the workplace's own.
+    for employment in db.session.scalars(select(Employment)):
+        employment.leaving_date = date(2026, 6, 30)
+    db.session.commit()
+    run(manager, ("staff.csv", _staff_csv([{**r, "STATUS": "NEW", "STARTDATE": "01/11/2026"} for r in exported])))
+    db.session.expire_all()
+    back = {e.ascwds_worker_id: e for e in db.session.scalars(select(Employment)
+                                                               .where(Employment.leaving_date.is_(None)))}
+    assert back[f"GCP{job.id}"].person_id != passport_id and back[f"GCP{job.id}"].person.user_id is None
+    assert back[f"GCP{own_record.id}"].person_id == own_record.person_id  # the workplace's own record, as before

@@ -1,5 +1,6 @@
-"""Staff in the portal: starters (new or already on the service), leavers, role changes with
-history, the RM flag, GCR placements on the list; bad input is a 422 that saves nothing."""
+"""Staff in the portal: starters (always the workplace's own record; a passport owner is asked to
+link theirs), leavers, role changes with history, the RM flag, GCR placements on the list; bad
+input is a 422 that saves nothing."""
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from academy.portal.models import RoleChange
 from academy.workplaces.models import Employment, Person
 from recruitment.models import State
 from tests import factories
-from tests.helpers import has_error_summary, location_path, text
+from tests.helpers import has_error_summary, links_in, location_path, text
 
 
 def _d(day: date) -> list[str]:
@@ -54,15 +55,40 @@ def test_a_manager_records_a_new_starter(client, home, manager):
     assert "Not started" in listing and "Registered manager" in listing
 
 
-def test_a_starter_already_on_the_service_is_found_by_email(client, home, manager):
+def test_a_starter_with_a_passport_gets_the_workplaces_own_record_and_a_request(client, home, manager, outbox):
+    """Typing the email of someone already on the service never attaches their record: the
+    workplace gets its own Person and the passport owner is asked (by email) to link theirs."""
+    from academy.portal.models import EmployerLinkRequest, LinkState
+
     worker = factories.user(factories.Role.care_worker, email="kofi@example.com", full_name="Kofi Boateng")
     person = factories.person("Kofi Boateng", user_account=worker)
-    client.submit(f"/portal/{home.id}/staff/new", _starter(home, full_name="", email="KOFI@example.com"))
+    response = client.submit(f"/portal/{home.id}/staff/new",
+                             _starter(home, full_name="Kofi B", email="KOFI@example.com"), follow_redirects=True)
+    assert "Kofi B is recorded as a starter. If Kofi B already has a training passport, we have asked " \
+           "them to link it to Verulam House." in text(response)
+    assert "Kofi Boateng" not in text(response)
     employment = db.session.scalars(sa.select(Employment).where(Employment.workplace_id == home.id)).one()
-    assert employment.person_id == person.id and _count(Person) == 1
-    again = client.submit(f"/portal/{home.id}/staff/new", _starter(home, full_name="", email="kofi@example.com"))
-    assert again.status_code == 422 and "already works here" in text(again)
-    assert _count(Employment) == 1
+    assert employment.person_id != person.id and employment.person.full_name == "Kofi B"
+    assert employment.person.user_id is None and _count(Person) == 2
+    request = db.session.scalars(sa.select(EmployerLinkRequest)).one()
+    assert request.user_id == worker.id and request.state == LinkState.pending and request.requested_by_id == manager.id
+    assert [m["To"] for m in outbox] == ["kofi@example.com"]
+    link = links_in(outbox[0])[0]
+    assert link == f"http://127.0.0.1:5000/training/employer-requests/{request.id}"
+    assert "Kofi B" not in outbox[0].get_content()  # the name the manager typed is not echoed
+    again = client.submit(f"/portal/{home.id}/staff/new", _starter(home, full_name="Kofi", email="kofi@example.com"))
+    assert again.status_code == 422 and "Someone on your staff list already has that email address" in text(again)
+    assert "Kofi Boateng" not in text(again)
+    assert _count(Employment) == 1 and _count(EmployerLinkRequest) == 1
+
+
+def test_an_email_on_someone_elses_record_only_is_not_already_working_here(client, home, manager, outbox):
+    """'Already works here' is about this workplace's own records, never anyone else's."""
+    elsewhere = factories.workplace(name="Gade House")
+    factories.employment(elsewhere, who=factories.care_worker(email="ama@example.com").person)
+    response = client.submit(f"/portal/{home.id}/staff/new", _starter(home, full_name="Ama", email="ama@example.com"))
+    assert location_path(response) == f"/portal/{home.id}/staff"
+    assert _count(Employment, Employment.workplace_id == home.id) == 1
 
 
 @pytest.mark.parametrize("fields,message", [
@@ -73,7 +99,8 @@ def test_a_starter_already_on_the_service_is_found_by_email(client, home, manage
     ({"start_date": ["", "", ""]}, "Enter the start date"),
     ({"start_date": ["", "3", "2026"]}, "The start date must be a real date"),  # not "missing"
     ({"full_name": "", "email": ""}, "Enter their full name"),
-    ({"full_name": "", "email": "nobody@example.com"}, "nobody on the service has that email address"),
+    # The name is always needed now, even for the email of someone already on the service.
+    ({"full_name": "", "email": "kofi@example.com"}, "Enter their full name"),
     ({"contract_type": "zero_hours"}, "Not a valid choice"),
     ({"hours_per_week": "90"}, "Hours a week must be between 0.5 and 60"),
 ])

@@ -194,6 +194,16 @@ TABLE: dict[str, list[Case]] = {
     "/portal/<int:workplace_id>/staff/new": _portal(write_page=True),
     "/portal/<int:workplace_id>/staff/<int:employment_id>": _portal_nested("employment_id", "@employment_a",
                                                                            "@employment_b"),
+    # A's own starter record asking B's worker; B's asking A's worker; B's record under A.
+    "/portal/<int:workplace_id>/staff/<int:employment_id>/link-request/cancel": _portal(
+        own_extra={"employment_id": "@asking_employment_a"}, other_extra={"employment_id": "@asking_employment_b"},
+        post_only=True)
+        + [Case({"workplace_id": "@workplace_a", "employment_id": "@asking_employment_b"}, E(set(), manager=404))],
+    # HCPA see the requests waiting for a worker's answer and may link one on the worker's behalf.
+    "/portal/link-requests": one(E(STAFF)),
+    "/portal/link-requests/<int:request_id>/link": [
+        Case({"request_id": "@request_to_worker_a"}, E(STAFF)),
+        Case({"request_id": 999999}, E(set(), hcpa_staff=404, admin=404))],
     "/portal/<int:workplace_id>/vacancies": _portal(),
     "/portal/<int:workplace_id>/vacancies/new": _portal(write_page=True),
     "/portal/<int:workplace_id>/vacancies/<int:vacancy_id>": _portal_nested("vacancy_id", "@vacancy_a", "@vacancy_b"),
@@ -291,6 +301,10 @@ TABLE: dict[str, list[Case]] = {
     "/training/courses/new": one(E(STAFF)),
     "/training/courses/<int:course_id>/edit": [Case({"course_id": "@course"}, E(STAFF)),
                                                Case({"course_id": 999999}, E(set(), hcpa_staff=404, admin=404))],
+    # A workplace's request to link the worker's passport: only the worker asked may see or answer it.
+    "/training/employer-requests/<int:request_id>": _worker_record("request_id", "request_to_worker", {CW}),
+    "/training/employer-requests/<int:request_id>/accept": _worker_record("request_id", "request_to_worker", {CW}),
+    "/training/employer-requests/<int:request_id>/decline": _worker_record("request_id", "request_to_worker", {CW}),
     "/training/induction": one(E(set(), care_worker="/training/people/{person_a}/induction")),
     "/training/inductions/<int:induction_id>/standards/<int:number>": [
         Case({"induction_id": "@induction_a", "number": 1}, E({CW} | MANAGING)),

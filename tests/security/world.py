@@ -4,7 +4,8 @@ Two workplaces, A and B, each with a manager, a vacancy, a placed care worker (t
 a qualification, a Care Certificate induction, a passport share, a follow-up check-in, a tier
 and a CPA membership) and an open referral; HCPA staff and an admin; the applicant who walks the
 site (a submitted application with a CV) and other applicants; outcome figures, an invitation,
-a job, erasure requests and ASC-WDS import batches (one a manager's, one HCPA's).
+a job, erasure requests and ASC-WDS import batches (one a manager's, one HCPA's); each workplace
+has asked the other's worker to link their passport (a waiting request on a starter record of its own).
 
 The walking users are `users[role]`; everything "A" belongs to them, everything "B" to someone
 else, so a route with an id is tried with both (`@key` in the route table names `ids[key]`).
@@ -96,7 +97,7 @@ def _build_world() -> World:
     a = factories.workplace(name="Aldenham House")
     b = factories.workplace(name="Bushey Lodge", district_name="Watford")
     manager_a = factories.manager(workplaces=[a])
-    factories.manager(workplaces=[b])  # B's own manager
+    manager_b = factories.manager(workplaces=[b])  # B's own manager
     vacancy_a, vacancy_b = factories.vacancy(a), factories.vacancy(b)
     placing_a, placing_b = factories.vacancy(a), factories.vacancy(b)
     catalogue = factories.catalogue()
@@ -112,6 +113,9 @@ def _build_world() -> World:
     worker_a = _placed_worker(a, placing_a, courses, hcpa)
     worker_b = _placed_worker(b, placing_b, courses, hcpa)
     follow_ups = {f.placement_id: f for f in followup.create_due_follow_ups(db.session, notify=False)}
+    # Each workplace asked the other's worker to link their passport (its own starter record, waiting).
+    to_worker_a = factories.employer_link_request(worker_a["user"], b, by=manager_b, full_name="Starter at B")
+    to_worker_b = factories.employer_link_request(worker_b["user"], a, by=manager_a, full_name="Starter at A")
 
     tiers = factories.tiers()
     factories.tier_award(worker_a["person"], tier_number=min(tiers), by=manager_a)
@@ -147,6 +151,8 @@ def _build_world() -> World:
         applicant_user=applicant_app.user.id, import_batch=batch, manager_import_batch=manager_batch,
         provider_a=a.provider_id, provider_b=b.provider_id,
         course=courses[0].id,
+        request_to_worker_a=to_worker_a.id, request_to_worker_b=to_worker_b.id,
+        asking_employment_a=to_worker_b.employment_id, asking_employment_b=to_worker_a.employment_id,
     )
     for suffix, worker in (("a", worker_a), ("b", worker_b)):
         ids.update({f"{key}_{suffix}": value.id if hasattr(value, "id") else value
