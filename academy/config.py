@@ -73,7 +73,7 @@ class Config:
         )
 
         # Mail: development writes mail to the log; production sends through SMTP.
-        self.MAIL_SENDER = env.get("MAIL_SENDER", "Good Care <no-reply@goodcare.example>")
+        self.MAIL_SENDER = env.get("MAIL_SENDER") or "Good Care <no-reply@goodcare.example>"
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
         self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
         self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None

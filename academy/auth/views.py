@@ -158,6 +158,7 @@ def _reset_link_problem():
 @bp.get("/password/reset/<token>")
 def reset_password(token: str):
     if read_reset_token(token) is None:
+        session.pop(RESET_TOKEN, None)  # a bad link replaces any earlier one
         return _reset_link_problem()
     session[RESET_TOKEN] = token
     return redirect(url_for("auth.reset_password_form"))
@@ -184,6 +185,7 @@ def accept_invitation(token: str):
     try:
         accounts.find_invitation(db.session, token)
     except DomainError as problem:
+        session.pop(INVITATION_TOKEN, None)  # a bad link replaces any earlier one
         return render_template("auth/link_problem.html", reason=str(problem)), 400
     session[INVITATION_TOKEN] = token
     return redirect(url_for("auth.accept_invitation_form"))
