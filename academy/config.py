@@ -80,7 +80,7 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
         self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), default=True)
         # Outside development there must be a MAIL_SERVER unless this says mail is only to be logged
-        # (then only the recipient's domain and the subject are, never a body).
+        # (then only each message's purpose and the recipient's domain are, never a body).
         self.MAIL_LOG_ONLY = _bool(env.get("MAIL_LOG_ONLY"), default=False)
         if not self.DEVELOPMENT and not self.MAIL_SERVER and not self.MAIL_LOG_ONLY:
             raise RuntimeError("MAIL_SERVER must be set outside development (or MAIL_LOG_ONLY=on to only log mail)")

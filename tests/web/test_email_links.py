@@ -8,7 +8,8 @@ from rq.job import Job
 
 from academy import create_app, jobs
 from academy.auth.models import Invitation, Role, User
-from academy.config import Config, TestConfig
+from academy.config import Config
+from academy.config import TestConfig as SettingsForTests
 from academy.extensions import db
 from tests import factories
 from tests.helpers import CSRF, links_in, path_of, text
@@ -46,7 +47,7 @@ def test_the_reset_link_is_on_public_base_url(app, client, outbox):
 def proxied_app(database_url, tmp_path):
     """The app as deployed behind a proxy (PROXY_FIX on), on the test database."""
     def make(**settings):
-        return create_app(TestConfig(database_url, STORAGE_DIR=tmp_path, PUBLIC_BASE_URL="https://care.example",
+        return create_app(SettingsForTests(database_url, STORAGE_DIR=tmp_path, PUBLIC_BASE_URL="https://care.example",
                                      PROXY_FIX=True, **settings))
     return make
 
