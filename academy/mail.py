@@ -76,13 +76,21 @@ def _committed(session) -> None:
         session.info.setdefault(_READY, []).extend(pending)
 
 
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session) -> None:
+    session.info["goodcare_mail_rolled_back"] = True
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _transaction_ended(session, transaction) -> None:
     if transaction.parent is not None:
         return
     dropped = session.info.pop(_PENDING, None)
-    if dropped:
-        log.info("%d email(s) not sent: the change that prepared them did not commit", len(dropped))
+    rolled_back = session.info.pop("goodcare_mail_rolled_back", False)
+    if dropped and rolled_back:
+        log.info("%d email(s) not sent: the change that prepared them was rolled back", len(dropped))
+    elif dropped:  # closed without a commit: most likely a commit missing after send_mail
+        log.warning("%d email(s) not sent: their transaction ended without a commit", len(dropped))
     ready = session.info.pop(_READY, None)
     if ready:
         from academy import jobs

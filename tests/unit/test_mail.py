@@ -73,3 +73,15 @@ def test_mail_waits_for_the_outermost_commit_not_a_savepoint(ctx, outbox):
     assert outbox == []
     db.session.commit()
     assert len(outbox) == 1
+
+
+def test_mail_left_without_a_commit_is_not_sent_and_says_so(ctx, outbox, caplog):
+    from tests import factories
+
+    user = factories.user()
+    user.full_name = "Changed But Never Committed"
+    send_mail("ben@example.com", "Subject line", "Body text")
+    with caplog.at_level(logging.WARNING, logger="academy.mail"):
+        db.session.close()
+    assert outbox == []
+    assert "ended without a commit" in _logged(caplog)
