@@ -1,7 +1,6 @@
 """What the applicant is told at each step that matters to them: on their page and by email."""
 from __future__ import annotations
 
-
 from academy.mail import public_url, send_mail
 from recruitment.dates import date_and_time, long_date
 from recruitment.models import Application, State
