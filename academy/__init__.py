@@ -7,6 +7,7 @@ import secrets
 from flask import Flask, g, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from academy.config import PROJECT_ROOT, Config
 from academy.extensions import csrf, db, limiter, login_manager, migrate
@@ -22,6 +23,7 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.from_mapping(config.as_dict())
+    register_url_converters(app)
     register_logging(app)
     register_templates(app)
     register_extensions(app)
@@ -33,8 +35,23 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_pages(app)
     register_commands(app)
     if app.config.get("PROXY_FIX"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # X-Forwarded-Host only when the proxy is known to set it (PROXY_FIX_HOST); TRUSTED_HOSTS
+        # still refuses any host that is not the site's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1 if app.config.get("PROXY_FIX_HOST") else 0)
     return app
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:...>` in routes: ids past the database's integer range do not match (a 404), rather
+    than reaching PostgreSQL and failing there (a 500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def register_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIntConverter
 
 
 def register_logging(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -33,6 +34,14 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
+def trusted_hosts(public_base_url: str, development: bool) -> list[str]:
+    """The Host names the service answers: PUBLIC_BASE_URL's (plus this machine's in development)."""
+    hosts = [urlsplit(public_base_url).hostname or "localhost"]
+    if development:
+        hosts += ["127.0.0.1", "localhost"]
+    return list(dict.fromkeys(hosts))
+
+
 class Config:
     """Settings for running the service; every value comes from the environment."""
 
@@ -53,7 +62,8 @@ class Config:
         INSTANCE_DIR.mkdir(exist_ok=True)
         default_db = f"sqlite:///{INSTANCE_DIR / 'goodcare.db'}"
         self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(env.get("DATABASE_URL", default_db))
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Outside development, a failed query's error (and so the log) never carries the values bound to it.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": not self.DEVELOPMENT}
         self.REDIS_URL = env.get("REDIS_URL") or None
         # Jobs go to Redis and a worker when REDIS_URL is set; otherwise they run inline.
         self.JOBS_ASYNC = _bool(env.get("JOBS_ASYNC"), default=bool(self.REDIS_URL))
@@ -63,12 +73,17 @@ class Config:
         )
 
         # Mail: development writes mail to the log; production sends through SMTP.
-        self.MAIL_SENDER = env.get("MAIL_SENDER", "Good Care <no-reply@goodcare.example>")
+        self.MAIL_SENDER = env.get("MAIL_SENDER") or "Good Care <no-reply@goodcare.example>"
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
         self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
         self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
         self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), default=True)
+        # Outside development there must be a MAIL_SERVER unless this says mail is only to be logged
+        # (then only each message's purpose and the recipient's domain are, never a body).
+        self.MAIL_LOG_ONLY = _bool(env.get("MAIL_LOG_ONLY"), default=False)
+        if not self.DEVELOPMENT and not self.MAIL_SERVER and not self.MAIL_LOG_ONLY:
+            raise RuntimeError("MAIL_SERVER must be set outside development (or MAIL_LOG_ONLY=on to only log mail)")
 
         # Sessions and cookies.
         self.SESSION_COOKIE_HTTPONLY = True
@@ -79,7 +94,10 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
         self.WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+        # Behind one reverse proxy: trust its X-Forwarded-For and -Proto; X-Forwarded-Host only if
+        # PROXY_FIX_HOST says the proxy sets it (otherwise a client could choose the host we see).
         self.PROXY_FIX = _bool(env.get("PROXY_FIX"), default=False)
+        self.PROXY_FIX_HOST = _bool(env.get("PROXY_FIX_HOST"), default=False)
 
         # Rate limits (Flask-Limiter): storage in Redis when there is one.
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
@@ -110,8 +128,13 @@ class Config:
         self.VALUES_PASS_MIN_TOTAL = int(env.get("VALUES_PASS_MIN_TOTAL", "16"))
         self.VALUES_ANSWER_MAX_WORDS = int(env.get("VALUES_ANSWER_MAX_WORDS", "250"))
         self.CV_MAX_BYTES = int(env.get("CV_MAX_BYTES", str(5 * 1024 * 1024)))
-        # Links in emails sent by background jobs (no request to take the address from).
-        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        # The site's address: every link in an email is built on it (never on a request's Host),
+        # and requests for any other host are refused (TRUSTED_HOSTS). https outside development.
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or ("http://127.0.0.1:5000" if self.DEVELOPMENT else "")
+        public = urlsplit(self.PUBLIC_BASE_URL)
+        if not self.DEVELOPMENT and (public.scheme != "https" or not public.hostname):
+            raise RuntimeError("PUBLIC_BASE_URL must be set to the site's https:// address outside development")
+        self.TRUSTED_HOSTS = trusted_hosts(self.PUBLIC_BASE_URL, self.DEVELOPMENT)
         # Training certificates workers upload (PDF, Word or image), checked by content.
         self.CERTIFICATE_MAX_BYTES = int(env.get("CERTIFICATE_MAX_BYTES", str(5 * 1024 * 1024)))
         # Career tiers: a tier lapses (after a notice) once mandatory training has been expired this many days.
@@ -133,8 +156,11 @@ class TestConfig(Config):
     """Settings for the test suite: its own database, CSRF on, jobs inline unless asked."""
 
     def __init__(self, database_url: str, redis_url: str | None = None, **overrides) -> None:
-        super().__init__({"GOODCARE_ENV": "test", "SECRET_KEY": "test-secret-key-not-for-use"})
+        super().__init__({"GOODCARE_ENV": "test", "SECRET_KEY": "test-secret-key-not-for-use",
+                          "PUBLIC_BASE_URL": "https://localhost", "MAIL_LOG_ONLY": "on"})
         self.TESTING = True
+        # The test client asks for http://localhost, the browser tests' live server 127.0.0.1.
+        self.PUBLIC_BASE_URL = "http://localhost"
         self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(database_url)
         self.REDIS_URL = redis_url
         self.JOBS_ASYNC = False
@@ -143,3 +169,5 @@ class TestConfig(Config):
         self.MAIL_SERVER = None
         for key, value in overrides.items():
             setattr(self, key, value)
+        if "TRUSTED_HOSTS" not in overrides:
+            self.TRUSTED_HOSTS = trusted_hosts(self.PUBLIC_BASE_URL, development=True)

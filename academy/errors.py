@@ -10,7 +10,7 @@ from jinja2 import TemplateNotFound
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError, ServiceUnavailable
 
 from academy.jobs import JobsUnavailable
 
@@ -35,6 +35,22 @@ def register(app) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
         return render_error(error)
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(error: SecurityError):
+        """A Host header that is not the site's (TRUSTED_HOSTS): a 400 page. No URL adapter could be
+        made for that host, so the page's own links are built for PUBLIC_BASE_URL's."""
+        from urllib.parse import urlsplit
+
+        from flask.globals import request_ctx
+
+        if request_ctx.url_adapter is None:
+            base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+            request_ctx.url_adapter = current_app.url_map.bind(
+                base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+        log.warning("Request for an untrusted host refused on %s %s", request.method, request.path)
+        return render_error(BadRequest("This service does not answer to the address in your request. "
+                                       "Check the address you typed or followed."))
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):

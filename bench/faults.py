@@ -97,6 +97,7 @@ class Services:
         self.work = Path(tempfile.mkdtemp(prefix="goodcare-faults-"))
         self.env = dict(os.environ, DATABASE_URL=url, REDIS_URL=self.redis_url, GOODCARE_ENV="production",
                         SECRET_KEY="fault-drill-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
+                        PUBLIC_BASE_URL="https://127.0.0.1", MAIL_LOG_ONLY="on",
                         STORAGE_DIR=str(self.work / "storage"), PYTHONPATH=str(PROJECT))
         self.redis = self.web = self.worker = None
 

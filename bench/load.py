@@ -94,6 +94,7 @@ def seed_people(url: str, managers: int, officers: int, applicants: int, queue: 
 def serve(url: str, redis_url: str, port: int, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, GOODCARE_ENV="production",
                SECRET_KEY="load-bench-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
+               PUBLIC_BASE_URL="https://127.0.0.1", MAIL_LOG_ONLY="on",
                SIGN_IN_LIMIT_PER_ADDRESS="100000 per minute",
                STORAGE_DIR=tempfile.mkdtemp(prefix="goodcare-load-"))
     server = subprocess.Popen(

@@ -69,6 +69,7 @@ def create_due_follow_ups(session, today: date | None = None, notify: bool = Tru
         return []
     for follow_up in created if notify else ():
         _invite_worker(follow_up)
+    session.commit()  # nothing changed since: the emails go at a commit (academy.mail)
     return created
 
 

@@ -1,9 +1,7 @@
 """What the applicant is told at each step that matters to them: on their page and by email."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
-
-from academy.mail import send_mail
+from academy.mail import public_url, send_mail
 from recruitment.dates import date_and_time, long_date
 from recruitment.models import Application, State
 
@@ -73,11 +71,8 @@ _EMAILS = {
 
 
 def external_url(endpoint: str, **values) -> str:
-    """A full link for an email, from a request or (in a background job) from PUBLIC_BASE_URL."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    """A full link for an email: always on PUBLIC_BASE_URL, never the request's Host."""
+    return public_url(endpoint, **values)
 
 
 def plain_status(application: Application) -> tuple[str, str]:

@@ -90,10 +90,10 @@ def move(session, application: Application, to_state: State, by: User, reason: s
     if to_state == State.submitted:
         application.submitted_at = change.occurred_at
     if commit:
-        commit_or_conflict(session)
         from recruitment.notify import tell_applicant
 
-        tell_applicant(application, to_state)
+        tell_applicant(application, to_state)  # sent once the commit below succeeds (academy.mail)
+        commit_or_conflict(session)
     return change
 
 
@@ -101,6 +101,16 @@ def commit_or_conflict(session) -> None:
     """Commit; if another request updated the same versioned row first, roll back and say so."""
     try:
         session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(CONFLICT_MESSAGE) from None
+
+
+def flush_or_conflict(session) -> None:
+    """Flush (new rows get their ids); a versioned row changed by another request meanwhile is a
+    Conflict, after a rollback, as in commit_or_conflict."""
+    try:
+        session.flush()
     except StaleDataError:
         session.rollback()
         raise Conflict(CONFLICT_MESSAGE) from None

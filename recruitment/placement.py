@@ -50,8 +50,8 @@ def place(session, referral: Referral, by: User, start_date: date, hours_per_wee
         fill_one_post(vacancy, start_date)
     move(session, application, State.placed, by, f"Starts at {vacancy.workplace.name} on {start_date:%-d %B %Y}",
          commit=False)
-    commit_or_conflict(session)
     tell_applicant(application, State.placed)
+    commit_or_conflict(session)
     return placement
 
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import url_for
 from sqlalchemy import select
 
 from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
-from academy.mail import send_mail
+from academy.mail import public_url, send_mail
 from academy.workplaces.models import Vacancy, workplace_managers
 from recruitment.models import Application, Referral, ReferralStatus, State
 from recruitment.notify import tell_applicant, tell_applicant_referral_closed
-from recruitment.pipeline import commit_or_conflict, move
+from recruitment.pipeline import commit_or_conflict, flush_or_conflict, move
 from recruitment.screening import require_staff
 
 
@@ -62,15 +61,16 @@ def refer(session, application: Application, vacancy: Vacancy, by: User, reasons
     session.add(referral)
     move(session, application, State.referred, by,
          f"Referred to {vacancy.workplace.name} ({vacancy.job_role.name})", commit=False)
-    commit_or_conflict(session)
+    flush_or_conflict(session)  # the referral's id, for the managers' link
     tell_applicant(application, State.referred)
-    link = url_for("recruitment.referral", referral_id=referral.id, _external=True)
+    link = public_url("recruitment.referral", referral_id=referral.id)
     for manager in vacancy.workplace.managers:
         send_mail(manager.email, f"New candidate for {vacancy.workplace.name}",
                   f"Hello {manager.full_name},\n\nGood Care Recruitment has referred a candidate for your "
                   f"{vacancy.job_role.name} vacancy at {vacancy.workplace.name}. They have passed our values "
                   f"assessment and safer-recruitment checks.\n\nSee the referral and tell us if you would like to "
                   f"interview them: {link}")
+    commit_or_conflict(session)  # the emails go once this commits (academy.mail)
     return referral
 
 
@@ -90,8 +90,8 @@ def decide(session, referral: Referral, by: User, accept: bool, reason: str | No
     referral.status, referral.decline_reason = ReferralStatus.declined, reason
     move(session, referral.application, State.ready_to_refer, by,
          f"{referral.vacancy.workplace.name} declined the referral: {reason}", commit=False)
-    commit_or_conflict(session)
     tell_applicant_referral_closed(referral)
+    commit_or_conflict(session)
 
 
 def arrange_interview(session, referral: Referral, by: User, when: datetime) -> None:
@@ -107,8 +107,8 @@ def arrange_interview(session, referral: Referral, by: User, when: datetime) -> 
     referral.status, referral.interview_at = ReferralStatus.interview_arranged, when
     if first_time:
         move(session, referral.application, State.interviewing, by, "Interview arranged", commit=False)
-    commit_or_conflict(session)
     tell_applicant(referral.application, State.interviewing)
+    commit_or_conflict(session)
 
 
 def record_outcome(session, referral: Referral, by: User, offer: bool, offer_details: str | None = None,
@@ -128,11 +128,11 @@ def record_outcome(session, referral: Referral, by: User, offer: bool, offer_det
         referral.status = ReferralStatus.unsuccessful
         move(session, referral.application, State.ready_to_refer, by,
              f"Not successful at interview with {referral.vacancy.workplace.name}", commit=False)
-    commit_or_conflict(session)
     if offer:
         tell_applicant(referral.application, State.offered)
     else:
         tell_applicant_referral_closed(referral)
+    commit_or_conflict(session)
 
 
 def offer_not_taken_up(session, referral: Referral, by: User, reason: str) -> None:
@@ -145,5 +145,5 @@ def offer_not_taken_up(session, referral: Referral, by: User, reason: str) -> No
         raise Invalid("Enter why the offer was not taken up")
     referral.status = ReferralStatus.offer_declined
     move(session, referral.application, State.ready_to_refer, by, f"Offer not taken up: {reason}", commit=False)
-    commit_or_conflict(session)
     tell_applicant_referral_closed(referral)
+    commit_or_conflict(session)

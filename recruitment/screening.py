@@ -154,11 +154,11 @@ def record_assessment(session, application: Application, by: User, scores: dict[
                      f"Values assessment passed: {total} of 24", commit=False)
     from recruitment.pipeline import commit_or_conflict
 
-    commit_or_conflict(session)
     if moved is not None:
         from recruitment.notify import tell_applicant
 
         tell_applicant(application, State.values_assessed)
+    commit_or_conflict(session)
     return assessment
 
 

@@ -81,6 +81,7 @@ def send_due_reminders(session, today: date | None = None) -> ReminderRun:
                 "Book a refresher so it stays current. Sign in to see the training passport.")
         for address in to:
             send_mail(address, subject, body)
+        session.commit()  # the emails go at a commit (academy.mail)
         run.training += 1
         run.emails += len(to)
     _nmc_reminders(session, today, run)
@@ -97,6 +98,7 @@ def send_due_reminders(session, today: date | None = None) -> ReminderRun:
                 "Sign in to see which standards still need to be completed and signed off.")
         for address in to:
             send_mail(address, subject, body)
+        session.commit()  # the emails go at a commit (academy.mail)
         run.inductions += 1
         run.emails += len(to)
     session.commit()
@@ -123,6 +125,7 @@ def _nmc_reminders(session, today: date, run: ReminderRun) -> None:
                 "Once it is renewed, record the new renewal date on the training passport.")
         for address in to:
             send_mail(address, subject, body)
+        session.commit()  # the emails go at a commit (academy.mail)
         run.nmc += 1
         run.emails += len(to)
 

@@ -14,6 +14,7 @@ from academy.auth.access import DomainError, refuse, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db, limiter
+from academy.mail import public_url
 from training import catalogue, evidence, induction as inductions, passport, qualifications, records
 from training.forms import QualificationForm, ShareCodeForm, ShareForm, TrainingRecordForm, VerifyForm
 from training.models import PassportShare, Qualification, StandardState
@@ -278,7 +279,7 @@ def share():
         else:
             audit("shared_passport", target=item, subject=current_user, detail=f"days={form.days.data}")
             return render_template("training/share_created.html", share=item, code=passport.format_code(code),
-                                   link=url_for("training.shared", token=passport.share_token(item), _external=True))
+                                   link=public_url("training.shared", token=passport.share_token(item)))
     shares = passport.shares_of(db.session, person)
     return render_template("training/share.html", form=form, shares=shares, status=passport.share_status,
                            token=passport.share_token), 422 if form.errors else 200

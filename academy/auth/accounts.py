@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import INVITED_ROLES, SELF_SERVICE_ROLES, Invitation, Role, User, new_session_token
 from academy.auth.passwords import dummy_hash, verify_password
-from academy.auth.tokens import hash_token, make_confirmation_token, make_reset_token, new_one_time_token
+from academy.auth.tokens import hash_token, new_one_time_token
 from academy.extensions import utcnow
-from academy.mail import send_mail
+from academy.mail import public_url, send_account_mail, send_mail
 
 
 def find_user_by_email(session, email: str) -> User | None:
@@ -27,27 +27,23 @@ def sign_up(session, full_name: str, email: str, password: str, role: Role) -> U
     if role not in SELF_SERVICE_ROLES:
         raise NotAllowed("Only applicants and care workers can create their own accounts")
     email = email.strip().lower()
-    if find_user_by_email(session, email) is not None:
-        send_mail(email, "You already have a Good Care account",
-                  "Someone tried to create a Good Care account with this email address.\n\n"
-                  f"If it was you, sign in instead: {url_for('auth.sign_in', _external=True)}\n"
-                  f"Forgotten your password? {url_for('auth.forgot_password', _external=True)}\n\n"
-                  "If it was not you, you can ignore this email.")
+    existing = find_user_by_email(session, email)
+    if existing is not None:
+        send_account_mail("account_exists", existing.id)
+        session.commit()  # the mail goes once this commits (academy.mail)
         return None
     user = User(full_name=full_name.strip(), email=email, role=role)
     user.set_password(password)
     session.add(user)
-    session.commit()
-    send_confirmation(user)
+    session.flush()
+    send_confirmation(session, user)
     return user
 
 
-def send_confirmation(user: User) -> None:
-    link = url_for("auth.confirm_email", token=make_confirmation_token(user), _external=True)
-    days = current_app.config["CONFIRM_EMAIL_MAX_AGE"] // 86400
-    send_mail(user.email, "Confirm your email address for Good Care",
-              f"Hello {user.full_name},\n\nConfirm your email address to finish creating your account:\n"
-              f"{link}\n\nThe link works for {days} days.")
+def send_confirmation(session, user: User) -> None:
+    """Email the confirmation link (made by the mail job: academy.auth.emails). Commits."""
+    send_account_mail("confirm_email", user.id)
+    session.commit()
 
 
 def confirm_email(session, user: User) -> None:
@@ -89,11 +85,8 @@ def request_password_reset(session, email: str) -> None:
     user = find_user_by_email(session, email)
     if user is None or not user.is_active:
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    send_mail(user.email, "Reset your Good Care password",
-              f"Hello {user.full_name},\n\nUse this link to choose a new password:\n{link}\n\n"
-              f"The link works once, for {minutes} minutes. If you did not ask for it, ignore this email.")
+    send_account_mail("password_reset", user.id)  # the job makes the link (academy.auth.emails)
+    session.commit()  # nothing changed, but the mail goes only at a commit (academy.mail)
 
 
 def reset_password(session, user: User, password: str) -> None:
@@ -127,26 +120,25 @@ def invite(session, inviter: User, email: str, full_name: str, role: Role, workp
         if role == Role.manager and existing.role == Role.manager:
             if workplace not in existing.workplaces:
                 existing.workplaces.append(workplace)
-            session.commit()
-            send_mail(email, f"You can now manage {workplace.name} on Good Care",
+            send_mail(email, f"You can now manage {workplace.name} on {current_app.config['SERVICE_NAME']}",
                       f"Hello {existing.full_name},\n\n{inviter.full_name} has given you access to "
-                      f"{workplace.name}. Sign in to see it: {url_for('auth.sign_in', _external=True)}")
+                      f"{workplace.name}. Sign in to see it: {public_url('auth.sign_in')}")
+            session.commit()
             return None
         raise Invalid("There is already an account with this email address")
-    token, token_hash = new_one_time_token()
     days = current_app.config["INVITATION_MAX_AGE_DAYS"]
+    # The link's token is made by the mail job, which stores its hash (academy.auth.emails); until
+    # then the hash is of a token nobody was given.
+    _unused, placeholder_hash = new_one_time_token()
     invitation = Invitation(
         email=email, full_name=full_name.strip(), role=role,
         workplace_id=workplace.id if workplace is not None else None,
-        token_hash=token_hash, invited_by_id=inviter.id, expires_at=utcnow() + timedelta(days=days),
+        token_hash=placeholder_hash, invited_by_id=inviter.id, expires_at=utcnow() + timedelta(days=days),
     )
     session.add(invitation)
+    session.flush()
+    send_account_mail("invitation", invitation.id)
     session.commit()
-    link = url_for("auth.accept_invitation", token=token, _external=True)
-    where = f" for {workplace.name}" if workplace is not None else ""
-    send_mail(email, "You have been invited to Good Care",
-              f"Hello {invitation.full_name},\n\n{inviter.full_name} has invited you to Good Care as "
-              f"{role.label}{where}.\n\nCreate your account with this link (it works once, for {days} days):\n{link}")
     return invitation
 
 

@@ -83,7 +83,7 @@ def resend_confirmation():
     if form.validate_on_submit():
         user = accounts.find_user_by_email(db.session, form.email.data)
         if user is not None and not user.email_confirmed:
-            accounts.send_confirmation(user)
+            accounts.send_confirmation(db.session, user)
         session["check_email"] = form.email.data
         return redirect(url_for("auth.check_email"))
     return render_template("auth/resend_confirmation.html", form=form), 422 if form.errors else 200
@@ -144,27 +144,62 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+# Emailed links with a token (reset, invitation): the first GET moves the token into the signed
+# session cookie and redirects to a clean address, so the token is not left in access logs, the
+# browser's history or a Referer. The clean page reads it back and checks it again every time.
+RESET_TOKEN = "reset_token"
+INVITATION_TOKEN = "invitation_token"
+
+
+def _reset_link_problem():
+    return render_template("auth/link_problem.html",
+                           reason="This password reset link is not valid, has expired or has been used.",
+                           forgot=True), 400
+
+
+@bp.get("/password/reset/<token>")
 def reset_password(token: str):
-    user = read_reset_token(token)
+    if read_reset_token(token) is None:
+        session.pop(RESET_TOKEN, None)  # a bad link replaces any earlier one
+        return _reset_link_problem()
+    session[RESET_TOKEN] = token
+    return redirect(url_for("auth.reset_password_form"))
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+def reset_password_form():
+    user = read_reset_token(session.get(RESET_TOKEN) or "")
     if user is None:
-        return render_template("auth/link_problem.html",
-                               reason="This password reset link is not valid, has expired or has been used.",
-                               forgot=True), 400
+        session.pop(RESET_TOKEN, None)
+        return _reset_link_problem()
     form = ResetPasswordForm()
     if form.validate_on_submit():
         accounts.reset_password(db.session, user, form.password.data)
+        session.pop(RESET_TOKEN, None)
         audit("password_reset", target=user, subject=user, actor=user)
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@bp.get("/invitation/<token>")
 def accept_invitation(token: str):
+    try:
+        accounts.find_invitation(db.session, token)
+    except DomainError as problem:
+        session.pop(INVITATION_TOKEN, None)  # a bad link replaces any earlier one
+        return render_template("auth/link_problem.html", reason=str(problem)), 400
+    session[INVITATION_TOKEN] = token
+    return redirect(url_for("auth.accept_invitation_form"))
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+def accept_invitation_form():
+    token = session.get(INVITATION_TOKEN) or ""
     try:
         invitation = accounts.find_invitation(db.session, token)
     except DomainError as problem:
+        session.pop(INVITATION_TOKEN, None)
         return render_template("auth/link_problem.html", reason=str(problem)), 400
     form = AcceptInvitationForm()
     if request.method == "GET":

@@ -57,6 +57,7 @@ def link_on_behalf(request_id: int):
     workplace_name = request.employment.workplace.name
     try:
         employer_links.link_on_behalf(db.session, request, current_user)
+        employer_links.tell_linked_on_behalf(request)  # queued when this commits
         db.session.commit()
     except DomainError as problem:
         db.session.rollback()
@@ -64,6 +65,5 @@ def link_on_behalf(request_id: int):
     else:
         audit("linked_passport_on_behalf", target=request, subject=request.user_id,
               detail=f"workplace={request.employment.workplace_id}")
-        employer_links.tell_linked_on_behalf(request)
         flash(f"The passport is linked to {workplace_name}. We have emailed the worker to tell them.", "success")
     return redirect(url_for("portal.link_requests"))

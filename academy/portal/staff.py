@@ -176,10 +176,11 @@ def add_starter(session, workplace: Workplace, by: User, *, job_role_id, contrac
                             contract_type=ContractType[contract_type], hours_per_week=hours_per_week,
                             start_date=start_date, is_registered_manager=bool(is_registered_manager))
     session.add(employment)
-    request = employer_links.ask_to_link(session, employment, by, email) if email else None
+    if email:
+        request = employer_links.ask_to_link(session, employment, by, email)
+        session.flush()  # the request's id, for the link in the email
+        employer_links.tell_worker(request)  # queued when this commits
     session.commit()
-    if request is not None:
-        employer_links.tell_worker(request)
     return employment
 
 

@@ -11,7 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from academy.auth.access import Invalid, NotAllowed
@@ -54,13 +54,15 @@ WE_KEEP = (
 )
 
 
-def _tell(to: str, subject: str, body: str) -> bool:
-    """Email the person; if the mail queue is down the request still stands (the page says it)."""
+def _tell(session, to: str, subject: str, body: str) -> bool:
+    """Email the person (called once the decision is committed; the mail goes at the commit here,
+    academy.mail); if the mail queue is down the request still stands (the page says it)."""
     from academy.jobs import JobsUnavailable
     from academy.mail import send_mail
 
     try:
         send_mail(to, subject, body)
+        session.commit()
     except JobsUnavailable:
         log.warning("Erasure email not queued (background service unavailable): %s", subject)
         return False
@@ -86,7 +88,7 @@ def request_erasure(session, user: User) -> ErasureRequest:
     request = ErasureRequest(user_id=user.id, status=ErasureStatus.pending, requested_at=utcnow())
     session.add(request)
     session.commit()
-    _tell(user.email, "We have your request to delete your account",
+    _tell(session, user.email, "We have your request to delete your account",
               f"Hello {user.full_name},\n\nWe have your request to delete your {current_app.config['SERVICE_NAME']} "
               "account. HCPA will confirm it within one month and email you when it is done.\n\n"
               "If you did not ask for this, sign in and cancel the request from your account page.\n")
@@ -127,7 +129,7 @@ def decline_erasure(session, request: ErasureRequest, by: User, reason: str) -> 
     request.decision_reason = reason
     session.commit()
     user = request.user
-    return _tell(user.email, "We have not deleted your account",
+    return _tell(session, user.email, "We have not deleted your account",
                  f"Hello {user.full_name},\n\nWe have not deleted your {current_app.config['SERVICE_NAME']} account, "
                  f"as you asked on {request.requested_at:%-d %B %Y}, because:\n\n{reason}\n\n"
                  "Your account stays as it is. You can ask again from your account page, or reply to this "
@@ -149,17 +151,16 @@ def confirm_erasure(session, request: ErasureRequest, by: User) -> bool:
     session.commit()
     kept = "\n".join(f"- {item.what}: {item.why}" for item in WE_KEEP)
     deleted = "\n".join(f"- {item.what}" for item in WE_DELETE)
-    return _tell(email, "Your account has been deleted",
+    return _tell(session, email, "Your account has been deleted",
               f"Hello {name},\n\nWe have deleted your {current_app.config['SERVICE_NAME']} account.\n\n"
               f"What we deleted:\n{deleted}\n\nWhat we keep, and why:\n{kept}\n\n"
               f"You can read this again at {_what_we_keep_url()}\n")
 
 
 def _what_we_keep_url() -> str:
-    try:
-        return url_for("privacy.what_we_keep", _external=True)
-    except RuntimeError:
-        return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/privacy/what-we-keep"
+    from academy.mail import public_url
+
+    return public_url("privacy.what_we_keep")
 
 
 def _erase_recruitment(session, user: User, by: User) -> None:

@@ -180,13 +180,14 @@ def decline_erasure(request_id: int):
     return redirect(url_for("privacy.requests"))
 
 
-@bp.get("/subject-access")
+@bp.route("/subject-access", methods=["GET", "POST"])
 @role_required(*STAFF_ROLES)
 def find_subject():
-    """Find the person who asked (by email) to produce their data for them."""
-    form = FindPersonForm(request.args)
+    """Find the person who asked (by email) to produce their data for them. The email is sent by
+    POST so it stays out of the address and the access logs."""
+    form = FindPersonForm()
     subjects = None
-    if "email" in request.args and form.validate():
+    if form.validate_on_submit():
         subjects = subject_access.find_subjects(db.session, form.email.data)
     return render_template("privacy/find_subject.html", form=form, subjects=subjects), 422 if form.errors else 200
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from academy.mail import send_mail
+from academy.mail import public_url, send_mail
 from academy.tiers.evaluator import tiers_for
 from academy.tiers.models import TierEndorsementRequest
 from academy.workplaces.models import Employment, Person, workplace_managers
@@ -59,12 +58,13 @@ def request_endorsements(session, today: date | None = None) -> int:
             managers = [m for m in managers_of(session, person, today) if m.id != person.user_id]
             if not managers or not _claim(session, person, evaluation.eligible_tier, today, len(managers)):
                 continue
-            link = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/tiers/people/{person.id}"
+            link = public_url("tiers.person", person_id=person.id)
             for manager in managers:
                 send_mail(manager.email, f"Please endorse career tier {evaluation.eligible_tier}: {person.full_name}",
                           f"{person.full_name} now meets every criterion of Care Professional Academy career tier "
                           f"{evaluation.eligible_tier} ({evaluation.name_of(evaluation.eligible_tier)}).\n\n"
                           f"Check their training passport and endorse the tier: {link}")
+            session.commit()  # the emails go at a commit (academy.mail)
             emails += len(managers)
     return emails
 

@@ -113,6 +113,7 @@ def _notify(session, person, held, courses, lapses_on, today) -> int:
                   f"{person.full_name}'s mandatory training has expired: {', '.join(courses)}.\n\n"
                   f"Career tier {top} will lapse on {lapses_on:%-d %B %Y} unless it is renewed and recorded "
                   "on the training passport before then.")
+    session.commit()  # the emails go at a commit (academy.mail)
     return len(to)
 
 
@@ -123,6 +124,7 @@ def _tell_lapsed(session, person, courses, today) -> int:
                   f"{person.full_name}'s career tier has lapsed on {today:%-d %B %Y} because mandatory training "
                   f"stayed expired past the grace period: {', '.join(courses)}.\n\n"
                   "Renew the training; the manager can then endorse the tier again.")
+    session.commit()  # the emails go at a commit (academy.mail)
     return len(to)
 
 

@@ -115,15 +115,17 @@ def test_nobody_but_hcpa_staff_can_open_another_persons_data(client, applicant, 
         visitor = Client(app)
         visitor.sign_in(factories.user(role) if role != Role.applicant else applicant)
         for url in (f"/privacy/subject-access/user/{other.id}/data.json",
-                    f"/privacy/subject-access/user/{other.id}/summary", "/privacy/subject-access?email=" + other.email):
+                    f"/privacy/subject-access/user/{other.id}/summary", "/privacy/subject-access"):
             assert visitor.get(url).status_code == 403, (role, url)
+        searched = visitor.post("/privacy/subject-access", data={"email": other.email})
+        assert searched.status_code in (400, 403) and other.email not in text(searched)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "produced_subject_access")) is None
 
 
 def test_hcpa_staff_find_a_person_by_email_and_produce_their_data(client, applicant, worker):
     officer = factories.user(Role.hcpa_staff)
     client.sign_in(officer)
-    found = client.get("/privacy/subject-access?email=" + applicant.email.upper())
+    found = client.submit("/privacy/subject-access", {"email": applicant.email.upper()})
     assert found.status_code == 200
     assert f"/privacy/subject-access/user/{applicant.id}/data.json" in text(found)
 
@@ -144,7 +146,7 @@ def test_staff_can_produce_data_for_a_workforce_record_without_an_account(client
     factories.employment(factories.workplace(name="Gade House"), who=person)
     db.session.commit()
     client.sign_in(factories.user(Role.hcpa_staff))
-    found = client.get("/privacy/subject-access?email=isla@example.com")
+    found = client.submit("/privacy/subject-access", {"email": "isla@example.com"})
     assert f"/privacy/subject-access/person/{person.id}/data.json" in text(found)
     export = client.get(f"/privacy/subject-access/person/{person.id}/data.json").get_json()
     assert sections(export)["employments"][0]["workplace"] == "Gade House"
@@ -155,10 +157,18 @@ def test_staff_can_produce_data_for_a_workforce_record_without_an_account(client
 
 def test_a_bad_email_search_says_what_is_wrong(client):
     client.sign_in(factories.user(Role.hcpa_staff))
-    response = client.get("/privacy/subject-access?email=not-an-email")
+    response = client.submit("/privacy/subject-access", {"email": "not-an-email"})
     assert response.status_code == 422 and "There is a problem" in text(response)
-    nobody = client.get("/privacy/subject-access?email=nobody@example.com")
+    nobody = client.submit("/privacy/subject-access", {"email": "nobody@example.com"})
     assert nobody.status_code == 200 and "No account or workforce record has that email address" in text(nobody)
+
+
+def test_the_email_searched_for_is_never_in_a_url(client, applicant):
+    client.sign_in(factories.user(Role.hcpa_staff))
+    page = client.get("/privacy/subject-access")
+    assert 'method="post"' in text(page) and 'method="get"' not in text(page)
+    ignored = client.get("/privacy/subject-access?email=" + applicant.email)  # an old bookmark finds nothing
+    assert ignored.status_code == 200 and f"/subject-access/user/{applicant.id}/" not in text(ignored)
 
 
 def test_the_export_downloads_as_a_pdf_too(client, applicant):

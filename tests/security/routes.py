@@ -120,10 +120,14 @@ TABLE: dict[str, list[Case]] = {
     # A link with a token that is not one of ours: the "link is not valid" page, status 400.
     "/confirm-email/<token>": [Case({"token": "@confirm_token"}, E(set(), **{r: REDIRECT for r in ROLES})),
                                Case({"token": "not-a-token"}, E(set(), **{r: 400 for r in ROLES}))],
-    "/password/reset/<token>": [Case({"token": "@reset_token"}, E(EVERYONE)),
+    # A good token moves into the session and the address is cleaned (redirect); the clean pages
+    # with no token in the session are the "link is not valid" page, status 400.
+    "/password/reset/<token>": [Case({"token": "@reset_token"}, E(set(), **{r: "/password/reset" for r in ROLES})),
                                 Case({"token": "not-a-token"}, E(set(), **{r: 400 for r in ROLES}))],
-    "/invitation/<token>": [Case({"token": "@invitation_token"}, E(EVERYONE)),
+    "/password/reset": one(E(set(), **{r: 400 for r in ROLES})),
+    "/invitation/<token>": [Case({"token": "@invitation_token"}, E(set(), **{r: "/invitation" for r in ROLES})),
                             Case({"token": "not-a-token"}, E(set(), **{r: 400 for r in ROLES}))],
+    "/invitation": one(E(set(), **{r: 400 for r in ROLES})),
     "/account": one(E(SIGNED_IN)),
     "/sign-out": one(E(SIGNED_IN)),
     "/admin/users": one(E({ADM})),

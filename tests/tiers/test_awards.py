@@ -38,6 +38,18 @@ def test_manager_endorses_the_tier_that_holds_and_the_worker_is_emailed(ladder, 
     assert [a.id for a in awards.history(db.session, who)] == [award.id]
 
 
+def test_an_endorsement_that_rolls_back_emails_nobody(ladder, outbox):
+    """The award email waits for the commit (academy.mail): if the view's commit fails and it
+    rolls back, the worker is not told of a tier they do not hold."""
+    who = _tier2_today(ladder)
+    boss = factories.manager([ladder.workplace])
+    awards.endorse(db.session, who, 2, boss, TODAY)
+    db.session.rollback()
+    db.session.commit()
+    assert db.session.scalar(select(func.count(TierAward.id))) == 0
+    assert outbox == []
+
+
 def test_endorsing_a_tier_whose_criteria_do_not_hold_is_refused(ladder, outbox):
     who = _tier2_today(ladder)
     boss = factories.manager([ladder.workplace])

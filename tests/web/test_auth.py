@@ -69,9 +69,12 @@ def test_password_reset_by_emailed_token_works_once(client, outbox):
     response = client.submit("/password/forgot", {"email": user.email})
     assert response.status_code == 200 and "Check your email" in text(response)
     reset_path = path_of(links_in(outbox[-1])[0])
-    done = client.submit(reset_path, {"password": "a-brand-new-passphrase"})
+    opened = client.get(reset_path)  # the token moves into the session; the address bar is cleaned
+    assert opened.status_code == 302 and opened.headers["Location"] == "/password/reset"
+    done = client.submit("/password/reset", {"password": "a-brand-new-passphrase"})
     assert location_path(done) == "/sign-in"
     assert client.get(reset_path).status_code == 400  # used
+    assert client.get("/password/reset").status_code == 400  # and gone from the session
     client.sign_in(user, "a-brand-new-passphrase")
 
 
@@ -86,6 +89,15 @@ def test_tampered_links_are_refused(client):
         assert response.status_code == 400 and "problem with this link" in text(response)
 
 
+def open_link(client, mail) -> str:
+    """Follow the emailed reset or invitation link: its token goes into the session and the page
+    is at a clean address, which this returns."""
+    opened = client.get(path_of(links_in(mail)[0]))
+    assert opened.status_code == 302, opened.status_code
+    assert "token" not in opened.headers["Location"] and len(opened.headers["Location"]) < 20
+    return opened.headers["Location"]
+
+
 def _invite(client, admin, **data):
     client.sign_in(admin)
     return client.submit("/admin/invite", {"full_name": "Rita Manager", "email": "rita@example.com", **data})
@@ -98,9 +110,11 @@ def test_invitation_creates_a_manager_for_the_workplace(app, client, outbox):
     assert location_path(response) == "/admin/invite"
     link = path_of(links_in(outbox[-1])[0])
     client.sign_out()
-    page = client.get(link)
+    opened = client.get(link)  # the token moves into the session; the address bar is cleaned
+    assert opened.status_code == 302 and opened.headers["Location"] == "/invitation"
+    page = client.get("/invitation")
     assert "Registered manager for Verulam House" in text(page)
-    created = client.submit(link, {"full_name": "Rita Manager", "password": "kettle-orchard-lantern"})
+    created = client.submit("/invitation", {"full_name": "Rita Manager", "password": "kettle-orchard-lantern"})
     assert location_path(created) == "/portal/"  # the manager portal is a manager's start page
     assert "Verulam House" in text(client.get("/workplaces/mine"))
     client.sign_out()
@@ -156,7 +170,7 @@ def test_bad_input_shows_the_error_summary_and_saves_nothing(client, page, data,
 def test_bad_new_password_on_reset_and_invitation_is_refused(client, outbox):
     user = factories.user()
     client.submit("/password/forgot", {"email": user.email})
-    response = client.submit(path_of(links_in(outbox[-1])[0]), {"password": "password1234"})
+    response = client.submit(open_link(client, outbox[-1]), {"password": "password1234"})
     assert response.status_code == 422 and "too easy to guess" in text(response)
     db.session.refresh(user)
     assert user.check_password(factories.DEFAULT_PASSWORD)
@@ -196,8 +210,7 @@ def test_successful_sign_ins_do_not_count_towards_the_limit(client):
 def test_bad_input_on_the_invitation_page_creates_no_account(client, outbox):
     _invite(client, factories.user(Role.admin), role="hcpa_staff")
     client.sign_out()
-    link = path_of(links_in(outbox[-1])[0])
-    response = client.submit(link, {"full_name": "", "password": "short"})
+    response = client.submit(open_link(client, outbox[-1]), {"full_name": "", "password": "short"})
     assert response.status_code == 422 and has_error_summary(response)
     assert "Enter your full name" in text(response) and "12 characters or more" in text(response)
     assert db.session.query(User).filter_by(email="rita@example.com").count() == 0
@@ -241,8 +254,9 @@ def test_bad_new_password_on_reset_shows_field_errors_and_changes_nothing(client
     user = factories.user()
     client.submit("/password/forgot", {"email": user.email})
     link = path_of(links_in(outbox[-1])[0])
-    response = client.submit(link, {"password": password})
+    response = client.submit(open_link(client, outbox[-1]), {"password": password})
     assert response.status_code == 422 and _field_error(response, message)
     db.session.refresh(user)
     assert user.check_password(factories.DEFAULT_PASSWORD)
-    assert client.get(link).status_code == 200  # still usable: nothing was changed
+    assert client.get(link).status_code == 302  # still usable: nothing was changed
+    assert client.get("/password/reset").status_code == 200

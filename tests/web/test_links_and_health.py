@@ -26,12 +26,13 @@ def test_an_expired_reset_link_changes_nothing(app, client, outbox):
     user = factories.user()
     client.submit("/password/forgot", {"email": user.email})
     link = path_of(links_in(outbox[-1])[0])
+    assert client.get(link).status_code == 302  # opened while fresh: the token is now in the session
     saved = app.config["PASSWORD_RESET_MAX_AGE"]
     app.config["PASSWORD_RESET_MAX_AGE"] = -1
     try:
-        page = client.get(link)
         token = client.csrf_token("/password/forgot")
-        posted = client.post(link, data={"password": "a-brand-new-passphrase", "csrf_token": token})
+        posted = client.post("/password/reset", data={"password": "a-brand-new-passphrase", "csrf_token": token})
+        page = client.get(link)
     finally:
         app.config["PASSWORD_RESET_MAX_AGE"] = saved
     assert page.status_code == 400 and posted.status_code == 400 and "has expired" in text(posted)
