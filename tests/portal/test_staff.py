@@ -74,7 +74,7 @@ def test_a_starter_with_a_passport_gets_the_workplaces_own_record_and_a_request(
     assert request.user_id == worker.id and request.state == LinkState.pending and request.requested_by_id == manager.id
     assert [m["To"] for m in outbox] == ["kofi@example.com"]
     link = links_in(outbox[0])[0]
-    assert link == f"http://127.0.0.1:5000/training/employer-requests/{request.id}"
+    assert link == f"http://localhost/training/employer-requests/{request.id}"  # PUBLIC_BASE_URL in tests
     assert "Kofi B" not in outbox[0].get_content()  # the name the manager typed is not echoed
     again = client.submit(f"/portal/{home.id}/staff/new", _starter(home, full_name="Kofi", email="kofi@example.com"))
     assert again.status_code == 422 and "Someone on your staff list already has that email address" in text(again)

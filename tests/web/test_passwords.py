@@ -23,7 +23,8 @@ def test_common_passwords_are_refused_on_sign_up(client, outbox, password):
 def test_common_passwords_are_refused_on_reset(client, outbox, password):
     user = factories.user()
     client.submit("/password/forgot", {"email": user.email})
-    response = client.submit(path_of(links_in(outbox[-1])[0]), {"password": password})
+    assert client.get(path_of(links_in(outbox[-1])[0])).headers["Location"] == "/password/reset"
+    response = client.submit("/password/reset", {"password": password})
     assert response.status_code == 422 and "Password is too easy to guess" in text(response)
     db.session.refresh(user)
     assert user.check_password(factories.DEFAULT_PASSWORD) and not user.check_password(password)
