@@ -125,6 +125,14 @@ TABLE: dict[str, list[Case]] = {
     "/invitation/<token>": [Case({"token": "@invitation_token"}, E(EVERYONE)),
                             Case({"token": "not-a-token"}, E(set(), **{r: 400 for r in ROLES}))],
     "/account": one(E(SIGNED_IN)),
+    # Two-step sign-in: the code page is only for someone between password and code (nobody in
+    # the walk); setting up is for those without it (the walk's staff have it on); HCPA staff and
+    # admins may not turn it off, others without it on are sent back to the two-step page.
+    "/sign-in/two-step": one(E(set(), **{r: "/account" for r in SIGNED_IN})),
+    "/account/two-step": one(E(SIGNED_IN)),
+    "/account/two-step/set-up": one(E({APP, CW, MGR}, hcpa_staff="/account/two-step", admin="/account/two-step")),
+    "/account/two-step/turn-off": one(E(set(), applicant="/account/two-step", care_worker="/account/two-step",
+                                        manager="/account/two-step")),
     "/sign-out": one(E(SIGNED_IN)),
     "/admin/users": one(E({ADM})),
     "/admin/audit": one(E({ADM})),

@@ -1,0 +1,116 @@
+"""Two-step sign-in: 6-digit codes from an authenticator app (TOTP, RFC 6238, via pyotp) and
+ten one-time recovery codes for when the app is lost. Required for HCPA staff and admins."""
+from __future__ import annotations
+
+import secrets
+
+import pyotp
+import segno
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed
+from academy.auth.models import RecoveryCode, User
+from academy.auth.tokens import hash_token
+from academy.extensions import utcnow
+
+RECOVERY_CODE_COUNT = 10
+# No 0/o, 1/l/i: a recovery code is copied by hand from paper.
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+WRONG_CODE = "The code is not right. Enter the 6-digit code your authenticator app shows now"
+
+
+def is_required(user: User) -> bool:
+    """HCPA staff and admins see DBS, right-to-work and health details: two-step is not optional."""
+    return user.role in STAFF_ROLES
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def setup_uri(user: User, secret: str) -> str:
+    """The otpauth:// address an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_app.config["SERVICE_NAME"])
+
+
+def qr_code_image(uri: str) -> str:
+    """The QR code as an SVG data: URI, for an <img> (the CSP allows data: images, not inline SVG styles)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=4)
+
+
+def spaced(secret: str) -> str:
+    """The secret in groups of four, easier to type into an app by hand."""
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def _clean(code: str | None) -> str:
+    return "".join(ch for ch in (code or "").lower() if ch.isalnum())
+
+
+def _app_code_ok(secret: str | None, code: str | None) -> bool:
+    code = _clean(code)
+    # One step either side: the phone's clock may be up to 30 seconds out.
+    return bool(secret) and len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def turn_on(session, user: User, secret: str, code: str) -> list[str]:
+    """Turn two-step on once the app shows a right code for `secret`; returns the recovery codes
+    (shown once: only their hashes are kept)."""
+    if user.two_step_enabled:
+        raise Invalid("Two-step sign-in is already on for your account")
+    if not _app_code_ok(secret, code):
+        raise Invalid(WRONG_CODE)
+    user.totp_secret = secret
+    user.two_step_enabled_at = utcnow()
+    codes = _new_recovery_codes(session, user)
+    session.commit()
+    return codes
+
+
+def turn_off(session, user: User, code: str) -> None:
+    """Turn two-step off, proven by a current code from the app. Not for roles that require it."""
+    if is_required(user):
+        raise NotAllowed("Two-step sign-in is required for your role, so it cannot be turned off")
+    if not user.two_step_enabled:
+        raise Invalid("Two-step sign-in is not on for your account")
+    if not _app_code_ok(user.totp_secret, code):
+        raise Invalid(WRONG_CODE)
+    user.totp_secret = None
+    user.two_step_enabled_at = None
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    session.commit()
+
+
+def check_code(session, user: User, code: str) -> str:
+    """How the code signs `user` in: "app" or "recovery" (that recovery code is then used up).
+    Raises Invalid for a wrong code."""
+    if not user.two_step_enabled:
+        raise Invalid(WRONG_CODE)
+    if _app_code_ok(user.totp_secret, code):
+        return "app"
+    cleaned = _clean(code)
+    if len(cleaned) == 10:
+        found = session.scalar(select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.code_hash == hash_token(cleaned),
+            RecoveryCode.used_at.is_(None)))
+        if found is not None:
+            found.used_at = utcnow()
+            session.commit()
+            return "recovery"
+    raise Invalid(WRONG_CODE)
+
+
+def recovery_codes_left(session, user: User) -> int:
+    return session.scalar(select(func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
+
+
+def _new_recovery_codes(session, user: User) -> list[str]:
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10))
+        session.add(RecoveryCode(user_id=user.id, code_hash=hash_token(raw)))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    return codes
