@@ -137,6 +137,27 @@ TABLE: dict[str, list[Case]] = {
     "/admin/users": one(E({ADM})),
     "/admin/audit": one(E({ADM})),
     "/admin/invite": one(E(STAFF)),
+    # An account's lifecycle: admins only; the walking admin changes someone else (an applicant),
+    # an unknown id is a 404. Removing a manager: HCPA staff and admins, and only a manager of
+    # that workplace (A's manager under B is a 404).
+    "/admin/users/<int:user_id>": [Case({"user_id": "@applicant_user"}, E({ADM})),
+                                   Case({"user_id": 999999}, E(set(), admin=404))],
+    "/admin/users/<int:user_id>/deactivate": [Case({"user_id": "@applicant_user"}, E({ADM})),
+                                              Case({"user_id": 999999}, E(set(), admin=404))],
+    "/admin/users/<int:user_id>/reactivate": [
+        Case({"user_id": "@applicant_user"}, E(set(), admin="/admin/users/{applicant_user}")),
+        Case({"user_id": 999999}, E(set(), admin=404))],
+    "/admin/users/<int:user_id>/role": [Case({"user_id": "@applicant_user"}, E({ADM})),
+                                        Case({"user_id": 999999}, E(set(), admin=404))],
+    "/admin/invitations": one(E({ADM})),
+    "/admin/invitations/<int:invitation_id>/resend": [
+        Case({"invitation_id": "@invitation"}, E(set(), admin="/admin/invitations")),
+        Case({"invitation_id": 999999}, E(set(), admin=404))],
+    "/admin/invitations/<int:invitation_id>/cancel": [Case({"invitation_id": "@invitation"}, E({ADM})),
+                                                      Case({"invitation_id": 999999}, E(set(), admin=404))],
+    "/admin/workplaces/<int:workplace_id>/managers/<int:user_id>/remove": [
+        Case({"workplace_id": "@workplace_a", "user_id": "@manager_user_a"}, E(STAFF)),
+        Case({"workplace_id": "@workplace_b", "user_id": "@manager_user_a"}, E(set(), hcpa_staff=404, admin=404))],
     # A job's page is for whoever started it, and admins (who may watch any job).
     "/jobs/<job_id>": [Case({"job_id": "@job"}, E({HCPA, ADM}, applicant=404, care_worker=404, manager=404)),
                        Case({"job_id": "no-such-job"}, E(set(), **{r: 404 for r in SIGNED_IN}))],
