@@ -74,11 +74,20 @@ def assert_accessible(page) -> None:
     assert not problems, f"axe-core violations on {page.url}:\n" + "\n".join(problems)
 
 
-def sign_in(page, email: str, password: str) -> None:
+def sign_in(page, email: str, password: str, totp_secret: str | None = None) -> None:
+    """Sign in through the real pages: the password, then, when the service asks for it, the
+    6-digit code an authenticator app would show (factory users with two-step share one secret)."""
+    import pyotp
+
+    from tests.factories import TOTP_SECRET
+
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     click_through(page.get_by_role("button", name="Sign in"))
+    if page.url.split("?")[0].endswith("/sign-in/two-step"):
+        page.get_by_label("Code", exact=True).fill(pyotp.TOTP(totp_secret or TOTP_SECRET).now())
+        click_through(page.get_by_role("button", name="Continue"))
 
 
 def click_through(locator) -> None:
