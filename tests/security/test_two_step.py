@@ -205,3 +205,26 @@ def test_a_session_without_a_sign_in_moment_is_ended(client):
     with client.http.session_transaction() as session:  # e.g. a cookie made before this change
         session.pop("signed_in_at")
     assert location_path(client.get("/account")) == "/sign-in"
+
+
+def test_erasing_an_account_removes_its_authenticator_secret_and_recovery_codes(ctx):
+    from academy.privacy.erasure import confirm_erasure
+
+    worker = factories.user(Role.care_worker, two_step=True)
+    factories.recovery_codes(worker)
+    confirm_erasure(db.session, factories.erasure_request(worker), factories.user(Role.hcpa_staff))
+    db.session.refresh(worker)
+    assert worker.totp_secret is None and not worker.two_step_enabled
+    assert db.session.query(RecoveryCode).filter_by(user_id=worker.id).count() == 0
+
+
+def test_the_subject_access_export_shows_two_step_is_on_but_never_the_secret(ctx):
+    import json
+
+    from academy.privacy import subject_access
+
+    worker = factories.user(Role.care_worker, two_step=True)
+    export = subject_access.build_export(db.session, subject_access.subject_for_user(db.session, worker))
+    account = next(s for s in export["sections"] if s["key"] == "account")["records"][0]
+    assert account["two_step_enabled_at"]
+    assert "totp_secret" not in account and worker.totp_secret not in json.dumps(export)
