@@ -228,3 +228,11 @@ def test_the_subject_access_export_shows_two_step_is_on_but_never_the_secret(ctx
     account = next(s for s in export["sections"] if s["key"] == "account")["records"][0]
     assert account["two_step_enabled_at"]
     assert "totp_secret" not in account and worker.totp_secret not in json.dumps(export)
+
+
+def test_an_invited_hcpa_officer_sets_up_two_step_before_they_are_signed_in(client):
+    _, token = factories.invitation(role=Role.hcpa_staff)
+    created = client.submit(f"/invitation/{token}", {"full_name": "Hana Officer", "password": "kettle-orchard-lantern"})
+    assert location_path(created) == "/account/two-step/set-up"
+    assert location_path(client.get("/workplaces/")) == "/sign-in"  # not signed in by the link alone
+    assert "Set up two-step sign-in" in text(client.get("/account/two-step/set-up"))
