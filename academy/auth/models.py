@@ -64,6 +64,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # again after set-up) and when it was turned on (None: two-step is off).
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     two_step_enabled_at: Mapped[datetime | None]
+    # The time step (30 s) of the last app code accepted at sign-in: a code works once (RFC 6238, 5.2).
+    totp_last_step: Mapped[int | None]
 
     workplaces = relationship(
         "Workplace", secondary="workplace_managers", back_populates="managers", lazy="selectin"

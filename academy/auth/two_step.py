@@ -2,7 +2,9 @@
 ten one-time recovery codes for when the app is lost. Required for HCPA staff and admins."""
 from __future__ import annotations
 
+import hmac
 import secrets
+import time
 
 import pyotp
 import segno
@@ -48,10 +50,18 @@ def _clean(code: str | None) -> str:
     return "".join(ch for ch in (code or "").lower() if ch.isalnum())
 
 
-def _app_code_ok(secret: str | None, code: str | None) -> bool:
+def _matching_step(secret: str | None, code: str | None) -> int | None:
+    """The time step whose app code this is, or None. One step either side of now is accepted:
+    the phone's clock may be up to 30 seconds out."""
     code = _clean(code)
-    # One step either side: the phone's clock may be up to 30 seconds out.
-    return bool(secret) and len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(time.time())
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(code, totp.generate_otp(step)):
+            return step
+    return None
 
 
 def turn_on(session, user: User, secret: str, code: str) -> list[str]:
@@ -59,9 +69,11 @@ def turn_on(session, user: User, secret: str, code: str) -> list[str]:
     (shown once: only their hashes are kept)."""
     if user.two_step_enabled:
         raise Invalid("Two-step sign-in is already on for your account")
-    if not _app_code_ok(secret, code):
+    step = _matching_step(secret, code)
+    if step is None:
         raise Invalid(WRONG_CODE)
     user.totp_secret = secret
+    user.totp_last_step = step
     user.two_step_enabled_at = utcnow()
     codes = _new_recovery_codes(session, user)
     session.commit()
@@ -74,20 +86,26 @@ def turn_off(session, user: User, code: str) -> None:
         raise NotAllowed("Two-step sign-in is required for your role, so it cannot be turned off")
     if not user.two_step_enabled:
         raise Invalid("Two-step sign-in is not on for your account")
-    if not _app_code_ok(user.totp_secret, code):
+    if _matching_step(user.totp_secret, code) is None:
         raise Invalid(WRONG_CODE)
     user.totp_secret = None
     user.two_step_enabled_at = None
+    user.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     session.commit()
 
 
 def check_code(session, user: User, code: str) -> str:
-    """How the code signs `user` in: "app" or "recovery" (that recovery code is then used up).
-    Raises Invalid for a wrong code."""
+    """How the code signs `user` in: "app" or "recovery" (either is then used up: an app code is
+    refused a second time, as RFC 6238 section 5.2 asks). Raises Invalid for a wrong code."""
     if not user.two_step_enabled:
         raise Invalid(WRONG_CODE)
-    if _app_code_ok(user.totp_secret, code):
+    step = _matching_step(user.totp_secret, code)
+    if step is not None:
+        if user.totp_last_step is not None and step <= user.totp_last_step:
+            raise Invalid("You have already used this code. Wait for your app to show a new one, then enter it")
+        user.totp_last_step = step
+        session.commit()
         return "app"
     cleaned = _clean(code)
     if len(cleaned) == 10:

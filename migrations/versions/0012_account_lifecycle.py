@@ -22,6 +22,7 @@ def upgrade():
         batch_op.add_column(sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('two_step_enabled_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table(
@@ -47,6 +48,7 @@ def downgrade():
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_column('cancelled_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
         batch_op.drop_column('two_step_enabled_at')
         batch_op.drop_column('totp_secret')
         batch_op.drop_column('deactivated_at')

@@ -11,7 +11,7 @@ from academy.auth import signing_in
 from academy.auth.models import AuditEvent, RecoveryCode, Role
 from academy.extensions import db
 from tests import factories
-from tests.helpers import location_path, text
+from tests.helpers import fresh_code, location_path, text
 
 STAFF_PAGES = ["/admin/users", "/workplaces/", "/account", "/admin/audit", "/recruitment/screening"]
 
@@ -131,7 +131,7 @@ def test_a_care_worker_can_turn_two_step_on_and_off(client):
     secret = _set_up(client, worker)
     client.sign_out()
     assert location_path(_password(client, worker)) == "/sign-in/two-step"  # now asked for a code
-    assert client.submit("/sign-in/two-step", {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert client.submit("/sign-in/two-step", {"code": fresh_code(worker)}).status_code == 302
     refused = client.submit("/account/two-step/turn-off", {"code": "000000"})
     assert refused.status_code == 422 and "The code is not right" in text(refused)
     off = client.submit("/account/two-step/turn-off", {"code": pyotp.TOTP(secret).now()})
@@ -236,3 +236,15 @@ def test_an_invited_hcpa_officer_sets_up_two_step_before_they_are_signed_in(clie
     assert location_path(created) == "/account/two-step/set-up"
     assert location_path(client.get("/workplaces/")) == "/sign-in"  # not signed in by the link alone
     assert "Set up two-step sign-in" in text(client.get("/account/two-step/set-up"))
+
+
+def test_an_app_code_signs_in_only_once(client):
+    user = factories.user(Role.hcpa_staff)
+    code = fresh_code(user)
+    _password(client, user)
+    assert client.submit("/sign-in/two-step", {"code": code}).status_code == 302
+    client.sign_out()
+    _password(client, user)
+    replayed = client.submit("/sign-in/two-step", {"code": code})
+    assert replayed.status_code == 422 and "already used this code" in text(replayed)
+    assert client.submit("/sign-in/two-step", {"code": fresh_code(user)}).status_code == 302
