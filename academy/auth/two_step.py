@@ -2,6 +2,8 @@
 ten one-time recovery codes for when the app is lost. Required for HCPA staff and admins."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import secrets
 import time
@@ -27,8 +29,16 @@ def is_required(user: User) -> bool:
     return user.role in STAFF_ROLES
 
 
-def new_secret() -> str:
-    return pyotp.random_base32()
+def new_setup_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def setup_secret(user: User, nonce: str) -> str:
+    """The key offered while `user` sets two-step up, derived from a random nonce (kept in their
+    session) and SECRET_KEY, so the session cookie never carries the key itself. 160 bits, base32."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"totp-setup:{user.id}:{nonce}".encode(),
+                      hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()
 
 
 def setup_uri(user: User, secret: str) -> str:

@@ -13,7 +13,7 @@ from academy.extensions import db, limiter
 bp = Blueprint("two_step", __name__)
 bp.before_app_request(signing_in.enforce_session_limits)
 
-SETUP_SECRET = "two_step_setup_secret"
+SETUP_KEY = "two_step_setup"  # the session entry holding the nonce the key being set up is made from
 
 
 def _pending_key() -> str:
@@ -84,9 +84,10 @@ def set_up():
     if user.two_step_enabled:
         return redirect(url_for("two_step.manage"))
     form = TwoStepSetUpForm()
-    secret = session.get(SETUP_SECRET)
-    if not isinstance(secret, str) or not form.is_submitted():
-        secret = session[SETUP_SECRET] = two_step.new_secret()
+    nonce = session.get(SETUP_KEY)
+    if not isinstance(nonce, str) or not form.is_submitted():
+        nonce = session[SETUP_KEY] = two_step.new_setup_nonce()
+    secret = two_step.setup_secret(user, nonce)
     if form.validate_on_submit():
         try:
             codes = two_step.turn_on(db.session, user, secret, form.code.data)
@@ -94,7 +95,7 @@ def set_up():
             form.code.errors = list(form.code.errors) + [str(problem)]
         else:
             audit("two_step_turned_on", target=user, subject=user, actor=user)
-            session.pop(SETUP_SECRET, None)
+            session.pop(SETUP_KEY, None)
             next_url = signing_in.complete_sign_in(user) if pending else url_for("two_step.manage")
             return render_template("auth/two_step_codes.html", codes=codes, next_url=next_url)
     uri = two_step.setup_uri(user, secret)

@@ -248,3 +248,12 @@ def test_an_app_code_signs_in_only_once(client):
     replayed = client.submit("/sign-in/two-step", {"code": code})
     assert replayed.status_code == 422 and "already used this code" in text(replayed)
     assert client.submit("/sign-in/two-step", {"code": fresh_code(user)}).status_code == 302
+
+
+def test_the_key_being_set_up_never_travels_in_the_session_cookie(client):
+    worker = factories.user(Role.care_worker)
+    client.sign_in(worker)
+    page = text(client.get("/account/two-step/set-up"))
+    key = re.search(r"<code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
+    with client.http.session_transaction() as session:  # the cookie's content, decoded
+        assert session.get("two_step_setup") and key not in repr(dict(session))
