@@ -132,6 +132,11 @@ class TwoStepTurnOffForm(FlaskForm):
     submit = submit("Turn off two-step sign-in")
 
 
+class TwoStepRecoveryCodesForm(FlaskForm):
+    code = _code("Enter the 6-digit code your app shows", "We need it to check it is you")
+    submit = submit("Get new recovery codes")
+
+
 class ConfirmForm(FlaskForm):
     """A confirmation page's one button; the label is set by the view."""
 

@@ -105,6 +105,17 @@ def turn_off(session, user: User, code: str) -> None:
     session.commit()
 
 
+def renew_recovery_codes(session, user: User, code: str) -> list[str]:
+    """Ten new recovery codes (the old ones stop working), proven by a current code from the app."""
+    if not user.two_step_enabled:
+        raise Invalid("Two-step sign-in is not on for your account")
+    if _matching_step(user.totp_secret, code) is None:
+        raise Invalid(WRONG_CODE)
+    codes = _new_recovery_codes(session, user)
+    session.commit()
+    return codes
+
+
 def check_code(session, user: User, code: str) -> str:
     """How the code signs `user` in: "app" or "recovery" (either is then used up: an app code is
     refused a second time, as RFC 6238 section 5.2 asks). Raises Invalid for a wrong code."""

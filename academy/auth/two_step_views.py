@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from academy.auth import signing_in, two_step
 from academy.auth.access import DomainError, NotAllowed
 from academy.auth.audit import audit
-from academy.auth.forms import TwoStepCodeForm, TwoStepSetUpForm, TwoStepTurnOffForm
+from academy.auth.forms import TwoStepCodeForm, TwoStepRecoveryCodesForm, TwoStepSetUpForm, TwoStepTurnOffForm
 from academy.extensions import db, limiter
 
 bp = Blueprint("two_step", __name__)
@@ -97,7 +97,7 @@ def set_up():
             audit("two_step_turned_on", target=user, subject=user, actor=user)
             session.pop(SETUP_KEY, None)
             next_url = signing_in.complete_sign_in(user) if pending else url_for("two_step.manage")
-            return render_template("auth/two_step_codes.html", codes=codes, next_url=next_url)
+            return render_template("auth/two_step_codes.html", codes=codes, next_url=next_url, just_turned_on=True)
     uri = two_step.setup_uri(user, secret)
     return render_template("auth/two_step_set_up.html", form=form, qr_code=two_step.qr_code_image(uri),
                            secret=two_step.spaced(secret)), 422 if form.errors else 200
@@ -124,3 +124,22 @@ def turn_off():
             flash("Two-step sign-in is off.", "success")
             return redirect(url_for("two_step.manage"))
     return render_template("auth/two_step_turn_off.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/two-step/recovery-codes", methods=["GET", "POST"])
+@login_required
+def recovery_codes():
+    """Ten new recovery codes, shown once; the old ones stop working. Needs a current code."""
+    if not current_user.two_step_enabled:
+        return redirect(url_for("two_step.manage"))
+    form = TwoStepRecoveryCodesForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_step.renew_recovery_codes(db.session, current_user, form.code.data)
+        except DomainError as problem:
+            form.code.errors = list(form.code.errors) + [str(problem)]
+        else:
+            audit("recovery_codes_renewed", target=current_user, subject=current_user)
+            return render_template("auth/two_step_codes.html", codes=codes, next_url=url_for("two_step.manage"),
+                                   just_turned_on=False)
+    return render_template("auth/two_step_recovery_codes.html", form=form), 422 if form.errors else 200

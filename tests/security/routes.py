@@ -131,6 +131,8 @@ TABLE: dict[str, list[Case]] = {
     "/sign-in/two-step": one(E(set(), **{r: "/account" for r in SIGNED_IN})),
     "/account/two-step": one(E(SIGNED_IN)),
     "/account/two-step/set-up": one(E({APP, CW, MGR}, hcpa_staff="/account/two-step", admin="/account/two-step")),
+    "/account/two-step/recovery-codes": one(E({HCPA, ADM}, applicant="/account/two-step",
+                                              care_worker="/account/two-step", manager="/account/two-step")),
     "/account/two-step/turn-off": one(E(set(), applicant="/account/two-step", care_worker="/account/two-step",
                                         manager="/account/two-step")),
     "/sign-out": one(E(SIGNED_IN)),

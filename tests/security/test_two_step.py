@@ -155,6 +155,22 @@ def test_staff_cannot_turn_two_step_off(client, role):
     assert user.two_step_enabled
 
 
+def test_staff_get_new_recovery_codes_and_the_old_ones_stop_working(client):
+    user = factories.user(Role.admin)
+    old = factories.recovery_codes(user)
+    client.sign_in(user)
+    refused = client.submit("/account/two-step/recovery-codes", {"code": "000000"})
+    assert refused.status_code == 422 and "The code is not right" in text(refused)
+    done = client.submit("/account/two-step/recovery-codes", {"code": _code(user)})
+    new = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", text(done))
+    assert done.status_code == 200 and len(new) == 10 and not set(new) & set(old)
+    assert "recovery_codes_renewed" in _actions()
+    client.sign_out()
+    _password(client, user)
+    assert client.submit("/sign-in/two-step", {"code": old[0]}).status_code == 422
+    assert client.submit("/sign-in/two-step", {"code": new[0]}).status_code == 302
+
+
 # --- how long a sign-in lasts ---------------------------------------------------------------
 
 def _move_clock(client, signed_in_ago: int = 0, seen_ago: int = 0) -> None:
