@@ -147,6 +147,24 @@ def deactivate_user(user_id: int):
     return render_template("admin/deactivate.html", user=shown, form=form)
 
 
+@bp.route("/users/<int:user_id>/two-step/reset", methods=["GET", "POST"])
+@role_required(Role.admin)
+def reset_two_step(user_id: int):
+    """Confirm, then turn off someone's two-step sign-in (lost phone and recovery codes)."""
+    shown = _user_or_404(user_id)
+    _someone_else_or_403(shown)
+    if not shown.two_step_enabled:
+        abort(404)
+    form = ConfirmForm()
+    form.submit.label.text = "Reset two-step sign-in"
+    if form.validate_on_submit():
+        lifecycle.reset_two_step(db.session, current_user, shown)
+        audit("two_step_reset", target=shown, subject=shown)
+        flash(f"{shown.full_name}'s two-step sign-in is reset and they have been signed out.", "success")
+        return redirect(url_for("admin.user", user_id=shown.id))
+    return render_template("admin/reset_two_step.html", user=shown, form=form)
+
+
 @bp.post("/users/<int:user_id>/reactivate")
 @role_required(Role.admin)
 def reactivate_user(user_id: int):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import delete
 
 from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed
-from academy.auth.models import Invitation, Role, User, new_session_token
+from academy.auth.models import Invitation, RecoveryCode, Role, User, new_session_token
 from academy.auth.tokens import new_one_time_token
 from academy.extensions import utcnow
 from academy.mail import public_url, send_mail
@@ -58,6 +59,20 @@ def change_role(session, actor: User, user: User, role: Role) -> Role:
     _end_sessions(user)
     session.commit()
     return old
+
+
+def reset_two_step(session, actor: User, user: User) -> None:
+    """For someone who lost both their app and their recovery codes: two-step is off until they
+    set it up again (HCPA staff and admins must, at their next sign-in). Signs them out everywhere."""
+    _admin_changing_someone_else(actor, user)
+    if not user.two_step_enabled:
+        raise Invalid("Two-step sign-in is not on for this account")
+    user.totp_secret = None
+    user.two_step_enabled_at = None
+    user.totp_last_step = None
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    _end_sessions(user)
+    session.commit()
 
 
 def _open_invitation(invitation: Invitation) -> None:

@@ -149,6 +149,9 @@ TABLE: dict[str, list[Case]] = {
     "/admin/users/<int:user_id>/reactivate": [
         Case({"user_id": "@applicant_user"}, E(set(), admin="/admin/users/{applicant_user}")),
         Case({"user_id": 999999}, E(set(), admin=404))],
+    # Resetting two-step: for an account that has it on (the walk's HCPA officer); without it, 404.
+    "/admin/users/<int:user_id>/two-step/reset": [Case({"user_id": "@hcpa_user"}, E({ADM})),
+                                                  Case({"user_id": "@applicant_user"}, E(set(), admin=404))],
     "/admin/users/<int:user_id>/role": [Case({"user_id": "@applicant_user"}, E({ADM})),
                                         Case({"user_id": 999999}, E(set(), admin=404))],
     "/admin/invitations": one(E({ADM})),

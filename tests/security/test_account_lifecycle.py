@@ -163,3 +163,20 @@ def test_a_manager_cannot_remove_another_manager(client):
     assert client.submit(url, {}, form_page="/account").status_code == 403
     db.session.refresh(workplace)
     assert other in workplace.managers
+
+
+def test_an_admin_resets_two_step_for_someone_who_lost_their_phone_and_codes(client, other_client):
+    admin, officer = factories.user(Role.admin), factories.user(Role.hcpa_staff)
+    factories.recovery_codes(officer)
+    other_client.sign_in(officer)
+    client.sign_in(admin)
+    assert "Reset" in text(client.get(f"/admin/users/{officer.id}/two-step/reset"))
+    done = client.submit(f"/admin/users/{officer.id}/two-step/reset", {})
+    assert location_path(done) == f"/admin/users/{officer.id}"
+    assert location_path(other_client.get("/workplaces/")) == "/sign-in"  # signed out
+    db.session.refresh(officer)
+    assert not officer.two_step_enabled and officer.totp_secret is None
+    response = other_client.submit("/sign-in", {"email": officer.email, "password": factories.DEFAULT_PASSWORD})
+    assert location_path(response) == "/account/two-step/set-up"  # required again for their role
+    assert [e.subject_user_id for e in _audited("two_step_reset")] == [officer.id]
+    assert client.get(f"/admin/users/{admin.id}/two-step/reset").status_code == 403  # not their own

@@ -146,7 +146,7 @@ def _build_world() -> World:
         member_a=member_a.member_number, member_b=member_b.member_number,
         applicant_user=applicant_app.user.id, import_batch=batch, manager_import_batch=manager_batch,
         provider_a=a.provider_id, provider_b=b.provider_id,
-        course=courses[0].id, invitation=invitation.id, manager_user_a=manager_a.id,
+        course=courses[0].id, invitation=invitation.id, manager_user_a=manager_a.id, hcpa_user=hcpa.id,
     )
     for suffix, worker in (("a", worker_a), ("b", worker_b)):
         ids.update({f"{key}_{suffix}": value.id if hasattr(value, "id") else value
