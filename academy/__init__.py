@@ -116,6 +116,7 @@ def register_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from academy.admin.views import bp as admin_bp
     from academy.ascwds.views import bp as ascwds_bp
+    from academy.auth.two_step_views import bp as two_step_bp
     from academy.auth.views import bp as auth_bp
     from academy.jobs_views import bp as jobs_bp
     from academy.outcomes.views import bp as outcomes_bp
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(tiers_bp)
     app.register_blueprint(ascwds_bp)
+    app.register_blueprint(two_step_bp)
 
 
 def register_govuk_assets(app: Flask) -> None:

@@ -55,10 +55,15 @@ def seed_demo(new_passwords: bool):
     click.echo(f"Demo data: {result.workplaces} workplaces, {result.staff} staff, {result.vacancies} open vacancies, "
                f"{result.applications} recruitment applications added.")
     click.echo(seed_demo_outcomes(db.session))
-    if result.passwords:
+    lines = result.sign_in_lines(development=current_app.config.get("DEVELOPMENT", False))
+    if lines:
         click.echo("Demo sign-ins (shown once; run `flask seed demo --new-passwords` to get new ones):")
-        for email, password in result.passwords.items():
-            click.echo(f"  {email:40} {password}")
+        for line in lines:
+            click.echo(line)
+        if result.authenticator_keys:
+            click.echo("HCPA staff and admins sign in with a 6-digit code too: add the authenticator key to an "
+                       "authenticator app, or print the current code with\n"
+                       "  .venv/bin/python -c \"import pyotp, sys; print(pyotp.TOTP(sys.argv[1]).now())\" KEY")
 
 
 @jobs_cli.command("worker")

@@ -92,6 +92,14 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+        # A sign-in lasts at most SESSION_ABSOLUTE_LIFETIME however active, and ends after
+        # SESSION_IDLE_TIMEOUT without a request (SESSION_IDLE_TIMEOUT_STAFF for HCPA staff and admins).
+        self.SESSION_ABSOLUTE_LIFETIME = int(env.get("SESSION_ABSOLUTE_LIFETIME", str(12 * 3600)))
+        self.SESSION_IDLE_TIMEOUT = int(env.get("SESSION_IDLE_TIMEOUT", str(8 * 3600)))
+        self.SESSION_IDLE_TIMEOUT_STAFF = int(env.get("SESSION_IDLE_TIMEOUT_STAFF", str(30 * 60)))
+        # Two-step sign-in: wrong codes allowed per password sign-in, and per account in a window.
+        self.TWO_STEP_TRIES_PER_SIGN_IN = int(env.get("TWO_STEP_TRIES_PER_SIGN_IN", "5"))
+        self.TWO_STEP_LIMIT_PER_ACCOUNT = env.get("TWO_STEP_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
         self.WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
         # Behind one reverse proxy: trust its X-Forwarded-For and -Proto; X-Forwarded-Host only if

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pyotp
 from sqlalchemy import func, select
 
 from academy.auth.models import Role, User
@@ -92,6 +93,19 @@ class DemoResult:
     vacancies: int = 0
     applications: int = 0
     passwords: dict[str, str] = field(default_factory=dict)
+    # Authenticator keys of the staff accounts (two-step sign-in is required for their roles).
+    authenticator_keys: dict[str, str] = field(default_factory=dict)
+
+    def sign_in_lines(self, development: bool) -> list[str]:
+        """The demo sign-ins to print: email, password and authenticator key. Development only."""
+        if not development:
+            return []
+        lines = []
+        for email in dict.fromkeys([*self.passwords, *self.authenticator_keys]):
+            password = self.passwords.get(email, "(unchanged)")
+            key = self.authenticator_keys.get(email)
+            lines.append(f"  {email:40} {password:28} {'authenticator key: ' + key if key else ''}".rstrip())
+        return lines
 
 
 def seed_demo_data(session, new_passwords: bool = False, today: date | None = None) -> DemoResult:
@@ -134,6 +148,10 @@ def seed_demo_data(session, new_passwords: bool = False, today: date | None = No
                 session.add(user)
             user.set_password(password)
             result.passwords[email] = password
+        if role in (Role.hcpa_staff, Role.admin) and (new_passwords or not user.two_step_enabled):
+            user.totp_secret = pyotp.random_base32()
+            user.two_step_enabled_at = utcnow()
+            result.authenticator_keys[email] = user.totp_secret
         if role == Role.manager:
             for name in MANAGER_WORKPLACES:
                 if existing[name] not in user.workplaces:

@@ -42,9 +42,20 @@ def job_role(code: str = "care_worker") -> JobRole:
     return db.session.scalar(select(JobRole).where(JobRole.code == code))
 
 
+# The authenticator secret every factory user with two-step sign-in shares (tests compute codes from it).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPGOODCARETESTKEY2"
+
+
 def user(role: Role = Role.applicant, email: str | None = None, password: str = DEFAULT_PASSWORD,
-         confirmed: bool = True, workplaces=(), **fields) -> User:
+         confirmed: bool = True, workplaces=(), two_step: bool | None = None, **fields) -> User:
+    """A user; HCPA staff and admins have two-step sign-in on (their roles require it) unless
+    two_step=False, others have it off unless two_step=True."""
     n = _next()
+    if two_step is None:
+        two_step = role in (Role.hcpa_staff, Role.admin)
+    if two_step:
+        fields.setdefault("totp_secret", TOTP_SECRET)
+        fields.setdefault("two_step_enabled_at", utcnow())
     obj = User(email=email or f"{role.value}{n}@example.com", full_name=fields.pop("full_name", f"Person {n}"),
                role=role, email_confirmed_at=utcnow() if confirmed else None, **fields)
     obj.password_hash = password_hash(password)
@@ -469,3 +480,12 @@ def employer_link_request(worker: User | None, at: Workplace, by: User | None = 
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+def recovery_codes(of: User) -> list[str]:
+    """Ten fresh recovery codes for a user with two-step on (returned as the set-up page shows them)."""
+    from academy.auth.two_step import _new_recovery_codes
+
+    codes = _new_recovery_codes(db.session, of)
+    db.session.commit()
+    return codes

@@ -31,3 +31,36 @@ def test_seed_demo_twice_changes_nothing_the_second_time(app, ctx):
 def test_seed_demo_is_refused_outside_development(app):
     result = app.test_cli_runner().invoke(args=["seed", "demo"])
     assert result.exit_code != 0 and "development only" in result.output
+
+
+def test_seed_demo_sets_up_two_step_for_staff_and_prints_their_keys_in_development(app, ctx, client):
+    import re
+
+    import pyotp
+
+    runner = app.test_cli_runner()
+    app.config["DEVELOPMENT"] = True
+    try:
+        output = runner.invoke(args=["seed", "demo"]).output
+    finally:
+        app.config["DEVELOPMENT"] = False
+    line = next(line for line in output.splitlines() if "admin@demo.goodcare.example" in line)
+    email, password, key = re.match(r"\s*(\S+)\s+(\S+)\s+authenticator key: (\S+)$", line).groups()
+    staff = db.session.scalars(select(User).where(User.role.in_([Role.hcpa_staff, Role.admin]))).all()
+    assert staff and all(u.two_step_enabled for u in staff)
+    assert all(f"authenticator key: {u.totp_secret}" in output for u in staff)
+    admin = next(u for u in staff if u.email == email)
+    client.sign_in(admin, password)  # through the real second step, with a code from the printed key
+    assert client.get("/admin/users").status_code == 200
+    assert pyotp.TOTP(key).now() == pyotp.TOTP(admin.totp_secret).now()
+    worker = db.session.scalar(select(User).where(User.role == Role.care_worker))
+    assert not worker.two_step_enabled  # offered, not imposed
+
+
+def test_demo_sign_ins_are_printed_only_in_development():
+    from academy.demo import DemoResult
+
+    result = DemoResult(passwords={"admin@demo.goodcare.example": "pw"},
+                        authenticator_keys={"admin@demo.goodcare.example": "JBSWY3DPEHPK3PXP"})
+    assert any("JBSWY3DPEHPK3PXP" in line for line in result.sign_in_lines(development=True))
+    assert result.sign_in_lines(development=False) == []

@@ -5,11 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import false, func, or_, select
 
-from academy.auth import accounts
-from academy.auth.access import STAFF_ROLES, DomainError, role_required
+from academy.auth import accounts, lifecycle
+from academy.auth.access import STAFF_ROLES, DomainError, NotAllowed, role_required
 from academy.auth.audit import audit
-from academy.auth.forms import InviteForm
-from academy.auth.models import AuditEvent, Role, User
+from academy.auth.forms import ChangeRoleForm, ConfirmForm, InviteForm
+from academy.auth.models import AuditEvent, Invitation, Role, User
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import Workplace
@@ -111,3 +111,171 @@ def invite():
                   f"{form.email.data} already had an account and now manages {workplace.name}.", "success")
             return redirect(url_for("admin.invite"))
     return render_template("admin/invite.html", form=form), 422 if form.errors else 200
+
+
+# --- an account's lifecycle: deactivate, reactivate, change role -------------------------------
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _someone_else_or_403(user: User) -> None:
+    if user.id == current_user.id:
+        abort(403)  # nobody changes their own account here (another admin does)
+
+
+@bp.get("/users/<int:user_id>")
+@role_required(Role.admin)
+def user(user_id: int):
+    """One account: its role, status and two-step sign-in, with what an admin may change."""
+    shown = _user_or_404(user_id)
+    return render_template("admin/user.html", user=shown, own=shown.id == current_user.id,
+                           reactivate_form=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@role_required(Role.admin)
+def deactivate_user(user_id: int):
+    """Confirm, then stop the person signing in and end their sessions."""
+    shown = _user_or_404(user_id)
+    _someone_else_or_403(shown)
+    form = ConfirmForm()
+    form.submit.label.text = "Deactivate account"
+    if form.validate_on_submit():
+        try:
+            lifecycle.deactivate(db.session, current_user, shown)
+        except NotAllowed:
+            abort(403)
+        except DomainError as problem:
+            flash(str(problem), "info")
+        else:
+            audit("deactivated_user", target=shown, subject=shown)
+            flash(f"{shown.full_name}'s account is deactivated and they have been signed out.", "success")
+        return redirect(url_for("admin.user", user_id=shown.id))
+    return render_template("admin/deactivate.html", user=shown, form=form)
+
+
+@bp.route("/users/<int:user_id>/two-step/reset", methods=["GET", "POST"])
+@role_required(Role.admin)
+def reset_two_step(user_id: int):
+    """Confirm, then turn off someone's two-step sign-in (lost phone and recovery codes)."""
+    shown = _user_or_404(user_id)
+    _someone_else_or_403(shown)
+    if not shown.two_step_enabled:
+        abort(404)
+    form = ConfirmForm()
+    form.submit.label.text = "Reset two-step sign-in"
+    if form.validate_on_submit():
+        lifecycle.reset_two_step(db.session, current_user, shown)
+        audit("two_step_reset", target=shown, subject=shown)
+        flash(f"{shown.full_name}'s two-step sign-in is reset and they have been signed out.", "success")
+        return redirect(url_for("admin.user", user_id=shown.id))
+    return render_template("admin/reset_two_step.html", user=shown, form=form)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@role_required(Role.admin)
+def reactivate_user(user_id: int):
+    shown = _user_or_404(user_id)
+    _someone_else_or_403(shown)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            lifecycle.reactivate(db.session, current_user, shown)
+        except NotAllowed:
+            abort(403)
+        except DomainError as problem:
+            flash(str(problem), "info")
+        else:
+            audit("reactivated_user", target=shown, subject=shown)
+            flash(f"{shown.full_name}'s account is active again.", "success")
+    return redirect(url_for("admin.user", user_id=shown.id))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
+@role_required(Role.admin)
+def change_role(user_id: int):
+    """Give someone another role (not yourself); ends their sessions."""
+    shown = _user_or_404(user_id)
+    _someone_else_or_403(shown)
+    form = ChangeRoleForm(shown.role)
+    if form.validate_on_submit():
+        try:
+            old = lifecycle.change_role(db.session, current_user, shown, Role(form.role.data))
+        except NotAllowed:
+            abort(403)
+        except DomainError as problem:
+            form.role.errors = list(form.role.errors) + [str(problem)]
+        else:
+            audit("changed_role", target=shown, subject=shown, detail=f"from={old.value} to={shown.role.value}")
+            flash(f"{shown.full_name} is now {shown.role.label} and has been signed out.", "success")
+            return redirect(url_for("admin.user", user_id=shown.id))
+    return render_template("admin/change_role.html", user=shown, form=form), 422 if form.errors else 200
+
+
+# --- invitations: resend, cancel -----------------------------------------------------------------
+
+@bp.get("/invitations")
+@role_required(Role.admin)
+def invitations():
+    """Invitations not yet used or cancelled, newest first."""
+    statement = (select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None))
+                 .order_by(Invitation.created_at.desc(), Invitation.id.desc()))
+    page = paginate(db.session, statement, requested_page(), 50)
+    return render_template("admin/invitations.html", page=page, form=ConfirmForm())
+
+
+def _open_invitation_or_404(invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.accepted_at is not None or invitation.cancelled_at is not None:
+        abort(404)
+    return invitation
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@role_required(Role.admin)
+def resend_invitation(invitation_id: int):
+    """A new link and expiry, emailed; the old link stops working."""
+    invitation = _open_invitation_or_404(invitation_id)
+    if ConfirmForm().validate_on_submit():
+        lifecycle.resend_invitation(db.session, current_user, invitation)
+        audit("resent_invitation", target=invitation)
+        flash(f"A new invitation link has been sent to {invitation.email}. The old link no longer works.", "success")
+    return redirect(url_for("admin.invitations"))
+
+
+@bp.route("/invitations/<int:invitation_id>/cancel", methods=["GET", "POST"])
+@role_required(Role.admin)
+def cancel_invitation(invitation_id: int):
+    invitation = _open_invitation_or_404(invitation_id)
+    form = ConfirmForm()
+    form.submit.label.text = "Cancel invitation"
+    if form.validate_on_submit():
+        lifecycle.cancel_invitation(db.session, current_user, invitation)
+        audit("cancelled_invitation", target=invitation)
+        flash(f"The invitation to {invitation.email} is cancelled: its link no longer works.", "success")
+        return redirect(url_for("admin.invitations"))
+    return render_template("admin/cancel_invitation.html", invitation=invitation, form=form)
+
+
+# --- managers of a workplace ---------------------------------------------------------------------
+
+@bp.route("/workplaces/<int:workplace_id>/managers/<int:user_id>/remove", methods=["GET", "POST"])
+@role_required(*STAFF_ROLES)
+def remove_manager(workplace_id: int, user_id: int):
+    """Confirm, then the manager no longer manages this workplace; ends their sessions."""
+    workplace = db.session.get(Workplace, workplace_id)
+    manager = db.session.get(User, user_id)
+    if workplace is None or manager is None or manager not in workplace.managers:
+        abort(404)
+    form = ConfirmForm()
+    form.submit.label.text = "Remove manager"
+    if form.validate_on_submit():
+        lifecycle.remove_manager(db.session, current_user, workplace, manager)
+        audit("removed_manager", target=workplace, subject=manager)
+        flash(f"{manager.full_name} no longer manages {workplace.name} and has been signed out.", "success")
+        return redirect(url_for("workplaces.show", workplace_id=workplace.id))
+    return render_template("admin/remove_manager.html", workplace=workplace, manager=manager, form=form)

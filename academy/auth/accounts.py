@@ -149,6 +149,8 @@ def find_invitation(session, token: str) -> Invitation:
         raise Invalid("This invitation link is not valid. Check you copied the whole link from the email.")
     if invitation.accepted_at is not None:
         raise Invalid("This invitation has already been used. Sign in with the account it created.")
+    if invitation.cancelled_at is not None:
+        raise Invalid("This invitation has been cancelled. Ask the person who invited you if you still need an account.")
     if invitation.is_expired:
         raise Invalid("This invitation has expired. Ask the person who invited you to send a new one.")
     return invitation

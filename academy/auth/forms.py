@@ -106,3 +106,48 @@ class InviteForm(FlaskForm):
     def validate_workplace_id(self, field):
         if self.role.data == Role.manager.value and not field.data:
             raise ValidationError("Select the workplace this manager runs")
+
+
+def _code(label: str, hint: str) -> StringField:
+    return StringField(label, description=hint,
+                       filters=[lambda v: v.strip() if isinstance(v, str) else v],
+                       validators=[InputRequired(message="Enter the code"),
+                                   Length(max=20, message="Enter the code, 6 digits or a recovery code")],
+                       widget=GovTextInput())
+
+
+class TwoStepCodeForm(FlaskForm):
+    """The second step of a sign-in: a code from the app, or a recovery code."""
+
+    code = _code("Code", "The 6-digit code from your authenticator app, or one of your recovery codes")
+    submit = submit("Continue")
+
+
+class TwoStepSetUpForm(FlaskForm):
+    code = _code("Enter the 6-digit code your app shows", "The code changes every 30 seconds")
+    submit = submit("Turn on two-step sign-in")
+
+
+class TwoStepTurnOffForm(FlaskForm):
+    code = _code("Enter the 6-digit code your app shows", "We need it to check it is you")
+    submit = submit("Turn off two-step sign-in")
+
+
+class TwoStepRecoveryCodesForm(FlaskForm):
+    code = _code("Enter the 6-digit code your app shows", "We need it to check it is you")
+    submit = submit("Get new recovery codes")
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation page's one button; the label is set by the view."""
+
+    submit = submit("Confirm")
+
+
+class ChangeRoleForm(FlaskForm):
+    role = RadioField("New role", validators=[InputRequired(message="Select a role")], widget=GovRadioInput())
+    submit = submit("Change role")
+
+    def __init__(self, current: Role, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(r.value, ROLE_LABELS[r]) for r in Role if r != current]

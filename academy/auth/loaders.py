@@ -12,6 +12,6 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not hmac.compare_digest(user.session_token, token):
+    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
         return None
     return user

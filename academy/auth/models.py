@@ -58,6 +58,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Rotated on sign-out and password change, so an old session cookie stops working.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     last_sign_in_at: Mapped[datetime | None]
+    deactivated_at: Mapped[datetime | None]
+    # Two-step sign-in: the authenticator app's shared secret (base32; never logged or shown
+    # again after set-up) and when it was turned on (None: two-step is off).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_step_enabled_at: Mapped[datetime | None]
+    # The time step (30 s) of the last app code accepted at sign-in: a code works once (RFC 6238, 5.2).
+    totp_last_step: Mapped[int | None]
 
     workplaces = relationship(
         "Workplace", secondary="workplace_managers", back_populates="managers", lazy="selectin"
@@ -76,6 +83,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def two_step_enabled(self) -> bool:
+        return self.two_step_enabled_at is not None and bool(self.totp_secret)
 
     @property
     def is_active(self) -> bool:
@@ -107,6 +118,7 @@ class Invitation(TimestampMixin, db.Model):
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
     accepted_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None]
 
     workplace = relationship("Workplace")
     invited_by = relationship("User", foreign_keys=[invited_by_id])
@@ -114,6 +126,20 @@ class Invitation(TimestampMixin, db.Model):
     @property
     def is_expired(self) -> bool:
         return utcnow() >= self.expires_at
+
+
+class RecoveryCode(TimestampMixin, db.Model):
+    """One of the ten one-time codes that sign someone in when their authenticator app is lost.
+
+    Only a hash is kept; the code itself is shown once, when two-step sign-in is set up.
+    """
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
 
 
 class AuditEvent(db.Model):

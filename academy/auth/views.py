@@ -4,13 +4,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from academy.auth import accounts, throttle
 from academy.auth.access import DomainError
 from academy.auth.audit import audit, audit_failed_sign_in
 from academy.auth.forms import AcceptInvitationForm, EmailOnlyForm, ResetPasswordForm, SignInForm, SignUpForm
 from academy.auth.models import Role
+from academy.auth.signing_in import begin_sign_in
 from academy.auth.tokens import read_confirmation_token, read_reset_token
 from academy.extensions import db, limiter
 
@@ -113,11 +114,7 @@ def sign_in():
             problem = "Confirm your email address before you sign in. Check your inbox for our email."
         else:
             throttle.record_success(form.email.data, address)
-            session.clear()  # a fresh session at sign-in
-            login_user(user)
-            accounts.record_sign_in(db.session, user)
-            audit("signed_in", target=user, subject=user, actor=user)
-            return redirect(_safe_next(request.args.get("next")) or start_page_for(user))
+            return begin_sign_in(user, _safe_next(request.args.get("next")) or start_page_for(user))
         form.email.errors = list(form.email.errors) + [problem]
     status = 200 if request.method == "GET" else 422
     return render_template("auth/sign_in.html", form=form, unconfirmed=problem and "Confirm" in problem), status
@@ -210,10 +207,9 @@ def accept_invitation_form():
         except DomainError as problem:
             return render_template("auth/link_problem.html", reason=str(problem)), 400
         audit("invitation_accepted", target=invitation, subject=user, actor=user)
-        session.clear()
-        login_user(user)
+        response = begin_sign_in(user, start_page_for(user))  # staff roles set up two-step first
         flash("Your account has been created.", "success")
-        return redirect(start_page_for(user))
+        return response
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation), 422 if form.errors else 200
 
 

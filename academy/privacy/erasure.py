@@ -12,10 +12,10 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from academy.auth.access import Invalid, NotAllowed
-from academy.auth.models import Invitation, Role, User
+from academy.auth.models import Invitation, RecoveryCode, Role, User
 from academy.extensions import utcnow
 from academy.privacy.models import ErasureRequest, ErasureStatus, Redaction
 
@@ -214,3 +214,6 @@ def _erase_account(session, user: User) -> None:
     user.email_confirmed_at = None
     user.last_sign_in_at = None
     user.workplaces.clear()
+    user.totp_secret = None
+    user.two_step_enabled_at = None
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

@@ -23,7 +23,7 @@ from academy.extensions import utcnow
 from academy.workplaces.models import Employment, Person
 
 SECRET_COLUMNS = frozenset({"password_hash", "session_token", "code_hash", "cv_stored_name", "certificate_file",
-                            "token_hash"})
+                            "token_hash", "totp_secret"})
 """Columns never exported: credentials, hashes and internal file names (not information about you)."""
 
 

@@ -129,11 +129,45 @@ TABLE: dict[str, list[Case]] = {
                             Case({"token": "not-a-token"}, E(set(), **{r: 400 for r in ROLES}))],
     "/invitation": one(E(set(), **{r: 400 for r in ROLES})),
     "/account": one(E(SIGNED_IN)),
+    # Two-step sign-in: the code page is only for someone between password and code (nobody in
+    # the walk); setting up is for those without it (the walk's staff have it on); HCPA staff and
+    # admins may not turn it off, others without it on are sent back to the two-step page.
+    "/sign-in/two-step": one(E(set(), **{r: "/account" for r in SIGNED_IN})),
+    "/account/two-step": one(E(SIGNED_IN)),
+    "/account/two-step/set-up": one(E({APP, CW, MGR}, hcpa_staff="/account/two-step", admin="/account/two-step")),
+    "/account/two-step/recovery-codes": one(E({HCPA, ADM}, applicant="/account/two-step",
+                                              care_worker="/account/two-step", manager="/account/two-step")),
+    "/account/two-step/turn-off": one(E(set(), applicant="/account/two-step", care_worker="/account/two-step",
+                                        manager="/account/two-step")),
     "/sign-out": one(E(SIGNED_IN)),
     "/admin/users": one(E({ADM})),
     "/admin/audit": one(E({ADM})),
     "/admin/refusals": one(E({ADM})),
     "/admin/invite": one(E(STAFF)),
+    # An account's lifecycle: admins only; the walking admin changes someone else (an applicant),
+    # an unknown id is a 404. Removing a manager: HCPA staff and admins, and only a manager of
+    # that workplace (A's manager under B is a 404).
+    "/admin/users/<int:user_id>": [Case({"user_id": "@applicant_user"}, E({ADM})),
+                                   Case({"user_id": 999999}, E(set(), admin=404))],
+    "/admin/users/<int:user_id>/deactivate": [Case({"user_id": "@applicant_user"}, E({ADM})),
+                                              Case({"user_id": 999999}, E(set(), admin=404))],
+    "/admin/users/<int:user_id>/reactivate": [
+        Case({"user_id": "@applicant_user"}, E(set(), admin="/admin/users/{applicant_user}")),
+        Case({"user_id": 999999}, E(set(), admin=404))],
+    # Resetting two-step: for an account that has it on (the walk's HCPA officer); without it, 404.
+    "/admin/users/<int:user_id>/two-step/reset": [Case({"user_id": "@hcpa_user"}, E({ADM})),
+                                                  Case({"user_id": "@applicant_user"}, E(set(), admin=404))],
+    "/admin/users/<int:user_id>/role": [Case({"user_id": "@applicant_user"}, E({ADM})),
+                                        Case({"user_id": 999999}, E(set(), admin=404))],
+    "/admin/invitations": one(E({ADM})),
+    "/admin/invitations/<int:invitation_id>/resend": [
+        Case({"invitation_id": "@invitation"}, E(set(), admin="/admin/invitations")),
+        Case({"invitation_id": 999999}, E(set(), admin=404))],
+    "/admin/invitations/<int:invitation_id>/cancel": [Case({"invitation_id": "@invitation"}, E({ADM})),
+                                                      Case({"invitation_id": 999999}, E(set(), admin=404))],
+    "/admin/workplaces/<int:workplace_id>/managers/<int:user_id>/remove": [
+        Case({"workplace_id": "@workplace_a", "user_id": "@manager_user_a"}, E(STAFF)),
+        Case({"workplace_id": "@workplace_b", "user_id": "@manager_user_a"}, E(set(), hcpa_staff=404, admin=404))],
     # A job's page is for whoever started it, and admins (who may watch any job).
     "/jobs/<job_id>": [Case({"job_id": "@job"}, E({HCPA, ADM}, applicant=404, care_worker=404, manager=404)),
                        Case({"job_id": "no-such-job"}, E(set(), **{r: 404 for r in SIGNED_IN}))],

@@ -127,7 +127,7 @@ def _build_world() -> World:
     factories.outcome_snapshot(scope_type="workplace", scope_id=a.id)
     factories.outcome_snapshot()
 
-    _, token = factories.invitation(by=admin)
+    invitation, token = factories.invitation(by=admin)
     erasure = factories.erasure_request(other_applicant_app.user)
     own_erasure = factories.erasure_request(applicant_app.user)
     batch, manager_batch = factories.ascwds_import(by=hcpa).id, factories.ascwds_import(by=manager_a).id
@@ -150,7 +150,7 @@ def _build_world() -> World:
         member_a=member_a.member_number, member_b=member_b.member_number,
         applicant_user=applicant_app.user.id, import_batch=batch, manager_import_batch=manager_batch,
         provider_a=a.provider_id, provider_b=b.provider_id,
-        course=courses[0].id,
+        course=courses[0].id, invitation=invitation.id, manager_user_a=manager_a.id, hcpa_user=hcpa.id,
         request_to_worker_a=to_worker_a.id, request_to_worker_b=to_worker_b.id,
         asking_employment_a=to_worker_b.employment_id, asking_employment_b=to_worker_a.employment_id,
     )

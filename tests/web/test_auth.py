@@ -1,6 +1,7 @@
 """Sign-up, confirmation, sign-in, sign-out, reset and invitations through the web pages."""
 from datetime import timedelta
 
+import pyotp
 import pytest
 
 from academy.auth.models import AuditEvent, Invitation, Role, User
@@ -61,6 +62,8 @@ def test_next_only_goes_to_pages_of_this_service(client):
     token = client.csrf_token("/sign-in")
     response = client.post("/sign-in?next=https://evil.example/", data={
         "email": user.email, "password": factories.DEFAULT_PASSWORD, "csrf_token": token})
+    assert location_path(response) == "/sign-in/two-step"  # admins give a code first
+    response = client.submit("/sign-in/two-step", {"code": pyotp.TOTP(user.totp_secret).now()})
     assert location_path(response) == "/admin/users"
 
 
