@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import false, func, or_, select
 
 from academy.auth import accounts, lifecycle
-from academy.auth.access import STAFF_ROLES, DomainError, NotAllowed, role_required
+from academy.auth.access import STAFF_ROLES, DomainError, NotAllowed, refuse, role_required
 from academy.auth.audit import audit
 from academy.auth.forms import ChangeRoleForm, ConfirmForm, InviteForm
 from academy.auth.models import AuditEvent, Invitation, Role, User
@@ -124,7 +124,7 @@ def _user_or_404(user_id: int) -> User:
 
 def _someone_else_or_403(user: User) -> None:
     if user.id == current_user.id:
-        abort(403)  # nobody changes their own account here (another admin does)
+        refuse(403)  # nobody changes their own account here (another admin does)
 
 
 @bp.get("/users/<int:user_id>")
@@ -148,7 +148,7 @@ def deactivate_user(user_id: int):
         try:
             lifecycle.deactivate(db.session, current_user, shown)
         except NotAllowed:
-            abort(403)
+            refuse(403)
         except DomainError as problem:
             flash(str(problem), "info")
         else:
@@ -186,7 +186,7 @@ def reactivate_user(user_id: int):
         try:
             lifecycle.reactivate(db.session, current_user, shown)
         except NotAllowed:
-            abort(403)
+            refuse(403)
         except DomainError as problem:
             flash(str(problem), "info")
         else:
@@ -206,7 +206,7 @@ def change_role(user_id: int):
         try:
             old = lifecycle.change_role(db.session, current_user, shown, Role(form.role.data))
         except NotAllowed:
-            abort(403)
+            refuse(403)
         except DomainError as problem:
             form.role.errors = list(form.role.errors) + [str(problem)]
         else:

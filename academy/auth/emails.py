@@ -55,7 +55,8 @@ def _invitation(invitation_id: int):
     """A fresh token each time the job runs (only its hash is stored), so a resend or a retry
     leaves only the link in the latest email working."""
     invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.accepted_at is not None or invitation.is_expired:
+    if (invitation is None or invitation.accepted_at is not None or invitation.is_expired
+            or invitation.cancelled_at is not None):
         return None
     token, invitation.token_hash = new_one_time_token()
     to, name, role = invitation.email, invitation.full_name, invitation.role.label

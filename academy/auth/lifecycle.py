@@ -11,7 +11,7 @@ from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed
 from academy.auth.models import Invitation, RecoveryCode, Role, User, new_session_token
 from academy.auth.tokens import new_one_time_token
 from academy.extensions import utcnow
-from academy.mail import public_url, send_mail
+from academy.mail import send_account_mail
 
 
 def _admin_changing_someone_else(actor: User, user: User | None = None) -> None:
@@ -86,17 +86,10 @@ def resend_invitation(session, actor: User, invitation: Invitation) -> None:
     """A new link and a new expiry; the link sent before stops working."""
     _admin_changing_someone_else(actor)
     _open_invitation(invitation)
-    token, token_hash = new_one_time_token()
-    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
-    invitation.token_hash = token_hash
-    invitation.expires_at = utcnow() + timedelta(days=days)
+    invitation.token_hash = new_one_time_token()[1]  # the link sent before stops working now
+    invitation.expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"])
+    send_account_mail("invitation", invitation.id)  # the job makes the new link; queued on commit
     session.commit()
-    link = public_url("auth.accept_invitation", token=token)
-    where = f" for {invitation.workplace.name}" if invitation.workplace is not None else ""
-    send_mail(invitation.email, "Your invitation to Good Care",
-              f"Hello {invitation.full_name},\n\nYou have been invited to Good Care as {invitation.role.label}{where}. "
-              f"Here is a new link to create your account (it works once, for {days} days):\n{link}\n\n"
-              "Any earlier invitation link no longer works.")
 
 
 def cancel_invitation(session, actor: User, invitation: Invitation) -> None:

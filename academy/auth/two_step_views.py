@@ -1,11 +1,11 @@
 """Two-step sign-in pages: enter a code after the password, set it up, turn it off."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
 from academy.auth import signing_in, two_step
-from academy.auth.access import DomainError, NotAllowed
+from academy.auth.access import DomainError, NotAllowed, refuse
 from academy.auth.audit import audit
 from academy.auth.forms import TwoStepCodeForm, TwoStepRecoveryCodesForm, TwoStepSetUpForm, TwoStepTurnOffForm
 from academy.extensions import db, limiter
@@ -108,7 +108,7 @@ def set_up():
 def turn_off():
     """Turn two-step off (not for HCPA staff and admins); needs a current code from the app."""
     if two_step.is_required(current_user):
-        abort(403)
+        refuse(403)
     if not current_user.two_step_enabled:
         return redirect(url_for("two_step.manage"))
     form = TwoStepTurnOffForm()
@@ -116,7 +116,7 @@ def turn_off():
         try:
             two_step.turn_off(db.session, current_user, form.code.data)
         except NotAllowed:
-            abort(403)
+            refuse(403)
         except DomainError as problem:
             form.code.errors = list(form.code.errors) + [str(problem)]
         else:

@@ -248,7 +248,8 @@ def test_the_subject_access_export_shows_two_step_is_on_but_never_the_secret(ctx
 
 def test_an_invited_hcpa_officer_sets_up_two_step_before_they_are_signed_in(client):
     _, token = factories.invitation(role=Role.hcpa_staff)
-    created = client.submit(f"/invitation/{token}", {"full_name": "Hana Officer", "password": "kettle-orchard-lantern"})
+    assert location_path(client.get(f"/invitation/{token}")) == "/invitation"  # the token moves to the session
+    created = client.submit("/invitation", {"full_name": "Hana Officer", "password": "kettle-orchard-lantern"})
     assert location_path(created) == "/account/two-step/set-up"
     assert location_path(client.get("/workplaces/")) == "/sign-in"  # not signed in by the link alone
     assert "Set up two-step sign-in" in text(client.get("/account/two-step/set-up"))
