@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from tests import factories
 from tests.browser.conftest import assert_accessible, click_through, sign_in
+from tests.helpers import path_of
 
 
 def _fill_date(page, legend: str, day: date) -> None:
@@ -66,6 +67,8 @@ def test_add_verify_share_and_open_the_passport(ctx, page, chromium, live_server
     assert page.get_by_role("heading", name="Your passport link is ready").is_visible()
     assert_accessible(page)
     link = page.locator("#share-link").inner_text()
+    assert link.startswith("http://localhost/training/shared/")  # on PUBLIC_BASE_URL, whatever the Host
+    link = path_of(link)  # the test server runs on another port
     code = page.locator("#share-code").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{5}-[A-Z0-9]{5}", code)
 
