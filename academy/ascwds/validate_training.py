@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from academy.ascwds import codes
 from academy.ascwds.cells import format_date
+from academy.ascwds.plan import TrainingChange
 from training.records import add_months
 
 NEW_COURSE_PREFIX = "ascwds_category_"
@@ -86,11 +87,11 @@ def training_rows(plan, parsed, state, options) -> None:
 
         existing = state.records.get((person_id, course_ref, completed)) if person_id else None
         if existing is None:
-            plan.training.append(("create", key, person_id, course_ref, completed, expires, provider, notes, None))
+            plan.training.append(TrainingChange("create", key, person_id, course_ref, completed, expires, provider, notes))
             report.count("training", "created", line, describe)
         elif existing[1:] == (expires, notes, provider):
             report.count("training", "unchanged")
         else:
-            plan.training.append(("update", key, person_id, course_ref, completed, expires, provider, notes,
-                                  existing[0]))
+            plan.training.append(TrainingChange("update", key, person_id, course_ref, completed, expires, provider,
+                                                notes, existing[0]))
             report.count("training", "updated", line, lambda d=describe: (d()[0], "Expiry date, notes or provider changed"))
