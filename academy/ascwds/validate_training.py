@@ -12,12 +12,12 @@ NEW_COURSE_PREFIX = "ascwds_category_"
 
 def course_resolver(state, plan):
     """(category, training name) -> course id, or 'new:<category>' for a course apply adds."""
-    by_category: dict[int, list[tuple]] = {}
+    by_category: dict[int, list] = {}
     by_code = {}
     for course in state.courses:
-        by_code[course[1]] = course
-        if course[3] is not None:
-            by_category.setdefault(course[3], []).append(course)
+        by_code[course.code] = course
+        if course.asc_wds_category is not None:
+            by_category.setdefault(course.asc_wds_category, []).append(course)
     categories = codes.training_categories()
     cache: dict[tuple[str, str], tuple] = {}
 
@@ -25,14 +25,14 @@ def course_resolver(state, plan):
         key = (category, name.lower())
         if key not in cache:
             candidates = by_category.get(int(category), [])
-            exact = next((c for c in candidates if c[2].lower() == name.lower()), None) if name else None
+            exact = next((c for c in candidates if c.name.lower() == name.lower()), None) if name else None
             default = by_code.get(categories[category]["course"] or NEW_COURSE_PREFIX + category)
             chosen = exact or default
             if chosen is None:
                 plan.new_courses[category] = categories[category]["name"]
                 cache[key] = (f"new:{category}", None, f"ASC-WDS: {categories[category]['name']}")
             else:
-                cache[key] = (chosen[0], chosen[4], chosen[2])
+                cache[key] = (chosen.id, chosen.renewal_months, chosen.name)
         return cache[key]
 
     return resolve
