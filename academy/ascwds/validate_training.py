@@ -87,7 +87,8 @@ def training_rows(plan, parsed, state, options) -> None:
 
         existing = state.records.get((person_id, course_ref, completed)) if person_id else None
         if existing is None:
-            plan.training.append(TrainingChange("create", key, person_id, course_ref, completed, expires, provider, notes))
+            plan.training.append(TrainingChange("create", key, person_id, course_ref, completed, expires, provider,
+                                                notes))
             report.count("training", "created", line, describe)
         elif existing[1:] == (expires, notes, provider):
             report.count("training", "unchanged")
