@@ -47,11 +47,21 @@ class Config:
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         env = dict(os.environ if env is None else env)
+        self._service(env)
+        self._database_and_jobs(env)
+        self._mail(env)
+        self._sessions(env)
+        self._sign_in_limits(env)
+        self._tokens(env)
+        self._recruitment(env)
+        self._public_address(env)
+        self._training_and_retention(env)
+
+    def _service(self, env: dict[str, str]) -> None:
         self.ENV_NAME = env.get("GOODCARE_ENV", "development")
         self.DEVELOPMENT = self.ENV_NAME == "development"
         self.TESTING = False
         self.SERVICE_NAME = env.get("SERVICE_NAME", "Good Care")
-
         secret = env.get("SECRET_KEY")
         if not secret:
             if not self.DEVELOPMENT:
@@ -59,6 +69,7 @@ class Config:
             secret = _development_secret_key()
         self.SECRET_KEY = secret
 
+    def _database_and_jobs(self, env: dict[str, str]) -> None:
         INSTANCE_DIR.mkdir(exist_ok=True)
         default_db = f"sqlite:///{INSTANCE_DIR / 'goodcare.db'}"
         self.SQLALCHEMY_DATABASE_URI = _normalise_database_url(env.get("DATABASE_URL", default_db))
@@ -72,7 +83,8 @@ class Config:
             env.get("GOVUK_FRONTEND_DIR", PROJECT_ROOT / "node_modules/govuk-frontend/dist/govuk")
         )
 
-        # Mail: development writes mail to the log; production sends through SMTP.
+    def _mail(self, env: dict[str, str]) -> None:
+        """Development writes mail to the log; production sends through SMTP."""
         self.MAIL_SENDER = env.get("MAIL_SENDER") or "Good Care <no-reply@goodcare.example>"
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
         self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
@@ -85,7 +97,8 @@ class Config:
         if not self.DEVELOPMENT and not self.MAIL_SERVER and not self.MAIL_LOG_ONLY:
             raise RuntimeError("MAIL_SERVER must be set outside development (or MAIL_LOG_ONLY=on to only log mail)")
 
-        # Sessions and cookies.
+    def _sessions(self, env: dict[str, str]) -> None:
+        """Sessions, cookies, two-step sign-in, CSRF, upload size and the reverse proxy."""
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), default=not self.DEVELOPMENT)
@@ -107,7 +120,8 @@ class Config:
         self.PROXY_FIX = _bool(env.get("PROXY_FIX"), default=False)
         self.PROXY_FIX_HOST = _bool(env.get("PROXY_FIX_HOST"), default=False)
 
-        # Rate limits (Flask-Limiter): storage in Redis when there is one.
+    def _sign_in_limits(self, env: dict[str, str]) -> None:
+        """Rate limits (Flask-Limiter): storage in Redis when there is one."""
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # Redis down: count in this process's memory until it is back, rather than refuse every request.
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -123,26 +137,31 @@ class Config:
         self.SIGN_IN_ALERT_PER_ACCOUNT = env.get("SIGN_IN_ALERT_PER_ACCOUNT", "10 per 15 minutes")
         self.SIGN_UP_LIMIT_PER_ADDRESS = env.get("SIGN_UP_LIMIT_PER_ADDRESS", "10 per hour")
 
-        # Token lifetimes (seconds).
+    def _tokens(self, env: dict[str, str]) -> None:
+        """Token lifetimes (seconds, or days for invitations) and the list page size."""
         self.CONFIRM_EMAIL_MAX_AGE = int(env.get("CONFIRM_EMAIL_MAX_AGE", str(3 * 24 * 3600)))
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", str(3600)))
         self.INVITATION_MAX_AGE_DAYS = int(env.get("INVITATION_MAX_AGE_DAYS", "7"))
-
         self.PAGE_SIZE = int(env.get("PAGE_SIZE", "25"))
 
-        # Good Care Recruitment: the values-assessment pass rule (DOMAIN.md, 6 Cs scored 1-4),
-        # the word limit on each values answer, and the CV upload limit.
+    def _recruitment(self, env: dict[str, str]) -> None:
+        """Good Care Recruitment: the values-assessment pass rule (DOMAIN.md, 6 Cs scored 1-4),
+        the word limit on each values answer, and the CV upload limit."""
         self.VALUES_PASS_MIN_EACH = int(env.get("VALUES_PASS_MIN_EACH", "2"))
         self.VALUES_PASS_MIN_TOTAL = int(env.get("VALUES_PASS_MIN_TOTAL", "16"))
         self.VALUES_ANSWER_MAX_WORDS = int(env.get("VALUES_ANSWER_MAX_WORDS", "250"))
         self.CV_MAX_BYTES = int(env.get("CV_MAX_BYTES", str(5 * 1024 * 1024)))
-        # The site's address: every link in an email is built on it (never on a request's Host),
-        # and requests for any other host are refused (TRUSTED_HOSTS). https outside development.
+
+    def _public_address(self, env: dict[str, str]) -> None:
+        """The site's address: every link in an email is built on it (never on a request's Host),
+        and requests for any other host are refused (TRUSTED_HOSTS). https outside development."""
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or ("http://127.0.0.1:5000" if self.DEVELOPMENT else "")
         public = urlsplit(self.PUBLIC_BASE_URL)
         if not self.DEVELOPMENT and (public.scheme != "https" or not public.hostname):
             raise RuntimeError("PUBLIC_BASE_URL must be set to the site's https:// address outside development")
         self.TRUSTED_HOSTS = trusted_hosts(self.PUBLIC_BASE_URL, self.DEVELOPMENT)
+
+    def _training_and_retention(self, env: dict[str, str]) -> None:
         # Training certificates workers upload (PDF, Word or image), checked by content.
         self.CERTIFICATE_MAX_BYTES = int(env.get("CERTIFICATE_MAX_BYTES", str(5 * 1024 * 1024)))
         # Career tiers: a tier lapses (after a notice) once mandatory training has been expired this many days.

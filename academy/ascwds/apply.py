@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import insert, select, text, update
 
-from academy.ascwds.validate import Plan
+from academy.ascwds.plan import Plan, StaffChange
 from academy.ascwds.validate_training import NEW_COURSE_PREFIX
 from academy.auth.access import Invalid
 from academy.extensions import utcnow
@@ -50,14 +50,14 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
 def _workplaces(session, plan: Plan) -> dict[str, int]:
     """Create, update, close and link workplaces; returns LOCALESTID -> workplace id for new ones.
     A new workplace's provider is the one with its PROVNUM (CQC provider ID), else one named like it."""
-    creates = [c for c in plan.workplaces if c["action"] == "create"]
+    creates = [c for c in plan.workplaces if c.action == "create"]
     new: dict[str, Workplace] = {}
     if creates:
         providers = list(session.scalars(select(Provider)))
         by_number = {p.cqc_provider_id: p for p in providers if p.cqc_provider_id}
         by_name = {p.name: p for p in providers}
         for change in creates:
-            fields, number = change["fields"], change["provnum"]
+            fields, number = change.fields, change.provnum
             provider = by_number.get(number) if number else None
             provider = provider or by_name.get(fields["name"])
             if provider is None:
@@ -69,14 +69,14 @@ def _workplaces(session, plan: Plan) -> dict[str, int]:
         session.add_all(new.values())
         session.flush()
     for change in plan.workplaces:
-        action = change["action"]
+        action = change.action
         if action == "update":
-            session.execute(update(Workplace).where(Workplace.id == change["id"]).values(**change["fields"]))
+            session.execute(update(Workplace).where(Workplace.id == change.id).values(**change.fields))
         elif action == "delete":
-            session.execute(update(Workplace).where(Workplace.id == change["id"]).values(is_active=False))
+            session.execute(update(Workplace).where(Workplace.id == change.id).values(is_active=False))
         elif action == "link":
-            session.execute(update(Workplace).where(Workplace.id == change["id"])
-                            .values(ascwds_local_id=change["local_id"]))
+            session.execute(update(Workplace).where(Workplace.id == change.id)
+                            .values(ascwds_local_id=change.local_id))
     return {local_id: workplace.id for local_id, workplace in new.items()}
 
 
@@ -89,29 +89,29 @@ def _employment_values(fields: dict) -> dict:
 def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tuple, int]:
     """Insert, update and mark as left; returns (LOCALESTID, UNIQUEWORKERID) -> person id."""
     people: dict[tuple, int] = {}
-    creates = [c for c in plan.staff if c["action"] == "create"]
-    needing = [c for c in creates if c["person_id"] is None]
+    creates = [c for c in plan.staff if c.action == "create"]
+    needing: list[StaffChange] = [c for c in creates if c.person_id is None]
     person_table, employment_table = Person.__table__, Employment.__table__
     postgres = session.connection().dialect.name == "postgresql"
     if postgres and needing:
         ids = session.execute(text("SELECT nextval(pg_get_serial_sequence('people', 'id')) "
                                    "FROM generate_series(1, :n)"), {"n": len(needing)}).scalars().all()
         for change, person_id in zip(needing, ids):
-            change["person_id"] = person_id
+            change.person_id = person_id
         _copy(session, "people", ("id", "full_name", "created_at", "updated_at"),
-              [(c["person_id"], c["fields"]["full_name"], now, now) for c in needing])
+              [(c.person_id, c.fields["full_name"], now, now) for c in needing])
     else:
         for chunk in _chunks(needing):
             ids = session.execute(
                 insert(person_table).returning(person_table.c.id, sort_by_parameter_order=True),
-                [{"full_name": c["fields"]["full_name"], "created_at": now, "updated_at": now} for c in chunk]).scalars()
+                [{"full_name": c.fields["full_name"], "created_at": now, "updated_at": now} for c in chunk]).scalars()
             for change, person_id in zip(chunk, ids):
-                change["person_id"] = person_id
+                change.person_id = person_id
     rows = []
     for change in creates:
-        workplace_id = change["workplace_id"] or new_workplaces[change["key"][0]]
-        people[change["key"]] = change["person_id"]
-        rows.append({**_employment_values(change["fields"]), "person_id": change["person_id"],
+        workplace_id = change.workplace_id or new_workplaces[change.key[0]]
+        people[change.key] = change.person_id
+        rows.append({**_employment_values(change.fields), "person_id": change.person_id,
                      "workplace_id": workplace_id, "created_at": now, "updated_at": now})
     if postgres and rows:
         columns = tuple(rows[0])
@@ -120,21 +120,21 @@ def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tup
     else:
         for chunk in _chunks(rows):
             session.execute(insert(employment_table), chunk)
-    updates = [c for c in plan.staff if c["action"] == "update"]
+    updates = [c for c in plan.staff if c.action == "update"]
     if updates:
-        renamed = [{"id": c["person_id"], "full_name": c["fields"]["full_name"], "updated_at": now}
-                   for c in updates if not c.get("keep_name")]
+        renamed = [{"id": c.person_id, "full_name": c.fields["full_name"], "updated_at": now}
+                   for c in updates if not c.keep_name]
         if renamed:
             session.execute(update(Person), renamed)
-        session.execute(update(Employment), [{"id": c["id"], **_employment_values(c["fields"]), "updated_at": now}
+        session.execute(update(Employment), [{"id": c.id, **_employment_values(c.fields), "updated_at": now}
                                              for c in updates])
         for change in updates:
-            people[change["key"]] = change["person_id"]
-            if change["fields"]["ascwds_worker_id"] != change["key"][1]:
-                people[(change["key"][0], change["fields"]["ascwds_worker_id"])] = change["person_id"]
-    deletes = [c for c in plan.staff if c["action"] == "delete"]
+            people[change.key] = change.person_id
+            if change.fields["ascwds_worker_id"] != change.key[1]:
+                people[(change.key[0], change.fields["ascwds_worker_id"])] = change.person_id
+    deletes = [c for c in plan.staff if c.action == "delete"]
     if deletes:
-        session.execute(update(Employment), [{"id": c["id"], "leaving_date": plan.leaving_date,
+        session.execute(update(Employment), [{"id": c.id, "leaving_date": plan.leaving_date,
                                               "leaving_reason": "Marked DELETE in an ASC-WDS import",
                                               "updated_at": now} for c in deletes])
     return people
@@ -165,14 +165,15 @@ def _new_courses(session, plan: Plan) -> dict[str, int]:
 def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress) -> None:
     courses = _new_courses(session, plan)
     rows, updates = [], []
-    for action, key, person_id, course_ref, completed, expires, provider, notes, record_id in plan.training:
-        person_id = person_id or people[key]
-        course_id = courses.get(course_ref, course_ref)
-        if action == "create":
-            rows.append((person_id, course_id, completed, expires, provider, notes, user and user.id, now, now))
+    for change in plan.training:
+        if change.action == "create":
+            person_id = change.person_id or people[change.key]
+            course_id = courses.get(change.course_ref, change.course_ref)
+            rows.append((person_id, course_id, change.completed, change.expires, change.provider, change.notes,
+                         user and user.id, now, now))
         else:
-            updates.append({"id": record_id, "expires_on": expires, "notes": notes, "training_provider": provider,
-                            "updated_at": now})
+            updates.append({"id": change.record_id, "expires_on": change.expires, "notes": change.notes,
+                            "training_provider": change.provider, "updated_at": now})
     if updates:
         session.execute(update(TrainingRecord), updates)
     if not rows:

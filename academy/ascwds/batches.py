@@ -15,7 +15,8 @@ from academy.ascwds.apply import apply_plan
 from academy.ascwds.models import ImportBatch, ImportState
 from academy.ascwds.parse import FileProblem, parse, save_stream
 from academy.ascwds.report import Report
-from academy.ascwds.validate import Options, Plan, validate
+from academy.ascwds.plan import Plan
+from academy.ascwds.validate import Options, validate
 from academy.auth.access import Invalid
 from academy.extensions import utcnow
 

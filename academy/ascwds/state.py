@@ -60,7 +60,7 @@ class ServiceState:
     workplaces: list[KnownWorkplace]
     service_type_ids: dict[str, int]
     job_roles: dict[str, JobRole]
-    courses: list[tuple]  # (id, code, name, asc_wds_category, renewal_months)
+    courses: list  # rows with .id, .code, .name, .asc_wds_category, .renewal_months
     current: dict[tuple[int, str], KnownEmployment] = field(default_factory=dict)
     former: dict[tuple[int, str], int] = field(default_factory=dict)
     records: dict[tuple[int, int, date], tuple] = field(default_factory=dict)

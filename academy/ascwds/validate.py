@@ -5,13 +5,14 @@ UNIQUEWORKERIDs). The Plan is what apply.py writes; its Report is what the user 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from academy.ascwds import codes
 from academy.ascwds.cells import checker, format_date
 from academy.ascwds.export import FORMULA_STARTS
 from academy.ascwds.parse import ParsedFile
+from academy.ascwds.plan import Plan, StaffChange, WorkplaceChange
 from academy.ascwds.report import Report
 from academy.ascwds.state import ServiceState
 
@@ -29,17 +30,6 @@ class Options:
     today: date
     leaving_date: date | None = None  # for staff rows marked DELETE; defaults to today
     district_id: int | None = None  # for workplaces new to the service
-
-
-@dataclass
-class Plan:
-    report: Report
-    workplaces: list[dict] = field(default_factory=list)
-    staff: list[dict] = field(default_factory=list)
-    training: list[tuple] = field(default_factory=list)
-    new_courses: dict[str, str] = field(default_factory=dict)  # category code -> name
-    leaving_date: date | None = None
-    district_id: int | None = None
 
 
 def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_delete: bool = True,
@@ -119,8 +109,8 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
         from academy.ascwds.validate_training import training_rows
 
         training_rows(plan, by_kind["training"], state, options)
-    linked = {w["id"] for w in plan.workplaces if "id" in w}
-    plan.workplaces += [{"action": "link", "line": None, "id": workplace_id, "local_id": local_id}
+    linked = {w.id for w in plan.workplaces if w.id is not None}
+    plan.workplaces += [WorkplaceChange("link", None, id=workplace_id, local_id=local_id)
                         for local_id, workplace_id in state.implicit_links.items() if workplace_id not in linked]
     return plan
 
@@ -169,7 +159,7 @@ def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Op
             elif not state.may_create_workplaces:
                 report.error("workplace", line, "STATUS", "Only HCPA can close a workplace; ask them to")
             else:
-                plan.workplaces.append({"action": "delete", "line": line, "id": existing.id})
+                plan.workplaces.append(WorkplaceChange("delete", line, id=existing.id))
                 report.count("workplace", "deleted", line, label, "Marked as no longer active")
             continue
         if existing is None:
@@ -182,8 +172,7 @@ def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Op
                 report.error("workplace", line, "LOCALESTID",
                              f"{local_id} is new to this service: choose its district to add it")
             else:
-                plan.workplaces.append({"action": "create", "line": line, "fields": fields,
-                                        "provnum": extra.get("PROVNUM")})
+                plan.workplaces.append(WorkplaceChange("create", line, fields=fields, provnum=extra.get("PROVNUM")))
                 report.count("workplace", "created", line, label)
             continue
         if existing.matched_by != "local_id":
@@ -196,10 +185,10 @@ def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Op
         changed = [k for k, v in fields.items() if getattr(existing, k) != v]
         if status in LEAVE_ALONE or not changed:
             if existing.matched_by != "local_id":
-                plan.workplaces.append({"action": "link", "line": line, "id": existing.id, "local_id": local_id})
+                plan.workplaces.append(WorkplaceChange("link", line, id=existing.id, local_id=local_id))
             report.count("workplace", "unchanged")
             continue
-        plan.workplaces.append({"action": "update", "line": line, "id": existing.id, "fields": fields})
+        plan.workplaces.append(WorkplaceChange("update", line, id=existing.id, fields=fields))
         report.count("workplace", "updated", line, label, "Changed: " + ", ".join(c.replace("_", " ") for c in changed))
     state.workplace_rows = {local_id: line for local_id, line in seen.items()}
 
@@ -253,7 +242,7 @@ def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options
                 report.error("staff", line, "STATUS", f"The leaving date {format_date(leaving)} is before their "
                                                       f"start date {format_date(current.start_date)}")
             else:
-                plan.staff.append({"action": "delete", "line": line, "id": current.id, "key": key})
+                plan.staff.append(StaffChange("delete", line, key, id=current.id))
                 report.count("staff", "deleted", line, label, f"Leaves on {format_date(leaving)}")
                 report.staff_deleted += 1
             continue
@@ -280,8 +269,8 @@ def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options
                                                               "use NEW")
             elif complete:
                 previous = state.former_person(workplace_id, worker_id)
-                plan.staff.append({"action": "create", "line": line, "key": key, "workplace_id": workplace_id,
-                                   "person_id": previous, "fields": fields})
+                plan.staff.append(StaffChange("create", line, key, workplace_id=workplace_id, person_id=previous,
+                                              fields=fields))
                 report.count("staff", "created", line, label, f"{role.name}, {values.get('STARTDATE'):%d/%m/%Y}")
             elif status not in CHANGING:
                 report.error("staff", line, "STATUS", f"{worker_id} is new to this service but the row is not "
@@ -300,8 +289,8 @@ def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options
         if status in LEAVE_ALONE or not changed or not complete:
             report.count("staff", "unchanged")
             continue
-        plan.staff.append({"action": "update", "line": line, "id": current.id, "person_id": current.person_id,
-                           "key": key, "fields": fields, "keep_name": keep_name})
+        plan.staff.append(StaffChange("update", line, key, id=current.id, person_id=current.person_id,
+                                      fields=fields, keep_name=keep_name))
         report.count("staff", "updated", line, label,
                      "Changed: " + ", ".join(c.replace("_", " ").replace("ascwds extra", "other ASC-WDS details")
                                              for c in changed))

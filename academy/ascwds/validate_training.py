@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from academy.ascwds import codes
 from academy.ascwds.cells import format_date
+from academy.ascwds.plan import TrainingChange
 from training.records import add_months
 
 NEW_COURSE_PREFIX = "ascwds_category_"
@@ -11,12 +12,12 @@ NEW_COURSE_PREFIX = "ascwds_category_"
 
 def course_resolver(state, plan):
     """(category, training name) -> course id, or 'new:<category>' for a course apply adds."""
-    by_category: dict[int, list[tuple]] = {}
+    by_category: dict[int, list] = {}
     by_code = {}
     for course in state.courses:
-        by_code[course[1]] = course
-        if course[3] is not None:
-            by_category.setdefault(course[3], []).append(course)
+        by_code[course.code] = course
+        if course.asc_wds_category is not None:
+            by_category.setdefault(course.asc_wds_category, []).append(course)
     categories = codes.training_categories()
     cache: dict[tuple[str, str], tuple] = {}
 
@@ -24,14 +25,14 @@ def course_resolver(state, plan):
         key = (category, name.lower())
         if key not in cache:
             candidates = by_category.get(int(category), [])
-            exact = next((c for c in candidates if c[2].lower() == name.lower()), None) if name else None
+            exact = next((c for c in candidates if c.name.lower() == name.lower()), None) if name else None
             default = by_code.get(categories[category]["course"] or NEW_COURSE_PREFIX + category)
             chosen = exact or default
             if chosen is None:
                 plan.new_courses[category] = categories[category]["name"]
                 cache[key] = (f"new:{category}", None, f"ASC-WDS: {categories[category]['name']}")
             else:
-                cache[key] = (chosen[0], chosen[4], chosen[2])
+                cache[key] = (chosen.id, chosen.renewal_months, chosen.name)
         return cache[key]
 
     return resolve
@@ -86,11 +87,12 @@ def training_rows(plan, parsed, state, options) -> None:
 
         existing = state.records.get((person_id, course_ref, completed)) if person_id else None
         if existing is None:
-            plan.training.append(("create", key, person_id, course_ref, completed, expires, provider, notes, None))
+            plan.training.append(TrainingChange("create", key, person_id, course_ref, completed, expires, provider,
+                                                notes))
             report.count("training", "created", line, describe)
         elif existing[1:] == (expires, notes, provider):
             report.count("training", "unchanged")
         else:
-            plan.training.append(("update", key, person_id, course_ref, completed, expires, provider, notes,
-                                  existing[0]))
+            plan.training.append(TrainingChange("update", key, person_id, course_ref, completed, expires, provider,
+                                                notes, existing[0]))
             report.count("training", "updated", line, lambda d=describe: (d()[0], "Expiry date, notes or provider changed"))

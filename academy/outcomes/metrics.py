@@ -137,16 +137,23 @@ def _date_days(dates) -> np.ndarray:
 
 # -- counting over ranges of snapshot dates ---------------------------------------------------
 
-def range_counts(group: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_groups: int, n_dates: int,
+def range_counts(group: np.ndarray, first: np.ndarray, stop: np.ndarray, n_groups: int, n_dates: int,
                  weights: np.ndarray | None = None) -> np.ndarray:
-    """(n_groups, n_dates) totals of records counting at every date index in [lo, hi)."""
-    hi = np.maximum(hi, lo)
+    """(n_groups, n_dates) totals of records counting at every date index in [first, stop).
+
+    Three records over three dates: two in group 0 (dates 0-1 and 1-2), one in group 1 (date 0):
+
+    >>> range_counts(np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([2, 3, 1]), n_groups=2, n_dates=3)
+    array([[1, 2, 1],
+           [1, 0, 0]])
+    """
+    stop = np.maximum(stop, first)
     width = n_dates + 1
-    w = np.ones(len(group), dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
+    record_weights = np.ones(len(group), dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
     size = n_groups * width
-    diff = (np.bincount(group * width + lo, weights=w, minlength=size)
-            - np.bincount(group * width + hi, weights=w, minlength=size))
-    return np.cumsum(diff.reshape(n_groups, width), axis=1)[:, :n_dates].round().astype(np.int64)
+    changes = (np.bincount(group * width + first, weights=record_weights, minlength=size)
+               - np.bincount(group * width + stop, weights=record_weights, minlength=size))
+    return np.cumsum(changes.reshape(n_groups, width), axis=1)[:, :n_dates].round().astype(np.int64)
 
 
 def _first_on_or_after(date_days: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -164,7 +171,38 @@ def _window(date_days: np.ndarray, window_starts: np.ndarray, days: np.ndarray) 
 def compute_workplace_outcomes(workplaces: pd.DataFrame, staff: pd.DataFrame, vacancies: pd.DataFrame,
                                dates, mandatory: pd.DataFrame | None = None,
                                training_records: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Numerators and denominators of every outcome, per workplace per date (long frame)."""
+    """Numerators and denominators of every outcome, per workplace per date (long frame).
+
+    A worked example: one workplace, four staff, snapshots at the ends of December and January.
+    Ann (care, in post since 2023, qualified) and Ben (care, started 10 January) are in post at both
+    dates; Cat (the registered manager) left on 20 January; Dan is bank staff, so never counted.
+
+    >>> day = pd.Timestamp
+    >>> staff = pd.DataFrame([
+    ...     (1, 1, 1, day("2023-03-01"), pd.NaT, True, True, False, day("2023-06-01"), day("2023-04-15")),
+    ...     (1, 2, 1, day("2024-01-10"), pd.NaT, True, True, False, pd.NaT, day("2024-02-20")),
+    ...     (1, 3, 2, day("2022-05-01"), day("2024-01-20"), True, False, True, pd.NaT, pd.NaT),
+    ...     (1, 4, 1, day("2023-01-01"), pd.NaT, False, True, False, pd.NaT, pd.NaT),
+    ... ], columns=list(STAFF_COLUMNS))
+    >>> workplaces = pd.DataFrame([(1, 10, 20)], columns=list(WORKPLACE_COLUMNS))
+    >>> vacancies = pd.DataFrame([(1, 2, day("2023-11-01"), pd.NaT)], columns=list(VACANCY_COLUMNS))
+    >>> frame = compute_workplace_outcomes(workplaces, staff, vacancies, [date(2023, 12, 31), date(2024, 1, 31)])
+    >>> figures = frame.set_index(["metric", "date"])[["numerator", "denominator"]]
+    >>> for metric in ("filled_posts", "vacancy_rate", "turnover_rate", "starters_rate", "care_induction",
+    ...                "rm_turnover"):
+    ...     print(metric, figures.loc[metric].to_numpy().tolist())
+    filled_posts [[2.0, nan], [2.0, nan]]
+    vacancy_rate [[2.0, 4.0], [2.0, 4.0]]
+    turnover_rate [[0.0, 2.0], [1.0, 2.0]]
+    starters_rate [[1.0, 2.0], [2.0, 2.0]]
+    care_induction [[1.0, 1.0], [1.0, 2.0]]
+    rm_turnover [[0.0, 1.0], [1.0, 0.0]]
+
+    December: Ann and Cat fill two posts and two more are vacant; Ann is the one starter of the
+    last 12 months and Cat has not left yet. January: Ann and Ben are in post and both started in
+    the last 12 months; Cat is one leaver over two filled posts; Ben is not inducted yet (so one of
+    two care staff is); the registered manager left: one leaver over no registered-manager post.
+    """
     dates = sorted(set(dates))
     if not dates:
         return _empty_snapshots()
@@ -174,123 +212,188 @@ def compute_workplace_outcomes(workplaces: pd.DataFrame, staff: pd.DataFrame, va
 
 
 def _compute_chunk(workplaces, staff, vacancies, dates, mandatory, training_records) -> pd.DataFrame:
+    """Every workplace outcome at up to MAX_DATES_PER_CHUNK dates: count, then lay out one long frame."""
     date_days = _date_days(dates)
     window_starts = months_before(date_days, WINDOW_MONTHS)
-    n = len(date_days)
-    wp_ids = np.unique(np.asarray(workplaces["workplace_id"], dtype=np.int64))
-    n_wp = len(wp_ids)
-
-    # Workplace ids are small integers: a lookup table finds each row's workplace in one gather.
-    lookup = np.full(int(wp_ids.max()) + 2 if n_wp else 1, -1, dtype=np.int64)
-    lookup[wp_ids] = np.arange(n_wp)
-
-    def wp_index(ids) -> tuple[np.ndarray, np.ndarray]:
-        ids = np.asarray(ids, dtype=np.int64)
-        inside = (ids >= 0) & (ids < len(lookup))
-        pos = np.where(inside, lookup[np.where(inside, ids, 0)], -1)
-        known = pos >= 0
-        return np.maximum(pos, 0), known
-
-    counts: dict[str, np.ndarray] = {}
-    zero = np.zeros((n_wp, n), dtype=np.int64)
-
-    s = staff[np.asarray(staff["directly_employed"], dtype=bool)] if len(staff) else staff
-    s_pos, s_known = wp_index(s["workplace_id"]) if len(s) else (np.array([], np.int64), np.array([], bool))
-    if len(s):
-        s = s[s_known]
-        s_pos = s_pos[s_known]
-    start = to_days(s["start_date"]) if len(s) else np.array([], np.int64)
-    leaving = to_days(s["leaving_date"]) if len(s) else np.array([], np.int64)
-    post_lo, post_hi = _first_on_or_after(date_days, start), _first_on_or_after(date_days, leaving)
-    start_lo, start_hi = _window(date_days, window_starts, start)
-    leave_lo, leave_hi = _window(date_days, window_starts, leaving)
-    care = np.asarray(s["care_providing"], dtype=bool) if len(s) else np.array([], bool)
-    rm = np.asarray(s["registered_manager"], dtype=bool) if len(s) else np.array([], bool)
-    qualified = _first_on_or_after(date_days, to_days(s["qualified_on"])) if len(s) else start
-    inducted_on = to_days(s["induction_completed_on"]) if len(s) else start
-    inducted = _first_on_or_after(date_days, inducted_on)
-
-    def count(mask, lo, hi, weights=None):
-        if not len(s):
-            return zero
-        return range_counts(s_pos[mask], lo[mask], hi[mask], n_wp, n,
-                            None if weights is None else weights[mask])
-
-    everyone = np.ones(len(s), dtype=bool)
-    counts["filled"] = count(everyone, post_lo, post_hi)
-    counts["starters"] = count(everyone, start_lo, start_hi)
-    counts["leavers"] = count(everyone, leave_lo, leave_hi)
-    counts["qualified"] = count(everyone, np.maximum(post_lo, qualified), post_hi)
-    counts["care_staff"] = count(care, post_lo, post_hi)
-    counts["care_inducted"] = count(care, np.maximum(post_lo, inducted), post_hi)
-    counts["care_starters"] = count(care, start_lo, start_hi)
-    on_time = care & (inducted_on <= start + 7 * INDUCTION_WEEKS)
-    counts["care_starters_on_time"] = count(on_time, np.maximum(start_lo, inducted), start_hi)
-    counts["rm_posts"] = count(rm, post_lo, post_hi)
-    counts["rm_leavers"] = count(rm, leave_lo, leave_hi)
-    counts["vacancies"] = _vacancy_counts(vacancies, wp_index, date_days, n_wp, n)
+    places = _WorkplaceIndex.of(workplaces)
+    employed = _EmployedStaff.of(staff, places, date_days, window_starts)
+    counts = _staff_counts(employed, places.count, len(date_days))
+    counts["vacancies"] = _vacancy_counts(vacancies, places, date_days)
     counts["training_required"], counts["training_current"] = _training_counts(
-        s, s_pos, post_lo, post_hi, mandatory, training_records, date_days, n_wp, n)
+        employed, mandatory, training_records, date_days, places.count)
+    return _long_frame(places.ids, date_days, _metric_counts(counts))
 
-    pairs = {
-        "vacancy_rate": ("vacancies", counts["filled"] + counts["vacancies"]),
-        "turnover_rate": ("leavers", "filled"),
-        "qualification_uptake": ("qualified", "filled"),
-        "care_induction": ("care_inducted", "care_staff"),
-        "rm_turnover": ("rm_leavers", "rm_posts"),
-        "filled_posts": ("filled", None),
-        "starters_rate": ("starters", "filled"),
-        "care_induction_12_weeks": ("care_starters_on_time", "care_starters"),
-        "training_compliance": ("training_current", "training_required"),
+
+@dataclass(frozen=True)
+class _WorkplaceIndex:
+    """The workplaces of the output (sorted ids) and a lookup table from a workplace id to its row:
+    ids are small integers, so every input row finds its workplace in one gather."""
+    ids: np.ndarray
+    row_of_id: np.ndarray  # -1 for an id that is not one of `ids`
+
+    @classmethod
+    def of(cls, workplaces: pd.DataFrame) -> _WorkplaceIndex:
+        ids = np.unique(np.asarray(workplaces["workplace_id"], dtype=np.int64))
+        row_of_id = np.full(int(ids.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
+        row_of_id[ids] = np.arange(len(ids))
+        return cls(ids, row_of_id)
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def locate(self, workplace_ids) -> tuple[np.ndarray, np.ndarray]:
+        """(row of each id's workplace (0 when unknown), whether it is known)."""
+        workplace_ids = np.asarray(workplace_ids, dtype=np.int64)
+        inside = (workplace_ids >= 0) & (workplace_ids < len(self.row_of_id))
+        rows = np.where(inside, self.row_of_id[np.where(inside, workplace_ids, 0)], -1)
+        known = rows >= 0
+        return np.maximum(rows, 0), known
+
+
+@dataclass
+class _EmployedStaff:
+    """Directly employed staff of known workplaces, one entry per employment, and the ranges of
+    snapshot-date indices [first, stop) at which each counts: in post, started in the last 12
+    months, left in the last 12 months; and from which index each is qualified and inducted."""
+    rows: pd.DataFrame
+    workplace_rows: np.ndarray
+    starts: np.ndarray  # day numbers
+    in_post: tuple[np.ndarray, np.ndarray]
+    started: tuple[np.ndarray, np.ndarray]
+    left: tuple[np.ndarray, np.ndarray]
+    care_mask: np.ndarray
+    manager_mask: np.ndarray
+    qualified_from: np.ndarray
+    induction_days: np.ndarray
+    inducted_from: np.ndarray
+
+    @classmethod
+    def of(cls, staff: pd.DataFrame, places: _WorkplaceIndex, date_days: np.ndarray,
+           window_starts: np.ndarray) -> _EmployedStaff:
+        employed = staff[np.asarray(staff["directly_employed"], dtype=bool)] if len(staff) else staff
+        if len(employed):
+            workplace_rows, known = places.locate(employed["workplace_id"])
+            employed, workplace_rows = employed[known], workplace_rows[known]
+        else:
+            workplace_rows = np.array([], np.int64)
+        nobody = np.array([], np.int64)
+        present = bool(len(employed))
+        starts = to_days(employed["start_date"]) if present else nobody
+        leaving_dates = to_days(employed["leaving_date"]) if present else nobody
+        induction_days = to_days(employed["induction_completed_on"]) if present else starts
+        return cls(
+            rows=employed, workplace_rows=workplace_rows, starts=starts,
+            in_post=(_first_on_or_after(date_days, starts), _first_on_or_after(date_days, leaving_dates)),
+            started=_window(date_days, window_starts, starts),
+            left=_window(date_days, window_starts, leaving_dates),
+            care_mask=np.asarray(employed["care_providing"], dtype=bool) if present else np.array([], bool),
+            manager_mask=np.asarray(employed["registered_manager"], dtype=bool) if present else np.array([], bool),
+            qualified_from=_first_on_or_after(date_days, to_days(employed["qualified_on"])) if present else starts,
+            induction_days=induction_days,
+            inducted_from=_first_on_or_after(date_days, induction_days),
+        )
+
+
+def _staff_counts(employed: _EmployedStaff, n_workplaces: int, n_dates: int) -> dict[str, np.ndarray]:
+    """(n_workplaces, n_dates) counts of staff: filled posts, starters, leavers and their subsets."""
+    zero = np.zeros((n_workplaces, n_dates), dtype=np.int64)
+
+    def count(mask, first, stop):
+        if not len(employed.rows):
+            return zero
+        return range_counts(employed.workplace_rows[mask], first[mask], stop[mask], n_workplaces, n_dates)
+
+    in_post_from, in_post_until = employed.in_post
+    started_from, started_until = employed.started
+    left_from, left_until = employed.left
+    care = employed.care_mask
+    everyone = np.ones(len(employed.rows), dtype=bool)
+    on_time = care & (employed.induction_days <= employed.starts + 7 * INDUCTION_WEEKS)
+    return {
+        "filled": count(everyone, in_post_from, in_post_until),
+        "starters": count(everyone, started_from, started_until),
+        "leavers": count(everyone, left_from, left_until),
+        "qualified": count(everyone, np.maximum(in_post_from, employed.qualified_from), in_post_until),
+        "care_staff": count(care, in_post_from, in_post_until),
+        "care_inducted": count(care, np.maximum(in_post_from, employed.inducted_from), in_post_until),
+        "care_starters": count(care, started_from, started_until),
+        "care_starters_on_time": count(on_time, np.maximum(started_from, employed.inducted_from), started_until),
+        "rm_posts": count(employed.manager_mask, in_post_from, in_post_until),
+        "rm_leavers": count(employed.manager_mask, left_from, left_until),
     }
-    keys = list(pairs)
-    numerators, denominators = [], []
-    for numerator, denominator in pairs.values():
-        den = denominator if isinstance(denominator, np.ndarray) else counts.get(denominator)
-        numerators.append(counts[numerator].ravel())
-        denominators.append(den.ravel().astype(np.float64) if den is not None else np.full(n_wp * n, np.nan))
-    block = n_wp * n
+
+
+def _metric_counts(counts: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
+    """Each workplace metric's (numerator, denominator or None), in METRICS order."""
+    return {
+        "vacancy_rate": (counts["vacancies"], counts["filled"] + counts["vacancies"]),
+        "turnover_rate": (counts["leavers"], counts["filled"]),
+        "qualification_uptake": (counts["qualified"], counts["filled"]),
+        "care_induction": (counts["care_inducted"], counts["care_staff"]),
+        "rm_turnover": (counts["rm_leavers"], counts["rm_posts"]),
+        "filled_posts": (counts["filled"], None),
+        "starters_rate": (counts["starters"], counts["filled"]),
+        "care_induction_12_weeks": (counts["care_starters_on_time"], counts["care_starters"]),
+        "training_compliance": (counts["training_current"], counts["training_required"]),
+    }
+
+
+def _long_frame(workplace_ids: np.ndarray, date_days: np.ndarray,
+                metric_counts: dict[str, tuple[np.ndarray, np.ndarray | None]]) -> pd.DataFrame:
+    """One row per (metric, workplace, date), metric by metric, in the snapshot columns."""
+    keys = list(metric_counts)
+    n_dates, n_workplaces = len(date_days), len(workplace_ids)
+    block = n_workplaces * n_dates
+    numerators = [numerator.ravel() for numerator, _ in metric_counts.values()]
+    denominators = [denominator.ravel().astype(np.float64) if denominator is not None else np.full(block, np.nan)
+                    for _, denominator in metric_counts.values()]
     return pd.DataFrame({
         "scope_type": pd.Categorical.from_codes(np.zeros(block * len(keys), dtype=np.int8), categories=SCOPE_TYPES),
-        "scope_id": np.tile(np.repeat(wp_ids, n), len(keys)),
-        "date": np.tile(np.tile(date_days, n_wp), len(keys)).astype("datetime64[D]").astype("datetime64[s]"),
+        "scope_id": np.tile(np.repeat(workplace_ids, n_dates), len(keys)),
+        "date": np.tile(np.tile(date_days, n_workplaces), len(keys)).astype("datetime64[D]").astype("datetime64[s]"),
         "metric": pd.Categorical.from_codes(np.repeat(np.arange(len(keys), dtype=np.int8), block), categories=keys),
         "numerator": np.concatenate(numerators).astype(np.float64),
         "denominator": np.concatenate(denominators),
     })
 
 
-def _vacancy_counts(vacancies, wp_index, date_days, n_wp, n) -> np.ndarray:
+def _vacancy_counts(vacancies, places: _WorkplaceIndex, date_days) -> np.ndarray:
     if not len(vacancies):
-        return np.zeros((n_wp, n), dtype=np.int64)
-    pos, known = wp_index(vacancies["workplace_id"])
-    lo = _first_on_or_after(date_days, to_days(vacancies["opened_on"]))
-    hi = _first_on_or_after(date_days, to_days(vacancies["closed_on"]))
+        return np.zeros((places.count, len(date_days)), dtype=np.int64)
+    workplace_rows, known = places.locate(vacancies["workplace_id"])
+    open_from = _first_on_or_after(date_days, to_days(vacancies["opened_on"]))
+    open_until = _first_on_or_after(date_days, to_days(vacancies["closed_on"]))
     posts = np.asarray(vacancies["posts"], dtype=np.int64)
-    return range_counts(pos[known], lo[known], hi[known], n_wp, n, posts[known])
+    return range_counts(workplace_rows[known], open_from[known], open_until[known], places.count, len(date_days),
+                        posts[known])
 
 
-def _training_counts(s, s_pos, post_lo, post_hi, mandatory, records, date_days, n_wp, n):
+def _training_counts(employed: _EmployedStaff, mandatory, records, date_days, n_workplaces):
     """Mandatory lines required (staff in post x courses mandatory for their role) and current."""
-    zero = np.zeros((n_wp, n), dtype=np.int64)
-    if mandatory is None or not len(mandatory) or not len(s):
+    n_dates = len(date_days)
+    zero = np.zeros((n_workplaces, n_dates), dtype=np.int64)
+    if mandatory is None or not len(mandatory) or not len(employed.rows):
         return zero, zero
     roles = np.asarray(mandatory["job_role_id"], dtype=np.int64)
     courses = np.asarray(mandatory["course_id"], dtype=np.int64)
     order = np.lexsort((courses, roles))
     roles, courses = roles[order], courses[order]
-    staff_roles = np.asarray(s["job_role_id"], dtype=np.int64)
-    first = np.searchsorted(roles, staff_roles, side="left")
-    per_staff = np.searchsorted(roles, staff_roles, side="right") - first
-    required = range_counts(s_pos, post_lo, post_hi, n_wp, n, per_staff)
+    staff_roles = np.asarray(employed.rows["job_role_id"], dtype=np.int64)
+    first_course = np.searchsorted(roles, staff_roles, side="left")
+    courses_per_staff = np.searchsorted(roles, staff_roles, side="right") - first_course
+    in_post_from, in_post_until = employed.in_post
+    required = range_counts(employed.workplace_rows, in_post_from, in_post_until, n_workplaces, n_dates,
+                            courses_per_staff)
     if records is None or not len(records):
         return required, zero
 
     current = training_lines.current_lines(
-        s_pos, np.asarray(s["person_id"], dtype=np.int64), first, per_staff, courses, post_lo, post_hi,
+        employed.workplace_rows, np.asarray(employed.rows["person_id"], dtype=np.int64), first_course,
+        courses_per_staff, courses, in_post_from, in_post_until,
         np.asarray(records["person_id"], dtype=np.int64), np.asarray(records["course_id"], dtype=np.int64),
         _first_on_or_after(date_days, to_days(records["completed_on"])),
-        _first_on_or_after(date_days, to_days(records["expires_on"])), n_wp, n)
+        _first_on_or_after(date_days, to_days(records["expires_on"])), n_workplaces, n_dates)
     return required, current
 
 
@@ -307,48 +410,49 @@ def compute_funnel(applications: pd.DataFrame, dates) -> pd.DataFrame:
     if not len(date_days):
         return _empty_snapshots()
     window_starts = months_before(date_days, WINDOW_MONTHS)
-    n = len(date_days)
-    a = applications
-    submitted = to_days(a["submitted_on"]) if len(a) else np.array([], np.int64)
+    n_dates = len(date_days)
+    present = bool(len(applications))
+    submitted = to_days(applications["submitted_on"]) if present else np.array([], np.int64)
     rows: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
-    lo, hi = _window(date_days, window_starts, submitted)
-    group = np.zeros(len(submitted), dtype=np.int64)
-    cohort = range_counts(group, lo, hi, 1, n)[0]
+    cohort_from, cohort_until = _window(date_days, window_starts, submitted)
+    county = np.zeros(len(submitted), dtype=np.int64)  # one group: the county
+    cohort = range_counts(county, cohort_from, cohort_until, 1, n_dates)[0]
     rows["gcr_applications"] = (cohort, None)
     for metric, column in (("gcr_screened", "screened_on"), ("gcr_passed_values", "passed_on"),
                            ("gcr_referred", "referred_on"), ("gcr_placed", "placed_on")):
-        reached = _first_on_or_after(date_days, to_days(a[column])) if len(a) else lo
-        rows[metric] = (range_counts(group, np.maximum(lo, reached), hi, 1, n)[0], cohort)
+        reached_from = _first_on_or_after(date_days, to_days(applications[column])) if present else cohort_from
+        rows[metric] = (range_counts(county, np.maximum(cohort_from, reached_from), cohort_until, 1, n_dates)[0],
+                        cohort)
 
-    placed = to_days(a["placed_on"]) if len(a) else submitted
+    placed = to_days(applications["placed_on"]) if present else submitted
     days_taken = (placed - submitted).astype(np.float64)
-    median = np.full(n, np.nan)
-    placements = np.zeros(n, dtype=np.int64)
-    for i in range(n):  # one vectorised selection per snapshot date
+    median = np.full(n_dates, np.nan)
+    placements = np.zeros(n_dates, dtype=np.int64)
+    for i in range(n_dates):  # one vectorised selection per snapshot date
         chosen = (placed <= date_days[i]) & (placed > window_starts[i])
         placements[i] = int(chosen.sum())
         if placements[i]:
             median[i] = float(np.median(days_taken[chosen]))
     rows["gcr_days_to_placement"] = (median, placements)
 
-    start = to_days(a["placement_start"]) if len(a) else submitted
-    left = to_days(a["placement_left_on"]) if len(a) else submitted
+    placement_starts = to_days(applications["placement_start"]) if present else submitted
+    left = to_days(applications["placement_left_on"]) if present else submitted
     for months in RETENTION_MONTHS:
         anchor = months_before(date_days, months)
         anchor_window = months_before(date_days, months + WINDOW_MONTHS)
-        lo_r = np.searchsorted(anchor, start, side="left")
-        hi_r = np.searchsorted(anchor_window, start, side="left")
-        started = range_counts(group, lo_r, hi_r, 1, n)[0]
-        due = _add_months(start, months)
-        stayed = (left > due) & (start < NEVER)
-        kept = range_counts(group[stayed], lo_r[stayed], hi_r[stayed], 1, n)[0]
+        due_from = np.searchsorted(anchor, placement_starts, side="left")
+        due_until = np.searchsorted(anchor_window, placement_starts, side="left")
+        started = range_counts(county, due_from, due_until, 1, n_dates)[0]
+        due = _add_months(placement_starts, months)
+        stayed = (left > due) & (placement_starts < NEVER)
+        kept = range_counts(county[stayed], due_from[stayed], due_until[stayed], 1, n_dates)[0]
         rows[f"gcr_retention_{months}_months"] = (kept, started)
 
     return pd.DataFrame([
         {"scope_type": "county", "scope_id": 0, "date": np.datetime64(int(date_days[i]), "D"), "metric": metric,
-         "numerator": float(num[i]) if not np.isnan(num[i]) else np.nan,
-         "denominator": float(den[i]) if den is not None else np.nan}
-        for metric, (num, den) in rows.items() for i in range(n)
+         "numerator": float(numerator[i]) if not np.isnan(numerator[i]) else np.nan,
+         "denominator": float(denominator[i]) if denominator is not None else np.nan}
+        for metric, (numerator, denominator) in rows.items() for i in range(n_dates)
     ], columns=list(SNAPSHOT_COLUMNS))
 
 
@@ -368,23 +472,24 @@ def roll_up(snapshots: pd.DataFrame, workplaces: pd.DataFrame) -> pd.DataFrame:
 
     A sum over workplaces whose figure is unknown (NaN) for all of them stays unknown."""
     is_workplace = snapshots["scope_type"] == "workplace"
-    wp = snapshots if bool(is_workplace.all()) else snapshots[is_workplace]
-    if wp.empty:
+    by_workplace = snapshots if bool(is_workplace.all()) else snapshots[is_workplace]
+    if by_workplace.empty:
         return _empty_snapshots()
     ids = np.asarray(workplaces["workplace_id"], dtype=np.int64)
     order = np.argsort(ids)
     ids = ids[order]
-    scope_ids = wp["scope_id"].to_numpy(np.int64)
-    pos = np.searchsorted(ids, scope_ids).clip(0, len(ids) - 1)
-    if not np.array_equal(ids[pos], scope_ids):
+    scope_ids = by_workplace["scope_id"].to_numpy(np.int64)
+    workplace_rows = np.searchsorted(ids, scope_ids).clip(0, len(ids) - 1)
+    if not np.array_equal(ids[workplace_rows], scope_ids):
         raise ValueError("snapshots for a workplace missing from the workplaces frame")
-    metric_codes, metric_names = pd.factorize(wp["metric"], sort=True)
-    date_codes, date_values = pd.factorize(wp["date"], sort=True)
-    numerator, denominator = wp["numerator"].to_numpy(np.float64), wp["denominator"].to_numpy(np.float64)
+    metric_codes, metric_names = pd.factorize(by_workplace["metric"], sort=True)
+    date_codes, date_values = pd.factorize(by_workplace["date"], sort=True)
+    numerator = by_workplace["numerator"].to_numpy(np.float64)
+    denominator = by_workplace["denominator"].to_numpy(np.float64)
     groupings = {
-        "district": np.asarray(workplaces["district_id"], dtype=np.int64)[order][pos],
-        "service_type": np.asarray(workplaces["service_type_id"], dtype=np.int64)[order][pos],
-        "county": np.zeros(len(wp), dtype=np.int64),
+        "district": np.asarray(workplaces["district_id"], dtype=np.int64)[order][workplace_rows],
+        "service_type": np.asarray(workplaces["service_type_id"], dtype=np.int64)[order][workplace_rows],
+        "county": np.zeros(len(by_workplace), dtype=np.int64),
     }
     n_dates, n_metrics = len(date_values), len(metric_names)
     frames = []

@@ -14,12 +14,16 @@ DENSE_KEYS = 64_000_000  # (person, course) keys up to this are looked up in a f
 LINES_PER_SLICE = 4_000_000  # bounds the unpacked-bits buffer at LINES_PER_SLICE x n_dates bytes
 
 
-def bitmask(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """uint64 with bits lo..hi-1 set (empty when hi <= lo); lo, hi in 0..63."""
-    lo = np.asarray(lo, dtype=np.uint64)
-    hi = np.maximum(np.asarray(hi, dtype=np.uint64), lo)
+def bitmask(first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """uint64 with bits first..stop-1 set (empty when stop <= first); first, stop in 0..63.
+
+    >>> [bin(mask) for mask in bitmask(np.array([0, 2, 1]), np.array([3, 2, 4]))]
+    ['0b111', '0b0', '0b1110']
+    """
+    first = np.asarray(first, dtype=np.uint64)
+    stop = np.maximum(np.asarray(stop, dtype=np.uint64), first)
     one = np.uint64(1)
-    return (np.left_shift(one, hi) - one) ^ (np.left_shift(one, lo) - one)
+    return (np.left_shift(one, stop) - one) ^ (np.left_shift(one, first) - one)
 
 
 def current_lines(staff_pos: np.ndarray, staff_person: np.ndarray, first: np.ndarray, per_staff: np.ndarray,
@@ -30,10 +34,26 @@ def current_lines(staff_pos: np.ndarray, staff_person: np.ndarray, first: np.nda
 
     staff_*: per employment (workplace index, person id, date indices [post_lo, post_hi) in post);
     its mandatory courses are role_courses[first : first + per_staff]. record_*: per training
-    record (person id, course id, date indices [record_lo, record_hi) it is current)."""
-    out = np.zeros((n_groups, n_dates), dtype=np.int64)
+    record (person id, course id, date indices [record_lo, record_hi) it is current).
+
+    A worked example over three dates at two workplaces. Ann (person 1, workplace 0, in post at
+    dates 0-2) must hold courses 10 and 11; Ben (person 2, workplace 0, in post from date 1) must
+    hold course 10; Cat (person 3, workplace 1, in post at date 0 only) must hold course 11. Ann's
+    course 10 is current at every date, her course 11 only from date 2; Ben's course 10 expired
+    after date 1; Cat holds course 10, which is not one of hers.
+
+    >>> current_lines(
+    ...     staff_pos=np.array([0, 0, 1]), staff_person=np.array([1, 2, 3]), first=np.array([0, 0, 1]),
+    ...     per_staff=np.array([2, 1, 1]), role_courses=np.array([10, 11]),
+    ...     post_lo=np.array([0, 1, 0]), post_hi=np.array([3, 3, 1]),
+    ...     record_person=np.array([1, 1, 2, 3]), record_course=np.array([10, 11, 10, 10]),
+    ...     record_lo=np.array([0, 2, 0, 0]), record_hi=np.array([3, 3, 2, 3]), n_groups=2, n_dates=3)
+    array([[1, 2, 2],
+           [0, 0, 0]])
+    """
+    lines_current = np.zeros((n_groups, n_dates), dtype=np.int64)
     if not len(staff_pos) or not len(record_person) or not per_staff.any():
-        return out
+        return lines_current
     course_ids = np.unique(role_courses)
     course_index = np.full(int(course_ids.max()) + 1, -1, dtype=np.int64)
     course_index[course_ids] = np.arange(len(course_ids))
@@ -41,50 +61,51 @@ def current_lines(staff_pos: np.ndarray, staff_person: np.ndarray, first: np.nda
 
     # Each (person, course)'s covered dates: OR of the masks of the person's records of that course.
     inside = (record_course >= 0) & (record_course < len(course_index))
-    r_index = np.where(inside, course_index[np.where(inside, record_course, 0)], -1)
-    keep = r_index >= 0
-    r_key = record_person[keep] * n_courses + r_index[keep]
-    r_mask = bitmask(record_lo[keep], record_hi[keep])
+    record_course_index = np.where(inside, course_index[np.where(inside, record_course, 0)], -1)
+    mandatory = record_course_index >= 0
+    record_keys = record_person[mandatory] * n_courses + record_course_index[mandatory]
+    record_masks = bitmask(record_lo[mandatory], record_hi[mandatory])
 
     # Lines, grouped by workplace (employments taken in workplace order).
     order = np.argsort(staff_pos, kind="stable")
-    counts = per_staff[order]
-    line_staff = np.repeat(order, counts)
-    offsets = np.arange(len(line_staff)) - np.repeat(np.cumsum(counts) - counts, counts)
-    line_course = role_courses[np.repeat(first[order], counts) + offsets]
-    line_key = staff_person[line_staff] * n_courses + course_index[line_course]
+    lines_per_staff = per_staff[order]
+    line_staff = np.repeat(order, lines_per_staff)
+    course_offsets = np.arange(len(line_staff)) - np.repeat(np.cumsum(lines_per_staff) - lines_per_staff,
+                                                            lines_per_staff)
+    line_course = role_courses[np.repeat(first[order], lines_per_staff) + course_offsets]
+    line_keys = staff_person[line_staff] * n_courses + course_index[line_course]
 
-    covered = _covered(r_key, r_mask, line_key)
-    mask = bitmask(post_lo[line_staff], post_hi[line_staff]) & covered
-    del covered, line_key, line_course, offsets
-    _add_bits_by_group(out, mask, staff_pos[line_staff], n_dates)
-    return out
+    covered = _covered(record_keys, record_masks, line_keys)
+    line_masks = bitmask(post_lo[line_staff], post_hi[line_staff]) & covered
+    del covered, line_keys, line_course, course_offsets
+    _add_bits_by_group(lines_current, line_masks, staff_pos[line_staff], n_dates)
+    return lines_current
 
 
-def _covered(r_key: np.ndarray, r_mask: np.ndarray, line_key: np.ndarray) -> np.ndarray:
+def _covered(record_keys: np.ndarray, record_masks: np.ndarray, line_keys: np.ndarray) -> np.ndarray:
     """For each line key, the OR of the masks of the records with that key (0 when none)."""
-    if not len(r_key):
-        return np.zeros(len(line_key), dtype=np.uint64)
-    size = int(max(r_key.max(), line_key.max() if len(line_key) else 0)) + 1
+    if not len(record_keys):
+        return np.zeros(len(line_keys), dtype=np.uint64)
+    size = int(max(record_keys.max(), line_keys.max() if len(line_keys) else 0)) + 1
     if size <= DENSE_KEYS:
         table = np.zeros(size, dtype=np.uint64)
-        np.bitwise_or.at(table, r_key, r_mask)
-        return table[line_key]
-    order = np.argsort(r_key)
-    r_key, r_mask = r_key[order], r_mask[order]
-    starts = np.flatnonzero(np.r_[True, r_key[1:] != r_key[:-1]])
-    keys, masks = r_key[starts], np.bitwise_or.reduceat(r_mask, starts)
-    where = np.searchsorted(keys, line_key).clip(0, len(keys) - 1)
-    return np.where(keys[where] == line_key, masks[where], np.uint64(0))
+        np.bitwise_or.at(table, record_keys, record_masks)
+        return table[line_keys]
+    order = np.argsort(record_keys)
+    record_keys, record_masks = record_keys[order], record_masks[order]
+    starts = np.flatnonzero(np.r_[True, record_keys[1:] != record_keys[:-1]])
+    keys, masks = record_keys[starts], np.bitwise_or.reduceat(record_masks, starts)
+    found_at = np.searchsorted(keys, line_keys).clip(0, len(keys) - 1)
+    return np.where(keys[found_at] == line_keys, masks[found_at], np.uint64(0))
 
 
-def _add_bits_by_group(out: np.ndarray, mask: np.ndarray, groups: np.ndarray, n_dates: int) -> None:
-    """out[g, i] += number of masks of group g with bit i set; `groups` is non-decreasing."""
+def _add_bits_by_group(totals: np.ndarray, masks: np.ndarray, groups: np.ndarray, n_dates: int) -> None:
+    """totals[g, i] += number of masks of group g with bit i set; `groups` is non-decreasing."""
     n_bytes = (n_dates + 7) // 8
-    for start in range(0, len(mask), LINES_PER_SLICE):
-        part = np.ascontiguousarray(mask[start:start + LINES_PER_SLICE], dtype="<u8")
+    for start in range(0, len(masks), LINES_PER_SLICE):
+        part = np.ascontiguousarray(masks[start:start + LINES_PER_SLICE], dtype="<u8")
         part_groups = groups[start:start + LINES_PER_SLICE]
         bits = np.unpackbits(part.view(np.uint8).reshape(-1, 8)[:, :n_bytes], axis=1, count=n_dates,
                              bitorder="little")
-        heads = np.flatnonzero(np.r_[True, part_groups[1:] != part_groups[:-1]])
-        out[part_groups[heads]] += np.add.reduceat(bits, heads, axis=0, dtype=np.int64)
+        group_starts = np.flatnonzero(np.r_[True, part_groups[1:] != part_groups[:-1]])
+        totals[part_groups[group_starts]] += np.add.reduceat(bits, group_starts, axis=0, dtype=np.int64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from academy.ascwds.plan import WorkplaceChange
 from academy.auth.models import Role
 from tests import factories
 from tests.ascwds.conftest import check, edited, fixture_bytes, messages, run, warnings
@@ -172,7 +173,7 @@ def test_a_managers_workplace_is_matched_by_name_and_remembered(ctx):
     manager = factories.manager([mine])
     plan = check(manager, ("staff.csv", edited("staff.csv", {n: {"LOCALESTID": "Oak House"} for n in (1, 2, 3)})))
     assert plan.report.ok, messages(plan.report)
-    assert {"action": "link", "line": None, "id": mine.id, "local_id": "Oak House"} in plan.workplaces
+    assert WorkplaceChange("link", None, id=mine.id, local_id="Oak House") in plan.workplaces
 
 
 def test_registered_manager_at_a_workplace_not_regulated_is_a_warning(hcpa):

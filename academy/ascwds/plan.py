@@ -1,0 +1,58 @@
+"""What validate.py hands to apply.py: a Plan of typed changes, one per row that changes something.
+
+The per-row changes are slotted dataclasses (a 500,000-row training file makes 500,000 of them:
+slots keep each as small and as quick to make as a dict). `fields` holds model column -> value,
+ready for `Workplace(**fields)` or an UPDATE.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from academy.ascwds.report import Report
+
+
+@dataclass(frozen=True, slots=True)
+class WorkplaceChange:
+    action: str  # "create", "update", "delete" or "link"
+    line: int | None  # the workplace file's line (None for a link found through the staff or training file)
+    id: int | None = None  # the workplace changed; None for "create"
+    fields: dict | None = None  # "create" and "update": Workplace column -> value
+    provnum: str | None = None  # "create": the CQC provider ID, to find or add its provider
+    local_id: str | None = None  # "link": the LOCALESTID to remember for the workplace
+
+
+@dataclass(slots=True)
+class StaffChange:
+    action: str  # "create", "update" or "delete"
+    line: int
+    key: tuple[str, str]  # (LOCALESTID, UNIQUEWORKERID) as the file gives them
+    id: int | None = None  # "update" and "delete": the employment
+    workplace_id: int | None = None  # "create": None when the workplace file adds the workplace
+    person_id: int | None = None  # "create": a former worker's person, else filled in by apply
+    fields: dict | None = None  # "create" and "update": Employment columns and the person's full_name
+    keep_name: bool = False  # "update": the name is the worker's own (their passport), never the file's
+
+
+@dataclass(slots=True)
+class TrainingChange:
+    action: str  # "create" or "update"
+    key: tuple[str, str]  # (LOCALESTID, UNIQUEWORKERID): finds a new worker's person after apply adds them
+    person_id: int | None  # None for a worker the staff file adds
+    course_ref: int | str  # a course id, or "new:<category>" for a course apply adds
+    completed: date
+    expires: date | None
+    provider: str | None
+    notes: str | None
+    record_id: int | None = None  # "update": the training record
+
+
+@dataclass
+class Plan:
+    report: Report
+    workplaces: list[WorkplaceChange] = field(default_factory=list)
+    staff: list[StaffChange] = field(default_factory=list)
+    training: list[TrainingChange] = field(default_factory=list)
+    new_courses: dict[str, str] = field(default_factory=dict)  # category code -> name
+    leaving_date: date | None = None
+    district_id: int | None = None

@@ -1,0 +1,12 @@
+"""The worked examples in the docstrings of the outcome formulas are run, so they stay true."""
+import doctest
+
+import pytest
+
+from academy.outcomes import metrics, training_lines
+
+
+@pytest.mark.parametrize("module", [metrics, training_lines], ids=lambda module: module.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
