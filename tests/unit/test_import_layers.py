@@ -25,10 +25,21 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def runtime_nodes(tree: ast.AST):
+    """Every node of the tree except those under `if TYPE_CHECKING:` (imports for type checkers only)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from (inner for branch in node.orelse for inner in (branch, *runtime_nodes(branch)))
+            continue
+        yield node
+        yield from runtime_nodes(node)
+
+
 def imported_modules(path: Path) -> set[str]:
-    """Every module `path` imports, anywhere in it (inside functions too): `a.b` and `a.b.c` for `from a.b import c`."""
+    """Every module `path` imports when it runs, anywhere in it (inside functions too): `a.b` and
+    `a.b.c` for `from a.b import c`."""
     names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in runtime_nodes(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
