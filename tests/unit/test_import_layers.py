@@ -13,7 +13,8 @@ PACKAGES = sorted(init.parent for top in ("academy", "recruitment", "training") 
 # The core package itself is not a feature: its one page module, jobs_views.py, keeps its blueprint.
 FEATURES = [package for package in PACKAGES if package != ROOT / "academy"]
 
-# Circles through imports inside functions, left to the parts of issue 19 that own these modules.
+# Circles through imports inside functions, left to the parts of issue 19 that own these modules
+# (delete a line when its circle is gone).
 KNOWN_CIRCLES = [
     ["academy.ascwds.validate", "academy.ascwds.validate_training"],
     ["academy.portal.employer_links", "academy.portal.staff"],
@@ -82,7 +83,7 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_circle_inside_a_package():
     found = sorted(circle for package in PACKAGES for circle in circles(package_graph(package)))
-    assert found == KNOWN_CIRCLES
+    assert [circle for circle in found if circle not in KNOWN_CIRCLES] == []
 
 
 @pytest.mark.parametrize("package", FEATURES, ids=module_name)
