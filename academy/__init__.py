@@ -114,26 +114,45 @@ def register_models() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from academy.admin.views import bp as admin_bp
-    from academy.ascwds.views import bp as ascwds_bp
-    from academy.auth.two_step_views import bp as two_step_bp
-    from academy.auth.views import bp as auth_bp
+    """Each feature's blueprint is defined in its `blueprint.py`; its view modules import it and add
+    their routes. Import every view module first (so the routes are attached), then register."""
+    import academy.admin.views  # noqa: F401
+    import academy.ascwds.views  # noqa: F401
+    import academy.auth.two_step_views  # noqa: F401
+    import academy.auth.views  # noqa: F401
+    import academy.outcomes.views  # noqa: F401
+    import academy.portal.link_views  # noqa: F401
+    import academy.portal.referral_views  # noqa: F401
+    import academy.portal.training_views  # noqa: F401
+    import academy.portal.vacancy_views  # noqa: F401
+    import academy.portal.views  # noqa: F401
+    import academy.privacy.views  # noqa: F401
+    import academy.public.views  # noqa: F401
+    import academy.tiers.rules_views  # noqa: F401
+    import academy.tiers.views  # noqa: F401
+    import academy.workplaces.views  # noqa: F401
+    import recruitment.referral_views  # noqa: F401
+    import recruitment.staff_views  # noqa: F401
+    import recruitment.views  # noqa: F401
+    import training.link_views  # noqa: F401
+    import training.manage_views  # noqa: F401
+    import training.views  # noqa: F401
+    from academy.admin.blueprint import bp as admin_bp
+    from academy.ascwds.blueprint import bp as ascwds_bp
+    from academy.auth.blueprint import bp as auth_bp, two_step_bp
     from academy.jobs_views import bp as jobs_bp
-    from academy.outcomes.views import bp as outcomes_bp
-    from academy.portal import bp as portal_bp
-    from academy.privacy.views import bp as privacy_bp
-    from academy.public.views import bp as public_bp
-    from academy.tiers.views import bp as tiers_bp
-    from academy.workplaces.views import bp as workplaces_bp
-    from recruitment.views import bp as recruitment_bp
-    from training.views import bp as training_bp
+    from academy.outcomes.blueprint import bp as outcomes_bp
+    from academy.portal.blueprint import bp as portal_bp
+    from academy.privacy.blueprint import bp as privacy_bp
+    from academy.public.blueprint import bp as public_bp
+    from academy.tiers.blueprint import bp as tiers_bp
+    from academy.workplaces.blueprint import bp as workplaces_bp
+    from recruitment.blueprint import bp as recruitment_bp
+    from training.blueprint import bp as training_bp
 
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
-                      portal_bp, privacy_bp):
+                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(tiers_bp)
-    app.register_blueprint(ascwds_bp)
-    app.register_blueprint(two_step_bp)
 
 
 def register_govuk_assets(app: Flask) -> None:

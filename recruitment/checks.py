@@ -13,7 +13,7 @@ from recruitment.models import (
     Application, CheckStatus, DbsStatus, HealthStatus, HistoryStatus, ReferenceKind, ReferenceStatus, RightToWork,
     SaferRecruitmentCheck, State,
 )
-from recruitment.pipeline import commit_or_conflict
+from recruitment.pipeline import commit_or_conflict, gate
 from recruitment.screening import require_staff
 
 DBS_CERTIFICATE = re.compile(r"^\d{12}$")
@@ -61,6 +61,17 @@ def missing_checks(check: SaferRecruitmentCheck | None, today: date | None = Non
     elif check.employment_history == HistoryStatus.gaps_explained and not check.employment_gaps_explanation:
         missing.append("The explanation of gaps in employment history")
     return missing
+
+
+@gate(State.ready_to_refer)
+def _checks_complete(application: Application) -> str | None:
+    """Out of checks only when every check is complete (a referral coming back is another matter)."""
+    if application.state != State.checks:
+        return None
+    missing = missing_checks(application.checks)
+    if missing:
+        return "These checks are not complete yet: " + "; ".join(missing)
+    return None
 
 
 class CheckProblems(Invalid):

@@ -14,6 +14,7 @@ from academy.auth.models import Role, User
 from academy.workplaces.models import District, ServiceType
 from recruitment import forms
 from recruitment.models import VALUES, Application, Experience, HeardAbout, RightToWork, State
+from recruitment.pipeline import commit_or_conflict, gate, move
 
 POSTCODE_DISTRICTS_FILE = Path(__file__).with_name("data") / "postcode_districts.csv"
 
@@ -67,6 +68,13 @@ def step_answered(application: Application, step: Step) -> bool:
 
 def missing_steps(application: Application) -> list[Step]:
     return [step for step in STEPS if not step_answered(application, step)]
+
+
+@gate(State.submitted)
+def _every_question_answered(application: Application) -> str | None:
+    if missing_steps(application):
+        return "Answer every question before you send your application"
+    return None
 
 
 def first_unanswered(application: Application) -> Step:
@@ -201,15 +209,11 @@ def update_contact_details(session, application: Application, by: User, phone: s
     if application.state in (State.withdrawn, State.not_progressed):
         raise Invalid("Your application is closed, so there is nothing to update")
     application.phone, application.postcode = phone, postcode
-    from recruitment.pipeline import commit_or_conflict
-
     commit_or_conflict(session)
 
 
 def send(session, application: Application, by: User):
     """Send the finished application to HCPA (the pipeline refuses it while questions are unanswered)."""
-    from recruitment.pipeline import move
-
     return move(session, application, State.submitted, by)
 
 

@@ -4,8 +4,15 @@ submitted -> screening -> values_assessed -> checks -> ready_to_refer -> referre
 interviewing -> offered -> placed, with exits withdrawn (by the applicant), not_progressed
 (with a reason) and on_hold (with a reason; resumes to where it was). A referral declined or an
 interview or offer that comes to nothing returns the applicant to ready_to_refer.
+
+This module sits below the ones that use it: the evidence some moves need belongs to other
+modules (the journey's answers, screening's values assessment, the safer-recruitment checks),
+which register a gate for the move with `@gate(...)` when imported. The pipeline imports none
+of them.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,6 +38,29 @@ REFERRAL_MOVES = {State.interviewing, State.offered}
 """Moves a workplace's manager makes (through the referral), as well as HCPA staff."""
 NEEDS_REASON = {State.not_progressed, State.on_hold}
 STAFF = (Role.hcpa_staff, Role.admin)
+
+
+Gate = Callable[[Application], "str | None"]
+"""A condition on a move: given the application (still where it is), why it may not move yet, or None."""
+
+GATE_OWNERS = {
+    State.submitted: "recruitment.journey",  # every question answered
+    State.values_assessed: "recruitment.screening",  # a values assessment that passes
+    State.ready_to_refer: "recruitment.checks",  # (from checks) every safer-recruitment check complete
+}
+"""Who registers the gate for these moves. A move whose owner has not registered (its module was
+never imported) is refused, never let through unchecked."""
+_gates: dict[State, list[Gate]] = {}
+
+
+def gate(to_state: State) -> Callable[[Gate], Gate]:
+    """Register the decorated `rule(application) -> refusal or None` as a condition on moves to `to_state`."""
+
+    def register(rule: Gate) -> Gate:
+        _gates.setdefault(to_state, []).append(rule)
+        return rule
+
+    return register
 
 
 class Conflict(Invalid):
@@ -133,26 +163,23 @@ def _check_who(application: Application, to_state: State, by: User) -> None:
     raise NotAllowed("Only HCPA staff can move applications through screening")
 
 
+def _check_gates(application: Application, to_state: State) -> None:
+    """The registered gates for this move (see GATE_OWNERS): the first refusal stops it."""
+    rules = _gates.get(to_state, [])
+    owner = GATE_OWNERS.get(to_state)
+    if owner is not None and not any(rule.__module__ == owner for rule in rules):
+        raise RuntimeError(f"{owner} has not registered its gate for moves to {to_state.name}: import it first")
+    for rule in rules:
+        refusal = rule(application)
+        if refusal:
+            raise Invalid(refusal)
+
+
 def _check_conditions(session, application: Application, to_state: State) -> None:
-    """The rules behind each move: the evidence the pipeline needs before it goes forward."""
-    if to_state == State.submitted:
-        from recruitment.journey import missing_steps
-
-        if missing_steps(application):
-            raise Invalid("Answer every question before you send your application")
-    elif to_state == State.values_assessed:
-        from recruitment.screening import current_assessment
-
-        assessment = current_assessment(application)
-        if assessment is None or not assessment.passed:
-            raise Invalid("Record a values assessment that passes before moving on")
-    elif to_state == State.ready_to_refer and application.state == State.checks:
-        from recruitment.checks import missing_checks
-
-        missing = missing_checks(application.checks)
-        if missing:
-            raise Invalid("These checks are not complete yet: " + "; ".join(missing))
-    elif to_state == State.ready_to_refer:
+    """The rules behind each move: the evidence the pipeline needs before it goes forward (the
+    registered gates, then the referral and placement rules, which only need the application)."""
+    _check_gates(application, to_state)
+    if to_state == State.ready_to_refer and application.state != State.checks:
         if application.open_referral is not None:
             raise Invalid("Close the open referral first")
     elif to_state == State.referred:

@@ -10,11 +10,12 @@ from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from recruitment import followup, referrals
+from recruitment.blueprint import bp
 from recruitment.dates import from_london
 from recruitment.forms import CheckInForm, InterviewForm, OutcomeForm, ReferralDecisionForm
 from recruitment.models import ReferralStatus
 from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, check_version
-from recruitment.views import bp, form_error, status_for
+from recruitment.views import form_error, status_for
 
 
 @bp.get("/referrals")

@@ -12,7 +12,7 @@ from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from recruitment.models import VALUES, Application, Note, State, ValuesAssessment, application_service_types
-from recruitment.pipeline import move
+from recruitment.pipeline import commit_or_conflict, gate, move
 
 STAFF = (Role.hcpa_staff, Role.admin)
 ASSESSABLE = (State.screening, State.values_assessed, State.checks, State.ready_to_refer, State.on_hold)
@@ -122,6 +122,14 @@ def current_assessment(application: Application) -> ValuesAssessment | None:
     return application.assessments[-1] if application.assessments else None
 
 
+@gate(State.values_assessed)
+def _passing_assessment(application: Application) -> str | None:
+    assessment = current_assessment(application)
+    if assessment is None or not assessment.passed:
+        return "Record a values assessment that passes before moving on"
+    return None
+
+
 def record_assessment(session, application: Application, by: User, scores: dict[str, int],
                       justifications: dict[str, str], corrects: ValuesAssessment | None = None) -> ValuesAssessment:
     """Record a values assessment (or a correction of the current one). A passing first
@@ -152,8 +160,6 @@ def record_assessment(session, application: Application, by: User, scores: dict[
     if passed and application.state == State.screening:
         moved = move(session, application, State.values_assessed, by,
                      f"Values assessment passed: {total} of 24", commit=False)
-    from recruitment.pipeline import commit_or_conflict
-
     if moved is not None:
         from recruitment.notify import tell_applicant
 

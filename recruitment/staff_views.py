@@ -15,13 +15,14 @@ from academy.pagination import paginate, requested_page
 from academy.workplaces.directory import reference_lists
 from academy.workplaces.models import Vacancy
 from recruitment import checks, cv, followup, matching, placement, referrals, screening
+from recruitment.blueprint import bp
 from recruitment.forms import (
     ChecksForm, MoveForm, NoteForm, OfferDeclinedForm, PlacementForm, ReferForm, ReviewForm, ValuesAssessmentForm,
 )
 from recruitment.journey import STEPS
 from recruitment.models import VALUES, Application, State, ValuesAssessment
 from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, allowed_moves, check_version, move
-from recruitment.views import bp, form_error, status_for
+from recruitment.views import form_error, status_for
 
 # The moves an officer makes by hand from the application page (the rest happen through
 # assessment, referral and placement), with the button text.

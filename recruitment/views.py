@@ -1,11 +1,11 @@
 """Good Care Recruitment pages: the start page and the applicant's journey and own page.
 
 HCPA staff pages are in staff_views.py and the managers' and placed workers' pages in
-referral_views.py; all hang on this one blueprint.
+referral_views.py; all hang on the one blueprint in blueprint.py.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.auth.access import DomainError, role_required
@@ -13,12 +13,12 @@ from academy.auth.models import Role
 from academy.extensions import db
 from academy.privacy.retention import keep_warned_draft
 from recruitment import cv, dates, journey
+from recruitment.blueprint import bp
 from recruitment.forms import ContactForm, SubmitApplicationForm, WithdrawForm
 from recruitment.models import State
 from recruitment.notify import plain_status
 from recruitment.pipeline import move
 
-bp = Blueprint("recruitment", __name__, url_prefix="/recruitment")
 bp.add_app_template_filter(dates.long_date, "long_date")
 bp.add_app_template_filter(dates.short_date, "short_date")
 bp.add_app_template_filter(dates.date_and_time, "london_date_time")
@@ -172,6 +172,3 @@ def withdraw():
             flash("You have withdrawn your application.", "success")
             return redirect(url_for("recruitment.start"))
     return render_template("recruitment/withdraw.html", form=form, application=application), status_for(form)
-
-
-from recruitment import referral_views, staff_views  # noqa: E402,F401  (they add routes to bp)

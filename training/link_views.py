@@ -10,8 +10,8 @@ from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.portal import employer_links
+from training.blueprint import bp
 from training.forms import LinkAnswerForm
-from training.views import bp
 
 
 @bp.get("/employer-requests/<int:request_id>")

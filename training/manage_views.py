@@ -15,10 +15,11 @@ from academy.extensions import db
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
+from training.blueprint import bp
 from training.forms import CompletedCertificateForm, CourseForm, SessionForm, StartInductionForm
 from training.models import CareCertificateInduction, CertificateVersion, Course, Qualification
 from training.people import current_employments, get_person_or_404, search_people, staff_people
-from training.views import MANAGING_ROLES, bp
+from training.views import MANAGING_ROLES
 
 
 def _induction_summary(person_ids) -> dict[int, CareCertificateInduction | None]:

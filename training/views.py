@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
+    Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
 )
 from flask_login import current_user
 
@@ -16,12 +16,11 @@ from academy.auth.models import Role
 from academy.extensions import db, limiter
 from academy.mail import public_url
 from training import catalogue, evidence, induction as inductions, passport, qualifications, records
+from training.blueprint import bp
 from training.forms import QualificationForm, ShareCodeForm, ShareForm, TrainingRecordForm, VerifyForm
 from training.models import PassportShare, Qualification, StandardState
 from training.pdf import render_passport_pdf
 from training.people import ensure_own_person, get_person_or_404
-
-bp = Blueprint("training", __name__, url_prefix="/training")
 
 MANAGING_ROLES = (Role.manager, Role.hcpa_staff, Role.admin)
 
@@ -349,7 +348,3 @@ def verify():
         if not result.genuine:
             audit("passport_verify_failed")
     return render_template("training/verify.html", form=form, result=result), 422 if form.errors else 200
-
-
-from training import manage_views  # noqa: E402,F401  (registers the manager, HCPA and catalogue pages)
-from training import link_views  # noqa: E402,F401  (the worker's answer to a request to link their passport)

@@ -1,10 +1,11 @@
 """Administration: users and roles, the audit log, refused requests, and invitations to staff roles."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import false, func, or_, select
 
+from academy.admin.blueprint import bp
 from academy.auth import accounts, lifecycle
 from academy.auth.access import STAFF_ROLES, DomainError, NotAllowed, refuse, role_required
 from academy.auth.audit import audit
@@ -13,8 +14,6 @@ from academy.auth.models import AuditEvent, Invitation, Role, User
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import Workplace
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.get("/users")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -12,6 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 import io
 
 from academy.ascwds import batches, jobs
+from academy.ascwds.blueprint import bp
 from academy.ascwds.forms import ApplyForm, ApplyNoLeaversForm, UploadForm
 from academy.ascwds.models import ImportBatch, ImportState
 from academy.ascwds.parse import FileProblem, TooLarge
@@ -27,7 +28,6 @@ from academy.workplaces.directory import (
 )
 from academy.workplaces.models import Workplace
 
-bp = Blueprint("ascwds", __name__, url_prefix="/ascwds")
 ROLES = (Role.manager, Role.hcpa_staff, Role.admin)
 
 

@@ -1,16 +1,16 @@
 """Two-step sign-in pages: enter a code after the password, set it up, turn it off."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
 from academy.auth import signing_in, two_step
 from academy.auth.access import DomainError, NotAllowed, refuse
 from academy.auth.audit import audit
+from academy.auth.blueprint import two_step_bp as bp
 from academy.auth.forms import TwoStepCodeForm, TwoStepRecoveryCodesForm, TwoStepSetUpForm, TwoStepTurnOffForm
 from academy.extensions import db, limiter
 
-bp = Blueprint("two_step", __name__)
 bp.before_app_request(signing_in.enforce_session_limits)
 
 SETUP_KEY = "two_step_setup"  # the session entry holding the nonce the key being set up is made from

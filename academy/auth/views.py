@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from academy.auth import accounts, throttle
 from academy.auth.access import DomainError
 from academy.auth.audit import audit, audit_failed_sign_in
+from academy.auth.blueprint import bp
 from academy.auth.forms import AcceptInvitationForm, EmailOnlyForm, ResetPasswordForm, SignInForm, SignUpForm
 from academy.auth.models import Role
 from academy.auth.signing_in import begin_sign_in
 from academy.auth.tokens import read_confirmation_token, read_reset_token
 from academy.extensions import db, limiter
 
-bp = Blueprint("auth", __name__)
 
 START_PAGES = {
     Role.applicant: "recruitment.start",

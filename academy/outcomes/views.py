@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
@@ -12,10 +12,10 @@ from academy.auth.models import Role
 from academy.extensions import db
 from academy.jobs import JobsUnavailable, job_status
 from academy.outcomes import baselines, charts, dashboard, jobs, report, snapshots
+from academy.outcomes.blueprint import bp
 from academy.outcomes.forms import BaselineForm, RecomputeForm
 from academy.outcomes.models import Baseline
 
-bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 VIEWERS = (Role.manager, *STAFF_ROLES)
 
 

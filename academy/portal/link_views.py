@@ -9,7 +9,8 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
-from academy.portal import bp, employer_links, staff
+from academy.portal import employer_links, staff
+from academy.portal.blueprint import bp
 from academy.portal.access import portal_view, portal_workplace_or_404
 from academy.portal.forms import CancelLinkForm, LinkOnBehalfForm
 

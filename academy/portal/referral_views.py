@@ -14,7 +14,7 @@ from academy.auth.access import refuse
 from academy.auth.audit import audit
 from academy.extensions import db, utcnow
 from academy.pagination import paginate, requested_page
-from academy.portal import bp
+from academy.portal.blueprint import bp
 from academy.portal.access import can_change, portal_view, portal_workplace_or_404
 from academy.workplaces.models import Vacancy
 from recruitment.models import Application, Referral

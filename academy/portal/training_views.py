@@ -15,7 +15,8 @@ from academy import exports
 from academy.auth.access import DomainError, refuse
 from academy.auth.audit import audit
 from academy.extensions import db
-from academy.portal import bp, matrix as matrices, needs
+from academy.portal import matrix as matrices, needs
+from academy.portal.blueprint import bp
 from academy.portal.access import can_change, portal_view, portal_workplace_or_404
 from academy.portal.training_forms import SignOffForm
 from training import induction as inductions

@@ -10,7 +10,8 @@ from academy.auth.access import DomainError
 from academy.auth.audit import audit
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
-from academy.portal import bp, staff, vacancies
+from academy.portal import staff, vacancies
+from academy.portal.blueprint import bp
 from academy.portal.access import can_change, portal_view, portal_workplace_or_404
 from academy.portal.forms import CloseVacancyForm, VacancyForm
 from academy.portal.views import form_error, status_for

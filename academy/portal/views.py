@@ -15,7 +15,8 @@ from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
-from academy.portal import bp, employer_links, staff, summary as summaries
+from academy.portal import employer_links, staff, summary as summaries
+from academy.portal.blueprint import bp
 from academy.portal.access import can_change, portal_view, portal_workplace_or_404
 from academy.portal.forms import CancelLinkForm, LeaverForm, RegisteredManagerForm, RoleChangeForm, StarterForm
 from academy.workplaces.directory import WorkplaceFilters, managed_workplaces, workplaces_query
@@ -205,6 +206,3 @@ def portal_navigation():
         return sorted(current_user.workplaces, key=lambda w: w.name)
 
     return {"portal_nav": portal_nav, "portal_workplaces": portal_workplaces}
-
-
-from academy.portal import link_views, referral_views, vacancy_views  # noqa: E402,F401

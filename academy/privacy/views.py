@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,13 +14,13 @@ from academy.auth.models import Role, User
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
 from academy.privacy import erasure, subject_access
+from academy.privacy.blueprint import bp
 from academy.privacy.forms import (
     CancelErasureForm, ConfirmErasureForm, DeclineErasureForm, FindPersonForm, RequestErasureForm,
 )
 from academy.privacy.models import ErasureRequest, ErasureStatus
 from academy.workplaces.models import Person
 
-bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 EVERYONE = tuple(Role)
 
 

@@ -1,12 +1,11 @@
 """Pages for everyone: home, accessibility statement, privacy notice, cookies, health check."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import current_app, jsonify, render_template
 from sqlalchemy import text
 
 from academy.extensions import db
-
-bp = Blueprint("public", __name__)
+from academy.public.blueprint import bp
 
 
 @bp.get("/")

@@ -10,10 +10,10 @@ from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.tiers import rules
+from academy.tiers.blueprint import bp
 from academy.tiers.evaluator import criterion_names, describe, load_tiers
 from academy.tiers.forms import ConfirmForm, CriterionForm
 from academy.tiers.models import TierCriterion
-from academy.tiers.views import bp
 from academy.workplaces.models import JobRole
 from training.catalogue import training_courses
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.auth.access import DomainError, role_required
@@ -13,11 +13,11 @@ from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.tiers import awards, membership
+from academy.tiers.blueprint import bp
 from academy.tiers.evaluator import evaluate, load_tiers
 from academy.tiers.forms import EndorseForm, VisibilityForm
 from training.people import ensure_own_person
 
-bp = Blueprint("tiers", __name__, url_prefix="/tiers")
 
 MANAGING_ROLES = (Role.manager, Role.hcpa_staff, Role.admin)
 # A checklist line's "what to do" page for the worker -> the same page for a manager (by person id).
@@ -127,6 +127,3 @@ def endorse(person_id: int):
         flash(f"Tier {award.tier_number} awarded to {worker.full_name}.", "success")
         return redirect(url_for("tiers.person", person_id=worker.id))
     return _person_page(worker, form, 422)
-
-
-from academy.tiers import rules_views  # noqa: E402,F401  (admin pages on this blueprint)

@@ -1,7 +1,7 @@
 """Workplace pages: HCPA's directory, a manager's own workplaces, add, edit, deactivate."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -11,10 +11,9 @@ from academy.auth.models import Role
 from academy.extensions import db
 from academy.pagination import paginate, requested_page
 from academy.workplaces import directory
+from academy.workplaces.blueprint import bp
 from academy.workplaces.forms import WorkplaceForm
 from academy.workplaces.models import Employment, Vacancy
-
-bp = Blueprint("workplaces", __name__, url_prefix="/workplaces")
 
 
 def _int_arg(name: str) -> int | None:

@@ -5,6 +5,7 @@ import pytest
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import Role
 from academy.extensions import db
+from recruitment import pipeline
 from recruitment.models import ReferralStatus, State, StateChange
 from recruitment.pipeline import ACTIVE, allowed_moves, move
 from tests import factories
@@ -174,3 +175,10 @@ def test_withdrawing_closes_an_open_referral_and_emails_the_applicant(ctx, outbo
     move(db.session, app_, State.withdrawn, app_.user, reason="Found another job")
     assert app_.referrals[-1].status == ReferralStatus.withdrawn
     assert outbox[-1]["To"] == app_.user.email and "withdrawn" in outbox[-1]["Subject"]
+
+
+def test_a_move_whose_gate_was_never_registered_is_refused_not_let_through(ctx, monkeypatch):
+    monkeypatch.setattr(pipeline, "_gates", {})
+    app_ = factories.application(state=State.draft)
+    with pytest.raises(RuntimeError, match="recruitment.journey has not registered its gate"):
+        move(db.session, app_, State.submitted, app_.user)

@@ -1,0 +1,9 @@
+"""Outcome pages: the dashboard, its charts and downloads, recomputes, baselines (views.py).
+
+The view modules import `bp` and add their routes; academy.register_blueprints imports them and
+registers it. Nothing here imports a view module."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")

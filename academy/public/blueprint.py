@@ -1,0 +1,9 @@
+"""Pages for everyone: home, accessibility statement, privacy notice, cookies, health check (views.py).
+
+The view modules import `bp` and add their routes; academy.register_blueprints imports them and
+registers it. Nothing here imports a view module."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)

@@ -1,0 +1,88 @@
+"""Referral forms: HCPA refers and places; the manager decides, interviews and offers; the placed
+worker checks in."""
+from __future__ import annotations
+
+from wtforms import HiddenField, TimeField
+
+from academy.forms import (
+    BooleanField, DayMonthYearField, FlaskForm, GovCheckboxInput, GovRadioInput, GovTextInput, InputRequired,
+    IntegerField, Optional, RadioField, RequiredDate, ValidationError, submit,
+)
+from recruitment.forms.common import VersionedForm, text_area
+
+
+class ReferForm(VersionedForm):
+    vacancy_id = HiddenField()
+    submit = submit("Refer")
+
+
+class PlacementForm(VersionedForm):
+    start_date = DayMonthYearField("Start date", description="For example, 3 3 2026",
+                                   invalid="The start date must be a real date",
+                                   validators=[RequiredDate(message="Enter the start date")])
+    hours_per_week = IntegerField("Contracted hours a week", widget=GovTextInput(), validators=[Optional()],
+                                  render_kw={"inputmode": "numeric"})
+    fill_post = BooleanField("Take one post off the vacancy (close it if it was the last)", widget=GovCheckboxInput(),
+                             default=True)
+    submit = submit("Record placement")
+
+    def validate_hours_per_week(self, field):
+        if field.data is not None and not 1 <= field.data <= 60:
+            raise ValidationError("Hours a week must be between 1 and 60")
+
+
+# Managers --------------------------------------------------------------------------------------
+
+class ReferralDecisionForm(VersionedForm):
+    decision = RadioField("Would you like to interview this candidate?", widget=GovRadioInput(),
+                          choices=[("accept", "Yes, we will arrange an interview"), ("decline", "No")],
+                          validators=[InputRequired(message="Select whether you would like to interview them")])
+    reason = text_area("If not, why not?", max_length=2000, description="We use this to improve our referrals")
+    submit = submit("Save decision")
+
+    def validate_reason(self, field):
+        if self.decision.data == "decline" and not field.data:
+            raise ValidationError("Tell us why you are declining this candidate")
+
+
+class InterviewForm(VersionedForm):
+    interview_date = DayMonthYearField("Interview date", description="For example, 14 3 2026",
+                                       invalid="The interview date must be a real date",
+                                       validators=[RequiredDate(message="Enter the interview date")])
+    interview_time = TimeField("Interview time", widget=GovTextInput(), description="For example, 14:30",
+                               validators=[InputRequired(message="Enter the interview time, like 14:30")],
+                               render_kw={"inputmode": "numeric"})
+    submit = submit("Save interview")
+
+
+class OutcomeForm(VersionedForm):
+    outcome = RadioField("What was the outcome of the interview?", widget=GovRadioInput(),
+                         choices=[("offer", "Offer the job"), ("unsuccessful", "Not successful")],
+                         validators=[InputRequired(message="Select the outcome of the interview")])
+    offer_details = text_area("Offer details", max_length=3000,
+                              description="For example, hours, pay and a proposed start date")
+    notes = text_area("Interview notes (optional)", max_length=3000)
+    submit = submit("Save outcome")
+
+    def validate_offer_details(self, field):
+        if self.outcome.data == "offer" and not field.data:
+            raise ValidationError("Enter the details of the offer")
+
+
+class OfferDeclinedForm(VersionedForm):
+    reason = text_area("Why was the offer not taken up?", required="Enter why the offer was not taken up",
+                       max_length=2000)
+    submit = submit("Record offer not taken up")
+
+
+# Placed workers --------------------------------------------------------------------------------
+
+class CheckInForm(FlaskForm):
+    settled_rating = RadioField("How settled do you feel in your new job?", widget=GovRadioInput(),
+                                choices=[("5", "5: very settled"), ("4", "4: settled"), ("3", "3: getting there"),
+                                         ("2", "2: not very settled"), ("1", "1: not settled at all")],
+                                validators=[InputRequired(message="Select how settled you feel")])
+    comments = text_area("Tell us how it is going (optional)", max_length=3000)
+    support_wanted = text_area("Is there anything we could help with? (optional)", max_length=3000,
+                               description="For example, training, travel, or talking something through")
+    submit = submit("Send")

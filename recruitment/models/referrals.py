@@ -1,0 +1,118 @@
+"""After the checks: referrals to vacancies, placements and follow-up check-ins (DOMAIN.md, Recruitment)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from academy.extensions import TimestampMixin, db
+from recruitment.models.application import _enum
+
+
+class ReferralStatus(enum.Enum):
+    sent = "Waiting for the manager"
+    accepted = "Accepted: interview to arrange"
+    declined = "Declined by the workplace"
+    interview_arranged = "Interview arranged"
+    unsuccessful = "Not successful at interview"
+    offered = "Job offered"
+    offer_declined = "Offer not taken up"
+    placed = "Placed"
+    withdrawn = "Withdrawn"
+
+
+OPEN_REFERRAL = (ReferralStatus.sent, ReferralStatus.accepted, ReferralStatus.interview_arranged,
+                 ReferralStatus.offered)
+
+
+class Referral(TimestampMixin, db.Model):
+    """HCPA sends a candidate to a workplace's vacancy; the workplace's manager takes it from there."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancies.id"), index=True)
+    referred_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus, "referral_status"),
+                                                   default=ReferralStatus.sent, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    match_reasons: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    interview_at: Mapped[datetime | None]
+    interview_notes: Mapped[str | None] = mapped_column(Text)
+    offered_at: Mapped[datetime | None]
+    offer_details: Mapped[str | None] = mapped_column(Text)
+
+    application = relationship("Application", back_populates="referrals")
+    vacancy = relationship("Vacancy", lazy="joined")
+    referred_by = relationship("User", foreign_keys=[referred_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL
+
+
+class Placement(TimestampMixin, db.Model):
+    """An accepted offer with a start date: the applicant is now employed at the workplace.
+
+    The staff record is the shared spine's Employment; retention at 3, 6 and 12 months is
+    recorded from its leaving date once each date has passed (None = not yet known).
+    """
+
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), unique=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"), unique=True)
+    start_date: Mapped[date] = mapped_column(index=True)
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    retained_3_months: Mapped[bool | None]
+    retained_6_months: Mapped[bool | None]
+    retained_12_months: Mapped[bool | None]
+
+    application = relationship("Application", back_populates="placement")
+    referral = relationship("Referral")
+    employment = relationship("Employment", lazy="joined")
+    follow_ups = relationship("FollowUp", back_populates="placement", order_by="FollowUp.due_on")
+
+
+class FollowUpPoint(enum.Enum):
+    """When HCPA checks in with a placed person (DOMAIN.md: ~1 week, 1, 3 and 6 months)."""
+
+    week_1 = "1 week"
+    month_1 = "1 month"
+    month_3 = "3 months"
+    month_6 = "6 months"
+
+
+class FollowUp(TimestampMixin, db.Model):
+    """A check-in with a placed worker: how settled they are (1-5), comments, support wanted."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        UniqueConstraint("placement_id", "point", name="uq_follow_ups_placement_point"),
+        CheckConstraint("settled_rating IS NULL OR settled_rating BETWEEN 1 AND 5", name="rating_1_to_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
+    point: Mapped[FollowUpPoint] = mapped_column(_enum(FollowUpPoint, "follow_up_point"))
+    due_on: Mapped[date] = mapped_column(index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    settled_rating: Mapped[int | None]
+    comments: Mapped[str | None] = mapped_column(Text)
+    support_wanted: Mapped[str | None] = mapped_column(Text)
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
+
+    placement = relationship("Placement", back_populates="follow_ups")
+    answered_by = relationship("User")
