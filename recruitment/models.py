@@ -6,18 +6,14 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
-    CheckConstraint, Column, Enum, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event, false,
+    CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event, false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.extensions import TimestampMixin, db, utcnow
+from academy.extensions import TimestampMixin, db, stored_enum as _enum, utcnow
 
 VALUES = ("care", "compassion", "competence", "communication", "courage", "commitment")
 """The 6 Cs, in the order they are asked and scored."""
-
-
-def _enum(cls, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=30, validate_strings=True)
 
 
 class State(enum.Enum):

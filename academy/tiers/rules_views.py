@@ -9,6 +9,7 @@ from academy.auth.access import DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import status_for
 from academy.tiers import rules
 from academy.tiers.evaluator import criterion_names, describe, load_tiers
 from academy.tiers.forms import ConfirmForm, CriterionForm
@@ -57,7 +58,7 @@ def new_criterion(number: int):
         if done is not None:
             return done
     return render_template("tiers/criterion_form.html", form=form, tier=tier, criterion=None), \
-        422 if form.errors else 200
+        status_for(form)
 
 
 @bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
@@ -74,7 +75,7 @@ def edit_criterion(criterion_id: int):
         if done is not None:
             return done
     return render_template("tiers/criterion_form.html", form=form, tier=tier, criterion=criterion), \
-        422 if form.errors else 200
+        status_for(form)
 
 
 @bp.route("/criteria/<int:criterion_id>/remove", methods=["GET", "POST"])
@@ -98,4 +99,4 @@ def remove_criterion(criterion_id: int):
             flash(f"Criterion removed from tier {number}.", "success")
             return redirect(url_for("tiers.rules_index"))
     return render_template("tiers/criterion_remove.html", form=form, criterion=criterion,
-                           description=description), 422 if form.errors else 200
+                           description=description), status_for(form)
