@@ -12,7 +12,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.forms import status_for
+from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
@@ -114,9 +114,7 @@ def new_session():
                                         current_user, training_provider=form.training_provider.data)
             db.session.commit()
         except DomainError as problem:
-            db.session.rollback()
-            field = getattr(form, getattr(problem, "field", "course_id"))
-            field.errors = list(field.errors) + [str(problem)]
+            form_error(form, getattr(problem, "field", "course_id"), problem)
         else:
             for record in added:
                 audit("added_training", target=record, subject=record.person.user, detail="session", commit=False)

@@ -9,7 +9,7 @@ from academy.auth.access import DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.forms import status_for
+from academy.forms import form_error, status_for
 from academy.tiers import rules
 from academy.tiers.evaluator import criterion_names, describe, load_tiers
 from academy.tiers.forms import ConfirmForm, CriterionForm
@@ -39,9 +39,7 @@ def _save(form: CriterionForm, tier, criterion=None):
         saved = rules.save_criterion(db.session, tier, values, criterion)
         db.session.commit()
     except DomainError as problem:
-        db.session.rollback()
-        field = getattr(form, getattr(problem, "field", "kind"))
-        field.errors = list(field.errors) + [str(problem)]
+        form_error(form, getattr(problem, "field", "kind"), problem)
         return None
     audit("saved_tier_criterion", target=saved, detail=f"tier {tier.number}: {saved.kind.name}")
     flash(f"Tier {tier.number} criterion saved.", "success")
