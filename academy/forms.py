@@ -32,6 +32,8 @@ import unicodedata
 
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
+from academy.extensions import db
+
 __all__ = [
     "DayMonthYearField", "FlaskForm", "BooleanField", "DateField", "DecimalField", "EmailField", "IntegerField",
     "PasswordField", "RadioField", "SelectField", "SelectMultipleField", "StringField",
@@ -39,6 +41,7 @@ __all__ = [
     "GovPasswordInput", "GovRadioInput", "GovSelect", "GovSubmitInput", "GovTextArea",
     "GovTextInput", "Email", "InputRequired", "Length", "Optional", "ValidationError",
     "email_field", "submit", "normalise_email", "OptionalDate", "RequiredDate", "PersonName",
+    "form_error", "status_for",
 ]
 
 
@@ -63,6 +66,18 @@ def email_field(label: str = "Email address", **kwargs) -> StringField:
 
 def submit(label: str) -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
+
+
+def form_error(form, field_name: str, problem) -> None:
+    """A domain refusal shown as a GOV.UK field error (and so in the error summary); nothing saved."""
+    db.session.rollback()
+    field = form[field_name]
+    field.errors = list(field.errors) + [str(problem)]
+
+
+def status_for(form) -> int:
+    """The status a form page is rendered with: 422 when the form (if any) has errors, else 200."""
+    return 422 if form is not None and form.errors else 200
 
 
 class DayMonthYearField(DateField):

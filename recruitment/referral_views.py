@@ -9,13 +9,13 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import form_error, status_for
 from recruitment import followup, referrals
 from recruitment.blueprint import bp
 from recruitment.dates import from_london
 from recruitment.forms import CheckInForm, InterviewForm, OutcomeForm, ReferralDecisionForm
 from recruitment.models import ReferralStatus
 from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, check_version
-from recruitment.views import form_error, status_for
 
 
 @bp.get("/referrals")
@@ -78,7 +78,7 @@ def referral(referral_id: int):
     done, forms, form = handle_step(referral, url_for("recruitment.referral", referral_id=referral.id))
     if done is not None:
         return done
-    status = 422 if form is not None and form.errors else 200
+    status = status_for(form)
     return render_template("recruitment/referrals/show.html", referral=referral, forms=forms,
                            application=referral.application, form=form), status
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.extensions import db
+from academy.forms import form_error, status_for
 from academy.jobs import JobsUnavailable, enqueue
 from academy.pagination import paginate, requested_page
 from academy.workplaces.directory import reference_lists
@@ -22,7 +23,6 @@ from recruitment.forms import (
 from recruitment.journey import STEPS
 from recruitment.models import VALUES, Application, State, ValuesAssessment
 from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, allowed_moves, check_version, move
-from recruitment.views import form_error, status_for
 
 # The moves an officer makes by hand from the application page (the rest happen through
 # assessment, referral and placement), with the button text.

@@ -11,6 +11,7 @@ from flask_login import current_user
 from academy.auth.access import DomainError, role_required
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import form_error, status_for
 from academy.privacy.retention import keep_warned_draft
 from recruitment import cv, dates, journey
 from recruitment.blueprint import bp
@@ -24,16 +25,6 @@ bp.add_app_template_filter(dates.short_date, "short_date")
 bp.add_app_template_filter(dates.date_and_time, "london_date_time")
 bp.add_app_template_filter(journey.answer_rows, "answer_rows")
 
-
-def form_error(form, field_name: str, problem) -> None:
-    """Show a domain refusal as a GOV.UK field error (and so in the error summary)."""
-    db.session.rollback()
-    field = form[field_name]
-    field.errors = list(field.errors) + [str(problem)]
-
-
-def status_for(form) -> int:
-    return 422 if form.errors else 200
 
 
 @bp.get("/")

@@ -12,6 +12,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
@@ -114,9 +115,7 @@ def new_session():
                                         current_user, training_provider=form.training_provider.data)
             db.session.commit()
         except DomainError as problem:
-            db.session.rollback()
-            field = getattr(form, getattr(problem, "field", "course_id"))
-            field.errors = list(field.errors) + [str(problem)]
+            form_error(form, getattr(problem, "field", "course_id"), problem)
         else:
             for record in added:
                 audit("added_training", target=record, subject=record.person.user, detail="session", commit=False)
@@ -125,7 +124,7 @@ def new_session():
                   f"{'person' if len(added) == 1 else 'people'}.", "success")
             return redirect(url_for("training.staff"))
     return render_template("training/session_form.html", form=form,
-                           no_staff=not attendees_to_choose), 422 if form.errors else 200
+                           no_staff=not attendees_to_choose), status_for(form)
 
 
 @bp.post("/people/<int:person_id>/induction/start")
@@ -198,7 +197,7 @@ def _course_page(course: Course | None):
             audit("edited_course" if course else "created_course", target=saved)
             flash(f"{saved.name} has been saved.", "success")
             return redirect(url_for("training.courses"))
-    return render_template("training/course_form.html", form=form, course=course), 422 if form.errors else 200
+    return render_template("training/course_form.html", form=form, course=course), status_for(form)
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])

@@ -13,15 +13,11 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
-    CheckConstraint, Column, Enum, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, false, true,
+    CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, false, true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.extensions import TimestampMixin, db
-
-
-def _enum(cls, name: str, length: int = 30) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=length, validate_strings=True)
+from academy.extensions import TimestampMixin, db, stored_enum
 
 
 class CourseCategory(enum.Enum):
@@ -96,7 +92,7 @@ class Course(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    category: Mapped[CourseCategory] = mapped_column(_enum(CourseCategory, "course_category"), index=True)
+    category: Mapped[CourseCategory] = mapped_column(stored_enum(CourseCategory, "course_category"), index=True)
     # Months until it must be renewed; empty = never expires.
     renewal_months: Mapped[int | None]
     # Skills for Care's ASC-WDS training category code (DOMAIN-SOURCES.md 1.6), for exports.
@@ -105,7 +101,7 @@ class Course(TimestampMixin, db.Model):
     care_certificate_standard: Mapped[int | None]
     # For category=qualification: which qualification and its level.
     qualification_type: Mapped[QualificationType | None] = mapped_column(
-        _enum(QualificationType, "course_qualification_type", 40))
+        stored_enum(QualificationType, "course_qualification_type", 40))
     qualification_level: Mapped[int | None]
     description: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
@@ -170,12 +166,12 @@ class Qualification(TimestampMixin, db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     qualification_type: Mapped[QualificationType] = mapped_column(
-        _enum(QualificationType, "qualification_type", 40), index=True)
+        stored_enum(QualificationType, "qualification_type", 40), index=True)
     title: Mapped[str] = mapped_column(String(200))
     level: Mapped[int | None]
     # True for adult social care qualifications: "relevant" = social_care and level >= 2.
     social_care: Mapped[bool] = mapped_column(default=False, server_default=false())
-    status: Mapped[QualificationStatus] = mapped_column(_enum(QualificationStatus, "qualification_status", 20))
+    status: Mapped[QualificationStatus] = mapped_column(stored_enum(QualificationStatus, "qualification_status", 20))
     started_on: Mapped[date | None]
     achieved_on: Mapped[date | None] = mapped_column(index=True)
     awarding_body: Mapped[str | None] = mapped_column(String(200))
@@ -212,7 +208,7 @@ class CareCertificateInduction(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    version: Mapped[CertificateVersion] = mapped_column(_enum(CertificateVersion, "care_certificate_version", 10))
+    version: Mapped[CertificateVersion] = mapped_column(stored_enum(CertificateVersion, "care_certificate_version", 10))
     workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplaces.id"), index=True)
     started_on: Mapped[date]
     target_on: Mapped[date]
@@ -240,7 +236,7 @@ class CareCertificateStandardProgress(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     induction_id: Mapped[int] = mapped_column(ForeignKey("care_certificate_inductions.id", ondelete="CASCADE"))
     standard_number: Mapped[int] = mapped_column(Integer)
-    state: Mapped[StandardState] = mapped_column(_enum(StandardState, "standard_state", 20),
+    state: Mapped[StandardState] = mapped_column(stored_enum(StandardState, "standard_state", 20),
                                                  default=StandardState.not_started)
     completed_on: Mapped[date | None]
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

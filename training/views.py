@@ -14,6 +14,7 @@ from academy.auth.access import DomainError, refuse, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db, limiter
+from academy.forms import form_error, status_for
 from academy.mail import public_url
 from training import catalogue, evidence, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
@@ -29,12 +30,6 @@ def _back_to(person) -> str:
     if person.user_id == current_user.id:
         return url_for("training.start")
     return url_for("training.person", person_id=person.id)
-
-
-def _form_error(form, field_name: str, problem: DomainError) -> None:
-    db.session.rollback()
-    field = getattr(form, field_name)
-    field.errors = list(field.errors) + [str(problem)]
 
 
 @bp.get("/")
@@ -80,13 +75,13 @@ def _record_form_page(person):
             db.session.commit()
         except DomainError as problem:
             evidence.remove_certificate(stored)
-            _form_error(form, getattr(problem, "field", "course_id"), problem)
+            form_error(form, getattr(problem, "field", "course_id"), problem)
         else:
             audit("added_training", target=record, subject=person.user)
             flash(f"{record.course.name} has been added.", "success")
             return redirect(_back_to(person))
     return render_template("training/record_form.html", form=form, person=person,
-                           back=_back_to(person)), 422 if form.errors else 200
+                           back=_back_to(person)), status_for(form)
 
 
 @bp.route("/records/new", methods=["GET", "POST"])
@@ -165,13 +160,13 @@ def _qualification_page(person, qualification: Qualification | None = None):
                 action = "changed_qualification"
             db.session.commit()
         except DomainError as problem:
-            _form_error(form, getattr(problem, "field", "qualification_type"), problem)
+            form_error(form, getattr(problem, "field", "qualification_type"), problem)
         else:
             audit(action, target=qualification, subject=person.user)
             flash(f"{qualification.title} has been saved.", "success")
             return redirect(_back_to(person))
     return render_template("training/qualification_form.html", form=form, person=person,
-                           qualification=qualification, back=_back_to(person)), 422 if form.errors else 200
+                           qualification=qualification, back=_back_to(person)), status_for(form)
 
 
 @bp.route("/qualifications/new", methods=["GET", "POST"])
@@ -274,14 +269,14 @@ def share():
                                                current_user)
             db.session.commit()
         except DomainError as problem:
-            _form_error(form, "shared_with", problem)
+            form_error(form, "shared_with", problem)
         else:
             audit("shared_passport", target=item, subject=current_user, detail=f"days={form.days.data}")
             return render_template("training/share_created.html", share=item, code=passport.format_code(code),
                                    link=public_url("training.shared", token=passport.share_token(item)))
     shares = passport.shares_of(db.session, person)
     return render_template("training/share.html", form=form, shares=shares, status=passport.share_status,
-                           token=passport.share_token), 422 if form.errors else 200
+                           token=passport.share_token), status_for(form)
 
 
 @bp.post("/passport/shares/<int:share_id>/revoke")
@@ -329,7 +324,7 @@ def shared_code():
             form.code.errors = list(form.code.errors) + ["There is no passport with that code: check it and try again"]
         else:
             return _show_opening(opening, "code")
-    return render_template("training/shared_code.html", form=form), 422 if form.errors else 200
+    return render_template("training/shared_code.html", form=form), status_for(form)
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -347,4 +342,4 @@ def verify():
         db.session.commit()
         if not result.genuine:
             audit("passport_verify_failed")
-    return render_template("training/verify.html", form=form, result=result), 422 if form.errors else 200
+    return render_template("training/verify.html", form=form, result=result), status_for(form)

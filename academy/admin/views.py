@@ -12,6 +12,7 @@ from academy.auth.audit import audit
 from academy.auth.forms import ChangeRoleForm, ConfirmForm, InviteForm
 from academy.auth.models import AuditEvent, Invitation, Role, User
 from academy.extensions import db
+from academy.forms import status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import Workplace
 
@@ -67,7 +68,7 @@ def audit_log():
     body = render_template("admin/audit_log.html", page=page, filters=filters, action=action, form=form,
                            unknown=unknown)
     audit("viewed_audit_log")  # after rendering: the commit would expire the events shown
-    return body, 422 if form.errors else 200
+    return body, status_for(form)
 
 
 @bp.get("/refusals")
@@ -109,7 +110,7 @@ def invite():
             flash(f"Invitation sent to {form.email.data}." if invitation else
                   f"{form.email.data} already had an account and now manages {workplace.name}.", "success")
             return redirect(url_for("admin.invite"))
-    return render_template("admin/invite.html", form=form), 422 if form.errors else 200
+    return render_template("admin/invite.html", form=form), status_for(form)
 
 
 # --- an account's lifecycle: deactivate, reactivate, change role -------------------------------
@@ -212,7 +213,7 @@ def change_role(user_id: int):
             audit("changed_role", target=shown, subject=shown, detail=f"from={old.value} to={shown.role.value}")
             flash(f"{shown.full_name} is now {shown.role.label} and has been signed out.", "success")
             return redirect(url_for("admin.user", user_id=shown.id))
-    return render_template("admin/change_role.html", user=shown, form=form), 422 if form.errors else 200
+    return render_template("admin/change_role.html", user=shown, form=form), status_for(form)
 
 
 # --- invitations: resend, cancel -----------------------------------------------------------------

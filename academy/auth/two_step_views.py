@@ -10,6 +10,7 @@ from academy.auth.audit import audit
 from academy.auth.blueprint import two_step_bp as bp
 from academy.auth.forms import TwoStepCodeForm, TwoStepRecoveryCodesForm, TwoStepSetUpForm, TwoStepTurnOffForm
 from academy.extensions import db, limiter
+from academy.forms import status_for
 
 bp.before_app_request(signing_in.enforce_session_limits)
 
@@ -54,7 +55,7 @@ def enter_code():
                 flash(f"You signed in with a recovery code. You have {left} left: if you have lost your "
                       "authenticator app, turn two-step sign-in off and on again to get new codes.", "info")
             return redirect(next_url)
-    return render_template("auth/two_step_code.html", form=form), 422 if form.errors else 200
+    return render_template("auth/two_step_code.html", form=form), status_for(form)
 
 
 @bp.get("/account/two-step")
@@ -100,7 +101,7 @@ def set_up():
             return render_template("auth/two_step_codes.html", codes=codes, next_url=next_url, just_turned_on=True)
     uri = two_step.setup_uri(user, secret)
     return render_template("auth/two_step_set_up.html", form=form, qr_code=two_step.qr_code_image(uri),
-                           secret=two_step.spaced(secret)), 422 if form.errors else 200
+                           secret=two_step.spaced(secret)), status_for(form)
 
 
 @bp.route("/account/two-step/turn-off", methods=["GET", "POST"])
@@ -123,7 +124,7 @@ def turn_off():
             audit("two_step_turned_off", target=current_user, subject=current_user)
             flash("Two-step sign-in is off.", "success")
             return redirect(url_for("two_step.manage"))
-    return render_template("auth/two_step_turn_off.html", form=form), 422 if form.errors else 200
+    return render_template("auth/two_step_turn_off.html", form=form), status_for(form)
 
 
 @bp.route("/account/two-step/recovery-codes", methods=["GET", "POST"])
@@ -142,4 +143,4 @@ def recovery_codes():
             audit("recovery_codes_renewed", target=current_user, subject=current_user)
             return render_template("auth/two_step_codes.html", codes=codes, next_url=url_for("two_step.manage"),
                                    just_turned_on=False)
-    return render_template("auth/two_step_recovery_codes.html", form=form), 422 if form.errors else 200
+    return render_template("auth/two_step_recovery_codes.html", form=form), status_for(form)

@@ -15,6 +15,7 @@ from academy.auth.models import Role
 from academy.auth.signing_in import begin_sign_in
 from academy.auth.tokens import read_confirmation_token, read_reset_token
 from academy.extensions import db, limiter
+from academy.forms import status_for
 
 
 START_PAGES = {
@@ -57,7 +58,7 @@ def sign_up():
                          Role(form.purpose.data))
         session["check_email"] = form.email.data
         return redirect(url_for("auth.check_email"))
-    return render_template("auth/sign_up.html", form=form), 422 if form.errors else 200
+    return render_template("auth/sign_up.html", form=form), status_for(form)
 
 
 @bp.get("/sign-up/check-your-email")
@@ -87,7 +88,7 @@ def resend_confirmation():
             accounts.send_confirmation(db.session, user)
         session["check_email"] = form.email.data
         return redirect(url_for("auth.check_email"))
-    return render_template("auth/resend_confirmation.html", form=form), 422 if form.errors else 200
+    return render_template("auth/resend_confirmation.html", form=form), status_for(form)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -138,7 +139,7 @@ def forgot_password():
         accounts.request_password_reset(db.session, form.email.data)
         session["check_email"] = form.email.data
         return render_template("auth/reset_sent.html", email=form.email.data)
-    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status_for(form)
 
 
 # Emailed links with a token (reset, invitation): the first GET moves the token into the signed
@@ -176,7 +177,7 @@ def reset_password_form():
         audit("password_reset", target=user, subject=user, actor=user)
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for("auth.sign_in"))
-    return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form), status_for(form)
 
 
 @bp.get("/invitation/<token>")
@@ -210,7 +211,7 @@ def accept_invitation_form():
         response = begin_sign_in(user, start_page_for(user))  # staff roles set up two-step first
         flash("Your account has been created.", "success")
         return response
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), 422 if form.errors else 200
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status_for(form)
 
 
 @bp.get("/account")

@@ -10,6 +10,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import status_for
 from academy.jobs import JobsUnavailable, job_status
 from academy.outcomes import baselines, charts, dashboard, jobs, report, snapshots
 from academy.outcomes.blueprint import bp
@@ -121,7 +122,7 @@ def recompute():
             audit("started_outcomes_recompute", target=("job", job_id),
                   detail=f"{form.start.data.isoformat()} to {form.end.data.isoformat()}")
             return redirect(url_for("jobs.status", job_id=job_id))
-    status = 422 if form.errors else 200
+    status = status_for(form)
     return render_template("outcomes/recompute.html", form=form, running=running), status
 
 
@@ -155,4 +156,4 @@ def baseline_edit(baseline_id: int | None = None):
                   detail=f"{saved.outcome} {saved.geography} {saved.year}: {saved.value}")
             flash("Baseline saved.", "success")
             return redirect(url_for("outcomes.baseline_list"))
-    return render_template("outcomes/baseline_form.html", form=form, baseline=baseline), 422 if form.errors else 200
+    return render_template("outcomes/baseline_form.html", form=form, baseline=baseline), status_for(form)

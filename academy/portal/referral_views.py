@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from academy.auth.access import refuse
 from academy.auth.audit import audit
 from academy.extensions import db, utcnow
+from academy.forms import status_for
 from academy.pagination import paginate, requested_page
 from academy.portal.blueprint import bp
 from academy.portal.access import can_change, portal_view, portal_workplace_or_404
@@ -66,7 +67,7 @@ def referral(workplace_id: int, referral_id: int):
     if not can_change(current_user):
         forms = {}
     audit("viewed_portal_referral", target=item, subject=item.application.user_id)
-    status = 422 if form is not None and form.errors else 200
+    status = status_for(form)
     return render_template("portal/referrals/show.html", workplace=workplace, referral=item, forms=forms,
                            application=item.application, form=form,
                            passport_link=shared_passport_link(item)), status

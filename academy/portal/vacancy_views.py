@@ -9,12 +9,12 @@ from flask_login import current_user
 from academy.auth.access import DomainError
 from academy.auth.audit import audit
 from academy.extensions import db
+from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.portal import staff, vacancies
 from academy.portal.blueprint import bp
 from academy.portal.access import can_change, portal_view, portal_workplace_or_404
 from academy.portal.forms import CloseVacancyForm, VacancyForm
-from academy.portal.views import form_error, status_for
 
 _FIELD_FOR = {"role": "job_role_id", "contract": "contract_type", "opening": "opened_on", "days": "weekends",
               "posts": "posts", "closed": "submit"}

@@ -14,6 +14,7 @@ from academy.auth.access import DomainError
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.portal import employer_links, staff, summary as summaries
 from academy.portal.blueprint import bp
@@ -21,16 +22,6 @@ from academy.portal.access import can_change, portal_view, portal_workplace_or_4
 from academy.portal.forms import CancelLinkForm, LeaverForm, RegisteredManagerForm, RoleChangeForm, StarterForm
 from academy.workplaces.directory import WorkplaceFilters, managed_workplaces, workplaces_query
 
-
-def form_error(form, field_name: str, problem) -> None:
-    """A domain refusal shown as a GOV.UK field error (and so in the error summary); nothing saved."""
-    db.session.rollback()
-    field = form[field_name]
-    field.errors = list(field.errors) + [str(problem)]
-
-
-def status_for(form) -> int:
-    return 422 if form.errors else 200
 
 
 @bp.get("/")
@@ -154,7 +145,7 @@ def staff_member(workplace_id: int, employment_id: int):
     return render_template("portal/staff/show.html", workplace=workplace, employment=employment, row=row,
                            forms=forms, form=form, can_change=can_change(current_user),
                            link_request=employer_links.latest_for(employment), cancel_form=CancelLinkForm(),
-                           today=date.today()), status_for(form) if form is not None else 200
+                           today=date.today()), status_for(form)
 
 
 def _act(employment, step: str, form) -> str:

@@ -12,6 +12,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role, User
 from academy.extensions import db
+from academy.forms import status_for
 from academy.pagination import paginate, requested_page
 from academy.privacy import erasure, subject_access
 from academy.privacy.blueprint import bp
@@ -89,7 +90,7 @@ def delete_account():
             audit("requested_erasure", target=made, subject=current_user)
             return redirect(url_for("privacy.erasure_requested"))
     return render_template("privacy/delete_account.html", form=form, we_delete=erasure.WE_DELETE,
-                           we_keep=erasure.WE_KEEP), 422 if form.errors else 200
+                           we_keep=erasure.WE_KEEP), status_for(form)
 
 
 @bp.get("/delete-account/requested")
@@ -137,7 +138,7 @@ def _request_page(item: ErasureRequest, form=None, decline_form=None, problem: s
     return render_template("privacy/request.html", item=item, form=form or ConfirmErasureForm(),
                            decline_form=decline, problem=problem, problem_at=problem_at,
                            we_delete=erasure.WE_DELETE, we_keep=erasure.WE_KEEP), \
-        422 if problem or decline.errors else 200
+        422 if problem else status_for(decline)
 
 
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])
@@ -189,7 +190,7 @@ def find_subject():
     subjects = None
     if form.validate_on_submit():
         subjects = subject_access.find_subjects(db.session, form.email.data)
-    return render_template("privacy/find_subject.html", form=form, subjects=subjects), 422 if form.errors else 200
+    return render_template("privacy/find_subject.html", form=form, subjects=subjects), status_for(form)
 
 
 def _subject_or_404(kind: str, record_id: int) -> subject_access.Subject:

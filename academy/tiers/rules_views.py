@@ -9,6 +9,7 @@ from academy.auth.access import DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import form_error, status_for
 from academy.tiers import rules
 from academy.tiers.blueprint import bp
 from academy.tiers.evaluator import criterion_names, describe, load_tiers
@@ -38,9 +39,7 @@ def _save(form: CriterionForm, tier, criterion=None):
         saved = rules.save_criterion(db.session, tier, values, criterion)
         db.session.commit()
     except DomainError as problem:
-        db.session.rollback()
-        field = getattr(form, getattr(problem, "field", "kind"))
-        field.errors = list(field.errors) + [str(problem)]
+        form_error(form, getattr(problem, "field", "kind"), problem)
         return None
     audit("saved_tier_criterion", target=saved, detail=f"tier {tier.number}: {saved.kind.name}")
     flash(f"Tier {tier.number} criterion saved.", "success")
@@ -57,7 +56,7 @@ def new_criterion(number: int):
         if done is not None:
             return done
     return render_template("tiers/criterion_form.html", form=form, tier=tier, criterion=None), \
-        422 if form.errors else 200
+        status_for(form)
 
 
 @bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
@@ -74,7 +73,7 @@ def edit_criterion(criterion_id: int):
         if done is not None:
             return done
     return render_template("tiers/criterion_form.html", form=form, tier=tier, criterion=criterion), \
-        422 if form.errors else 200
+        status_for(form)
 
 
 @bp.route("/criteria/<int:criterion_id>/remove", methods=["GET", "POST"])
@@ -98,4 +97,4 @@ def remove_criterion(criterion_id: int):
             flash(f"Criterion removed from tier {number}.", "success")
             return redirect(url_for("tiers.rules_index"))
     return render_template("tiers/criterion_remove.html", form=form, criterion=criterion,
-                           description=description), 422 if form.errors else 200
+                           description=description), status_for(form)

@@ -12,6 +12,7 @@ from academy.auth.access import DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import status_for
 from academy.tiers import awards, membership
 from academy.tiers.blueprint import bp
 from academy.tiers.evaluator import evaluate, load_tiers
@@ -54,7 +55,7 @@ def profile_settings():
               else "Your profile is now hidden from employers.", "success")
         return redirect(url_for("tiers.profile_settings"))
     return render_template("tiers/profile_settings.html", form=form,
-                           profile=membership.profile(db.session, person)), 422 if form.errors else 200
+                           profile=membership.profile(db.session, person)), status_for(form)
 
 
 @bp.get("/members")

@@ -5,14 +5,10 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, Numeric, String, Table, Text, false, true
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, String, Table, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.extensions import TimestampMixin, db
-
-
-def _enum(cls, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=30, validate_strings=True)
+from academy.extensions import TimestampMixin, db, stored_enum
 
 
 class CqcRating(enum.Enum):
@@ -103,7 +99,7 @@ class Workplace(TimestampMixin, db.Model):
     postcode: Mapped[str] = mapped_column(String(10))
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     service_type_id: Mapped[int] = mapped_column(ForeignKey("service_types.id"), index=True)
-    cqc_rating: Mapped[CqcRating] = mapped_column(_enum(CqcRating, "cqc_rating"), default=CqcRating.not_yet_rated)
+    cqc_rating: Mapped[CqcRating] = mapped_column(stored_enum(CqcRating, "cqc_rating"), default=CqcRating.not_yet_rated)
     care_standard_signed: Mapped[bool] = mapped_column(default=False, server_default=false())
     beds: Mapped[int | None]
     care_hours_per_week: Mapped[int | None]
@@ -147,7 +143,7 @@ class Employment(TimestampMixin, db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     workplace_id: Mapped[int] = mapped_column(ForeignKey("workplaces.id"), index=True)
     job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
-    contract_type: Mapped[ContractType] = mapped_column(_enum(ContractType, "contract_type"))
+    contract_type: Mapped[ContractType] = mapped_column(stored_enum(ContractType, "contract_type"))
     hours_per_week: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     start_date: Mapped[date]
     leaving_date: Mapped[date | None]
@@ -184,7 +180,7 @@ class Vacancy(TimestampMixin, db.Model):
     days: Mapped[bool] = mapped_column(default=True, server_default=true())
     nights: Mapped[bool] = mapped_column(default=False, server_default=false())
     weekends: Mapped[bool] = mapped_column(default=False, server_default=false())
-    contract_type: Mapped[ContractType] = mapped_column(_enum(ContractType, "vacancy_contract_type"))
+    contract_type: Mapped[ContractType] = mapped_column(stored_enum(ContractType, "vacancy_contract_type"))
     hourly_pay: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     driving_needed: Mapped[bool] = mapped_column(default=False, server_default=false())
     description: Mapped[str | None] = mapped_column(Text)

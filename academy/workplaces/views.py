@@ -9,6 +9,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces import directory
 from academy.workplaces.blueprint import bp
@@ -60,7 +61,7 @@ def new():
             audit("created_workplace", target=workplace)
             flash(f"{workplace.name} has been added.", "success")
             return redirect(url_for("workplaces.show", workplace_id=workplace.id))
-    return render_template("workplaces/form.html", form=form, workplace=None), 422 if form.errors else 200
+    return render_template("workplaces/form.html", form=form, workplace=None), status_for(form)
 
 
 @bp.get("/<int:workplace_id>")
@@ -96,7 +97,7 @@ def edit(workplace_id: int):
             audit("edited_workplace", target=workplace)
             flash("Workplace details saved.", "success")
             return redirect(url_for("workplaces.show", workplace_id=workplace.id))
-    return render_template("workplaces/form.html", form=form, workplace=workplace), 422 if form.errors else 200
+    return render_template("workplaces/form.html", form=form, workplace=workplace), status_for(form)
 
 
 @bp.post("/<int:workplace_id>/active")

@@ -6,20 +6,17 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, Integer, String, Table, Text, false
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import TimestampMixin, db, utcnow
+from academy.extensions import stored_enum
 
 if TYPE_CHECKING:
     from recruitment.models.referrals import Referral
 
 VALUES = ("care", "compassion", "competence", "communication", "courage", "commitment")
 """The 6 Cs, in the order they are asked and scored."""
-
-
-def _enum(cls, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=30, validate_strings=True)
 
 
 class State(enum.Enum):
@@ -100,17 +97,17 @@ class Application(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    state: Mapped[State] = mapped_column(_enum(State, "application_state"), default=State.draft, index=True)
+    state: Mapped[State] = mapped_column(stored_enum(State, "application_state"), default=State.draft, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    held_from: Mapped[State | None] = mapped_column(_enum(State, "held_from_state"))
+    held_from: Mapped[State | None] = mapped_column(stored_enum(State, "held_from_state"))
 
     full_name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(30))
     postcode: Mapped[str | None] = mapped_column(String(10))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
-    right_to_work: Mapped[RightToWork | None] = mapped_column(_enum(RightToWork, "right_to_work"))
+    right_to_work: Mapped[RightToWork | None] = mapped_column(stored_enum(RightToWork, "right_to_work"))
     driving_licence: Mapped[bool | None]
     has_car: Mapped[bool | None]
     available_days: Mapped[bool | None]
@@ -118,12 +115,12 @@ class Application(TimestampMixin, db.Model):
     available_weekends: Mapped[bool | None]
     hours_per_week: Mapped[int | None]
     service_types_answered: Mapped[bool] = mapped_column(default=False, server_default=false())
-    experience: Mapped[Experience | None] = mapped_column(_enum(Experience, "experience"))
+    experience: Mapped[Experience | None] = mapped_column(stored_enum(Experience, "experience"))
     experience_details: Mapped[str | None] = mapped_column(Text)
     qualifications: Mapped[str | None] = mapped_column(Text)
     qualifications_answered: Mapped[bool] = mapped_column(default=False, server_default=false())
     languages: Mapped[str | None] = mapped_column(String(300))
-    heard_about: Mapped[HeardAbout | None] = mapped_column(_enum(HeardAbout, "heard_about"))
+    heard_about: Mapped[HeardAbout | None] = mapped_column(stored_enum(HeardAbout, "heard_about"))
     heard_about_other: Mapped[str | None] = mapped_column(String(200))
     answer_care: Mapped[str | None] = mapped_column(Text)
     answer_compassion: Mapped[str | None] = mapped_column(Text)
@@ -177,8 +174,8 @@ class StateChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    from_state: Mapped[State | None] = mapped_column(_enum(State, "from_state"))
-    to_state: Mapped[State] = mapped_column(_enum(State, "to_state"))
+    from_state: Mapped[State | None] = mapped_column(stored_enum(State, "from_state"))
+    to_state: Mapped[State] = mapped_column(stored_enum(State, "to_state"))
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)

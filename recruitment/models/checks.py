@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import TimestampMixin, db
-from recruitment.models.application import _enum
+from academy.extensions import stored_enum
 
 
 class CheckStatus(enum.Enum):
@@ -63,12 +63,12 @@ class SaferRecruitmentCheck(TimestampMixin, db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    identity_right_to_work: Mapped[CheckStatus] = mapped_column(_enum(CheckStatus, "rtw_status"),
+    identity_right_to_work: Mapped[CheckStatus] = mapped_column(stored_enum(CheckStatus, "rtw_status"),
                                                                 default=CheckStatus.not_started)
     right_to_work_evidence: Mapped[str | None] = mapped_column(String(200))
     right_to_work_expires_on: Mapped[date | None]
 
-    dbs_status: Mapped[DbsStatus] = mapped_column(_enum(DbsStatus, "dbs_status"), default=DbsStatus.not_started)
+    dbs_status: Mapped[DbsStatus] = mapped_column(stored_enum(DbsStatus, "dbs_status"), default=DbsStatus.not_started)
     dbs_barred_list_checked: Mapped[bool] = mapped_column(default=False, server_default=false())
     dbs_certificate_number: Mapped[str | None] = mapped_column(String(12))
     dbs_issued_on: Mapped[date | None]
@@ -76,19 +76,19 @@ class SaferRecruitmentCheck(TimestampMixin, db.Model):
     dbs_risk_assessment: Mapped[str | None] = mapped_column(Text)
 
     reference_1_name: Mapped[str | None] = mapped_column(String(200))
-    reference_1_kind: Mapped[ReferenceKind | None] = mapped_column(_enum(ReferenceKind, "reference_1_kind"))
-    reference_1_status: Mapped[ReferenceStatus] = mapped_column(_enum(ReferenceStatus, "reference_1_status"),
+    reference_1_kind: Mapped[ReferenceKind | None] = mapped_column(stored_enum(ReferenceKind, "reference_1_kind"))
+    reference_1_status: Mapped[ReferenceStatus] = mapped_column(stored_enum(ReferenceStatus, "reference_1_status"),
                                                                 default=ReferenceStatus.not_requested)
     reference_2_name: Mapped[str | None] = mapped_column(String(200))
-    reference_2_kind: Mapped[ReferenceKind | None] = mapped_column(_enum(ReferenceKind, "reference_2_kind"))
-    reference_2_status: Mapped[ReferenceStatus] = mapped_column(_enum(ReferenceStatus, "reference_2_status"),
+    reference_2_kind: Mapped[ReferenceKind | None] = mapped_column(stored_enum(ReferenceKind, "reference_2_kind"))
+    reference_2_status: Mapped[ReferenceStatus] = mapped_column(stored_enum(ReferenceStatus, "reference_2_status"),
                                                                 default=ReferenceStatus.not_requested)
 
-    employment_history: Mapped[HistoryStatus] = mapped_column(_enum(HistoryStatus, "history_status"),
+    employment_history: Mapped[HistoryStatus] = mapped_column(stored_enum(HistoryStatus, "history_status"),
                                                              default=HistoryStatus.not_checked)
     employment_gaps_explanation: Mapped[str | None] = mapped_column(Text)
 
-    health_status: Mapped[HealthStatus] = mapped_column(_enum(HealthStatus, "health_status"),
+    health_status: Mapped[HealthStatus] = mapped_column(stored_enum(HealthStatus, "health_status"),
                                                         default=HealthStatus.not_started)
     health_notes: Mapped[str | None] = mapped_column(Text)
 

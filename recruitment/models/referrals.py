@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import TimestampMixin, db
-from recruitment.models.application import _enum
+from academy.extensions import stored_enum
 
 
 class ReferralStatus(enum.Enum):
@@ -36,7 +36,7 @@ class Referral(TimestampMixin, db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancies.id"), index=True)
     referred_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus, "referral_status"),
+    status: Mapped[ReferralStatus] = mapped_column(stored_enum(ReferralStatus, "referral_status"),
                                                    default=ReferralStatus.sent, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     match_reasons: Mapped[str | None] = mapped_column(Text)
@@ -105,7 +105,7 @@ class FollowUp(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
-    point: Mapped[FollowUpPoint] = mapped_column(_enum(FollowUpPoint, "follow_up_point"))
+    point: Mapped[FollowUpPoint] = mapped_column(stored_enum(FollowUpPoint, "follow_up_point"))
     due_on: Mapped[date] = mapped_column(index=True)
     answered_at: Mapped[datetime | None] = mapped_column(index=True)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
