@@ -51,6 +51,7 @@ WHERE_TESTS_RUN = {
     "tests/privacy/test_audit_coverage.py": None,  # reads the source
     "tests/privacy/test_notice.py": None,
     "tests/recruitment/test_concurrent_assessment.py": "postgres_too",  # version counters, two sessions
+    "tests/recruitment/test_staff_web.py": "postgres_too",  # another connection commits between read and write
     "tests/recruitment/test_followup.py": "postgres_too",  # a unique clash: PostgreSQL aborts the transaction
     "tests/training/test_reminders.py": "postgres_too",  # savepoint + unique clash
     "tests/training/test_records.py": "postgres_too",  # deleting a record under real foreign keys
@@ -59,6 +60,7 @@ WHERE_TESTS_RUN = {
     "tests/security/test_sign_in_throttle.py": "postgres_too",  # the rate limiter's counters in Redis
     "tests/web/test_refusals.py": "postgres_too",  # a connection of its own; SQLite's write lock; grouped counts
     "tests/web/test_workplaces.py": "postgres_too",  # search: ILIKE on PostgreSQL, lower() LIKE on SQLite
+    "tests/unit/test_mail.py": "postgres_too",  # mail waits for the outermost commit: savepoints, rollbacks
 }
 
 
