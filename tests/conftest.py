@@ -2,7 +2,8 @@
 
 The database is SQLite unless GOODCARE_TEST_DB=postgres, when a throwaway database is made on
 the server in TEST_DATABASE_URL; TEST_REDIS_URL (if set) gives the app a real Redis. Jobs run
-inline (RQ is_async=False) except in the tests that start a real worker.
+inline (RQ is_async=False) except in the tests that start a real worker. WHERE_TESTS_RUN says
+which of scripts/test's passes (SQLite; PostgreSQL + Redis) runs each test.
 """
 from __future__ import annotations
 
@@ -21,6 +22,46 @@ from academy.workplaces.reference import seed_reference_data
 
 REFERENCE_TABLES = {"districts", "service_types", "job_roles", "alembic_version"}
 BACKEND = os.environ.get("GOODCARE_TEST_DB", "sqlite")
+
+# Where each test runs. scripts/test makes two passes: 1. SQLite with jobs inline (a fake Redis);
+# 2. when TEST_DATABASE_URL is set, PostgreSQL with a real Redis. A test runs in pass 1 only,
+# unless the longest path below that holds it gives it a marker (declared in pyproject.toml):
+#   postgres_too  both passes: SQLite and PostgreSQL (or the fake and a real Redis) differ here
+#   once          one pass, the last: a crawl of every page or form, on the stricter PostgreSQL
+#   browser       pass 1 only: headless Chromium
+#   None          pass 1 only (the default; overrides a folder's marker for a module inside it)
+# A single test may carry a marker itself (`@pytest.mark.postgres_too`); `redis` (needs a real
+# Redis) is always set on the test, and puts it in pass 2 only.
+WHERE_TESTS_RUN = {
+    "tests/browser/": "browser",
+    "tests/fuzz/": "once",  # found PostgreSQL-only 500s: NUL characters, integer overflow
+    "tests/security/test_route_walk.py": "once",
+    "tests/test_migrations.py": "postgres_too",  # the schema, built by each database's migrations
+    "tests/test_seed.py": "postgres_too",  # the demo seed on PostgreSQL's sequences, run twice
+    "tests/test_jobs.py": "postgres_too",  # jobs through a real Redis
+    "tests/test_health_and_errors.py": "postgres_too",  # /healthz asks the real database and Redis
+    "tests/test_service_faults.py": "postgres_too",  # Redis or the database away
+    "tests/outcomes/": "postgres_too",  # readers and snapshot writes use COPY; an advisory lock
+    "tests/outcomes/test_metrics.py": None,  # numpy on frames built in memory
+    "tests/outcomes/test_training_lines.py": None,
+    "tests/ascwds/": "postgres_too",  # import batches: nextval and COPY; all or nothing
+    "tests/ascwds/test_parse.py": None,  # reading files, no database
+    "tests/ascwds/test_validate.py": None,
+    "tests/privacy/": "postgres_too",  # retention and erasure: grouped queries, deletes under real foreign keys
+    "tests/privacy/test_audit_coverage.py": None,  # reads the source
+    "tests/privacy/test_notice.py": None,
+    "tests/recruitment/test_concurrent_assessment.py": "postgres_too",  # version counters, two sessions
+    "tests/recruitment/test_staff_web.py": "postgres_too",  # another connection commits between read and write
+    "tests/recruitment/test_followup.py": "postgres_too",  # a unique clash: PostgreSQL aborts the transaction
+    "tests/training/test_reminders.py": "postgres_too",  # savepoint + unique clash
+    "tests/training/test_records.py": "postgres_too",  # deleting a record under real foreign keys
+    "tests/tiers/test_awards.py": "postgres_too",  # endorsement requests: savepoint + unique clash
+    "tests/portal/test_employer_links.py": "postgres_too",  # moves and deletes across the workforce spine
+    "tests/security/test_sign_in_throttle.py": "postgres_too",  # the rate limiter's counters in Redis
+    "tests/web/test_refusals.py": "postgres_too",  # a connection of its own; SQLite's write lock; grouped counts
+    "tests/web/test_workplaces.py": "postgres_too",  # search: ILIKE on PostgreSQL, lower() LIKE on SQLite
+    "tests/unit/test_mail.py": "postgres_too",  # mail waits for the outermost commit: savepoints, rollbacks
+}
 
 
 def _postgres_database():
@@ -52,6 +93,20 @@ def _redis_url() -> str | None:
     return re.sub(r"/\d*$", "", url.rstrip("/")) + f"/{number}"
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marker = where_test_runs(item.path.relative_to(config.rootpath).as_posix())
+        if marker:
+            item.add_marker(marker)
+
+
+def where_test_runs(path: str) -> str | None:
+    """The marker WHERE_TESTS_RUN gives a test file (a path from the project root), if any."""
+    holding = [p for p in WHERE_TESTS_RUN if path == p or (p.endswith("/") and path.startswith(p))]
+    return WHERE_TESTS_RUN[max(holding, key=len)] if holding else None
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if BACKEND == "postgres":
@@ -81,19 +136,33 @@ def _clean_state(request, app):
     yield
     with app.app_context():
         db.session.remove()
-        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
         with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+            _empty_tables(conn)
         limiter.reset()
         app.extensions.get("mail_outbox", []).clear()
         if app.config.get("REDIS_URL"):
             from academy.jobs import redis_connection
 
             redis_connection().flushdb()
+
+
+def _empty_tables(conn) -> None:
+    """Delete every row but the reference lists', children first, and start ids again at 1.
+
+    Only the tables that hold rows are emptied (one query finds them), with DELETE: a test leaves a
+    few rows, and PostgreSQL's TRUNCATE, which makes new files for every table, took about a second
+    a test. On SQLite a table's ids start again at 1 once it is empty; PostgreSQL's sequences are
+    set back, as TRUNCATE ... RESTART IDENTITY did."""
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    filled = set(conn.execute(sa.text(" UNION ALL ".join(
+        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables))).scalars())
+    for table in tables:
+        if table.name in filled:
+            conn.execute(table.delete())
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT " + ", ".join(
+            f"setval(pg_get_serial_sequence('{t.name}', '{t.autoincrement_column.name}'), 1, false)"
+            for t in tables if t.autoincrement_column is not None)))
 
 
 @pytest.fixture
