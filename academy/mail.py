@@ -59,9 +59,10 @@ def _when_committed(func, *args) -> None:
     from academy.extensions import db
     from academy.jobs import redis_connection, redis_or_unavailable
 
-    with redis_or_unavailable():  # say "try later" now, while the caller can still act on it
-        redis_connection().ping()
     session = db.session()
+    if not session.info.get(_PENDING):  # once a transaction: say "try later" now, while the caller can act on it
+        with redis_or_unavailable():
+            redis_connection().ping()
     if not session.in_transaction():
         session.connection()  # begin one now, so a rollback before the next commit drops the mail
     session.info.setdefault(_PENDING, []).append((func, args))
