@@ -136,6 +136,19 @@ def user(user_id: int):
                            reactivate_form=ConfirmForm())
 
 
+def _change_account(shown: User, change, action: str, done: str) -> None:
+    """Apply a lifecycle change to someone else's account: audited and flashed, or refused."""
+    try:
+        change(db.session, current_user, shown)
+    except NotAllowed:
+        refuse(403)
+    except DomainError as problem:
+        flash(str(problem), "info")
+    else:
+        audit(action, target=shown, subject=shown)
+        flash(done, "success")
+
+
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @role_required(Role.admin)
 def deactivate_user(user_id: int):
@@ -145,15 +158,8 @@ def deactivate_user(user_id: int):
     form = ConfirmForm()
     form.submit.label.text = "Deactivate account"
     if form.validate_on_submit():
-        try:
-            lifecycle.deactivate(db.session, current_user, shown)
-        except NotAllowed:
-            refuse(403)
-        except DomainError as problem:
-            flash(str(problem), "info")
-        else:
-            audit("deactivated_user", target=shown, subject=shown)
-            flash(f"{shown.full_name}'s account is deactivated and they have been signed out.", "success")
+        _change_account(shown, lifecycle.deactivate, "deactivated_user",
+                        f"{shown.full_name}'s account is deactivated and they have been signed out.")
         return redirect(url_for("admin.user", user_id=shown.id))
     return render_template("admin/deactivate.html", user=shown, form=form)
 
@@ -181,17 +187,8 @@ def reset_two_step(user_id: int):
 def reactivate_user(user_id: int):
     shown = _user_or_404(user_id)
     _someone_else_or_403(shown)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            lifecycle.reactivate(db.session, current_user, shown)
-        except NotAllowed:
-            refuse(403)
-        except DomainError as problem:
-            flash(str(problem), "info")
-        else:
-            audit("reactivated_user", target=shown, subject=shown)
-            flash(f"{shown.full_name}'s account is active again.", "success")
+    if ConfirmForm().validate_on_submit():
+        _change_account(shown, lifecycle.reactivate, "reactivated_user", f"{shown.full_name}'s account is active again.")
     return redirect(url_for("admin.user", user_id=shown.id))
 
 
