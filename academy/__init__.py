@@ -31,6 +31,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_govuk_assets(app)
     register_security_headers(app)
+    register_session_limits(app)
     register_input_guards(app)
     register_error_pages(app)
     register_commands(app)
@@ -197,6 +198,13 @@ def register_security_headers(app: Flask) -> None:
         if request.endpoint and not request.endpoint.startswith(("govuk_", "static")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def register_session_limits(app: Flask) -> None:
+    """Before every request: end a sign-in past its absolute lifetime or idle limit."""
+    from academy.auth.signing_in import enforce_session_limits
+
+    app.before_request(enforce_session_limits)
 
 
 def register_input_guards(app: Flask) -> None:

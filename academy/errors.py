@@ -40,14 +40,12 @@ def register(app) -> None:
     def handle_untrusted_host(error: SecurityError):
         """A Host header that is not the site's (TRUSTED_HOSTS): a 400 page. No URL adapter could be
         made for that host, so the page's own links are built for PUBLIC_BASE_URL's."""
-        from urllib.parse import urlsplit
-
         from flask.globals import request_ctx
 
+        from academy.mail import public_url_adapter
+
         if request_ctx.url_adapter is None:
-            base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-            request_ctx.url_adapter = current_app.url_map.bind(
-                base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+            request_ctx.url_adapter = public_url_adapter()
         log.warning("Request for an untrusted host refused on %s %s", request.method, request.path)
         return render_error(BadRequest("This service does not answer to the address in your request. "
                                        "Check the address you typed or followed."))

@@ -20,7 +20,7 @@ import smtplib
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -30,12 +30,16 @@ _PENDING = "goodcare_mail_pending"  # prepared in the open transaction
 _READY = "goodcare_mail_ready"  # that transaction committed: enqueue once it has ended
 
 
+def public_url_adapter():
+    """A URL adapter for the site's own address, PUBLIC_BASE_URL (whatever the request's Host)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    return current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+
+
 def public_url(endpoint: str, **values) -> str:
     """An absolute link for an email, always on PUBLIC_BASE_URL and never on the request's Host
     (a forged Host header must not be able to point a reset or invitation link elsewhere)."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
+    return public_url_adapter().build(endpoint, values, force_external=True)
 
 
 def send_mail(to: str, subject: str, body: str, purpose: str = "notification") -> None:
@@ -60,7 +64,9 @@ def _when_committed(func, *args) -> None:
     from academy.jobs import redis_connection, redis_or_unavailable
 
     session = db.session()
-    if not session.info.get(_PENDING):  # once a transaction: say "try later" now, while the caller can act on it
+    # In a request, check the queue once a transaction, so the page can still say "try later";
+    # a background job has nobody to tell, and enqueueing after its commit logs any failure.
+    if has_request_context() and not session.info.get(_PENDING):
         with redis_or_unavailable():
             redis_connection().ping()
     if not session.in_transaction():
@@ -94,10 +100,14 @@ def _transaction_ended(session, transaction) -> None:
         log.warning("%d email(s) not sent: their transaction ended without a commit", len(dropped))
     ready = session.info.pop(_READY, None)
     if ready:
-        from academy import jobs
+        from academy.jobs import JobsUnavailable, enqueue
 
-        for func, args in ready:
-            jobs.enqueue(func, *args, queue="default", description="Send email")
+        for func, args in ready:  # the change is saved: a queue failure now must not undo the answer
+            try:
+                enqueue(func, *args, queue="default", description="Send email")
+            except JobsUnavailable:
+                log.error("Email not queued after its change was saved (%s): the job queue did not answer",
+                          getattr(func, "__name__", "mail"))
 
 
 def deliver_mail(to: str, subject: str, body: str, purpose: str = "notification") -> None:

@@ -66,6 +66,12 @@ def count_wrong_code() -> bool:
     return False
 
 
+def keep_this_session(user: User) -> None:
+    """After the user's session token changed (other sessions ended), carry on in this one:
+    the same sign-in moment, the new token in the cookie."""
+    login_user(getattr(user, "_get_current_object", lambda: user)())  # the user, never the current_user proxy
+
+
 def complete_sign_in(user: User) -> str:
     """Sign `user` in for real; returns where to go next."""
     next_url = (session.get(PENDING) or {}).get("next") or url_for("public.home")

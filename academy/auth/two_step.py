@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed
-from academy.auth.models import RecoveryCode, User
+from academy.auth.models import RecoveryCode, User, new_session_token
 from academy.auth.tokens import hash_token
 from academy.extensions import utcnow
 
@@ -64,7 +64,7 @@ def _matching_step(secret: str | None, code: str | None) -> int | None:
     """The time step whose app code this is, or None. One step either side of now is accepted:
     the phone's clock may be up to 30 seconds out."""
     code = _clean(code)
-    if not secret or len(code) != 6 or not code.isdigit():
+    if not secret or len(code) != 6 or not (code.isascii() and code.isdigit()):  # '١٢٣٤٥٦' is isdigit()
         return None
     totp = pyotp.TOTP(secret)
     now = totp.timecode(time.time())
@@ -85,6 +85,7 @@ def turn_on(session, user: User, secret: str, code: str) -> list[str]:
     user.totp_secret = secret
     user.totp_last_step = step
     user.two_step_enabled_at = utcnow()
+    user.session_token = new_session_token()  # a session someone else holds ends here (this one is kept)
     codes = _new_recovery_codes(session, user)
     session.commit()
     return codes
@@ -101,6 +102,7 @@ def turn_off(session, user: User, code: str) -> None:
     user.totp_secret = None
     user.two_step_enabled_at = None
     user.totp_last_step = None
+    user.session_token = new_session_token()  # a session someone else holds ends here (this one is kept)
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     session.commit()
 

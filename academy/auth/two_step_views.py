@@ -12,8 +12,6 @@ from academy.auth.forms import TwoStepCodeForm, TwoStepRecoveryCodesForm, TwoSte
 from academy.extensions import db, limiter
 from academy.forms import status_for
 
-bp.before_app_request(signing_in.enforce_session_limits)
-
 SETUP_KEY = "two_step_setup"  # the session entry holding the nonce the key being set up is made from
 
 
@@ -97,7 +95,11 @@ def set_up():
         else:
             audit("two_step_turned_on", target=user, subject=user, actor=user)
             session.pop(SETUP_KEY, None)
-            next_url = signing_in.complete_sign_in(user) if pending else url_for("two_step.manage")
+            if pending:
+                next_url = signing_in.complete_sign_in(user)
+            else:
+                signing_in.keep_this_session(user)
+                next_url = url_for("two_step.manage")
             return render_template("auth/two_step_codes.html", codes=codes, next_url=next_url, just_turned_on=True)
     uri = two_step.setup_uri(user, secret)
     return render_template("auth/two_step_set_up.html", form=form, qr_code=two_step.qr_code_image(uri),
@@ -121,6 +123,7 @@ def turn_off():
         except DomainError as problem:
             form.code.errors = list(form.code.errors) + [str(problem)]
         else:
+            signing_in.keep_this_session(current_user)
             audit("two_step_turned_off", target=current_user, subject=current_user)
             flash("Two-step sign-in is off.", "success")
             return redirect(url_for("two_step.manage"))

@@ -274,3 +274,22 @@ def test_the_key_being_set_up_never_travels_in_the_session_cookie(client):
     key = re.search(r"<code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
     with client.http.session_transaction() as session:  # the cookie's content, decoded
         assert session.get("two_step_setup") and key not in repr(dict(session))
+
+
+def test_a_code_in_other_scripts_digits_is_a_message_not_a_500(client):
+    worker = factories.user(Role.care_worker, two_step=True)
+    assert location_path(_password(client, worker)) == "/sign-in/two-step"
+    response = client.submit("/sign-in/two-step", {"code": "١٢٣٤٥٦"})  # Arabic-Indic digits: str.isdigit() is True
+    assert response.status_code == 422 and "The code is not right" in text(response)
+
+
+def test_turning_two_step_on_ends_the_accounts_other_sessions_but_not_this_one(app, client):
+    from tests.helpers import Client
+
+    worker = factories.user(Role.care_worker)
+    elsewhere = Client(app)  # a session someone else holds (a stolen cookie, another device)
+    elsewhere.sign_in(worker)
+    client.sign_in(worker)
+    _set_up(client, worker)
+    assert client.get("/account").status_code == 200
+    assert location_path(elsewhere.get("/account")) == "/sign-in"

@@ -263,3 +263,12 @@ def test_bad_new_password_on_reset_shows_field_errors_and_changes_nothing(client
     assert user.check_password(factories.DEFAULT_PASSWORD)
     assert client.get(link).status_code == 302  # still usable: nothing was changed
     assert client.get("/password/reset").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "/\\/evil.example", "/account\r\nSet-Cookie: x=1"])
+def test_next_with_a_backslash_or_control_character_is_not_followed(client, target):
+    user = factories.user(Role.care_worker)
+    token = client.csrf_token("/sign-in")
+    response = client.post("/sign-in", query_string={"next": target}, data={
+        "email": user.email, "password": factories.DEFAULT_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/training/"
