@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf import wtforms_widgets as _widgets
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovPasswordInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -33,6 +31,32 @@ import unicodedata
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from academy.extensions import db
+
+
+class _LegendIsTheQuestion:
+    """A fieldset's legend is the question. A template that only styles the legend
+    (params={"fieldset": {"legend": {"classes": ...}}}) replaces govuk-frontend-wtf's default legend
+    whole; this puts the field's label back as its text, so no group of radios or date boxes is
+    left without its question."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        legend = params.setdefault("fieldset", {}).setdefault("legend", {})
+        if not legend.get("text") and not legend.get("html"):
+            legend["text"] = field.label.text
+        return params
+
+
+class GovRadioInput(_LegendIsTheQuestion, _widgets.GovRadioInput):
+    pass
+
+
+class GovCheckboxesInput(_LegendIsTheQuestion, _widgets.GovCheckboxesInput):
+    pass
+
+
+class GovDateInput(_LegendIsTheQuestion, _widgets.GovDateInput):
+    pass
 
 __all__ = [
     "DayMonthYearField", "FlaskForm", "BooleanField", "DateField", "DecimalField", "EmailField", "IntegerField",

@@ -211,3 +211,15 @@ def test_the_role_change_factory_keeps_history(ctx, home):
     change = factories.role_change(employment, on=date(2025, 1, 6))
     assert employment.job_role.code == "senior_care_worker" and employment.role_changes == [change]
     assert change.from_job_role.code == "care_worker"
+
+
+def test_every_question_on_the_starter_form_has_its_legend(client, home, manager):
+    """A template that only styles a legend must not lose its text: radios and date boxes are asked
+    by their fieldset's legend (WCAG 1.3.1, 3.3.2)."""
+    import re
+
+    page = text(client.get(f"/portal/{home.id}/staff/new"))
+    legends = [re.sub(r"\s+", " ", legend).strip()
+               for legend in re.findall(r'<legend class="govuk-fieldset__legend[^"]*">(.*?)</legend>', page, re.S)]
+    assert legends and all(legends), legends
+    assert any(legend.startswith("Contract") for legend in legends) and any("start" in legend.lower() for legend in legends)
