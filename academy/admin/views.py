@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import false, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from academy.admin.blueprint import bp
 from academy.auth import accounts, lifecycle
@@ -220,6 +221,7 @@ def change_role(user_id: int):
 def invitations():
     """Invitations not yet used or cancelled, newest first."""
     statement = (select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None))
+                 .options(joinedload(Invitation.workplace))
                  .order_by(Invitation.created_at.desc(), Invitation.id.desc()))
     page = paginate(db.session, statement, requested_page(), 50)
     return render_template("admin/invitations.html", page=page, form=ConfirmForm())

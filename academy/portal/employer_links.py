@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed
+from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.mail import public_url, send_mail
@@ -26,12 +26,13 @@ from academy.workplaces.models import Employment, Person
 
 
 def passport_owner(session, email: str | None) -> User | None:
-    """The active care worker's account with this email address (they own a passport), if any."""
+    """The active, confirmed care worker's account with this email address (they own a passport), if any.
+    An unconfirmed account proves nothing about who holds the address, so it is never asked."""
     email = (email or "").strip().lower()
     if not email:
         return None
     user = session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None or user.role != Role.care_worker or not user.is_active_account:
+    if user is None or user.role != Role.care_worker or not user.is_active_account or not user.email_confirmed:
         return None
     return user
 
@@ -77,7 +78,7 @@ def get_for_worker_or_404(session, request_id: int, user: User) -> EmployerLinkR
     """One of the signed-in worker's own requests; anyone else's is a 404."""
     request = session.get(EmployerLinkRequest, request_id)
     if request is None or request.user_id is None or request.user_id != user.id:
-        abort(404)
+        refuse(404, target=("EmployerLinkRequest", request_id))
     return request
 
 
@@ -87,9 +88,10 @@ def latest_for(employment: Employment) -> EmployerLinkRequest | None:
 
 
 def waiting_query():
-    """HCPA's list: requests to passport owners (active accounts) still waiting for an answer, oldest first."""
+    """HCPA's list: requests to passport owners (active care workers) still waiting for an answer, oldest first."""
     return (select(EmployerLinkRequest).where(EmployerLinkRequest.state == LinkState.pending,
-                                              EmployerLinkRequest.user.has(User.is_active_account))
+                                              EmployerLinkRequest.user.has(User.is_active_account),
+                                              EmployerLinkRequest.user.has(User.role == Role.care_worker))
             .options(joinedload(EmployerLinkRequest.user),
                      joinedload(EmployerLinkRequest.employment).joinedload(Employment.workplace))
             .order_by(EmployerLinkRequest.id))
@@ -98,7 +100,7 @@ def waiting_query():
 def get_waiting_or_404(session, request_id: int) -> EmployerLinkRequest:
     request = session.get(EmployerLinkRequest, request_id)
     if request is None or request.user_id is None:
-        abort(404)
+        refuse(404, target=("EmployerLinkRequest", request_id))
     return request
 
 

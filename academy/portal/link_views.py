@@ -44,8 +44,9 @@ def cancel_link_request(workplace_id: int, employment_id: int):
 def link_requests():
     """HCPA: requests to link a passport that are still waiting for the worker's answer."""
     page = paginate(db.session, employer_links.waiting_query(), requested_page(), current_app.config["PAGE_SIZE"])
-    audit("viewed_passport_link_requests")
-    return render_template("portal/link_requests.html", page=page, form=LinkOnBehalfForm())
+    html = render_template("portal/link_requests.html", page=page, form=LinkOnBehalfForm())
+    audit("viewed_passport_link_requests")  # after rendering: audit() commits, which would expire every row
+    return html
 
 
 @bp.post("/link-requests/<int:request_id>/link")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from academy.auth.models import AuditEvent, Role
 from academy.extensions import db
+from academy.portal import employer_links
 from academy.portal.models import EmployerLinkRequest, LinkState
 from academy.workplaces.models import Employment, Person
 from tests import factories
@@ -278,3 +279,13 @@ def test_a_record_with_that_email_but_no_account_is_never_linked_or_revealed(app
     assert _request(scene).user_id is None
     assert manager.get(f"/training/people/{imported.person_id}").status_code == 404
     assert [e.workplace_id for e in db.session.get(Person, imported.person_id).employments] == [scene["homes"]["a"].id]
+
+
+def test_an_unconfirmed_account_with_that_email_is_never_asked(app, scene, outbox):
+    """Anyone can sign up with any address: an account nobody confirmed proves nothing about who
+    holds it, so it gets no request, no email and no place on HCPA's list."""
+    squatter = factories.user(Role.care_worker, email="sam.real@example.com", confirmed=False)
+    manager = _client(app, scene["managers"]["b"])
+    manager.submit(f"/portal/{scene['homes']['b'].id}/staff/new", _starter(full_name="Sam Real", email="sam.real@example.com"))
+    assert _request(scene).user_id is None and not outbox
+    assert squatter.id not in {r.user_id for r in db.session.scalars(employer_links.waiting_query())}
