@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select
 
+from academy.auth.accounts import find_user_by_email
 from academy.auth.models import AuditEvent, User
 from academy.extensions import db
 
@@ -46,7 +46,7 @@ def audit(action: str, target=None, subject: User | int | None = None, detail: s
 def audit_failed_sign_in(session, email: str | None) -> AuditEvent:
     """Record a failed sign-in about the account tried (its subject), so its owner's trail and the
     admins see attempts on it; an address with no account is 'unknown account', never stored."""
-    tried = session.scalar(select(User).where(User.email == (email or "").strip().lower())) if email else None
+    tried = find_user_by_email(session, email) if email else None
     if tried is None:
         return audit("sign_in_failed", detail="unknown account")
     return audit("sign_in_failed", target=tried, subject=tried)

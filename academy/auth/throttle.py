@@ -129,9 +129,10 @@ def _alert_owner(session, email: str, burst) -> None:
     if user is None or not user.is_active:
         return
     try:
-        send_mail(user.email, "Unsuccessful attempts to sign in to your Good Care account",
+        service = current_app.config["SERVICE_NAME"]
+        send_mail(user.email, f"Unsuccessful attempts to sign in to your {service} account",
                   f"Hello {user.full_name},\n\n"
-                  f"There have been {burst.amount} unsuccessful attempts to sign in to your Good Care "
+                  f"There have been {burst.amount} unsuccessful attempts to sign in to your {service} "
                   f"account in less than {in_words(burst.get_expiry())}.\n\n"
                   "If this was you, you do not need to do anything.\n\n"
                   "If it was not you, someone may be trying to guess your password. Repeated attempts "
