@@ -20,7 +20,7 @@ import smtplib
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,13 @@ log = logging.getLogger(__name__)
 
 _PENDING = "goodcare_mail_pending"  # prepared in the open transaction
 _READY = "goodcare_mail_ready"  # that transaction committed: enqueue once it has ended
+_NOT_QUEUED = "goodcare_mail_not_queued"  # committed, but the job queue did not take them
+
+
+def not_queued_after_commit(session) -> int:
+    """How many emails the last commit prepared but could not queue (the change itself is saved);
+    reading it clears it. For pages that must tell staff to reach the person another way."""
+    return session.info.pop(_NOT_QUEUED, 0)
 
 
 def public_url_adapter():
@@ -64,9 +71,9 @@ def _when_committed(func, *args) -> None:
     from academy.jobs import redis_connection, redis_or_unavailable
 
     session = db.session()
-    # In a request, check the queue once a transaction, so the page can still say "try later";
-    # a background job has nobody to tell, and enqueueing after its commit logs any failure.
-    if has_request_context() and not session.info.get(_PENDING):
+    # Check the queue once a transaction, before anything is saved: a page can still say "try later",
+    # and a job (the draft-deletion warning) can leave undone what depends on the email going.
+    if not session.info.get(_PENDING):
         with redis_or_unavailable():
             redis_connection().ping()
     if not session.in_transaction():
@@ -106,6 +113,7 @@ def _transaction_ended(session, transaction) -> None:
             try:
                 enqueue(func, *args, queue="default", description="Send email")
             except JobsUnavailable:
+                session.info[_NOT_QUEUED] = session.info.get(_NOT_QUEUED, 0) + 1
                 log.error("Email not queued after its change was saved (%s): the job queue did not answer",
                           getattr(func, "__name__", "mail"))
 

@@ -58,11 +58,13 @@ def _tell(session, to: str, subject: str, body: str) -> bool:
     """Email the person (called once the decision is committed; the mail goes at the commit here,
     academy.mail); if the mail queue is down the request still stands (the page says it)."""
     from academy.jobs import JobsUnavailable
-    from academy.mail import send_mail
+    from academy.mail import not_queued_after_commit, send_mail
 
     try:
         send_mail(to, subject, body)
         session.commit()
+        if not_queued_after_commit(session):
+            raise JobsUnavailable("the job queue did not take the email")
     except JobsUnavailable:
         log.warning("Erasure email not queued (background service unavailable): %s", subject)
         return False
