@@ -22,6 +22,7 @@ class HeaderVersion:
     version: str
     columns: tuple[str, ...]
     optional: tuple[str, ...]
+    note: str = ""  # a warning for files in this layout: ASC-WDS no longer takes it
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,16 @@ class ColumnRule:
 @cache
 def header_versions() -> tuple[HeaderVersion, ...]:
     return tuple(HeaderVersion(r["file"], r["version"], tuple(r["columns"].split(";")),
-                               tuple(c for c in r["optional"].split(";") if c))
+                               tuple(c for c in r["optional"].split(";") if c), r["note"])
                  for r in _rows("headers.csv"))
 
 
+def header_version(kind: str, version: str) -> HeaderVersion:
+    return next(v for v in header_versions() if v.kind == kind and v.version == version)
+
+
 def current_header(kind: str) -> tuple[str, ...]:
-    return next(v.columns for v in header_versions() if v.kind == kind and v.version == "current")
+    return header_version(kind, "current").columns
 
 
 @cache

@@ -21,8 +21,9 @@ LEAVE_ALONE = ("UNCHECKED", "NOCHANGE")
 WORKPLACE_MAPPED = {"LOCALESTID", "STATUS", "ESTNAME", "ADDRESS1", "ADDRESS2", "POSTTOWN", "POSTCODE", "LOCATIONID"}
 STAFF_MAPPED = {"LOCALESTID", "UNIQUEWORKERID", "CHGUNIQUEWRKID", "STATUS", "DISPLAYID", "STARTDATE",
                 "TRANSFERSTAFFRECORD", "FLUVAC"}
-# Personal columns of the staff file that this service checks but never stores (see README.md).
-NOT_STORED = {"FLUVAC"}
+# Columns of the staff file that this service never stores (docs/ascwds.md): FLUVAC is personal;
+# NURSESPEC is in the layouts before July 2026 only, and ASC-WDS no longer takes it.
+NOT_STORED = {"FLUVAC", "NURSESPEC"}
 
 
 @dataclass
@@ -95,6 +96,9 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
                                                   f"and {parsed.name} are both {parsed.label}s)")
             continue
         by_kind[parsed.kind] = parsed
+        note = codes.header_version(parsed.kind, parsed.version).note
+        if note:
+            report.warning(parsed.kind, 1, None, note)
         for line, column, text in parsed.problems:
             report.error(parsed.kind, line, column, text)
     if report.error_count and any(p[0] == 1 for f in files for p in f.problems):
