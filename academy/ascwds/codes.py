@@ -9,6 +9,8 @@ from pathlib import Path
 DATA_DIR = Path(__file__).with_name("data")
 FILE_KINDS = ("workplace", "staff", "training")
 FILE_LABELS = {"workplace": "workplace file", "staff": "staff file", "training": "training file"}
+OTHER_JOB_ROLES = ("23", "27")  # MAINJRDESC is required with these (workerCSVValidator `_validateMainJobDesc`)
+OTHER_PROVIDER = "999"  # PROVIDERNAME "other" in Skills for Care's training provider list
 
 
 def _rows(name: str) -> list[dict]:
@@ -63,9 +65,14 @@ def column_rules(kind: str) -> dict[str, ColumnRule]:
 @cache
 def code_list(name: str) -> dict[str, str]:
     """code -> label for a list in codes.csv or one of the bigger lists (job_roles, services,
-    training_categories)."""
-    if name in ("job_roles", "services", "training_categories"):
+    training_categories, training_providers, qualifications); `uploadable_job_roles` is the job
+    roles ASC-WDS takes in a staff file (not 22 or 41)."""
+    if name in ("job_roles", "services", "training_categories", "training_providers"):
         return {r["code"]: r["name"] for r in _rows(f"{name}.csv")}
+    if name == "uploadable_job_roles":
+        return {r["code"]: r["name"] for r in _rows("job_roles.csv") if r["upload"] == "1"}
+    if name == "qualifications":
+        return {r["budi_code"]: r["title"] for r in _rows("qualifications.csv")}
     return {r["code"]: r["label"] for r in _rows("codes.csv") if r["list"] == name}
 
 
@@ -76,12 +83,49 @@ def job_role_for_code() -> dict[str, str]:
 
 
 @cache
+def not_uploadable_job_roles() -> dict[str, tuple[str, str]]:
+    """This service's job roles whose ASC-WDS code cannot be uploaded -> (code, ASC-WDS name)."""
+    return {r["job_role"]: (r["code"], r["name"]) for r in _rows("job_roles.csv") if r["upload"] == "0"}
+
+
+def job_role_for(code: str | None, description: str | None) -> str | None:
+    """This service's job role for a staff row's MAINJOBROLE and MAINJRDESC: a 23 or 27 whose
+    description names a role ASC-WDS cannot take by code (what the export writes for a technician
+    or a care navigator) is that role again."""
+    if code in OTHER_JOB_ROLES and description:
+        named = description.strip().lower()
+        for role, (_, name) in not_uploadable_job_roles().items():
+            if name.lower() == named:
+                return role
+    return job_role_for_code().get(code)
+
+
+@cache
 def code_for_job_role() -> dict[str, str]:
-    """This service's job role code -> the ASC-WDS code written on export (the first listed)."""
+    """This service's job role code -> the ASC-WDS code written on export (the first listed that
+    ASC-WDS takes; a role with none is written by `export.py` as 23 or 27 with a description)."""
     result: dict[str, str] = {}
     for r in _rows("job_roles.csv"):
-        result.setdefault(r["job_role"], r["code"])
+        if r["upload"] == "1":
+            result.setdefault(r["job_role"], r["code"])
     return result
+
+
+@cache
+def training_provider_codes() -> dict[str, str]:
+    """A training provider's name (lower case) -> its ASC-WDS PROVIDERNAME code."""
+    return {name.strip().lower(): code for code, name in code_list("training_providers").items()}
+
+
+def provider_code(provider: str | None) -> str:
+    """The PROVIDERNAME code for a training record's provider: the code of the provider of that
+    name in Skills for Care's list, the code itself if it is one, else 999 (another provider)."""
+    provider = (provider or "").strip()
+    if not provider:
+        return ""
+    if provider in code_list("training_providers"):
+        return provider
+    return training_provider_codes().get(provider.lower(), OTHER_PROVIDER)
 
 
 @cache
@@ -105,4 +149,5 @@ LABEL_NAMES = {"job_roles": "job role", "services": "service", "training_categor
                "cwpcategory": "Care Workforce Pathway category", "accredited": "accredited",
                "whodelivered": "who delivered", "howdelivered": "how delivered", "salaryint": "pay interval",
                "britishcitizenship": "British citizenship", "disabled": "disability", "gender": "gender",
-               "ethnicity": "ethnicity"}
+               "ethnicity": "ethnicity", "training_providers": "training provider",
+               "uploadable_job_roles": "job role", "qualifications": "qualification"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from academy.ascwds import codes
-from academy.ascwds.cells import checker, format_date
+from academy.ascwds.cells import Corrected, Refused, checker, format_date
 from academy.ascwds.export import FORMULA_STARTS
 from academy.ascwds.parse import ParsedFile
 from academy.ascwds.plan import Plan, StaffChange, WorkplaceChange
@@ -43,6 +43,10 @@ def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_dele
     carried = [(name, i) for name, i in index.items()
                if not (name in rules and rules[name].personal) and name not in NOT_STORED]
     status_at = index.get("STATUS")
+    # trainingCSVValidator: PROVIDERNAME is only read when WHODELIVERED is 2 (external provider).
+    provider_at, delivered_at = index.get("PROVIDERNAME"), index.get("WHODELIVERED")
+    if parsed.kind != "training":
+        provider_at = None
     formula_starts = FORMULA_STARTS
     neutralised = parsed.neutralised
     kind = parsed.kind
@@ -55,6 +59,12 @@ def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_dele
         content = not (skip_content_for_delete and status == "DELETE")
         values: dict = {}
         dropped = set()
+        corrected = None
+        if provider_at is not None and row[provider_at].strip() and (
+                delivered_at is None or row[delivered_at].strip() != "2"):
+            dropped.add("PROVIDERNAME")
+            report.warning(kind, line, "PROVIDERNAME", "A training provider is only read when WHODELIVERED is 2 "
+                                                       "(external provider); it will be left out")
         for name, i, rule, check_cell in checked:
             raw = row[i]
             if not raw or raw[0] == " " or raw[-1] == " ":
@@ -63,18 +73,25 @@ def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_dele
                 if rule.required and (status in CHANGING or kind == "training" or rule.type in ("ref", "status")):
                     report.error(kind, line, name, f"{name} is missing")
                 continue
-            if not content and rule.type not in ("ref", "status"):
+            if (not content and rule.type not in ("ref", "status")) or name in dropped:
                 continue
             value, problem = check_cell(raw)
             if problem is None:
                 values[name] = value
-            elif rule.required or rule.type == "date":
+            elif type(problem) is Corrected:
+                values[name] = value
+                corrected = corrected or {}
+                corrected[name] = str(value)
+                report.warning(kind, line, name, problem)
+            elif rule.required or rule.type == "date" or type(problem) is Refused:
                 report.error(kind, line, name, problem)
             else:
                 dropped.add(name)
                 report.warning(kind, line, name, problem + "; it will be left out")
         extra = ({name: cell for name, i in carried if (cell := row[i].strip()) and name not in dropped}
                  if keep_extra else None)
+        if corrected and extra is not None:
+            extra.update(corrected)
         yield line, values, extra
 
 
@@ -250,10 +267,14 @@ def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options
                 report.count("staff", "deleted", line, label, f"Leaves on {format_date(leaving)}")
                 report.staff_deleted += 1
             continue
-        role_code = codes.job_role_for_code().get(values.get("MAINJOBROLE"))
+        role_code = codes.job_role_for(values.get("MAINJOBROLE"), values.get("MAINJRDESC"))
         role = roles.get(role_code)
-        if values.get("MAINJOBROLE") in ("23", "27") and not values.get("MAINJRDESC"):
-            report.warning("staff", line, "MAINJRDESC", f"Job role {values['MAINJOBROLE']} needs a description")
+        if values.get("MAINJOBROLE") in codes.OTHER_JOB_ROLES and not values.get("MAINJRDESC"):
+            # workerCSVValidator `_validateMainJobDesc`: ASC-WDS refuses the row ("MAINJRDESC has not been supplied").
+            report.error("staff", line, "MAINJRDESC", f"MAINJRDESC is missing: job role {values['MAINJOBROLE']} "
+                                                      f"({codes.code_list('job_roles')[values['MAINJOBROLE']]}) "
+                                                      "needs a description of the role")
+            continue
         if role is not None and role.registered_manager and not state.regulated(local_id, workplace_id):
             report.warning("staff", line, "MAINJOBROLE", "4 (Registered manager) is for CQC-regulated workplaces")
         if status in CHANGING and _hours(values) is None and "CONTHOURS" in parsed.columns:
