@@ -13,6 +13,7 @@ from academy.ascwds.cells import Corrected, Refused, checker, format_date
 from academy.ascwds.export import FORMULA_STARTS
 from academy.ascwds.parse import ParsedFile
 from academy.ascwds.plan import Plan, StaffChange, WorkplaceChange
+from academy.ascwds.providers import settle_providers
 from academy.ascwds.report import Report
 from academy.ascwds.state import ServiceState
 
@@ -31,6 +32,7 @@ class Options:
     today: date
     leaving_date: date | None = None  # for staff rows marked DELETE; defaults to today
     district_id: int | None = None  # for workplaces new to the service
+    provider_id: int | None = None  # for new workplaces without a CQC provider number (providers.py)
 
 
 def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_delete: bool = True,
@@ -123,6 +125,7 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
     state = ServiceState.load(session, user, by_kind)
     if "workplace" in by_kind:
         _workplaces(plan, by_kind["workplace"], state, options)
+        settle_providers(session, plan, state, options.provider_id)
     if "staff" in by_kind:
         _staff(plan, by_kind["staff"], state, options)
         _staff_totals(report, state)
