@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,18 @@ FILE_KINDS = ("workplace", "staff", "training")
 FILE_LABELS = {"workplace": "workplace file", "staff": "staff file", "training": "training file"}
 OTHER_JOB_ROLES = ("23", "27")  # MAINJRDESC is required with these (workerCSVValidator `_validateMainJobDesc`)
 OTHER_PROVIDER = "999"  # PROVIDERNAME "other" in Skills for Care's training provider list
+# A staff file may carry more qualifications than QUALACH01-03 in further column pairs QUALACH04,
+# QUALACH04NOTES, ... (SopraSteria-SFC validate/headers/worker.js), checked like QUALACH01.
+EXTRA_QUALIFICATION = re.compile(r"^QUALACH(\d\d)(NOTES)?$")
+FIRST_EXTRA_QUALIFICATION = 4
+
+
+def extra_qualification_number(column: str) -> int | None:
+    """n for a staff file's QUALACHnn or QUALACHnnNOTES column from 04 on, else None."""
+    match = EXTRA_QUALIFICATION.match(column)
+    if match and int(match.group(1)) >= FIRST_EXTRA_QUALIFICATION:
+        return int(match.group(1))
+    return None
 
 
 def _rows(name: str) -> list[dict]:
@@ -60,6 +73,17 @@ def column_rules(kind: str) -> dict[str, ColumnRule]:
             rules[r["column"]] = ColumnRule(r["column"], r["required"] == "1", kind_and_params[0],
                                             tuple(kind_and_params[1:]), r["personal"] == "1")
     return rules
+
+
+def column_rule(kind: str, column: str) -> ColumnRule | None:
+    """The rule for a column of a file of this kind (QUALACH04 and on as QUALACH01), or None."""
+    rules = column_rules(kind)
+    if column in rules:
+        return rules[column]
+    if kind == "staff" and extra_qualification_number(column) is not None:
+        like = rules["QUALACH01NOTES" if column.endswith("NOTES") else "QUALACH01"]
+        return replace(like, column=column)
+    return None
 
 
 @cache

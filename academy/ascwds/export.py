@@ -73,6 +73,16 @@ def _main_job_role(extra: dict, role: str, role_name: str, care_providing: bool)
     return code, description
 
 
+def _staff_header(rows: list[dict]) -> tuple[str, ...]:
+    """The current staff header, with QUALACH04,QUALACH04NOTES,... pairs up to the highest any
+    row carries (as ASC-WDS's own download writes them)."""
+    highest = max((n for row in rows for column in row
+                   if (n := codes.extra_qualification_number(column)) is not None), default=0)
+    pairs = tuple(name for n in range(codes.FIRST_EXTRA_QUALIFICATION, highest + 1)
+                  for name in (f"QUALACH{n:02d}", f"QUALACH{n:02d}NOTES"))
+    return codes.current_header("staff") + pairs
+
+
 def _number(value) -> str:
     if value is None:
         return ""
@@ -149,7 +159,7 @@ def export_files(session, workplace_ids: list[int], today: date | None = None) -
                     "PROVIDERNAME": codes.provider_code(record.training_provider),
                     "WHODELIVERED": "2" if record.training_provider else ""})
     return {"workplace.csv": _csv(codes.current_header("workplace"), workplace_rows),
-            "staff.csv": _csv(codes.current_header("staff"), staff_rows),
+            "staff.csv": _csv(_staff_header(staff_rows), staff_rows),
             "training.csv": _csv(codes.current_header("training"), training_rows)}
 
 

@@ -39,8 +39,8 @@ def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_dele
           keep_extra: bool = True):
     """Yield (line, values, extra) per row: values holds every checked column's parsed value,
     extra the raw text of columns carried for export (not personal). Cell problems go to the report."""
-    rules = codes.column_rules(parsed.kind)
     index = parsed.index()
+    rules = {name: rule for name in index if (rule := codes.column_rule(parsed.kind, name)) is not None}
     checked = [(name, i, rules[name], checker(rules[name], today)) for name, i in index.items() if name in rules]
     carried = [(name, i) for name, i in index.items()
                if not (name in rules and rules[name].personal) and name not in NOT_STORED]

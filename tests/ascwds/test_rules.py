@@ -246,3 +246,40 @@ def test_capacity_that_is_not_whole_numbers_under_9999_is_an_error(hcpa):
         report = _check(hcpa, workplace=edited("workplace.csv", {1: {"CAPACITY": value}}))
         assert (f"Line 2, CAPACITY: {value} is not a list of whole numbers under 9999 separated by ; "
                 "(an entry may be empty)") in messages(report)
+
+
+def test_nonscqual_with_a_code_that_is_not_1_2_or_999_is_an_error(hcpa):
+    # "The code you have entered for NONSCQUAL is incorrect"
+    report = _check(hcpa, staff=edited("staff.csv", {1: {"NONSCQUAL": "5"}}))
+    assert "Line 2, NONSCQUAL: 5 is not 1;level, 2 or 999" in messages(report)
+
+
+# QUALACH04 and on: further qualification pairs after QUALACH03NOTES (validate/headers/worker.js).
+
+def _with_more_qualifications(**cells: str) -> bytes:
+    rows = _rows(fixture_bytes("staff.csv"))
+    header = list(rows[0]) + ["QUALACH04", "QUALACH04NOTES", "QUALACH05", "QUALACH05NOTES"]
+    rows[0].update(cells)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, lineterminator="\r\n", restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_further_qualification_columns_are_checked_kept_and_exported(hcpa):
+    staff = _with_more_qualifications(QUALACH04="158;2025", QUALACH04NOTES="Level 2 ASC Certificate",
+                                      QUALACH05="12;2015")
+    report = _run(hcpa, staff=staff)
+    assert report.ok and not [m for m in warnings(report) if "QUALACH0" in m]
+    assert (_extra("W1")["QUALACH04"], _extra("W1")["QUALACH05"]) == ("158;2025", "12;2015")
+    exported = _export()["staff.csv"]
+    assert exported.split(b"\r\n", 1)[0].endswith(b",QUALACH03NOTES,QUALACH04,QUALACH04NOTES,QUALACH05,QUALACH05NOTES")
+    assert _rows(exported)[0]["QUALACH04NOTES"] == "Level 2 ASC Certificate"
+    assert accepts("staff", exported)
+    assert run(hcpa, ("staff.csv", exported)).totals["updated"] == 0
+
+
+def test_a_further_qualification_code_not_in_the_list_is_an_error(hcpa):
+    report = _check(hcpa, staff=_with_more_qualifications(QUALACH05="7;2019"))
+    assert "Line 2, QUALACH05: 7 is not a qualification code of ASC-WDS" in messages(report)
