@@ -107,6 +107,12 @@ def job_role_for_code() -> dict[str, str]:
 
 
 @cache
+def uploadable_job_role_for_code() -> dict[str, str]:
+    """job_role_for_code for the codes ASC-WDS takes in a staff file (not 22 or 41)."""
+    return {r["code"]: r["job_role"] for r in _rows("job_roles.csv") if r["upload"] == "1"}
+
+
+@cache
 def not_uploadable_job_roles() -> dict[str, tuple[str, str]]:
     """This service's job roles whose ASC-WDS code cannot be uploaded -> (code, ASC-WDS name)."""
     return {r["job_role"]: (r["code"], r["name"]) for r in _rows("job_roles.csv") if r["upload"] == "0"}

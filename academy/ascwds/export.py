@@ -58,8 +58,6 @@ def _main_job_role(extra: dict, role: str, role_name: str, care_providing: bool)
     uploaded (22 technician, 41 care navigator) is written as 23 (care-providing) or 27 with its
     name as the description, which the import reads back as the same role; 23 and 27 always carry
     a description, as ASC-WDS requires."""
-    uploadable = {code: job_role for code, job_role in codes.job_role_for_code().items()
-                  if code in codes.code_list("uploadable_job_roles")}
     description = extra.get("MAINJRDESC")
     if role in codes.not_uploadable_job_roles():
         code = "23" if care_providing else "27"
@@ -67,7 +65,8 @@ def _main_job_role(extra: dict, role: str, role_name: str, care_providing: bool)
         if extra.get("MAINJOBROLE") == code and codes.job_role_for(code, description) == role:
             return code, description
         return code, named
-    code = _keep_code(extra, "MAINJOBROLE", uploadable, role, codes.code_for_job_role().get(role, "27"))
+    code = _keep_code(extra, "MAINJOBROLE", codes.uploadable_job_role_for_code(), role,
+                      codes.code_for_job_role().get(role, "27"))
     if code in codes.OTHER_JOB_ROLES and (not description or codes.job_role_for(code, description) != role):
         description = role_name[:120]
     return code, description

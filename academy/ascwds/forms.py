@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect
-
 from wtforms.validators import ValidationError
 
 from academy.forms import DayMonthYearField, FlaskForm, RequiredDate, SelectField, submit
