@@ -22,6 +22,7 @@ POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
 PROVNUM = re.compile(r"^\d-\d{8,12}$")
 DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 DONT_KNOW = "999"
+MAX_REF = 49  # LOCALESTID, UNIQUEWORKERID: ASC-WDS refuses 50 characters or more (`_validateLocalId`)
 MAX_CAPACITY = 9999  # CAPACITY / UTILISATION entries are whole numbers under this (workplaceCSVValidator)
 QUALIFICATION_YEARS = 100  # QUALACH years: from 100 years ago to this year (workerCSVValidator)
 L2_CERTIFICATE_FROM = 2024  # the Level 2 Adult Social Care Certificate began in 2024
@@ -88,7 +89,7 @@ def checker(rule: ColumnRule, today: date):
         return check(rule, value, today)
 
     if kind == "ref":
-        return lambda value: (value, None) if len(value) <= 50 else slow(value)
+        return lambda value: (value, None) if len(value) <= MAX_REF else slow(value)
     if kind == "text":
         limit = int(params[0])
         return lambda value: (value, None) if len(value) <= limit else slow(value)
@@ -120,7 +121,9 @@ def check(rule: ColumnRule, value: str, today: date) -> tuple[object, str | None
 # One function per column type, each (rule, value, today) -> (parsed value, None) or (None, problem).
 
 def _ref(rule: ColumnRule, value: str, today: date):
-    return (value, None) if len(value) <= 50 else (None, f"{_shown(rule, value)} is longer than 50 characters")
+    if len(value) <= MAX_REF:
+        return value, None
+    return None, f"{_shown(rule, value)} is {len(value)} characters long: ASC-WDS takes at most {MAX_REF}"
 
 
 def _status(rule: ColumnRule, value: str, today: date):

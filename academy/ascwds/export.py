@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from academy.ascwds import codes
-from academy.ascwds.cells import format_date
+from academy.ascwds.cells import MAX_REF, format_date
 from academy.workplaces.models import Employment, JobRole, Person, ServiceType, Workplace
 from training.models import Course, TrainingRecord
 
@@ -30,7 +30,7 @@ def neutralise(value: str) -> str:
 def local_id_of(workplace: Workplace) -> str:
     if workplace.ascwds_local_id:
         return workplace.ascwds_local_id
-    return workplace.name if len(workplace.name) <= 50 else f"{EXPORT_ID_PREFIX}{workplace.id}"
+    return workplace.name if len(workplace.name) <= MAX_REF else f"{EXPORT_ID_PREFIX}{workplace.id}"
 
 
 def worker_id_of(employment_id: int, worker_id: str | None) -> str:

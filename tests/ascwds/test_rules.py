@@ -283,3 +283,20 @@ def test_further_qualification_columns_are_checked_kept_and_exported(hcpa):
 def test_a_further_qualification_code_not_in_the_list_is_an_error(hcpa):
     report = _check(hcpa, staff=_with_more_qualifications(QUALACH05="7;2019"))
     assert "Line 2, QUALACH05: 7 is not a qualification code of ASC-WDS" in messages(report)
+
+
+# LOCALESTID / UNIQUEWORKERID (`_validateLocalId`, `_validateUniqueWorkerId`): refused at 50 characters or more.
+
+def test_a_reference_of_50_characters_is_an_error_and_never_exported(hcpa):
+    def staff_with(worker_id: str):
+        return check(hcpa, ("workplace.csv", fixture_bytes("workplace.csv")),
+                     ("staff.csv", edited("staff.csv", {1: {"UNIQUEWORKERID": worker_id}})),
+                     district_id=factories.district().id).report
+
+    assert staff_with("W" * 49).ok
+    report = staff_with("W" * 50)
+    assert "Line 2, UNIQUEWORKERID: " + "W" * 37 + "... is 50 characters long: ASC-WDS takes at most 49" in messages(
+        report)
+    long_name = factories.workplace(name="L" * 50)
+    exported = export_files(db.session, [long_name.id])
+    assert _rows(exported["workplace.csv"])[0]["LOCALESTID"] == f"GCP{long_name.id}"

@@ -10,7 +10,9 @@ from tests import factories
 from tests.ascwds.conftest import check, edited, fixture_bytes, messages, run, warnings
 
 ERRORS = [
-    ("staff.csv", "UNIQUEWORKERID", "X" * 51, "Line 2, UNIQUEWORKERID: " + "X" * 37 + "... is longer than 50 characters"),
+    # ASC-WDS refuses 50 characters or more (was: more than 50).
+    ("staff.csv", "UNIQUEWORKERID", "X" * 50, "Line 2, UNIQUEWORKERID: " + "X" * 37 + "... is 50 characters long: "
+                                              "ASC-WDS takes at most 49"),
     ("staff.csv", "STATUS", "MAYBE", "Line 2, STATUS: MAYBE is not a status (use NEW, UPDATE, UNCHECKED, NOCHANGE or DELETE)"),
     ("staff.csv", "DISPLAYID", "A" * 51, "Line 2, DISPLAYID: is longer than 50 characters"),
     ("staff.csv", "MAINJOBROLE", "99", "Line 2, MAINJOBROLE: 99 is not a job role code"),
