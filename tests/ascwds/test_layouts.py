@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -47,6 +48,17 @@ def _file_with_header(kind: str, header: list[str]) -> bytes:
 @pytest.fixture
 def hcpa(ctx):
     return factories.user(Role.hcpa_staff)
+
+
+DOMAIN_SOURCES = Path(__file__).resolve().parents[3] / "shared" / "DOMAIN-SOURCES.md"
+
+
+@pytest.mark.skipif(not DOMAIN_SOURCES.exists(), reason="the shared research folder is not beside this checkout")
+def test_the_fixture_of_record_matches_domain_sources():
+    text = DOMAIN_SOURCES.read_text(encoding="utf-8")
+    for kind, layout, header in LAYOUTS:
+        if layout == "current":
+            assert f"`{','.join(header)}`" in text, kind
 
 
 def test_the_layouts_of_record_are_all_here():

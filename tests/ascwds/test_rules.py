@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from academy.ascwds import codes
+from academy.ascwds.codes import DATA_DIR
 from academy.ascwds.export import export_files
 from academy.ascwds.header_rule import accepts
 from academy.auth.models import Role
@@ -54,6 +56,15 @@ def _export() -> dict[str, bytes]:
 
 
 # The code lists.
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "ascwds"  # beside the project: ../shared
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared research folder is not beside this checkout")
+@pytest.mark.parametrize("name", ["qualifications.csv", "training_providers.csv", "staff_codes.csv"])
+def test_the_code_lists_are_the_shared_copies_unchanged(name):
+    assert (DATA_DIR / name).read_bytes() == (SHARED / name).read_bytes()
+
 
 def test_the_code_lists_are_skills_for_cares():
     qualifications = codes.code_list("qualifications")
