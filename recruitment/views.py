@@ -66,9 +66,7 @@ def apply():
 def question(slug: str):
     """One question page of the application; saves the answer and goes on to the next."""
     step = journey.STEPS_BY_SLUG.get(slug) or abort(404)
-    application = journey.application_for(db.session, current_user)
-    if application is None:  # the draft is made by `apply`, in a request of its own
-        return redirect(url_for("recruitment.apply"))
+    application = journey.application_for(db.session, current_user, create=True)
     if application.state != State.draft:
         flash("You have already sent your application. You can still update your contact details.", "info")
         return redirect(url_for("recruitment.start"))
