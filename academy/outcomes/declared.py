@@ -64,6 +64,10 @@ def source_column(values) -> pd.Categorical:
     return pd.Categorical(values, categories=list(SOURCES))
 
 
+def _source_codes(n: int) -> np.ndarray:
+    return np.zeros(n, dtype=np.int8)  # 0 = "records", 1 = "declared", 2 = "mixed" (SOURCES order)
+
+
 # -- reading -------------------------------------------------------------------------------------
 
 def _day_sql(column: str, dialect: str) -> str:
@@ -114,17 +118,16 @@ def _empty() -> pd.DataFrame:
 def blend(per_workplace: pd.DataFrame, declared: pd.DataFrame | None, staff: pd.DataFrame, dates) -> pd.DataFrame:
     """The per-workplace frame with declared counts in the uncovered days and a `source` column."""
     frame = per_workplace.copy()
-    frame["source"] = source_column(np.full(len(frame), "records", dtype=object))
+    codes = _source_codes(len(frame))
+    frame["source"] = pd.Categorical.from_codes(codes, categories=list(SOURCES))
     if declared is None or declared.empty or frame.empty:
         return frame
     date_days = np.asarray(pd.to_datetime(pd.Series(sorted(set(dates)))).to_numpy("datetime64[D]").astype(np.int64))
     window_starts = metrics.months_before(date_days, metrics.WINDOW_MONTHS)
     numerators = frame["numerator"].to_numpy(np.float64).copy()
     denominators = frame["denominator"].to_numpy(np.float64).copy()
-    sources = np.array(frame["source"].astype(object), dtype=object)
     scope_ids = frame["scope_id"].to_numpy(np.int64)
     row_dates = pd.to_datetime(frame["date"]).to_numpy("datetime64[D]").astype(np.int64)
-    metric_names = frame["metric"].astype(object).to_numpy()
     for metric, kind in BLENDED.items():
         of_kind = declared[declared["kind"] == kind]
         if of_kind.empty:
@@ -132,7 +135,7 @@ def blend(per_workplace: pd.DataFrame, declared: pd.DataFrame | None, staff: pd.
         ids = of_kind["workplace_id"].to_numpy(np.int64)
         order = np.argsort(ids)
         of_kind, ids = of_kind.iloc[order], ids[order]
-        rows = np.flatnonzero((metric_names == metric) & np.isin(scope_ids, ids))
+        rows = np.flatnonzero((frame["metric"] == metric).to_numpy() & np.isin(scope_ids, ids))
         if not len(rows):
             continue
         place = np.searchsorted(ids, scope_ids[rows])
@@ -151,9 +154,9 @@ def blend(per_workplace: pd.DataFrame, declared: pd.DataFrame | None, staff: pd.
         numerators[rows] = blended
         if kind == "vacancies":
             denominators[rows] = denominators[rows] + (blended - records)
-        sources[rows] = np.where(takes_declared, np.where(alone, "declared", "mixed"), "records")
+        codes[rows] = np.where(takes_declared, np.where(alone, 1, 2), 0)
     frame["numerator"], frame["denominator"] = numerators, denominators
-    frame["source"] = source_column(sources)
+    frame["source"] = pd.Categorical.from_codes(codes, categories=list(SOURCES))
     return frame
 
 
@@ -214,7 +217,7 @@ def rolled_sources(per_workplace: pd.DataFrame, rolled: pd.DataFrame, workplaces
     sources = np.full(len(rolled), "records", dtype=object)
     if rolled.empty or "source" not in per_workplace:
         return source_column(sources)
-    touched = per_workplace[per_workplace["source"].astype(object) != "records"]
+    touched = per_workplace[(per_workplace["source"] != "records").to_numpy()]
     if touched.empty:
         return source_column(sources)
     places = workplaces.set_index("workplace_id")
