@@ -13,6 +13,7 @@ from academy.extensions import db, utcnow
 from academy.workplaces.models import VACANCY_FROM_ASCWDS, ContractType, Vacancy, Workplace
 from tests import factories
 from tests.ascwds.conftest import edited, fixture_bytes, run, warnings
+from tests.helpers import text
 
 
 @pytest.fixture
@@ -134,3 +135,10 @@ def test_counts_that_do_not_line_up_with_the_job_roles_are_a_warning_and_left_ou
 def test_unchecked_rows_leave_an_existing_workplaces_posts_alone(hcpa, oak):
     run(hcpa, ("workplace.csv", edited("workplace.csv", {1: {"STATUS": "UNCHECKED", "VACANCIES": "0"}})))
     assert sum(v.posts for v in _open_posts(oak)) == 2
+
+
+def test_the_manager_sees_which_posts_came_from_ascwds(client, oak):
+    factories.vacancy(oak, posts=1)
+    client.sign_in(factories.manager(workplaces=[oak]))
+    page = text(client.get(f"/portal/{oak.id}/vacancies"))
+    assert page.count("From an ASC-WDS import") == 1
