@@ -4,8 +4,9 @@ workplace's own records here do not cover, and which source each figure came fro
 A workplace's records here cover the days after it brought its first record (the earliest
 `created_at` of its employments and vacancies: for an imported workplace, the day of its first
 import). Before that, the records are incomplete: staff who left before then were never entered,
-and the starters among them are missing too. So for the vacancy rate, the turnover rate and the
-starters rate:
+and the starters among them are missing too. So for the vacancy rate, the turnover rate, the
+starters rate and the registered-manager turnover (its leavers: those declared for the
+registered-manager job role):
 
 - the workplace's earliest declaration of each kind (dated D0, declaring C for the 12 months
   (D0 - 12 months, D0]) stands for the days of that range the records do not cover; a snapshot's
@@ -52,7 +53,8 @@ from academy.outcomes import metrics
 
 SOURCES = {"records": "Service records", "declared": "Declared in ASC-WDS",
            "mixed": "Service records and counts declared in ASC-WDS"}
-BLENDED = {"vacancy_rate": "vacancies", "turnover_rate": "leavers", "starters_rate": "starters"}
+BLENDED = {"vacancy_rate": "vacancies", "turnover_rate": "leavers", "starters_rate": "starters",
+           "rm_turnover": "rm_leavers"}
 DECLARED_COLUMNS = ("workplace_id", "kind", "declared_day", "total", "records_from_day")
 
 
@@ -89,10 +91,14 @@ def read_declared(connection) -> pd.DataFrame:
         return _empty()
     d = connection.dialect.name
     declarations = pd.read_sql(sa.text(
-        f"SELECT workplace_id, kind, {_day_sql('declared_on', d)} AS declared_day, sum(count) AS total "
-        "FROM ascwds_declared_counts GROUP BY workplace_id, kind, declared_on"), connection)
+        f"SELECT c.workplace_id, c.kind, {_day_sql('c.declared_on', d)} AS declared_day, sum(c.count) AS total, "
+        "sum(CASE WHEN r.registered_manager THEN c.count ELSE 0 END) AS rm_total "
+        "FROM ascwds_declared_counts c LEFT JOIN job_roles r ON r.id = c.job_role_id "
+        "GROUP BY c.workplace_id, c.kind, c.declared_on"), connection)
     if declarations.empty:
         return _empty()
+    managers = declarations[declarations["kind"] == "leavers"].assign(kind="rm_leavers", total=lambda f: f["rm_total"])
+    declarations = pd.concat([declarations, managers], ignore_index=True).drop(columns="rm_total")
     first = (declarations.sort_values("declared_day").groupby(["workplace_id", "kind"], as_index=False).first())
     declaring = "SELECT DISTINCT workplace_id FROM ascwds_declared_counts"
     records = pd.read_sql(sa.text(
@@ -195,7 +201,10 @@ def _recorded_events(of_kind, ids, staff, kind, date_days, window_starts) -> np.
     counts = np.zeros((len(ids), len(date_days)), dtype=np.float64)
     if staff is None or not len(staff):
         return counts
-    employed = staff[np.asarray(staff["directly_employed"], dtype=bool)]
+    wanted = np.asarray(staff["directly_employed"], dtype=bool)
+    if kind == "rm_leavers":
+        wanted = wanted & np.asarray(staff["registered_manager"], dtype=bool)
+    employed = staff[wanted]
     workplace_ids = employed["workplace_id"].to_numpy(np.int64)
     place = np.searchsorted(ids, workplace_ids).clip(0, max(len(ids) - 1, 0))
     known = ids[place] == workplace_ids

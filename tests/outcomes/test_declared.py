@@ -64,6 +64,10 @@ def test_declared_counts_fill_only_the_months_before_the_records(imported):
     # Without declared counts nothing changes.
     assert _figures(other, FIRST_IMPORT, "turnover_rate") == (1, 1, "records")
     assert _figures(other, date(2024, 12, 31), "vacancy_rate") == (0, 1, "records")
+    # Registered-manager turnover: the 2 leavers declared for the registered-manager role (job
+    # role 4), over no registered-manager post; a year on, the records' none.
+    assert _figures(place, FIRST_IMPORT, "rm_turnover") == (2, 0, "declared")
+    assert _figures(place, date(2026, 3, 31), "rm_turnover") == (0, 0, "records")
     # Other outcomes are records.
     assert _figures(place, FIRST_IMPORT, "qualification_uptake")[2] == "records"
     # Roll-ups: the county sums both workplaces and says it is mixed.
