@@ -122,8 +122,9 @@ def _empty() -> pd.DataFrame:
 # -- blending ------------------------------------------------------------------------------------
 
 def blend(per_workplace: pd.DataFrame, declared: pd.DataFrame | None, staff: pd.DataFrame, dates) -> pd.DataFrame:
-    """The per-workplace frame with declared counts in the uncovered days and a `source` column."""
-    frame = per_workplace.copy()
+    """The per-workplace frame with declared counts in the uncovered days and a `source` column
+    (changed in place, not copied: it can hold millions of rows)."""
+    frame = per_workplace
     codes = _source_codes(len(frame))
     frame["source"] = pd.Categorical.from_codes(codes, categories=list(SOURCES))
     if declared is None or declared.empty or frame.empty:
