@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from academy.outcomes import metrics
+from academy.outcomes import declared, metrics
 
 DIRECTLY_EMPLOYED = ("permanent", "temporary")
 
@@ -36,6 +36,7 @@ class Inputs:
     applications: pd.DataFrame
     training_available: bool = False
     recruitment_available: bool = False
+    declared: pd.DataFrame | None = None  # ASC-WDS declared counts (academy/outcomes/declared.py)
 
 
 # -- the two read paths ------------------------------------------------------------------------
@@ -362,6 +363,7 @@ def read_inputs(connection, dates: list[date], use_copy: bool | None = None) -> 
         applications=read_applications(connection, start, end, use_copy),
         training_available=training_available(connection),
         recruitment_available=recruitment_available(connection),
+        declared=declared.read_declared(connection),
     )
 
 
