@@ -43,8 +43,8 @@ Workplace B (Watford Homecare, Watford, homecare)
   Wyn*  care worker                     2024-02-05 -                  2024-04-01                   L3 diploma ON D
   Xav*  registered manager              2026-04-01 -                  -                            L4 diploma 2018
 """
-from datetime import date, timedelta
 import json
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
