@@ -240,9 +240,8 @@ def role_periods(employments: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFra
     1              1            8            NaN           150.0
     2              1            4          150.0             NaN
     """
-    result = employments.assign(role_from_day=np.nan, role_until_day=np.nan)
     if not len(changes) or not len(employments):
-        return result
+        return employments.assign(role_from_day=np.nan, role_until_day=np.nan)
     employment_ids = employments["employment_id"].to_numpy(np.int64)
     order = np.argsort(employment_ids, kind="stable")
     change_employments = changes["employment_id"].to_numpy(np.int64)
@@ -279,11 +278,14 @@ def role_periods(employments: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFra
     first_of_row = np.insert(rows[1:] != rows[:-1], 0, True)
     current_roles = employments["job_role_id"].to_numpy(np.int64)[rows]
     roles = np.where(last_of_row & ~late_change[rows], current_roles, roles)
-    split = employments.iloc[rows].assign(job_role_id=roles, role_from_day=np.where(first_of_row, np.nan, days),
-                                          role_until_day=until)
     unchanged = np.ones(len(employments), dtype=bool)
     unchanged[rows] = False
-    return pd.concat([result[unchanged], split], ignore_index=True)
+    kept = np.flatnonzero(unchanged)
+    columns = {column: employments[column].to_numpy()[np.concatenate([kept, rows])] for column in employments.columns}
+    columns["job_role_id"] = np.concatenate([employments["job_role_id"].to_numpy(np.int64)[kept], roles])
+    columns["role_from_day"] = np.concatenate([np.full(len(kept), np.nan), np.where(first_of_row, np.nan, days)])
+    columns["role_until_day"] = np.concatenate([np.full(len(kept), np.nan), until])
+    return pd.DataFrame(columns)
 
 
 DENSE_IDS = 50_000_000  # person ids up to this are looked up in a flat table, else by binary search
