@@ -126,3 +126,27 @@ def test_role_periods(changes, expected):
 def test_role_periods_leave_other_employments_alone():
     result = periods([(1, 3, 10.0, np.nan), (2, 8, 0.0, 40.0)], [(1, 1, 20, 1, 3)])
     assert result == [(1, 1, None, 20), (1, 3, 20, None), (2, 8, None, None)]
+
+
+def test_the_copy_and_read_sql_paths_and_a_sqlite_copy_split_roles_alike(ctx, tmp_path):
+    """On PostgreSQL the COPY path, read_sql and a SQLite database holding the same rows give the same
+    role periods and snapshots (on SQLite all three are read_sql)."""
+    from tests.outcomes.test_snapshots import _copy_into_sqlite
+
+    _, _, carers = build_issue_workplace()
+    factories.role_change(carers[0], "registered_manager", on=date(2026, 11, 15))
+    factories.role_change(carers[1], "senior_care_worker", on=date(2026, 3, 1))
+    factories.role_change(carers[1], "care_worker", on=date(2026, 9, 1))
+    dates = [OCT, NOV]
+    connection = db.session.connection()
+    fast = readers.read_inputs(connection, dates, use_copy=None)
+    portable = readers.read_inputs(connection, dates, use_copy=False)
+    assert len(fast.staff) == 13 + 1 + 2  # one employment split in two, one in three
+    pd.testing.assert_frame_equal(fast.staff, portable.staff, check_dtype=False)
+    snapshots_fast = snapshots.compute_snapshots(fast, dates)
+    pd.testing.assert_frame_equal(snapshots_fast, snapshots.compute_snapshots(portable, dates))
+    engine = _copy_into_sqlite(connection, tmp_path / "copy.db")
+    with engine.connect() as sqlite_connection:
+        on_sqlite = snapshots.compute_snapshots(readers.read_inputs(sqlite_connection, dates), dates)
+    engine.dispose()
+    pd.testing.assert_frame_equal(snapshots_fast, on_sqlite)
