@@ -310,14 +310,30 @@ class _EmployedStaff:
             in_post=(in_role_from, in_role_until),
             started=_window(date_days, window_starts, starts),
             left=_window(date_days, window_starts, leaving_dates),
-            starter_mask=role_from_days == -NEVER,
-            leaver_mask=role_until_days == NEVER,
+            starter_mask=carries_start(employed),
+            leaver_mask=carries_leaving(employed),
             care_mask=np.asarray(employed["care_providing"], dtype=bool) if present else np.array([], bool),
             manager_mask=np.asarray(employed["registered_manager"], dtype=bool) if present else np.array([], bool),
             qualified_from=_first_on_or_after(date_days, to_days(employed["qualified_on"])) if present else starts,
             induction_days=induction_days,
             inducted_from=_first_on_or_after(date_days, induction_days),
         )
+
+
+def carries_start(staff: pd.DataFrame) -> np.ndarray:
+    """Rows of a staff frame that carry their employment's start (the role started in): count starters
+    on these only, or an employment split at a role change is two starters. Every row of a frame
+    without role periods."""
+    if "role_from" not in staff.columns:
+        return np.ones(len(staff), dtype=bool)
+    return np.isnat(np.asarray(staff["role_from"]).astype("datetime64[s]"))
+
+
+def carries_leaving(staff: pd.DataFrame) -> np.ndarray:
+    """Rows that carry their employment's leaving (the role left from): count leavers on these only."""
+    if "role_until" not in staff.columns:
+        return np.ones(len(staff), dtype=bool)
+    return np.isnat(np.asarray(staff["role_until"]).astype("datetime64[s]"))
 
 
 def _role_days(employed: pd.DataFrame, present: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -150,3 +150,20 @@ def test_the_copy_and_read_sql_paths_and_a_sqlite_copy_split_roles_alike(ctx, tm
         on_sqlite = snapshots.compute_snapshots(readers.read_inputs(sqlite_connection, dates), dates)
     engine.dispose()
     pd.testing.assert_frame_equal(snapshots_fast, on_sqlite)
+
+
+def test_rows_carrying_the_start_and_the_leaving(ctx):
+    """What other readers of the staff frame (ASC-WDS declared counts) use to count each employment's
+    start and leaving once: Ann's employment is split in two at her role change, Ben's is whole."""
+    from academy.outcomes import metrics
+
+    wp = factories.workplace()
+    ann = factories.employment(wp, start=date(2026, 1, 5), leaving=None)
+    factories.role_change(ann, "senior_care_worker", on=date(2026, 6, 1))
+    factories.employment(wp, start=date(2026, 2, 2), leaving=date(2026, 9, 30))
+    frame = readers.read_staff(db.session.connection(), OCT, OCT).sort_values(["start_date", "role_from"],
+                                                                      na_position="first")
+    assert metrics.carries_start(frame).tolist() == [True, False, True]
+    assert metrics.carries_leaving(frame).tolist() == [False, True, True]
+    bare = frame.drop(columns=list(metrics.ROLE_PERIOD_COLUMNS))
+    assert metrics.carries_start(bare).all() and metrics.carries_leaving(bare).all()
