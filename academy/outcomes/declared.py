@@ -203,6 +203,8 @@ def _recorded_events(of_kind, ids, staff, kind, date_days, window_starts) -> np.
     if staff is None or not len(staff):
         return counts
     wanted = np.asarray(staff["directly_employed"], dtype=bool)
+    # an employment split at a role change is several rows: only one carries its start, one its leaving
+    wanted = wanted & (metrics.carries_start(staff) if kind == "starters" else metrics.carries_leaving(staff))
     if kind == "rm_leavers":
         wanted = wanted & np.asarray(staff["registered_manager"], dtype=bool)
     employed = staff[wanted]

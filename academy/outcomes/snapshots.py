@@ -19,7 +19,8 @@ from academy.auth.access import DomainError, Invalid
 from academy.outcomes import declared, metrics, readers
 from academy.outcomes.models import OutcomeSnapshot
 
-TRAINING_METRICS = ("qualification_uptake", "care_induction", "care_induction_12_weeks", "training_compliance")
+TRAINING_METRICS = ("qualification_uptake", "care_induction", "care_induction_12_weeks",
+                    *(m.key for m in metrics.INDUCTION_PARTS), "training_compliance")
 Progress = Callable[[int, str], None]
 EARLIEST = date(2000, 1, 1)
 

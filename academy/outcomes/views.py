@@ -52,6 +52,7 @@ def index():
     return render_template(
         "outcomes/dashboard.html", scopes=scopes, choices=choices, latest=latest,
         panels=dashboard.panels(db.session, scopes, latest) if latest else [],
+        induction=dashboard.induction_parts(db.session, scopes, latest) if latest else [],
         funnel=dashboard.funnel(db.session, latest) if latest and dashboard.is_staff(current_user) else [],
         staff=dashboard.is_staff(current_user), running=running_status,
         query={k: v for k, v in request.args.items() if k in ("scope", "compare")})
