@@ -262,7 +262,7 @@ def _l2_certificate(rule: ColumnRule, value: str, today: date):
     """L2CARECERT: 1 (or 1;YYYY, achieved 2024 to this year), 2 or 3. As ASC-WDS does: a year on 1
     that cannot be right is left out with a warning (1 kept); 2 or 3 with a year is left out
     altogether with a warning; anything else is left out with a warning."""
-    head, semicolon, year = value.partition(";")
+    head, _, year = value.partition(";")
     if head in ("2", "3"):
         if not year:
             return value, None
