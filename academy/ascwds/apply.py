@@ -6,10 +6,12 @@ elsewhere), so 50,000 staff and 500,000 training rows apply in seconds, not minu
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import insert, select, text, update
 
 from academy.ascwds.plan import Plan, StaffChange
+from academy.ascwds.records import apply_records
 from academy.ascwds.validate_training import NEW_COURSE_PREFIX
 from academy.auth.access import Invalid
 from academy.extensions import utcnow
@@ -37,6 +39,7 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
         local_ids = _workplaces(session, plan)
         progress(10, "Workplaces saved")
         people = _staff(session, plan, local_ids, now)
+        _records(session, plan, user, people, local_ids)
         progress(40, "Staff saved")
         _training(session, plan, user, people, now, progress)
         session.commit()
@@ -138,6 +141,14 @@ def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tup
                                               "leaving_reason": "Marked DELETE in an ASC-WDS import",
                                               "updated_at": now} for c in deletes])
     return people
+
+
+def _records(session, plan: Plan, user, people: dict[tuple, int], new_workplaces: dict[str, int]) -> None:
+    """Qualifications and Care Certificates the staff rows declare (academy/ascwds/records.py)."""
+    for worker in plan.records:
+        if worker.workplace_id is None:
+            worker.workplace_id = new_workplaces.get(worker.key[0])
+    apply_records(session, plan.records, people, user, plan.batch_id, plan.today or date.today())
 
 
 def _copy(session, table: str, columns: tuple[str, ...], rows: list[tuple], progress=None, start=0, span=0) -> None:

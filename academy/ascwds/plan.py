@@ -56,3 +56,7 @@ class Plan:
     new_courses: dict[str, str] = field(default_factory=dict)  # category code -> name
     leaving_date: date | None = None
     district_id: int | None = None
+    # What each staff row declares the worker holds (qualifications, Care Certificate): records.py.
+    records: list = field(default_factory=list)
+    today: date | None = None  # the import date: imported records with no date count from it
+    batch_id: int | None = None  # the ImportBatch being applied (None from the command line)
