@@ -20,7 +20,8 @@ from training.models import Course, CourseCategory, TrainingRecord
 
 CHUNK = 5000
 TRAINING_COLUMNS = ("person_id", "course_id", "completed_on", "expires_on", "training_provider", "notes",
-                    "added_by_id", "created_at", "updated_at")
+                    "added_by_id", "created_at", "updated_at", "title", "ascwds_accredited", "ascwds_who_delivered",
+                    "ascwds_how_delivered", "ascwds_validity", "expiry_worked_out")
 
 
 def _chunks(rows: list, size: int = CHUNK):
@@ -173,6 +174,12 @@ def _new_courses(session, plan: Plan) -> dict[str, int]:
     return ids
 
 
+def _kept_details(change) -> tuple:
+    """The training columns kept as the file gives them, in TRAINING_COLUMNS order (from "title")."""
+    return (change.title, change.accredited, change.who_delivered, change.how_delivered, change.validity,
+            change.expiry_worked_out)
+
+
 def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress) -> None:
     courses = _new_courses(session, plan)
     rows, updates = [], []
@@ -181,10 +188,11 @@ def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress
             person_id = change.person_id or people[change.key]
             course_id = courses.get(change.course_ref, change.course_ref)
             rows.append((person_id, course_id, change.completed, change.expires, change.provider, change.notes,
-                         user and user.id, now, now))
+                         user and user.id, now, now, *_kept_details(change)))
         else:
             updates.append({"id": change.record_id, "expires_on": change.expires, "notes": change.notes,
-                            "training_provider": change.provider, "updated_at": now})
+                            "training_provider": change.provider, "updated_at": now,
+                            **dict(zip(TRAINING_COLUMNS[9:], _kept_details(change)))})
     if updates:
         session.execute(update(TrainingRecord), updates)
     if not rows:

@@ -45,6 +45,14 @@ class TrainingChange:
     provider: str | None
     notes: str | None
     record_id: int | None = None  # "update": the training record
+    # Kept as the file gives them and exported back (docs/ascwds.md): TRAININGNAME, ACCREDITED,
+    # WHODELIVERED, HOWDELIVERED, VALIDITY; and whether the expiry was worked out here.
+    title: str | None = None
+    accredited: str | None = None
+    who_delivered: str | None = None
+    how_delivered: str | None = None
+    validity: str | None = None
+    expiry_worked_out: bool = False
 
 
 @dataclass
