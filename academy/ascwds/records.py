@@ -17,6 +17,7 @@ after the staff are saved (a fixed number of queries per 5,000 workers).
 """
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,7 @@ from functools import cache
 
 from sqlalchemy import delete, insert, select, update
 
-from academy.ascwds.codes import _rows as data_rows
+from academy.ascwds.codes import DATA_DIR
 from academy.extensions import utcnow
 from training.models import (
     CareCertificateInduction, CertificateVersion, Qualification, QualificationStatus, QualificationType,
@@ -52,7 +53,9 @@ def qualification_codes() -> dict[str, QualificationCode]:
     """QUALACH code -> title, group and level: the level Skills for Care's source gives, else the
     one the title names ("Level 2 ..."), else unknown (never guessed)."""
     result = {}
-    for row in data_rows("qualifications.csv"):
+    with (DATA_DIR / "qualifications.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    for row in rows:
         level = row["level"] or (match.group(1) if (match := LEVEL_IN_TITLE.search(row["title"])) else "")
         result[row["budi_code"]] = QualificationCode(
             row["budi_code"], row["group"], row["title"], int(level) if level else None,
@@ -168,8 +171,9 @@ def _apply_scqual(by_key: dict[str, ImportedQualification], holds: bool | None, 
     if level is not None and level < 2:
         for q in by_key.values():
             q.social_care = False
-    named = next((q for q in by_key.values()
-                  if q.level is not None and q.level == level and q.status == QualificationStatus.achieved), None)
+    # Level not known (1;999): any achieved social-care qualification of the row names it.
+    named = next((q for q in by_key.values() if q.status == QualificationStatus.achieved
+                  and (q.level == level if level is not None else q.social_care)), None)
     if named is not None:
         named.social_care = True
         if named.qualification_type == QualificationType.other:
@@ -188,9 +192,6 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start:start + size]
 
 
-QUALIFICATION_FIELDS = ("qualification_type", "title", "level", "social_care", "status", "achieved_on")
-
-
 def apply_records(session, declared: list[WorkerRecords], people: dict[tuple, int], user, batch_id: int | None,
                   today: date) -> None:
     """Add, update and remove the imported records the rows declare (see the module docstring)."""
@@ -199,7 +200,9 @@ def apply_records(session, declared: list[WorkerRecords], people: dict[tuple, in
     latest: dict[int, WorkerRecords] = {}
     for worker in declared:
         if worker.person_id is None:
-            worker.person_id = people[worker.key]
+            worker.person_id = people.get(worker.key)
+            if worker.person_id is None:
+                continue  # a row that added no one
         latest[worker.person_id] = worker  # someone at two workplaces: their last row decides
     declared = list(latest.values())
     person_ids = sorted({w.person_id for w in declared})

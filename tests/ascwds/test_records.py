@@ -230,3 +230,13 @@ def test_records_carry_the_batch_and_the_passport_shows_their_source(hcpa, clien
     assert "Registered manager&#39;s (adults) NVQ" in page and "Achieved in 2020" in page
     assert "Social care qualification at Level 4" in page
     assert "Achieved (date not given; counted as held from 1 Dec 2026)" in page
+
+
+def test_scqual_level_not_known_is_named_by_a_social_care_qualification_of_the_row(hcpa):
+    _import(hcpa, _staff(W1={"SCQUAL": "1;999", "L2CARECERT": "1"}, W2={"SCQUAL": "1;999", "QUALACH01": "37;2015"}))
+    l2 = _qualifications("W1")
+    assert list(l2) == ["Level 2 Adult Social Care Certificate"]
+    assert (l2["Level 2 Adult Social Care Certificate"].achieved_precision,
+            l2["Level 2 Adult Social Care Certificate"].relevant) == ("unknown", True)
+    # "Other qualification relevant to social care": social care in Skills for Care's list, level unknown.
+    assert list(_qualifications("W2")) == ["Other qualification relevant to social care"]
