@@ -67,6 +67,7 @@ class ServiceState:
     current: dict[tuple[int, str], KnownEmployment] = field(default_factory=dict)
     former: dict[tuple[int, str], int] = field(default_factory=dict)
     records: dict[tuple[int, int, date, str], tuple] = field(default_factory=dict)
+    verified_records: set[int] = field(default_factory=set)  # training record ids verified here: an import keeps them
     file_workplaces: dict[str, int | None] = field(default_factory=dict)
     file_regulated: dict[str, bool] = field(default_factory=dict)
     file_totals: dict[str, tuple[int, int]] = field(default_factory=dict)  # LOCALESTID -> (line, TOTALPERMTEMP)
@@ -135,11 +136,13 @@ class ServiceState:
         people = self._scope(select(Employment.person_id).where(
             or_(Employment.leaving_date.is_(None), Employment.leaving_date > self.today)))
         statement = select(TrainingRecord.person_id, TrainingRecord.course_id, TrainingRecord.completed_on,
-                           TrainingRecord.id, *(getattr(TrainingRecord, c) for c in TRAINING_KEPT)
-                           ).where(TrainingRecord.person_id.in_(people))
-        for person_id, course_id, completed_on, *rest in session.execute(statement):
+                           TrainingRecord.verified_at, TrainingRecord.id,
+                           *(getattr(TrainingRecord, c) for c in TRAINING_KEPT)).where(TrainingRecord.person_id.in_(people))
+        for person_id, course_id, completed_on, verified_at, *rest in session.execute(statement):
             title = rest[TRAINING_KEPT.index("title") + 1]
             self.records[(person_id, course_id, completed_on, (title or "").lower())] = tuple(rest)
+            if verified_at is not None:
+                self.verified_records.add(rest[0])
 
     def may_change(self, workplace_id: int) -> bool:
         return self.allowed_ids is None or workplace_id in self.allowed_ids

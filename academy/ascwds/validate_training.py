@@ -98,8 +98,8 @@ def training_rows(plan, parsed, state, options) -> None:
             plan.training.append(TrainingChange("create", key, person_id, course_ref, completed, expires, provider,
                                                 notes, **details))
             report.count("training", "created", line, describe)
-        elif existing[1:] == (expires, notes, provider, *details.values()):
-            report.count("training", "unchanged")
+        elif existing[1:] == (expires, notes, provider, *details.values()) or existing[0] in state.verified_records:
+            report.count("training", "unchanged")  # a record verified here is left as it is
         else:
             plan.training.append(TrainingChange("update", key, person_id, course_ref, completed, expires, provider,
                                                 notes, existing[0], **details))

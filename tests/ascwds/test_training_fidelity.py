@@ -118,3 +118,17 @@ def test_a_record_kept_without_a_name_takes_the_name_from_a_later_import(hcpa):
     db.session.commit()
     plan = check(hcpa, ("training.csv", _training(*ROWS[:2])))
     assert plan.report.counts["training"]["updated"] == 2 and plan.report.counts["training"]["created"] == 0
+
+
+def test_a_record_verified_here_is_left_as_it_is(hcpa):
+    from academy.extensions import utcnow
+
+    _import(hcpa, _training(*ROWS))
+    fire = _records()["Fire awareness for care homes"]
+    fire.verified_by_id, fire.verified_at = hcpa.id, utcnow()
+    db.session.commit()
+    changed = _training(ROWS[0].replace(",1,2,12,1,none,", ",0,2,12,2,none,") + "Changed notes", *ROWS[1:])
+    report = _import(hcpa, changed, first=False)
+    assert report.counts["training"] == {"created": 0, "updated": 0, "deleted": 0, "unchanged": 4}
+    db.session.refresh(fire)
+    assert (fire.ascwds_accredited, fire.notes) == ("1", None)
