@@ -85,7 +85,8 @@ def test_import_then_export_gives_back_every_column_but_the_personal_ones_and_st
         before = {tuple(r[k] for k in keys): r for r in rows}
         after = {tuple(r[k] for k in keys): r for r in out_rows}
         assert len(before) == len(rows) and len(after) == len(out_rows), f"{kind} file: rows share a key"
-        assert sorted(after) == sorted(before), f"{kind} file: rows differ"
+        assert sorted(after) == sorted(before), (f"{kind} file: rows not given back {sorted(set(before) - set(after))}, "
+                                                f"rows not given {sorted(set(after) - set(before))}")
         allowed = ALLOWED_TO_DIFFER[kind] | NOT_YET.get(kind, set())
         for key, row in before.items():
             for column in header:
