@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import insert, select, text, update
 
+from academy.ascwds import workplace_counts
 from academy.ascwds.plan import Plan, StaffChange
 from academy.ascwds.records import apply_records
 from academy.ascwds.validate_training import NEW_COURSE_PREFIX
@@ -38,6 +39,7 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
     try:
         now = utcnow()
         local_ids = _workplaces(session, plan)
+        workplace_counts.apply_counts(session, plan, local_ids, now.date())
         progress(10, "Workplaces saved")
         people = _staff(session, plan, local_ids, now)
         _records(session, plan, user, people, local_ids)
