@@ -41,8 +41,9 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
         local_ids = _workplaces(session, plan)
         workplace_counts.apply_counts(session, plan, local_ids, now.date())
         progress(10, "Workplaces saved")
+        new_people = [c.key for c in plan.staff if c.action == "create" and c.person_id is None]
         people = _staff(session, plan, local_ids, now)
-        _records(session, plan, user, people, local_ids)
+        _records(session, plan, user, people, local_ids, {people[key] for key in new_people})
         progress(40, "Staff saved")
         _training(session, plan, user, people, now, progress)
         session.commit()
@@ -146,12 +147,15 @@ def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tup
     return people
 
 
-def _records(session, plan: Plan, user, people: dict[tuple, int], new_workplaces: dict[str, int]) -> None:
+def _records(session, plan: Plan, user, people: dict[tuple, int], new_workplaces: dict[str, int],
+             new_people: set[int]) -> None:
     """Qualifications and Care Certificates the staff rows declare (academy/ascwds/records.py)."""
     for worker in plan.records:
         if worker.workplace_id is None:
             worker.workplace_id = new_workplaces.get(worker.key[0])
-    apply_records(session, plan.records, people, user, plan.batch_id, plan.today or date.today())
+    postgres = session.connection().dialect.name == "postgresql"
+    apply_records(session, plan.records, people, user, plan.batch_id, plan.today or date.today(),
+                  copy=_copy if postgres else None, new_people=new_people)
 
 
 def _copy(session, table: str, columns: tuple[str, ...], rows: list[tuple], progress=None, start=0, span=0) -> None:
