@@ -108,8 +108,12 @@ def update_qualification(session, qualification: Qualification, values: Qualific
     own = qualification.person.user_id == by.id
     if not own and not can_manage(session, by, qualification.person):
         raise NotAllowed("You cannot change this qualification")
+    if qualification.achieved_on != values.achieved_on:
+        qualification.achieved_precision = None  # a date given here is the day
     for key, value in _checked(values, today).items():
         setattr(qualification, key, value)
+    # Changed here: it is no longer what an ASC-WDS import said, so a later import leaves it alone.
+    qualification.ascwds_key = None
     if own:
         qualification.verified_by_id, qualification.verified_at = None, None
     else:

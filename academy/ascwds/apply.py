@@ -6,11 +6,13 @@ elsewhere), so 50,000 staff and 500,000 training rows apply in seconds, not minu
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import insert, select, text, update
 
 from academy.ascwds import workplace_counts
 from academy.ascwds.plan import Plan, StaffChange
+from academy.ascwds.records import apply_records
 from academy.ascwds.validate_training import NEW_COURSE_PREFIX
 from academy.auth.access import Invalid
 from academy.extensions import utcnow
@@ -19,7 +21,8 @@ from training.models import Course, CourseCategory, TrainingRecord
 
 CHUNK = 5000
 TRAINING_COLUMNS = ("person_id", "course_id", "completed_on", "expires_on", "training_provider", "notes",
-                    "added_by_id", "created_at", "updated_at")
+                    "added_by_id", "created_at", "updated_at", "title", "ascwds_accredited", "ascwds_who_delivered",
+                    "ascwds_how_delivered", "ascwds_validity", "expiry_worked_out")
 
 
 def _chunks(rows: list, size: int = CHUNK):
@@ -41,7 +44,9 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
         local_ids = _workplaces(session, plan)
         workplace_counts.apply_counts(session, plan, local_ids, now.date())
         progress(10, "Workplaces saved")
+        new_people = [c.key for c in plan.staff if c.action == "create" and c.person_id is None]
         people = _staff(session, plan, local_ids, now)
+        _records(session, plan, user, people, local_ids, {people[key] for key in new_people})
         progress(40, "Staff saved")
         _training(session, plan, user, people, now, progress)
         session.commit()
@@ -151,6 +156,17 @@ def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tup
     return people
 
 
+def _records(session, plan: Plan, user, people: dict[tuple, int], new_workplaces: dict[str, int],
+             new_people: set[int]) -> None:
+    """Qualifications and Care Certificates the staff rows declare (academy/ascwds/records.py)."""
+    for worker in plan.records:
+        if worker.workplace_id is None:
+            worker.workplace_id = new_workplaces.get(worker.key[0])
+    postgres = session.connection().dialect.name == "postgresql"
+    apply_records(session, plan.records, people, user, plan.batch_id, plan.today or date.today(),
+                  copy=_copy if postgres else None, new_people=new_people)
+
+
 def _copy(session, table: str, columns: tuple[str, ...], rows: list[tuple], progress=None, start=0, span=0) -> None:
     """COPY rows into a table on the session's own connection (so inside its transaction)."""
     cursor = session.connection().connection.driver_connection.cursor()
@@ -173,6 +189,12 @@ def _new_courses(session, plan: Plan) -> dict[str, int]:
     return ids
 
 
+def _kept_details(change) -> tuple:
+    """The training columns kept as the file gives them, in TRAINING_COLUMNS order (from "title")."""
+    return (change.title, change.accredited, change.who_delivered, change.how_delivered, change.validity,
+            change.expiry_worked_out)
+
+
 def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress) -> None:
     courses = _new_courses(session, plan)
     rows, updates = [], []
@@ -181,10 +203,11 @@ def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress
             person_id = change.person_id or people[change.key]
             course_id = courses.get(change.course_ref, change.course_ref)
             rows.append((person_id, course_id, change.completed, change.expires, change.provider, change.notes,
-                         user and user.id, now, now))
+                         user and user.id, now, now, *_kept_details(change)))
         else:
             updates.append({"id": change.record_id, "expires_on": change.expires, "notes": change.notes,
-                            "training_provider": change.provider, "updated_at": now})
+                            "training_provider": change.provider, "updated_at": now,
+                            **dict(zip(TRAINING_COLUMNS[9:], _kept_details(change)))})
     if updates:
         session.execute(update(TrainingRecord), updates)
     if not rows:

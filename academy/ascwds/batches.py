@@ -105,6 +105,7 @@ def apply_batch(session, batch: ImportBatch, user, progress=None, provider_id: i
         _save_report(batch, plan.report)
         session.commit()
         raise Invalid(f"The files have {plan.report.error_count} errors; nothing has been changed")
+    plan.batch_id = batch.id
     apply_plan(session, plan, user, progress=progress)  # commits, or rolls back and raises
     plan.report.applied = True
     _save_report(batch, plan.report)

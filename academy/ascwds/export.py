@@ -89,6 +89,19 @@ def _number(value) -> str:
     return text
 
 
+def training_row(record: TrainingRecord, course_name: str, category: int, local_id: str, worker_id: str) -> dict:
+    """One training file row. What an import kept comes back as given: the training's own name
+    (else the catalogue course's), ACCREDITED, WHODELIVERED, HOWDELIVERED, VALIDITY, and an empty
+    EXPIRYDATE where the expiry was worked out here rather than given."""
+    who = "2" if record.training_provider else (record.ascwds_who_delivered or "")  # a provider: external
+    return {"LOCALESTID": local_id, "UNIQUEWORKERID": worker_id, "CATEGORY": str(category),
+            "TRAININGNAME": (record.title or course_name)[:120], "DATECOMPLETED": format_date(record.completed_on),
+            "EXPIRYDATE": "" if record.expiry_worked_out else format_date(record.expires_on), "NOTES": record.notes,
+            "PROVIDERNAME": codes.provider_code(record.training_provider), "WHODELIVERED": who,
+            "ACCREDITED": record.ascwds_accredited, "HOWDELIVERED": record.ascwds_how_delivered,
+            "VALIDITY": record.ascwds_validity}
+
+
 def export_files(session, workplace_ids: list[int], today: date | None = None) -> dict[str, bytes]:
     """{"workplace.csv": ..., "staff.csv": ..., "training.csv": ...} for the workplaces."""
     today = today or date.today()
@@ -151,12 +164,7 @@ def export_files(session, workplace_ids: list[int], today: date | None = None) -
             .order_by(TrainingRecord.person_id, TrainingRecord.completed_on, TrainingRecord.id)).all()
         for record, course_name, category in records:
             for local_id, worker_id in by_person[record.person_id]:
-                training_rows.append({
-                    "LOCALESTID": local_id, "UNIQUEWORKERID": worker_id, "CATEGORY": str(category),
-                    "TRAININGNAME": course_name[:120], "DATECOMPLETED": format_date(record.completed_on),
-                    "EXPIRYDATE": format_date(record.expires_on), "NOTES": record.notes,
-                    "PROVIDERNAME": codes.provider_code(record.training_provider),
-                    "WHODELIVERED": "2" if record.training_provider else ""})
+                training_rows.append(training_row(record, course_name, category, local_id, worker_id))
     return {"workplace.csv": _csv(codes.current_header("workplace"), workplace_rows),
             "staff.csv": _csv(_staff_header(staff_rows), staff_rows),
             "training.csv": _csv(codes.current_header("training"), training_rows)}

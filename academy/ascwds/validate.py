@@ -14,6 +14,7 @@ from academy.ascwds.export import FORMULA_STARTS
 from academy.ascwds.parse import ParsedFile
 from academy.ascwds.plan import Plan, StaffChange, WorkplaceChange
 from academy.ascwds.providers import settle_providers
+from academy.ascwds.records import worker_records
 from academy.ascwds.report import Report
 from academy.ascwds.state import ServiceState
 
@@ -105,7 +106,8 @@ def _extra_json(extra: dict, mapped: set[str]) -> str | None:
 def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
     """Check the files against each other and the service; never changes the database."""
     report = Report()
-    plan = Plan(report=report, leaving_date=options.leaving_date or options.today, district_id=options.district_id)
+    plan = Plan(report=report, leaving_date=options.leaving_date or options.today, district_id=options.district_id,
+                today=options.today)
     by_kind: dict[str, ParsedFile] = {}
     for parsed in files:
         report.files.append({"name": parsed.name, "kind": parsed.kind, "version": parsed.version,
@@ -239,6 +241,12 @@ def _hours(values: dict):
     return None
 
 
+def _declared_records(plan: Plan, line: int, key: tuple[str, str], values: dict, current, workplace_id, today) -> None:
+    """Qualifications and Care Certificate the row declares, for apply (academy/ascwds/records.py)."""
+    plan.records.append(worker_records(plan.report, line, key, values, current.person_id if current else None,
+                                       workplace_id, today))
+
+
 def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options) -> None:
     report, seen = plan.report, {}
     roles, leaving = state.job_roles, plan.leaving_date
@@ -272,6 +280,7 @@ def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options
                 report.count("staff", "deleted", line, label, f"Leaves on {format_date(leaving)}")
                 report.staff_deleted += 1
             continue
+        _declared_records(plan, line, key, values, current, workplace_id, options.today)
         role_code = codes.job_role_for(values.get("MAINJOBROLE"), values.get("MAINJRDESC"))
         role = roles.get(role_code)
         if values.get("MAINJOBROLE") in codes.OTHER_JOB_ROLES and not values.get("MAINJRDESC"):
