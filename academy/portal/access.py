@@ -12,10 +12,11 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user, login_required
 
-from academy.auth.access import STAFF_ROLES, refuse
-from academy.auth.models import Role
+from academy.auth.access import STAFF_ROLES, NotAllowed, refuse
+from academy.auth.models import Role, User
 from academy.extensions import db
 from academy.workplaces.directory import get_workplace_or_404
+from academy.workplaces.models import Workplace
 
 PORTAL_ROLES = (Role.manager, *STAFF_ROLES)
 
@@ -23,6 +24,13 @@ PORTAL_ROLES = (Role.manager, *STAFF_ROLES)
 def can_change(user) -> bool:
     """Only a workplace's own registered manager changes its records from the portal."""
     return user.is_authenticated and user.role == Role.manager
+
+
+def require_manager(user: User, workplace: Workplace) -> None:
+    """Domain functions' check (raises NotAllowed): only the workplace's own registered managers
+    change its staff records, vacancies and link requests."""
+    if user.role != Role.manager or not any(w.id == workplace.id for w in user.workplaces):
+        raise NotAllowed("Only this workplace's registered managers can change its staff records")
 
 
 def portal_workplace_or_404(workplace_id: int, *, write: bool | None = None):

@@ -21,6 +21,7 @@ from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.mail import public_url, send_mail
+from academy.portal.access import require_manager
 from academy.portal.models import EmployerLinkRequest, LinkState
 from academy.workplaces.models import Employment, Person
 
@@ -144,8 +145,6 @@ def decline(session, request: EmployerLinkRequest, by: User, now: datetime | Non
 
 def cancel(session, request: EmployerLinkRequest, by: User, now: datetime | None = None) -> None:
     """The workplace's manager withdraws the request."""
-    from academy.portal.staff import require_manager
-
     require_manager(by, request.employment.workplace)
     _still_pending(request)
     _decide(request, LinkState.cancelled, by, now)

@@ -8,7 +8,8 @@ from sqlalchemy import or_, select
 
 from academy.auth.access import Invalid, refuse
 from academy.auth.models import User
-from academy.portal.staff import FUTURE_LIMIT_DAYS, _job_role, _long, require_manager
+from academy.portal.access import require_manager
+from academy.portal.staff import FUTURE_LIMIT_DAYS, _job_role, _long
 from academy.workplaces.models import ContractType, Vacancy, Workplace
 
 FIELDS = ("posts", "hours_per_week", "days", "nights", "weekends", "hourly_pay", "driving_needed", "description")
