@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from academy.auth.access import Invalid, refuse
 from academy.auth.models import User
 from academy.portal import employer_links
-from academy.portal.access import require_manager
+from academy.portal.access import get_portal_workplace_or_404, require_manager
 from academy.portal.forms import REASON_LABELS
 from academy.portal.models import RoleChange
 from academy.workplaces.models import ContractType, Employment, JobRole, Person, Workplace
@@ -122,10 +122,14 @@ def _tiers(session, people: list[Person], today: date) -> dict[int, str]:
     return result
 
 
-def get_employment_or_404(session, workplace: Workplace, employment_id: int) -> Employment:
+def get_employment_or_404(session, employment_id: int, for_user: User, *, workplace_id: int,
+                          write: bool | None = None) -> Employment:
+    """The employment at workplace `workplace_id`, which `for_user` must be able to open in the
+    portal (get_portal_workplace_or_404, with `write`); another workplace's is a 404."""
+    workplace = get_portal_workplace_or_404(session, workplace_id, for_user, write=write)
     employment = session.get(Employment, employment_id)
     if employment is None or employment.workplace_id != workplace.id:
-        refuse(404, target=("Employment", employment_id))
+        refuse(404, for_user, ("Employment", employment_id))
     return employment
 
 
