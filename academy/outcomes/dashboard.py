@@ -10,7 +10,7 @@ from sqlalchemy import select
 from academy.auth.access import refuse
 from academy.auth.models import Role, User
 from academy.outcomes import baselines, report, snapshots
-from academy.outcomes.metrics import ALL_METRICS, FUNNEL_METRICS, STRATEGY_METRICS, Metric
+from academy.outcomes.metrics import FUNNEL_METRICS, STRATEGY_METRICS, Metric
 from academy.workplaces.directory import managed_workplaces
 from academy.workplaces.models import District, ServiceType
 
@@ -107,9 +107,3 @@ def panels(session, scopes: list[Scope], latest: date) -> list[OutcomePanel]:
 
 def funnel(session, latest: date) -> list[report.OutcomeRow]:
     return report.outcome_rows(session, COUNTY, [latest], [0], [m.key for m in FUNNEL_METRICS])
-
-
-def metric_or_404(key: str) -> Metric:
-    if key not in ALL_METRICS:
-        abort(404)
-    return ALL_METRICS[key]
