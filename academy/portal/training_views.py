@@ -12,13 +12,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy import exports
-from academy.auth.access import DomainError, refuse
+from academy.auth.access import DomainError
 from academy.auth.audit import audit
 from academy.extensions import db
 from academy.portal import matrix as matrices, needs
 from academy.portal.blueprint import bp
 from academy.portal.access import can_change, get_portal_workplace_or_404, portal_view
 from academy.portal.training_forms import SignOffForm
+from academy.workplaces.models import Workplace
 from training import induction as inductions
 from training.models import StandardState
 from training.records import TrainingState
@@ -86,9 +87,9 @@ def inductions_page(workplace_id: int):
 @portal_view
 def sign_off_standards(workplace_id: int, induction_id: int):
     """Sign off the ticked standards (training.induction's rule: an assessor, never their own)."""
-    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
-    item = (matrices.induction_in_post_or_none(db.session, workplace, induction_id, date.today())
-            or refuse(404, target=("CareCertificateInduction", induction_id)))
+    item = matrices.get_induction_or_404(db.session, induction_id, current_user, workplace_id=workplace_id,
+                                         on=date.today())
+    workplace = db.session.get(Workplace, workplace_id)
     person = item.person
     form = SignOffForm.for_induction(item)
     if form.validate_on_submit():
