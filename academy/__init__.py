@@ -11,12 +11,13 @@ from werkzeug.routing import IntegerConverter
 
 from academy.config import PROJECT_ROOT, Config
 from academy.extensions import csrf, db, limiter, login_manager, migrate
+from academy.unit_of_work import UnitOfWorkFlask
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the web application for `config` (default: from the environment)."""
     config = config or Config()
-    app = Flask(
+    app = UnitOfWorkFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

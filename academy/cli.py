@@ -52,6 +52,7 @@ def seed_demo(new_passwords: bool):
     from academy.outcomes.demo import seed_demo_outcomes
 
     result = seed_demo_data(db.session, new_passwords=new_passwords)
+    db.session.commit()
     click.echo(f"Demo data: {result.workplaces} workplaces, {result.staff} staff, {result.vacancies} open vacancies, "
                f"{result.applications} recruitment applications added.")
     click.echo(seed_demo_outcomes(db.session))

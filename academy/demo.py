@@ -161,13 +161,13 @@ def seed_demo_data(session, new_passwords: bool = False, today: date | None = No
             session.add(Employment(person=person, workplace=existing["Verulam House"],
                                    job_role=roles["care_worker"], contract_type=ContractType.permanent,
                                    hours_per_week=Decimal("37.5"), start_date=today - timedelta(days=400)))
-    session.commit()
+    session.flush()
     from recruitment.demo import seed_recruitment_demo
 
     users = {u.email: u for u in session.scalars(select(User).where(User.email.in_([e for e, _, _ in DEMO_USERS])))}
     result.applications = seed_recruitment_demo(session, users["hcpa@demo.goodcare.example"],
                                                 users["applicant@demo.goodcare.example"], today)
-    session.commit()
+    session.flush()
     _seed_training(session, today)
     result.staff = session.scalar(select(func.count(Employment.id)).where(Employment.leaving_date.is_(None)))
     result.vacancies = session.scalar(select(func.count(Vacancy.id)).where(Vacancy.closed_on.is_(None)))

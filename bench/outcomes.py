@@ -149,7 +149,18 @@ def generate(url: str, scale: dict, last: date, seed: int = 6) -> dict:
         rm_leavers = leavers[: n_wp // 5]  # ... and some who have left
         rm[rm_leavers] = True
         job_role[rm] = roles["registered_manager"]
+        # About one in twenty (not the registered managers above) changed job role once, on a day between
+        # their start and their leaving (or the last month end): the employment holds the new role.
+        ends = np.where(np.isnan(leaving), last_day, np.nan_to_num(leaving)).astype(np.int64)
+        changed = np.flatnonzero((rng.random(n) < 0.05) & ~rm & (ends - start > 2))
+        changed_on = start[changed] + 1 + (rng.random(len(changed)) * (ends[changed] - start[changed] - 1)).astype(np.int64)
+        new_roles = np.array(care_roles + other_roles + [roles["registered_manager"]])
+        to_role = rng.choice(new_roles, len(changed))
+        to_role = np.where(to_role == job_role[changed], roles["registered_manager"], to_role)
+        from_role = job_role[changed].copy()
+        job_role[changed] = to_role
         emp = pd.DataFrame({
+            "id": np.arange(1, n + 1),
             "person_id": rng.integers(1, n_people + 1, n), "workplace_id": workplace, "job_role_id": job_role,
             "contract_type": rng.choice(CONTRACTS, n, p=CONTRACT_WEIGHTS),
             "start_date": _days(start), "leaving_date": _days(leaving),
@@ -158,7 +169,10 @@ def generate(url: str, scale: dict, last: date, seed: int = 6) -> dict:
         emp.loc[rm, "contract_type"] = "permanent"
         copy_frame(conn, "employments", emp)
         counts["employments"] = n
-        log(f"  {n:,} staff records ({in_post:,} in post at {last})")
+        copy_frame(conn, "employment_role_changes", pd.DataFrame({
+            "employment_id": changed + 1, "from_job_role_id": from_role, "to_job_role_id": to_role,
+            "changed_on": _days(changed_on)}))
+        log(f"  {n:,} staff records ({in_post:,} in post at {last}), {len(changed):,} job-role changes")
 
         nv = scale["vacancies"]
         opened = last_day - rng.integers(0, 730, nv)
@@ -171,7 +185,7 @@ def generate(url: str, scale: dict, last: date, seed: int = 6) -> dict:
         copy_frame(conn, "vacancies", vac)
         counts["vacancies"] = nv
         log(f"  {nv:,} vacancy records")
-        for table in ("providers", "workplaces", "people"):  # loaded with explicit ids: move their sequences on
+        for table in ("providers", "workplaces", "people", "employments"):  # loaded with explicit ids: move their sequences on
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
         counts.update(generate_training(conn, scale, last, n_people))
@@ -251,6 +265,7 @@ def floor_sql(engine, dates: list[date]) -> list[str]:
     with engine.connect() as connection:
         return [readers.workplace_sql(connection),
                 readers.staff_sql(connection, readers.window_start(dates), max(dates)),
+                readers.role_change_sql(connection, readers.window_start(dates), max(dates)),
                 readers.vacancy_sql(connection, min(dates), max(dates)),
                 "SELECT id, care_providing, registered_manager FROM job_roles",
                 readers.person_training_sql(connection), readers.mandatory_sql(connection),
@@ -283,28 +298,45 @@ q AS (
     SELECT person_id, NULL, completed_on FROM care_certificate_inductions WHERE completed_on IS NOT NULL
   ) AS x GROUP BY person_id
 ),
+periods AS (  -- the role before a change (from the start) and after it (until leaving); employments
+              -- generated here change role at most once, strictly between their start and their leaving
+  SELECT e.id, e.job_role_id, NULL::date AS role_from, NULL::date AS role_until FROM employments e
+  WHERE NOT EXISTS (SELECT 1 FROM employment_role_changes c WHERE c.employment_id = e.id)
+  UNION ALL
+  SELECT c.employment_id, c.from_job_role_id, NULL::date, c.changed_on FROM employment_role_changes c
+  UNION ALL
+  SELECT c.employment_id, c.to_job_role_id, c.changed_on, NULL::date FROM employment_role_changes c
+),
 s AS (
-  SELECT e.workplace_id, e.person_id, e.job_role_id, e.start_date, e.leaving_date, jr.care_providing AS care,
-         (e.is_registered_manager OR jr.registered_manager) AS rm, q.qualified_on, q.inducted_on
-  FROM employments e JOIN job_roles jr ON jr.id = e.job_role_id LEFT JOIN q ON q.person_id = e.person_id
+  SELECT e.workplace_id, e.person_id, p.job_role_id, e.start_date, e.leaving_date, jr.care_providing AS care,
+         (e.is_registered_manager OR jr.registered_manager) AS rm, q.qualified_on, q.inducted_on,
+         p.role_from, p.role_until, p.role_from IS NULL AS first_role, p.role_until IS NULL AS last_role
+  FROM employments e JOIN periods p ON p.id = e.id JOIN job_roles jr ON jr.id = p.job_role_id
+  LEFT JOIN q ON q.person_id = e.person_id
   WHERE e.contract_type IN ('permanent', 'temporary')
 ),
-staff AS (
-  SELECT s.workplace_id, d.d,
-    count(*) FILTER (WHERE s.leaving_date IS NULL OR s.leaving_date > d.d) AS filled,
-    count(*) FILTER (WHERE s.start_date > d.w) AS starters,
-    count(*) FILTER (WHERE s.leaving_date <= d.d) AS leavers,
-    count(*) FILTER (WHERE (s.leaving_date IS NULL OR s.leaving_date > d.d) AND s.qualified_on <= d.d) AS qualified,
-    count(*) FILTER (WHERE s.care AND (s.leaving_date IS NULL OR s.leaving_date > d.d)) AS care_staff,
-    count(*) FILTER (WHERE s.care AND (s.leaving_date IS NULL OR s.leaving_date > d.d)
-                     AND s.inducted_on <= d.d) AS care_inducted,
-    count(*) FILTER (WHERE s.care AND s.start_date > d.w) AS care_starters,
-    count(*) FILTER (WHERE s.care AND s.start_date > d.w AND s.inducted_on <= d.d
-                     AND s.inducted_on <= s.start_date + 84) AS care_on_time,
-    count(*) FILTER (WHERE s.rm AND (s.leaving_date IS NULL OR s.leaving_date > d.d)) AS rm_posts,
-    count(*) FILTER (WHERE s.rm AND s.leaving_date <= d.d) AS rm_leavers
+s_at AS (  -- each period at each date: whether its role is the one in force then
+  SELECT s.*, d.d, d.w, (s.leaving_date IS NULL OR s.leaving_date > d.d) AND (s.role_from IS NULL OR s.role_from <= d.d)
+         AND (s.role_until IS NULL OR s.role_until > d.d) AS in_role
   FROM d JOIN s ON s.start_date <= d.d AND (s.leaving_date IS NULL OR s.leaving_date > d.w)
-  GROUP BY s.workplace_id, d.d
+),
+staff AS (
+  SELECT s.workplace_id, s.d,
+    count(*) FILTER (WHERE s.in_role) AS filled,
+    count(*) FILTER (WHERE s.first_role AND s.start_date > s.w) AS starters,
+    count(*) FILTER (WHERE s.last_role AND s.leaving_date <= s.d) AS leavers,
+    count(*) FILTER (WHERE s.in_role AND s.qualified_on <= s.d) AS qualified,
+    count(*) FILTER (WHERE s.care AND s.in_role) AS care_staff,
+    count(*) FILTER (WHERE s.care AND s.in_role AND s.inducted_on <= s.d) AS care_inducted,
+    count(*) FILTER (WHERE s.care AND s.first_role AND s.start_date > s.w) AS care_starters,
+    count(*) FILTER (WHERE s.care AND s.first_role AND s.start_date > s.w AND s.inducted_on <= s.d
+                     AND s.inducted_on <= s.start_date + 84) AS care_on_time,
+    count(*) FILTER (WHERE s.care AND s.first_role AND s.start_date > s.w
+                     AND s.inducted_on < s.start_date) AS care_arrived,
+    count(*) FILTER (WHERE s.rm AND s.in_role) AS rm_posts,
+    count(*) FILTER (WHERE s.rm AND s.last_role AND s.leaving_date <= s.d) AS rm_leavers
+  FROM s_at s
+  GROUP BY s.workplace_id, s.d
 ),
 m AS (
   SELECT cjr.job_role_id, cjr.course_id FROM course_job_roles cjr JOIN courses c ON c.id = cjr.course_id
@@ -316,9 +348,9 @@ cov AS (
   WHERE r.course_id IN (SELECT course_id FROM m)
 ),
 lines AS (
-  SELECT s.workplace_id, s.person_id, m.course_id, d.d
-  FROM d JOIN s ON s.start_date <= d.d AND (s.leaving_date IS NULL OR s.leaving_date > d.d)
-  JOIN m ON m.job_role_id = s.job_role_id
+  SELECT s.workplace_id, s.person_id, m.course_id, s.d
+  FROM s_at s JOIN m ON m.job_role_id = s.job_role_id
+  WHERE s.in_role
 ),
 training AS (
   SELECT l.workplace_id, l.d, count(*) AS required, count(cov.person_id) AS current
@@ -336,6 +368,7 @@ SELECT w.id AS workplace_id, d.d AS date,
   coalesce(staff.leavers, 0) AS leavers, coalesce(staff.qualified, 0) AS qualified,
   coalesce(staff.care_staff, 0) AS care_staff, coalesce(staff.care_inducted, 0) AS care_inducted,
   coalesce(staff.care_starters, 0) AS care_starters, coalesce(staff.care_on_time, 0) AS care_on_time,
+  coalesce(staff.care_arrived, 0) AS care_arrived,
   coalesce(staff.rm_posts, 0) AS rm_posts, coalesce(staff.rm_leavers, 0) AS rm_leavers,
   coalesce(vac.vacancies, 0) AS vacancies,
   coalesce(training.required, 0) AS training_required, coalesce(training.current, 0) AS training_current
@@ -346,7 +379,7 @@ LEFT JOIN training ON training.workplace_id = w.id AND training.d = d.d
 ORDER BY w.id, d.d
 """
 HAND_COLUMNS = ["workplace_id", "date", "filled", "starters", "leavers", "qualified", "care_staff", "care_inducted",
-                "care_starters", "care_on_time", "rm_posts", "rm_leavers", "vacancies", "training_required",
+                "care_starters", "care_on_time", "care_arrived", "rm_posts", "rm_leavers", "vacancies", "training_required",
                 "training_current"]
 
 
@@ -428,6 +461,7 @@ def compare(hand: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
         "leavers": wide_num["turnover_rate"], "qualified": wide_num["qualification_uptake"],
         "care_staff": wide_den["care_induction"], "care_inducted": wide_num["care_induction"],
         "care_starters": wide_den["care_induction_12_weeks"], "care_on_time": wide_num["care_induction_12_weeks"],
+        "care_arrived": wide_num["care_induction_12_weeks_arrived_holding"],
         "rm_posts": wide_den["rm_turnover"], "rm_leavers": wide_num["rm_turnover"],
         "vacancies": wide_num["vacancy_rate"], "training_required": wide_den["training_compliance"],
         "training_current": wide_num["training_compliance"],

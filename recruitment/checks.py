@@ -13,7 +13,7 @@ from recruitment.models import (
     Application, CheckStatus, DbsStatus, HealthStatus, HistoryStatus, ReferenceKind, ReferenceStatus, RightToWork,
     SaferRecruitmentCheck, State,
 )
-from recruitment.pipeline import commit_or_conflict, gate
+from recruitment.pipeline import flush_or_conflict, gate
 from recruitment.screening import require_staff
 
 DBS_CERTIFICATE = re.compile(r"^\d{12}$")
@@ -124,7 +124,7 @@ def save_checks(session, application: Application, by: User, values: dict, today
         if getattr(check, name) is None:
             setattr(check, name, default)
     check.updated_by_id = by.id
-    commit_or_conflict(session)
+    flush_or_conflict(session)
     return missing_checks(check, today)
 
 

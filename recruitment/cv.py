@@ -13,6 +13,7 @@ from werkzeug.utils import secure_filename
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import User
 from academy.extensions import utcnow
+from academy.unit_of_work import after_commit
 from recruitment.models import Application, State
 
 PDF_MAGIC = b"%PDF-"
@@ -75,9 +76,9 @@ def store_cv(session, application: Application, by: User, upload) -> None:
     application.cv_original_name = (secure_filename(upload.filename or "") or f"cv.{kind}")[:200]
     application.cv_uploaded_at = utcnow()
     application.cv_answered = True
-    session.commit()
-    if old:
-        (cv_folder() / old).unlink(missing_ok=True)
+    session.flush()
+    if old:  # the replaced file goes only once the new one's record is saved
+        after_commit((cv_folder() / old).unlink, missing_ok=True)
 
 
 def cv_path(application: Application) -> Path | None:

@@ -15,6 +15,7 @@ from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import db, utcnow
 from academy.mail import send_mail
+from academy.unit_of_work import job
 from academy.workplaces.models import Employment
 from recruitment.models import Application, FollowUp, FollowUpPoint, Placement
 
@@ -63,13 +64,12 @@ def create_due_follow_ups(session, today: date | None = None, notify: bool = Tru
             session.add(follow_up)
             created.append(follow_up)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:  # another run created the same check-ins at the same moment
         session.rollback()
         return []
     for follow_up in created if notify else ():
-        _invite_worker(follow_up)
-    session.commit()  # nothing changed since: the emails go at a commit (academy.mail)
+        _invite_worker(follow_up)  # sent once the owner commits (academy.mail)
     return created
 
 
@@ -102,10 +102,11 @@ def record_retention(session, today: date | None = None) -> int:
             if getattr(placement, name) is None and mark <= today:
                 setattr(placement, name, placement.employment.in_post_on(mark))
                 recorded += 1
-    session.commit()
+    session.flush()
     return recorded
 
 
+@job
 def run_follow_ups() -> dict[str, int]:
     """The daily job (academy/jobs_cron.py): due check-ins and retention, both idempotent."""
     created = create_due_follow_ups(db.session)
@@ -142,7 +143,6 @@ def answer(session, follow_up: FollowUp, by: User, rating: int, comments: str | 
     if result.rowcount != 1:
         session.rollback()
         raise Invalid("This check-in has already been answered")
-    session.commit()
     session.refresh(follow_up)
     return follow_up
 

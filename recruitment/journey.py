@@ -14,7 +14,7 @@ from academy.auth.models import Role, User
 from academy.workplaces.models import District, ServiceType
 from recruitment import forms
 from recruitment.models import VALUES, Application, Experience, HeardAbout, RightToWork, State
-from recruitment.pipeline import commit_or_conflict, gate, move
+from recruitment.pipeline import flush_or_conflict, gate, move
 
 POSTCODE_DISTRICTS_FILE = Path(__file__).with_name("data") / "postcode_districts.csv"
 
@@ -199,7 +199,7 @@ def save_step(session, application: Application, step: Step, form, by: User) -> 
         a.cv_answered = True  # the file itself is saved by recruitment.cv
     else:
         setattr(a, step.fields[0], data[step.fields[0]])
-    session.commit()
+    session.flush()
 
 
 def update_contact_details(session, application: Application, by: User, phone: str, postcode: str) -> None:
@@ -209,7 +209,7 @@ def update_contact_details(session, application: Application, by: User, phone: s
     if application.state in (State.withdrawn, State.not_progressed):
         raise Invalid("Your application is closed, so there is nothing to update")
     application.phone, application.postcode = phone, postcode
-    commit_or_conflict(session)
+    flush_or_conflict(session)
 
 
 def send(session, application: Application, by: User):

@@ -95,8 +95,9 @@ def check_version(record, seen_version) -> None:
 
 
 def move(session, application: Application, to_state: State, by: User, reason: str | None = None,
-         commit: bool = True) -> StateChange:
-    """Move the application to `to_state`, recording who, when and why; email the applicant.
+         tell: bool = True) -> StateChange:
+    """Move the application to `to_state`, recording who, when and why; email the applicant
+    (unless `tell` is False: the caller sends its own message). Flushes; the caller's owner commits.
 
     Raises Invalid for a move the pipeline does not allow (or whose conditions are not met)
     and NotAllowed when `by` may not make it.
@@ -119,26 +120,17 @@ def move(session, application: Application, to_state: State, by: User, reason: s
     application.state_changed_at = change.occurred_at
     if to_state == State.submitted:
         application.submitted_at = change.occurred_at
-    if commit:
+    if tell:
         from recruitment.notify import tell_applicant
 
-        tell_applicant(application, to_state)  # sent once the commit below succeeds (academy.mail)
-        commit_or_conflict(session)
+        tell_applicant(application, to_state)  # sent once the owner commits (academy.mail)
+    flush_or_conflict(session)
     return change
-
-
-def commit_or_conflict(session) -> None:
-    """Commit; if another request updated the same versioned row first, roll back and say so."""
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(CONFLICT_MESSAGE) from None
 
 
 def flush_or_conflict(session) -> None:
     """Flush (new rows get their ids); a versioned row changed by another request meanwhile is a
-    Conflict, after a rollback, as in commit_or_conflict."""
+    Conflict (a message for the page), after a rollback (the failed flush leaves nothing usable)."""
     try:
         session.flush()
     except StaleDataError:

@@ -11,7 +11,7 @@ from academy.auth.models import Role, User
 from academy.workplaces.models import Employment, Person
 from recruitment.models import Placement, Referral, ReferralStatus, State
 from recruitment.notify import tell_applicant
-from recruitment.pipeline import commit_or_conflict, move
+from recruitment.pipeline import flush_or_conflict, move
 from recruitment.screening import require_staff
 
 EARLIEST_START_DAYS = 365
@@ -49,9 +49,9 @@ def place(session, referral: Referral, by: User, start_date: date, hours_per_wee
     if fill_post:
         fill_one_post(vacancy, start_date)
     move(session, application, State.placed, by, f"Starts at {vacancy.workplace.name} on {start_date:%-d %B %Y}",
-         commit=False)
+         tell=False)
     tell_applicant(application, State.placed)
-    commit_or_conflict(session)
+    flush_or_conflict(session)
     return placement
 
 

@@ -13,7 +13,7 @@ from academy.mail import public_url, send_mail
 from academy.workplaces.models import Vacancy, workplace_managers
 from recruitment.models import Application, Referral, ReferralStatus, State
 from recruitment.notify import tell_applicant, tell_applicant_referral_closed
-from recruitment.pipeline import commit_or_conflict, flush_or_conflict, move
+from recruitment.pipeline import flush_or_conflict, move
 from recruitment.screening import require_staff
 
 
@@ -60,7 +60,7 @@ def refer(session, application: Application, vacancy: Vacancy, by: User, reasons
                         status=ReferralStatus.sent)
     session.add(referral)
     move(session, application, State.referred, by,
-         f"Referred to {vacancy.workplace.name} ({vacancy.job_role.name})", commit=False)
+         f"Referred to {vacancy.workplace.name} ({vacancy.job_role.name})", tell=False)
     flush_or_conflict(session)  # the referral's id, for the managers' link
     tell_applicant(application, State.referred)
     link = public_url("recruitment.referral", referral_id=referral.id)
@@ -70,7 +70,7 @@ def refer(session, application: Application, vacancy: Vacancy, by: User, reasons
                   f"{vacancy.job_role.name} vacancy at {vacancy.workplace.name}. They have passed our values "
                   f"assessment and safer-recruitment checks.\n\nSee the referral and tell us if you would like to "
                   f"interview them: {link}")
-    commit_or_conflict(session)  # the emails go once this commits (academy.mail)
+    flush_or_conflict(session)  # the emails go once the owner commits (academy.mail)
     return referral
 
 
@@ -85,13 +85,13 @@ def decide(session, referral: Referral, by: User, accept: bool, reason: str | No
     referral.decided_by_id, referral.decided_at = by.id, utcnow()
     if accept:
         referral.status = ReferralStatus.accepted
-        commit_or_conflict(session)
+        flush_or_conflict(session)
         return
     referral.status, referral.decline_reason = ReferralStatus.declined, reason
     move(session, referral.application, State.ready_to_refer, by,
-         f"{referral.vacancy.workplace.name} declined the referral: {reason}", commit=False)
+         f"{referral.vacancy.workplace.name} declined the referral: {reason}", tell=False)
     tell_applicant_referral_closed(referral)
-    commit_or_conflict(session)
+    flush_or_conflict(session)
 
 
 def arrange_interview(session, referral: Referral, by: User, when: datetime) -> None:
@@ -106,9 +106,9 @@ def arrange_interview(session, referral: Referral, by: User, when: datetime) -> 
         referral.decided_by_id, referral.decided_at = by.id, utcnow()
     referral.status, referral.interview_at = ReferralStatus.interview_arranged, when
     if first_time:
-        move(session, referral.application, State.interviewing, by, "Interview arranged", commit=False)
+        move(session, referral.application, State.interviewing, by, "Interview arranged", tell=False)
     tell_applicant(referral.application, State.interviewing)
-    commit_or_conflict(session)
+    flush_or_conflict(session)
 
 
 def record_outcome(session, referral: Referral, by: User, offer: bool, offer_details: str | None = None,
@@ -123,16 +123,16 @@ def record_outcome(session, referral: Referral, by: User, offer: bool, offer_det
     referral.interview_notes = (notes or "").strip() or None
     if offer:
         referral.status, referral.offered_at, referral.offer_details = ReferralStatus.offered, utcnow(), details
-        move(session, referral.application, State.offered, by, "Job offered", commit=False)
+        move(session, referral.application, State.offered, by, "Job offered", tell=False)
     else:
         referral.status = ReferralStatus.unsuccessful
         move(session, referral.application, State.ready_to_refer, by,
-             f"Not successful at interview with {referral.vacancy.workplace.name}", commit=False)
+             f"Not successful at interview with {referral.vacancy.workplace.name}", tell=False)
     if offer:
         tell_applicant(referral.application, State.offered)
     else:
         tell_applicant_referral_closed(referral)
-    commit_or_conflict(session)
+    flush_or_conflict(session)
 
 
 def offer_not_taken_up(session, referral: Referral, by: User, reason: str) -> None:
@@ -144,6 +144,6 @@ def offer_not_taken_up(session, referral: Referral, by: User, reason: str) -> No
     if not reason:
         raise Invalid("Enter why the offer was not taken up")
     referral.status = ReferralStatus.offer_declined
-    move(session, referral.application, State.ready_to_refer, by, f"Offer not taken up: {reason}", commit=False)
+    move(session, referral.application, State.ready_to_refer, by, f"Offer not taken up: {reason}", tell=False)
     tell_applicant_referral_closed(referral)
-    commit_or_conflict(session)
+    flush_or_conflict(session)

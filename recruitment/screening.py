@@ -12,7 +12,7 @@ from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from recruitment.models import VALUES, Application, Note, State, ValuesAssessment, application_service_types
-from recruitment.pipeline import commit_or_conflict, gate, move
+from recruitment.pipeline import flush_or_conflict, gate, move
 
 STAFF = (Role.hcpa_staff, Role.admin)
 ASSESSABLE = (State.screening, State.values_assessed, State.checks, State.ready_to_refer, State.on_hold)
@@ -105,7 +105,7 @@ def add_note(session, application: Application, by: User, text: str) -> Note:
         raise Invalid("Enter the note")
     note = Note(application=application, author_id=by.id, text=text)
     session.add(note)
-    session.commit()
+    session.flush()
     return note
 
 
@@ -169,12 +169,12 @@ def record_assessment(session, application: Application, by: User, scores: dict[
     moved = None
     if passed and application.state == State.screening:
         moved = move(session, application, State.values_assessed, by,
-                     f"Values assessment passed: {total} of 24", commit=False)
+                     f"Values assessment passed: {total} of 24", tell=False)
     if moved is not None:
         from recruitment.notify import tell_applicant
 
         tell_applicant(application, State.values_assessed)
-    commit_or_conflict(session)
+    flush_or_conflict(session)
     return assessment
 
 
@@ -197,5 +197,4 @@ def review_assessment(session, assessment: ValuesAssessment, by: User, agrees: b
     if result.rowcount != 1:
         session.rollback()
         raise Invalid("Another assessor has just reviewed this assessment. Their review is shown below.")
-    session.commit()
     session.refresh(assessment)

@@ -53,7 +53,6 @@ def apply():
     application = journey.application_for(db.session, current_user, create=True)
     if keep_warned_draft(application):  # the link in the "will be deleted" email: keep it
         flash("Your application will be kept. Carry on with it when you are ready.", "success")
-    db.session.commit()
     if application.state != State.draft:
         return redirect(url_for("recruitment.start"))
     step = journey.first_unanswered(application)
@@ -68,7 +67,6 @@ def question(slug: str):
     """One question page of the application; saves the answer and goes on to the next."""
     step = journey.STEPS_BY_SLUG.get(slug) or abort(404)
     application = journey.application_for(db.session, current_user, create=True)
-    db.session.commit()  # the draft exists from the first page on, so a refused answer cannot undo it
     if application.state != State.draft:
         flash("You have already sent your application. You can still update your contact details.", "info")
         return redirect(url_for("recruitment.start"))

@@ -445,6 +445,19 @@ def ascwds_import(by: User | None = None, names=("staff.csv",), **fields):
     return obj
 
 
+def declared_count(at: Workplace, kind: str = "leavers", count: int = 1, on: date | None = None,
+                   ascwds_job_role: str = "8"):
+    """A count an ASC-WDS workplace file declared for `at` (care workers, code 8, by default)."""
+    from academy.ascwds import codes
+    from academy.ascwds.models import DeclaredCount
+
+    role_code = codes.job_role_for_code().get(ascwds_job_role)
+    obj = DeclaredCount(workplace_id=at.id, kind=kind, count=count, declared_on=on or date.today(),
+                        ascwds_job_role=ascwds_job_role, job_role_id=job_role(role_code).id if role_code else None)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
 # --- invitations (academy/auth/models.py) ------------------------------------------------------------
 
 def invitation(by: User | None = None, role: Role = Role.hcpa_staff, workplace: Workplace | None = None,

@@ -48,7 +48,7 @@ def seed_demo_training(session, care_worker: User, manager: User, today: date) -
                 set_standard_state(session, induction, progress.standard_number, StandardState.signed_off, manager,
                                    on=today)
         added += 1
-    session.commit()
+    session.flush()
     return added
 
 

@@ -33,7 +33,6 @@ def _answer(request_id: int, accepting: bool):
             employer_links.accept(db.session, request, current_user)
         else:
             employer_links.decline(db.session, request, current_user)
-        db.session.commit()
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")

@@ -64,7 +64,7 @@ def person(person_id: int):
     """One worker's passport as their manager (or HCPA) sees it, with verify buttons."""
     worker = get_person_or_404(db.session, person_id, current_user)
     passport.get_or_create_passport(db.session, worker)
-    audit("viewed_training_record", target=("Person", worker.id), subject=worker.user)  # commits
+    audit("viewed_training_record", target=("Person", worker.id), subject=worker.user)
     return render_template("training/person.html", view=passport.build_view(db.session, worker), own=False)
 
 
@@ -74,7 +74,6 @@ def verify_record(record_id: int):
     record = records.get_record_or_404(db.session, record_id, current_user)
     try:
         records.verify_record(db.session, record, current_user)
-        db.session.commit()
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -91,7 +90,6 @@ def verify_qualification(qualification_id: int):
     worker = item.person
     try:
         qualifications.verify_qualification(db.session, item, current_user)
-        db.session.commit()
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -113,13 +111,11 @@ def new_session():
         try:
             added = records.add_session(db.session, form.course_id.data, form.completed_on.data, attendees,
                                         current_user, training_provider=form.training_provider.data)
-            db.session.commit()
         except DomainError as problem:
             form_error(form, getattr(problem, "field", "course_id"), problem)
         else:
             for record in added:
-                audit("added_training", target=record, subject=record.person.user, detail="session", commit=False)
-            db.session.commit()
+                audit("added_training", target=record, subject=record.person.user, detail="session")
             flash(f"{added[0].course.name} recorded for {len(added)} "
                   f"{'person' if len(added) == 1 else 'people'}.", "success")
             return redirect(url_for("training.staff"))
@@ -137,7 +133,6 @@ def start_induction(person_id: int):
         try:
             item = inductions.start_induction(db.session, worker, form.started_on.data, current_user,
                                               workplace=workplaces[0].workplace if workplaces else None)
-            db.session.commit()
         except DomainError as problem:
             db.session.rollback()
             flash(str(problem), "error")
@@ -158,7 +153,6 @@ def record_completed_induction(person_id: int):
         try:
             item = inductions.record_completed_certificate(db.session, worker, CertificateVersion[form.version.data],
                                                            form.completed_on.data, current_user)
-            db.session.commit()
         except DomainError as problem:
             db.session.rollback()
             flash(str(problem), "error")
@@ -189,10 +183,8 @@ def _course_page(course: Course | None):
     if form.validate_on_submit():
         try:
             saved = catalogue.save_course(db.session, form.data, course)
-            db.session.commit()
         except DomainError as problem:
-            db.session.rollback()
-            form.name.errors = list(form.name.errors) + [str(problem)]
+            form_error(form, "name", problem)
         else:
             audit("edited_course" if course else "created_course", target=saved)
             flash(f"{saved.name} has been saved.", "success")

@@ -88,7 +88,7 @@ def ensure_own_person(session, user: User) -> Person:
     if person is None:
         person = Person(full_name=user.full_name, email=user.email, user=user)
         session.add(person)
-        session.commit()
+        session.flush()
     return person
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from academy.mail import send_mail
+from academy.unit_of_work import job
 from academy.workplaces.models import Person
 from training.induction import overdue_inductions
 from training.models import SentReminder
@@ -41,7 +42,6 @@ def _claim(session, key: str, kind: str, person: Person, recipients: int) -> boo
             session.add(SentReminder(key=key, kind=kind, person_id=person.id, recipients=recipients))
     except IntegrityError:
         return False
-    session.commit()  # claimed for good before any email goes, so a crash cannot cause a repeat
     return True
 
 
@@ -81,7 +81,7 @@ def send_due_reminders(session, today: date | None = None) -> ReminderRun:
                 "Book a refresher so it stays current. Sign in to see the training passport.")
         for address in to:
             send_mail(address, subject, body)
-        session.commit()  # the emails go at a commit (academy.mail)
+        session.commit()  # an item at a time, with its emails: a later failure keeps those done
         run.training += 1
         run.emails += len(to)
     _nmc_reminders(session, today, run)
@@ -98,10 +98,9 @@ def send_due_reminders(session, today: date | None = None) -> ReminderRun:
                 "Sign in to see which standards still need to be completed and signed off.")
         for address in to:
             send_mail(address, subject, body)
-        session.commit()  # the emails go at a commit (academy.mail)
+        session.commit()  # an item at a time, with its emails: a later failure keeps those done
         run.inductions += 1
         run.emails += len(to)
-    session.commit()
     return run
 
 
@@ -125,11 +124,12 @@ def _nmc_reminders(session, today: date, run: ReminderRun) -> None:
                 "Once it is renewed, record the new renewal date on the training passport.")
         for address in to:
             send_mail(address, subject, body)
-        session.commit()  # the emails go at a commit (academy.mail)
+        session.commit()  # an item at a time, with its emails: a later failure keeps those done
         run.nmc += 1
         run.emails += len(to)
 
 
+@job
 def daily_reminders_job() -> dict:
     """RQ job (registered in academy/jobs_cron.py): today's reminders, inside the app context."""
     from academy.extensions import db

@@ -46,11 +46,9 @@ def start():
 
 
 def _own_person_with_passport():
-    """The signed-in worker's Person and passport, saved first so building the page writes nothing
-    (a commit after loading would expire what the page is about to show)."""
+    """The signed-in worker's Person and passport, made on first visit (saved when the request commits)."""
     person = ensure_own_person(db.session, current_user)
     passport.get_or_create_passport(db.session, person)
-    db.session.commit()
     return person
 
 
@@ -72,7 +70,6 @@ def _record_form_page(person):
                 stored = evidence.store_certificate(data, extension)
                 certificate = (stored, name, content_type)
             record = records.add_record(db.session, person, values, current_user, certificate=certificate)
-            db.session.commit()
         except DomainError as problem:
             evidence.remove_certificate(stored)
             form_error(form, getattr(problem, "field", "course_id"), problem)
@@ -124,7 +121,6 @@ def delete_record(record_id: int):
     stored, name = record.certificate_file, record.course.name
     try:
         records.delete_own_record(db.session, record, current_user)
-        db.session.commit()
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -158,7 +154,6 @@ def _qualification_page(person, qualification: Qualification | None = None):
                 qualifications.update_qualification(db.session, qualification, _qualification_input(form),
                                                     current_user)
                 action = "changed_qualification"
-            db.session.commit()
         except DomainError as problem:
             form_error(form, getattr(problem, "field", "qualification_type"), problem)
         else:
@@ -205,7 +200,6 @@ def induction(person_id: int):
 
     person = get_person_or_404(db.session, person_id, current_user)
     passport.get_or_create_passport(db.session, person)
-    db.session.commit()
     view = passport.build_view(db.session, person)
     own = person.user_id == current_user.id
     return render_template("training/induction.html", person=person, view=view, own=own,
@@ -225,7 +219,6 @@ def set_standard(induction_id: int, number: int):
         abort(400)
     try:
         inductions.set_standard_state(db.session, item, number, state, current_user)
-        db.session.commit()
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -264,7 +257,6 @@ def share():
         try:
             item, code = passport.create_share(db.session, person, form.shared_with.data, form.days.data,
                                                current_user)
-            db.session.commit()
         except DomainError as problem:
             form_error(form, "shared_with", problem)
         else:
@@ -281,7 +273,6 @@ def share():
 def revoke_share(share_id: int):
     item = passport.get_share_or_404(db.session, share_id, current_user)
     passport.revoke_share(db.session, item, current_user)
-    db.session.commit()
     audit("revoked_passport_share", target=item, subject=current_user)
     flash(f"The link for {item.shared_with} no longer works.", "success")
     return redirect(url_for("training.share"))
@@ -297,7 +288,7 @@ def _show_opening(opening, how: str):
             "expired", "revoked") else 404
     person = opening.share.passport.person
     passport.record_opening(db.session, opening.share)
-    audit("opened_passport_share", target=opening.share, subject=person.user, detail=f"via={how}")  # commits
+    audit("opened_passport_share", target=opening.share, subject=person.user, detail=f"via={how}")
     return render_template("training/shared.html", view=passport.build_view(db.session, person), share=opening.share)
 
 
@@ -334,7 +325,6 @@ def verify():
     elif form.validate_on_submit():
         result = passport.check_fingerprint(db.session, form.code.data)
     if result is not None:
-        db.session.commit()
         if not result.genuine:
             audit("passport_verify_failed")
     return render_template("training/verify.html", form=form, result=result), status_for(form)

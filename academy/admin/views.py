@@ -13,7 +13,7 @@ from academy.auth.audit import audit
 from academy.auth.forms import ChangeRoleForm, ConfirmForm, InviteForm
 from academy.auth.models import AuditEvent, Invitation, Role, User
 from academy.extensions import db
-from academy.forms import status_for
+from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import Workplace
 
@@ -104,7 +104,7 @@ def invite():
             invitation = accounts.invite(db.session, current_user, form.email.data, form.full_name.data,
                                          role, workplace)
         except DomainError as problem:
-            form.email.errors = list(form.email.errors) + [str(problem)]
+            form_error(form, "email", problem)
         else:
             audit("invited_user", target=invitation or ("Workplace", workplace.id),
                   detail=f"role={role.value}")
@@ -137,6 +137,7 @@ def _change_account(shown: User, change, action: str, done: str) -> None:
     except NotAllowed:
         refuse(403)
     except DomainError as problem:
+        db.session.rollback()
         flash(str(problem), "info")
     else:
         audit(action, target=shown, subject=shown)
@@ -199,7 +200,7 @@ def change_role(user_id: int):
         except NotAllowed:
             refuse(403)
         except DomainError as problem:
-            form.role.errors = list(form.role.errors) + [str(problem)]
+            form_error(form, "role", problem)
         else:
             audit("changed_role", target=shown, subject=shown, detail=f"from={old.value} to={shown.role.value}")
             flash(f"{shown.full_name} is now {shown.role.label} and has been signed out.", "success")

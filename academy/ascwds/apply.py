@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import insert, select, text, update
 
+from academy.ascwds import workplace_counts
 from academy.ascwds.plan import Plan, StaffChange
 from academy.ascwds.validate_training import NEW_COURSE_PREFIX
 from academy.auth.access import Invalid
@@ -35,6 +36,7 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
     try:
         now = utcnow()
         local_ids = _workplaces(session, plan)
+        workplace_counts.apply_counts(session, plan, local_ids, now.date())
         progress(10, "Workplaces saved")
         people = _staff(session, plan, local_ids, now)
         progress(40, "Staff saved")

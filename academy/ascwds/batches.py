@@ -116,7 +116,7 @@ def apply_batch(session, batch: ImportBatch, user, progress=None) -> Report:
     batch.state, batch.applied_at = ImportState.applied, utcnow()
     from academy.auth.audit import audit
 
-    audit("ascwds_import_applied", target=batch, actor=user, commit=False,
+    audit("ascwds_import_applied", target=batch, actor=user,
           detail=", ".join(f"{n} {action}" for action, n in plan.report.totals.items()))
     session.commit()
     shutil.rmtree(storage_root() / batch.token, ignore_errors=True)

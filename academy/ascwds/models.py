@@ -7,7 +7,7 @@ import enum
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import TimestampMixin, db
@@ -56,6 +56,29 @@ class ImportBatch(TimestampMixin, db.Model):
     @property
     def report(self) -> dict | None:
         return json.loads(self.report_json) if self.report_json else None
+
+
+class DeclaredCount(TimestampMixin, db.Model):
+    """A count a workplace file declared for one job role: STARTERS and LEAVERS (the 12 months to
+    `declared_on`) and VACANCIES (open on `declared_on`), the day the import was applied. The
+    outcomes use them for the months the service's own records do not cover
+    (academy/outcomes/declared.py). An import replaces the workplace's counts declared within the
+    12 months before it, so no month is counted by two declarations."""
+
+    __tablename__ = "ascwds_declared_counts"
+    __table_args__ = (
+        UniqueConstraint("workplace_id", "declared_on", "kind", "ascwds_job_role",
+                         name="uq_ascwds_declared_counts_workplace_day_kind_role"),
+        CheckConstraint("count >= 0", name="count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("workplaces.id"), index=True)
+    declared_on: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(10))  # "starters", "leavers" or "vacancies"
+    ascwds_job_role: Mapped[str] = mapped_column(String(10))  # the ALLJOBROLES code
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id"))
+    count: Mapped[int]
 
 
 # Find a worker's record at a workplace by its ASC-WDS UNIQUEWORKERID (not unique: a leaver's

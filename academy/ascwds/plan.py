@@ -54,5 +54,6 @@ class Plan:
     staff: list[StaffChange] = field(default_factory=list)
     training: list[TrainingChange] = field(default_factory=list)
     new_courses: dict[str, str] = field(default_factory=dict)  # category code -> name
+    workplace_counts: list = field(default_factory=list)  # workplace_counts.WorkplaceCounts per workplace row
     leaving_date: date | None = None
     district_id: int | None = None

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from academy.ascwds import codes
+from academy.ascwds import codes, workplace_counts
 from academy.ascwds.cells import checker, format_date
 from academy.ascwds.export import FORMULA_STARTS
 from academy.ascwds.parse import ParsedFile
@@ -153,6 +153,8 @@ def _workplaces(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Op
                   "service_type_id": service_type_id, "ascwds_extra": _extra_json(extra, WORKPLACE_MAPPED),
                   "ascwds_local_id": local_id}
         label = f"{values.get('ESTNAME') or local_id} ({local_id})"
+        if status in CHANGING or (existing is None and status != "DELETE"):
+            workplace_counts.collect(plan, line, local_id, existing and existing.id, values)
         if status == "DELETE":
             if existing is None:
                 report.error("workplace", line, "LOCALESTID", f"{local_id} is not a workplace in this service")

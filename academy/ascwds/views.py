@@ -162,6 +162,7 @@ def apply(batch_id: int):
     try:
         batches.apply_batch(db.session, batch, current_user)
     except Invalid as problem:
+        db.session.rollback()
         return _show(db.session.get(ImportBatch, batch_id), form, str(problem), 422)
     return redirect(url_for("ascwds.show", batch_id=batch.id))
 

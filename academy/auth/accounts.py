@@ -30,7 +30,7 @@ def sign_up(session, full_name: str, email: str, password: str, role: Role) -> U
     existing = find_user_by_email(session, email)
     if existing is not None:
         send_account_mail("account_exists", existing.id)
-        session.commit()  # the mail goes once this commits (academy.mail)
+        session.flush()
         return None
     user = User(full_name=full_name.strip(), email=email, role=role)
     user.set_password(password)
@@ -41,15 +41,15 @@ def sign_up(session, full_name: str, email: str, password: str, role: Role) -> U
 
 
 def send_confirmation(session, user: User) -> None:
-    """Email the confirmation link (made by the mail job: academy.auth.emails). Commits."""
+    """Email the confirmation link (made by the mail job: academy.auth.emails)."""
     send_account_mail("confirm_email", user.id)
-    session.commit()
+    session.flush()
 
 
 def confirm_email(session, user: User) -> None:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-        session.commit()
+        session.flush()
 
 
 def authenticate(session, email: str, password: str) -> User | None:
@@ -65,19 +65,19 @@ def authenticate(session, email: str, password: str) -> User | None:
         return None
     if user.password_needs_rehash:
         user.set_password(password)
-        session.commit()
+        session.flush()
     return user
 
 
 def record_sign_in(session, user: User) -> None:
     user.last_sign_in_at = utcnow()
-    session.commit()
+    session.flush()
 
 
 def end_all_sessions(session, user: User) -> None:
     """Make every existing session of this user invalid (sign-out, password change)."""
     user.session_token = new_session_token()
-    session.commit()
+    session.flush()
 
 
 def request_password_reset(session, email: str) -> None:
@@ -86,7 +86,6 @@ def request_password_reset(session, email: str) -> None:
     if user is None or not user.is_active:
         return
     send_account_mail("password_reset", user.id)  # the job makes the link (academy.auth.emails)
-    session.commit()  # nothing changed, but the mail goes only at a commit (academy.mail)
 
 
 def reset_password(session, user: User, password: str) -> None:
@@ -94,7 +93,7 @@ def reset_password(session, user: User, password: str) -> None:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()  # they proved they read this inbox
     user.session_token = new_session_token()
-    session.commit()
+    session.flush()
 
 
 def roles_inviter_may_grant(inviter: User) -> tuple[Role, ...]:
@@ -123,7 +122,7 @@ def invite(session, inviter: User, email: str, full_name: str, role: Role, workp
             send_mail(email, f"You can now manage {workplace.name} on {current_app.config['SERVICE_NAME']}",
                       f"Hello {existing.full_name},\n\n{inviter.full_name} has given you access to "
                       f"{workplace.name}. Sign in to see it: {public_url('auth.sign_in')}")
-            session.commit()
+            session.flush()
             return None
         raise Invalid("There is already an account with this email address")
     days = current_app.config["INVITATION_MAX_AGE_DAYS"]
@@ -138,7 +137,7 @@ def invite(session, inviter: User, email: str, full_name: str, role: Role, workp
     session.add(invitation)
     session.flush()
     send_account_mail("invitation", invitation.id)
-    session.commit()
+    session.flush()
     return invitation
 
 
@@ -169,5 +168,5 @@ def accept_invitation(session, token: str, full_name: str, password: str) -> Use
     session.flush()
     invitation.accepted_at = utcnow()
     invitation.accepted_user_id = user.id
-    session.commit()
+    session.flush()
     return user

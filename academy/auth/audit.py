@@ -19,11 +19,14 @@ def _target_parts(target) -> tuple[str | None, str | None]:
 
 
 def audit(action: str, target=None, subject: User | int | None = None, detail: str | None = None,
-          actor: User | None = None, commit: bool = True) -> AuditEvent:
-    """Record that the signed-in user (or `actor`) did `action` to `target`.
+          actor: User | None = None) -> AuditEvent:
+    """Record that the signed-in user (or `actor`) did `action` to `target`, in the caller's
+    transaction: saved when the request, job or command commits, gone if it rolls back.
 
     `detail` must never hold personal data such as DBS numbers: name the record, not its content.
     """
+    if db.session.new:
+        db.session.flush()  # a record made in this unit of work gets its id before it is named here
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     target_type, target_id = _target_parts(target)
@@ -38,8 +41,6 @@ def audit(action: str, target=None, subject: User | int | None = None, detail: s
         ip_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
-    if commit:
-        db.session.commit()
     return event
 
 

@@ -15,6 +15,7 @@ from academy.auth.models import Invitation, User
 from academy.auth.tokens import make_confirmation_token, make_reset_token, new_one_time_token
 from academy.extensions import db
 from academy.mail import deliver_mail, public_url
+from academy.unit_of_work import job
 
 
 def _confirmation(user_id: int):
@@ -63,7 +64,6 @@ def _invitation(invitation_id: int):
     inviter = invitation.invited_by.full_name
     where = f" for {invitation.workplace.name}" if invitation.workplace is not None else ""
     days = current_app.config["INVITATION_MAX_AGE_DAYS"]
-    db.session.commit()
     link = public_url("auth.accept_invitation", token=token)
     return (to, f"You have been invited to {current_app.config['SERVICE_NAME']}",
             f"Hello {name},\n\n{inviter} has invited you to {current_app.config['SERVICE_NAME']} as "
@@ -78,9 +78,11 @@ PURPOSES = {
 }
 
 
+@job
 def deliver_account_mail(purpose: str, record_id: int) -> None:
     """Job: write the email for `purpose` about record `record_id` and send it. Nothing is sent
     if the record no longer needs it (confirmed already, deactivated, invitation used or expired)."""
     message = PURPOSES[purpose](record_id)
+    db.session.commit()  # an invitation's new token is saved before its link goes out
     if message is not None:
         deliver_mail(*message, purpose=purpose)

@@ -50,7 +50,7 @@ def deactivate(session, actor: User, user: User) -> None:
     user.is_active_account = False
     user.deactivated_at = utcnow()
     _end_sessions(user)
-    session.commit()
+    session.flush()
 
 
 def reactivate(session, actor: User, user: User) -> None:
@@ -60,7 +60,7 @@ def reactivate(session, actor: User, user: User) -> None:
     user.is_active_account = True
     user.deactivated_at = None
     _end_sessions(user)
-    session.commit()
+    session.flush()
 
 
 def change_role(session, actor: User, user: User, role: Role) -> Role:
@@ -74,7 +74,7 @@ def change_role(session, actor: User, user: User, role: Role) -> Role:
         user.workplaces.clear()
     user.role = role
     _end_sessions(user)
-    session.commit()
+    session.flush()
     return old
 
 
@@ -89,7 +89,7 @@ def reset_two_step(session, actor: User, user: User) -> None:
     user.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     _end_sessions(user)
-    session.commit()
+    session.flush()
 
 
 def _open_invitation(invitation: Invitation) -> None:
@@ -106,7 +106,7 @@ def resend_invitation(session, actor: User, invitation: Invitation) -> None:
     invitation.token_hash = new_one_time_token()[1]  # the link sent before stops working now
     invitation.expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"])
     send_account_mail("invitation", invitation.id)  # the job makes the new link; queued on commit
-    session.commit()
+    session.flush()
 
 
 def cancel_invitation(session, actor: User, invitation: Invitation) -> None:
@@ -114,7 +114,7 @@ def cancel_invitation(session, actor: User, invitation: Invitation) -> None:
     _admin_changing_someone_else(actor)
     _open_invitation(invitation)
     invitation.cancelled_at = utcnow()
-    session.commit()
+    session.flush()
 
 
 def remove_manager(session, actor: User, workplace, manager: User) -> None:
@@ -125,4 +125,4 @@ def remove_manager(session, actor: User, workplace, manager: User) -> None:
         raise Invalid("This person does not manage this workplace")
     workplace.managers.remove(manager)
     _end_sessions(manager)
-    session.commit()
+    session.flush()

@@ -87,7 +87,7 @@ def turn_on(session, user: User, secret: str, code: str) -> list[str]:
     user.two_step_enabled_at = utcnow()
     user.session_token = new_session_token()  # a session someone else holds ends here (this one is kept)
     codes = _new_recovery_codes(session, user)
-    session.commit()
+    session.flush()
     return codes
 
 
@@ -104,7 +104,7 @@ def turn_off(session, user: User, code: str) -> None:
     user.totp_last_step = None
     user.session_token = new_session_token()  # a session someone else holds ends here (this one is kept)
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    session.commit()
+    session.flush()
 
 
 def renew_recovery_codes(session, user: User, code: str) -> list[str]:
@@ -114,7 +114,7 @@ def renew_recovery_codes(session, user: User, code: str) -> list[str]:
     if _matching_step(user.totp_secret, code) is None:
         raise Invalid(WRONG_CODE)
     codes = _new_recovery_codes(session, user)
-    session.commit()
+    session.flush()
     return codes
 
 
@@ -128,7 +128,7 @@ def check_code(session, user: User, code: str) -> str:
         if user.totp_last_step is not None and step <= user.totp_last_step:
             raise Invalid("You have already used this code. Wait for your app to show a new one, then enter it")
         user.totp_last_step = step
-        session.commit()
+        session.flush()
         return "app"
     cleaned = _clean(code)
     if len(cleaned) == 10:
@@ -137,7 +137,7 @@ def check_code(session, user: User, code: str) -> str:
             RecoveryCode.used_at.is_(None)))
         if found is not None:
             found.used_at = utcnow()
-            session.commit()
+            session.flush()
             return "recovery"
     raise Invalid(WRONG_CODE)
 

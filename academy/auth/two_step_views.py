@@ -10,7 +10,7 @@ from academy.auth.audit import audit
 from academy.auth.blueprint import two_step_bp as bp
 from academy.auth.forms import TwoStepCodeForm, TwoStepRecoveryCodesForm, TwoStepSetUpForm, TwoStepTurnOffForm
 from academy.extensions import db, limiter
-from academy.forms import status_for
+from academy.forms import form_error, status_for
 
 SETUP_KEY = "two_step_setup"  # the session entry holding the nonce the key being set up is made from
 
@@ -40,11 +40,11 @@ def enter_code():
         try:
             how = two_step.check_code(db.session, user, form.code.data)
         except DomainError as problem:
+            form_error(form, "code", problem)
             audit("two_step_code_wrong", target=user, subject=user, actor=user)
             if signing_in.count_wrong_code():
                 flash("You entered a wrong code too many times. Sign in again.", "info")
                 return redirect(url_for("auth.sign_in"))
-            form.code.errors = list(form.code.errors) + [str(problem)]
         else:
             next_url = signing_in.complete_sign_in(user)
             if how == "recovery":
@@ -91,7 +91,7 @@ def set_up():
         try:
             codes = two_step.turn_on(db.session, user, secret, form.code.data)
         except DomainError as problem:
-            form.code.errors = list(form.code.errors) + [str(problem)]
+            form_error(form, "code", problem)
         else:
             audit("two_step_turned_on", target=user, subject=user, actor=user)
             session.pop(SETUP_KEY, None)
@@ -121,7 +121,7 @@ def turn_off():
         except NotAllowed:
             refuse(403)
         except DomainError as problem:
-            form.code.errors = list(form.code.errors) + [str(problem)]
+            form_error(form, "code", problem)
         else:
             signing_in.keep_this_session(current_user)
             audit("two_step_turned_off", target=current_user, subject=current_user)
@@ -141,7 +141,7 @@ def recovery_codes():
         try:
             codes = two_step.renew_recovery_codes(db.session, current_user, form.code.data)
         except DomainError as problem:
-            form.code.errors = list(form.code.errors) + [str(problem)]
+            form_error(form, "code", problem)
         else:
             audit("recovery_codes_renewed", target=current_user, subject=current_user)
             return render_template("auth/two_step_codes.html", codes=codes, next_url=url_for("two_step.manage"),

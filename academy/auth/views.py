@@ -187,6 +187,7 @@ def accept_invitation(token: str):
     try:
         accounts.find_invitation(db.session, token)
     except DomainError as problem:
+        db.session.rollback()
         session.pop(INVITATION_TOKEN, None)  # a bad link replaces any earlier one
         return render_template("auth/link_problem.html", reason=str(problem)), 400
     session[INVITATION_TOKEN] = token
@@ -199,6 +200,7 @@ def accept_invitation_form():
     try:
         invitation = accounts.find_invitation(db.session, token)
     except DomainError as problem:
+        db.session.rollback()
         session.pop(INVITATION_TOKEN, None)
         return render_template("auth/link_problem.html", reason=str(problem)), 400
     form = AcceptInvitationForm()
@@ -208,6 +210,7 @@ def accept_invitation_form():
         try:
             user = accounts.accept_invitation(db.session, token, form.full_name.data, form.password.data)
         except DomainError as problem:
+            db.session.rollback()
             return render_template("auth/link_problem.html", reason=str(problem)), 400
         audit("invitation_accepted", target=invitation, subject=user, actor=user)
         response = begin_sign_in(user, start_page_for(user))  # staff roles set up two-step first

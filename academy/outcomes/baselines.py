@@ -104,7 +104,7 @@ def save_baseline(session, values: dict, baseline: Baseline | None = None) -> Ba
     baseline.value = values["value"]
     baseline.good_direction = GoodDirection[values["good_direction"]]
     baseline.source = values.get("source") or None
-    session.commit()
+    session.flush()
     return baseline
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from academy.auth.access import refuse
 from academy.auth.models import Role, User
 from academy.outcomes import baselines, report, snapshots
-from academy.outcomes.metrics import FUNNEL_METRICS, STRATEGY_METRICS, Metric
+from academy.outcomes.metrics import ALL_METRICS, FUNNEL_METRICS, INDUCTION_PARTS, STRATEGY_METRICS, Metric
 from academy.workplaces.directory import managed_workplaces
 from academy.workplaces.models import District, ServiceType
 
@@ -103,6 +103,23 @@ def panels(session, scopes: list[Scope], latest: date) -> list[OutcomePanel]:
         first = latest_rows[0].rate if latest_rows and latest_rows[0] else None
         result.append(OutcomePanel(metric, latest_rows, trend, metric_baselines, baselines.compare(first, headline)))
     return result
+
+
+@dataclass
+class InductionPart:
+    metric: Metric
+    rows: list  # OutcomeRow or None, per scope
+
+
+def induction_parts(session, scopes: list[Scope], latest: date) -> list[InductionPart]:
+    """Care starters of the last 12 months at `latest` by how they came to hold the Care Certificate:
+    the headline (held it by 12 weeks) and its three parts, for each scope. One query per scope."""
+    wanted = [ALL_METRICS["care_induction_12_weeks"], *INDUCTION_PARTS]
+    by_key: dict[tuple, report.OutcomeRow] = {}
+    for scope in scopes:
+        for row in report.outcome_rows(session, scope.type, [latest], [scope.id], [m.key for m in wanted]):
+            by_key[(scope.key, row.metric)] = row
+    return [InductionPart(metric, [by_key.get((s.key, metric.key)) for s in scopes]) for metric in wanted]
 
 
 def funnel(session, latest: date) -> list[report.OutcomeRow]:

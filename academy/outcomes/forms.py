@@ -50,7 +50,8 @@ class RecomputeForm(FlaskForm):
 class BaselineForm(FlaskForm):
     outcome = SelectField("Outcome", widget=GovSelect(),
                           choices=[(m.key, m.label) for m in STRATEGY_METRICS] +
-                                  [(k, m.label) for k, m in ALL_METRICS.items() if m.kind == "rate" and not m.strategy])
+                                  [(k, m.label) for k, m in ALL_METRICS.items() if m.kind == "rate" and not m.strategy
+                                   and not m.part_of])
     geography = StringField("Geography", description="For example, Hertfordshire, East of England or England",
                             filters=[lambda v: v.strip() if isinstance(v, str) else v],
                             validators=[InputRequired(message="Enter the geography"),

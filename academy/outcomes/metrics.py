@@ -8,7 +8,11 @@ Input frames (one row each; dates are datetime64 columns, NaT where there is non
 - staff (one row per employment): workplace_id, person_id, job_role_id, start_date, leaving_date,
   directly_employed (permanent or temporary), care_providing, registered_manager,
   qualified_on (a relevant Level 2+ qualification achieved; the person's earliest),
-  induction_completed_on (Care Certificate completed, or the L2 Adult Social Care Certificate held)
+  induction_completed_on (Care Certificate completed, or the L2 Adult Social Care Certificate held);
+  optionally role_from, role_until: an employment whose job role changed is one row per role held,
+  the role in force from role_from (NaT: from the start) until the day before role_until (NaT: until
+  leaving). In-post counts use the row whose role is in force at the date; a start counts on the row
+  with role_from NaT (the role started in), a leaving on the row with role_until NaT (the role left).
 - vacancies: workplace_id, posts, opened_on, closed_on (only directly employed posts)
 - mandatory (courses a job role must hold): job_role_id, course_id
 - training_records: person_id, course_id, completed_on, expires_on (NaT = never expires)
@@ -44,6 +48,7 @@ class Metric:
     denominator: str | None
     good: str | None = None  # "up" or "down"
     strategy: bool = False  # one of the five outcomes the county strategy tracks
+    part_of: str | None = None  # a part of another metric's denominator (the parts add up to it)
 
 
 METRICS: tuple[Metric, ...] = (
@@ -58,7 +63,17 @@ METRICS: tuple[Metric, ...] = (
     Metric("filled_posts", "Filled posts", "count", "Staff in post (permanent and temporary)", None),
     Metric("starters_rate", "Starters rate", "rate", "Starters in the last 12 months", "Filled posts", None),
     Metric("care_induction_12_weeks", "Induction within 12 weeks", "rate",
-           "Care starters who completed the Care Certificate within 12 weeks", "Care starters in the last 12 months", "up"),
+           "Care starters holding the Care Certificate by 12 weeks after starting (arrived with it or completed it)",
+           "Care starters in the last 12 months", "up"),
+    Metric("care_induction_12_weeks_arrived_holding", "Induction within 12 weeks: arrived already holding it",
+           "rate", "Care starters who held it before they started", "Care starters in the last 12 months",
+           part_of="care_induction_12_weeks"),
+    Metric("care_induction_12_weeks_completed", "Induction within 12 weeks: completed within 12 weeks", "rate",
+           "Care starters who completed it within 12 weeks (84 days) of starting", "Care starters in the last 12 months",
+           part_of="care_induction_12_weeks"),
+    Metric("care_induction_12_weeks_not_completed", "Induction within 12 weeks: not by 12 weeks", "rate",
+           "Care starters who did not complete it within 12 weeks (or not yet, in their first 12 weeks)",
+           "Care starters in the last 12 months", part_of="care_induction_12_weeks"),
     Metric("training_compliance", "Mandatory training compliance", "rate", "Mandatory training lines current",
            "Mandatory training lines required", "up"),
 )
@@ -79,10 +94,12 @@ FUNNEL_METRICS: tuple[Metric, ...] = (
            "Placements that started 12 to 24 months ago", "up"),
 )
 ALL_METRICS = {m.key: m for m in METRICS + FUNNEL_METRICS}
+INDUCTION_PARTS = tuple(m for m in METRICS if m.part_of == "care_induction_12_weeks")
 STRATEGY_METRICS = tuple(m for m in METRICS if m.strategy)
 
 STAFF_COLUMNS = ("workplace_id", "person_id", "job_role_id", "start_date", "leaving_date", "directly_employed",
                  "care_providing", "registered_manager", "qualified_on", "induction_completed_on")
+ROLE_PERIOD_COLUMNS = ("role_from", "role_until")
 VACANCY_COLUMNS = ("workplace_id", "posts", "opened_on", "closed_on")
 WORKPLACE_COLUMNS = ("workplace_id", "district_id", "service_type_id")
 MANDATORY_COLUMNS = ("job_role_id", "course_id")
@@ -259,9 +276,11 @@ class _EmployedStaff:
     rows: pd.DataFrame
     workplace_rows: np.ndarray
     starts: np.ndarray  # day numbers
-    in_post: tuple[np.ndarray, np.ndarray]
+    in_post: tuple[np.ndarray, np.ndarray]  # in post and in this row's job role
     started: tuple[np.ndarray, np.ndarray]
     left: tuple[np.ndarray, np.ndarray]
+    starter_mask: np.ndarray  # the row holding the role started in (counts the start)
+    leaver_mask: np.ndarray  # the row holding the role left from (counts the leaving)
     care_mask: np.ndarray
     manager_mask: np.ndarray
     qualified_from: np.ndarray
@@ -282,17 +301,47 @@ class _EmployedStaff:
         starts = to_days(employed["start_date"]) if present else nobody
         leaving_dates = to_days(employed["leaving_date"]) if present else nobody
         induction_days = to_days(employed["induction_completed_on"]) if present else starts
+        role_from_days, role_until_days = _role_days(employed, present)
+        in_role_from = np.maximum(_first_on_or_after(date_days, starts), _first_on_or_after(date_days, role_from_days))
+        in_role_until = np.minimum(_first_on_or_after(date_days, leaving_dates),
+                                   _first_on_or_after(date_days, role_until_days))
         return cls(
             rows=employed, workplace_rows=workplace_rows, starts=starts,
-            in_post=(_first_on_or_after(date_days, starts), _first_on_or_after(date_days, leaving_dates)),
+            in_post=(in_role_from, in_role_until),
             started=_window(date_days, window_starts, starts),
             left=_window(date_days, window_starts, leaving_dates),
+            starter_mask=carries_start(employed),
+            leaver_mask=carries_leaving(employed),
             care_mask=np.asarray(employed["care_providing"], dtype=bool) if present else np.array([], bool),
             manager_mask=np.asarray(employed["registered_manager"], dtype=bool) if present else np.array([], bool),
             qualified_from=_first_on_or_after(date_days, to_days(employed["qualified_on"])) if present else starts,
             induction_days=induction_days,
             inducted_from=_first_on_or_after(date_days, induction_days),
         )
+
+
+def carries_start(staff: pd.DataFrame) -> np.ndarray:
+    """Rows of a staff frame that carry their employment's start (the role started in): count starters
+    on these only, or an employment split at a role change is two starters. Every row of a frame
+    without role periods."""
+    if "role_from" not in staff.columns:
+        return np.ones(len(staff), dtype=bool)
+    return np.isnat(np.asarray(staff["role_from"]).astype("datetime64[s]"))
+
+
+def carries_leaving(staff: pd.DataFrame) -> np.ndarray:
+    """Rows that carry their employment's leaving (the role left from): count leavers on these only."""
+    if "role_until" not in staff.columns:
+        return np.ones(len(staff), dtype=bool)
+    return np.isnat(np.asarray(staff["role_until"]).astype("datetime64[s]"))
+
+
+def _role_days(employed: pd.DataFrame, present: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers each row's job role is in force [from, until): -NEVER / NEVER when the row's
+    role holds from the start / until leaving (and for frames without role periods)."""
+    if not present or "role_from" not in employed.columns:
+        return np.full(len(employed), -NEVER, dtype=np.int64), np.full(len(employed), NEVER, dtype=np.int64)
+    return to_days(employed["role_from"], missing=-NEVER), to_days(employed["role_until"])
 
 
 def _staff_counts(employed: _EmployedStaff, n_workplaces: int, n_dates: int) -> dict[str, np.ndarray]:
@@ -309,19 +358,27 @@ def _staff_counts(employed: _EmployedStaff, n_workplaces: int, n_dates: int) -> 
     left_from, left_until = employed.left
     care = employed.care_mask
     everyone = np.ones(len(employed.rows), dtype=bool)
-    on_time = care & (employed.induction_days <= employed.starts + 7 * INDUCTION_WEEKS)
-    return {
+    starters, leavers = employed.starter_mask, employed.leaver_mask
+    care_starters = care & starters
+    arrived_holding = care_starters & (employed.induction_days < employed.starts)
+    completed_in_time = care_starters & (employed.induction_days >= employed.starts) & (
+        employed.induction_days <= employed.starts + 7 * INDUCTION_WEEKS)
+    counts = {
         "filled": count(everyone, in_post_from, in_post_until),
-        "starters": count(everyone, started_from, started_until),
-        "leavers": count(everyone, left_from, left_until),
+        "starters": count(starters, started_from, started_until),
+        "leavers": count(leavers, left_from, left_until),
         "qualified": count(everyone, np.maximum(in_post_from, employed.qualified_from), in_post_until),
         "care_staff": count(care, in_post_from, in_post_until),
         "care_inducted": count(care, np.maximum(in_post_from, employed.inducted_from), in_post_until),
-        "care_starters": count(care, started_from, started_until),
-        "care_starters_on_time": count(on_time, np.maximum(started_from, employed.inducted_from), started_until),
+        "care_starters": count(care_starters, started_from, started_until),
+        "care_starters_arrived_holding": count(arrived_holding, started_from, started_until),
+        "care_starters_completed_in_time": count(completed_in_time, np.maximum(started_from, employed.inducted_from),
+                                                 started_until),
         "rm_posts": count(employed.manager_mask, in_post_from, in_post_until),
-        "rm_leavers": count(employed.manager_mask, left_from, left_until),
+        "rm_leavers": count(employed.manager_mask & leavers, left_from, left_until),
     }
+    counts["care_starters_on_time"] = counts["care_starters_arrived_holding"] + counts["care_starters_completed_in_time"]
+    return counts
 
 
 def _metric_counts(counts: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
@@ -335,6 +392,10 @@ def _metric_counts(counts: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray,
         "filled_posts": (counts["filled"], None),
         "starters_rate": (counts["starters"], counts["filled"]),
         "care_induction_12_weeks": (counts["care_starters_on_time"], counts["care_starters"]),
+        "care_induction_12_weeks_arrived_holding": (counts["care_starters_arrived_holding"], counts["care_starters"]),
+        "care_induction_12_weeks_completed": (counts["care_starters_completed_in_time"], counts["care_starters"]),
+        "care_induction_12_weeks_not_completed": (counts["care_starters"] - counts["care_starters_on_time"],
+                                                  counts["care_starters"]),
         "training_compliance": (counts["training_current"], counts["training_required"]),
     }
 

@@ -36,6 +36,9 @@ class OutcomeSnapshot(TimestampMixin, db.Model):
     metric: Mapped[str] = mapped_column(String(40))
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
+    # Which records the figure came from (academy/outcomes/declared.py SOURCES): the service's own
+    # records, the counts declared in an ASC-WDS workplace file, or both; None before 0015.
+    source: Mapped[str | None] = mapped_column(String(20))
 
 
 class Baseline(TimestampMixin, db.Model):

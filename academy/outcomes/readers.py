@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from academy.outcomes import metrics
+from academy.outcomes import declared, metrics
 
 DIRECTLY_EMPLOYED = ("permanent", "temporary")
 
@@ -36,6 +36,7 @@ class Inputs:
     applications: pd.DataFrame
     training_available: bool = False
     recruitment_available: bool = False
+    declared: pd.DataFrame | None = None  # ASC-WDS declared counts (academy/outcomes/declared.py)
 
 
 # -- the two read paths ------------------------------------------------------------------------
@@ -147,7 +148,8 @@ def staff_sql(connection, start: date, end: date) -> str:
     d = connection.dialect.name
     contracts = ", ".join(f"'{c}'" for c in DIRECTLY_EMPLOYED)
     return (
-        f"SELECT e.workplace_id, e.person_id, e.job_role_id, {_day('e.start_date', d)} AS start_day, "
+        f"SELECT e.id AS employment_id, e.workplace_id, e.person_id, e.job_role_id, "
+        f"{_day('e.start_date', d)} AS start_day, "
         f"{_day('e.leaving_date', d)} AS leaving_day, "
         f"CASE WHEN e.is_registered_manager THEN 1 ELSE 0 END AS rm_flag "
         f"FROM employments e WHERE e.contract_type IN ({contracts}) AND e.start_date <= {_date(end, d)} "
@@ -155,11 +157,38 @@ def staff_sql(connection, start: date, end: date) -> str:
     )
 
 
+def role_change_sql(connection, start: date, end: date) -> str:
+    """The dated job-role changes of the employments staff_sql reads (same filter)."""
+    d = connection.dialect.name
+    contracts = ", ".join(f"'{c}'" for c in DIRECTLY_EMPLOYED)
+    return (
+        f"SELECT c.id AS change_id, c.employment_id, {_day('c.changed_on', d)} AS changed_day, "
+        "c.from_job_role_id, c.to_job_role_id FROM employment_role_changes c "
+        "JOIN employments e ON e.id = c.employment_id "
+        f"WHERE e.contract_type IN ({contracts}) AND e.start_date <= {_date(end, d)} "
+        f"AND (e.leaving_date IS NULL OR e.leaving_date > {_date(start, d)})"
+    )
+
+
+ROLE_CHANGE_DTYPES = {"change_id": "int64", "employment_id": "int64", "changed_day": "float64",
+                      "from_job_role_id": "int64", "to_job_role_id": "int64"}
+
+
+def read_role_changes(connection, start: date, end: date, use_copy: bool | None = None) -> pd.DataFrame:
+    if not _has_tables(connection, "employment_role_changes"):
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ROLE_CHANGE_DTYPES.items()})
+    return read_frame(connection, role_change_sql(connection, start, end), ROLE_CHANGE_DTYPES, use_copy)
+
+
 def read_staff(connection, start: date, end: date, use_copy: bool | None = None) -> pd.DataFrame:
-    """Directly employed employments that matter to snapshots in [start, end] (with a 12-month window)."""
-    raw = read_frame(connection, staff_sql(connection, window_start([start]), end),
-                     {"workplace_id": "int64", "person_id": "int64", "job_role_id": "int64",
-                      "start_day": "float64", "leaving_day": "float64", "rm_flag": "int8"}, use_copy)
+    """Directly employed employments that matter to snapshots in [start, end] (with a 12-month window),
+    one row per job role held in each (role_from / role_until, see role_periods)."""
+    window_from = window_start([start])
+    raw = read_frame(connection, staff_sql(connection, window_from, end),
+                     {"employment_id": "int64", "workplace_id": "int64", "person_id": "int64",
+                      "job_role_id": "int64", "start_day": "float64", "leaving_day": "float64", "rm_flag": "int8"},
+                     use_copy)
+    raw = role_periods(raw, read_role_changes(connection, window_from, end, use_copy))
     roles = pd.read_sql(sa.text(
         "SELECT id, CASE WHEN care_providing THEN 1 ELSE 0 END AS care, "
         "CASE WHEN registered_manager THEN 1 ELSE 0 END AS rm FROM job_roles"), connection)
@@ -179,11 +208,85 @@ def read_staff(connection, start: date, end: date, use_copy: bool | None = None)
         "directly_employed": np.ones(len(raw), dtype=bool),
         "care_providing": care,
         "registered_manager": role_rm | raw["rm_flag"].to_numpy(bool),
+        "role_from": _days_to_dates(raw["role_from_day"]),
+        "role_until": _days_to_dates(raw["role_until_day"]),
     }
     person_dates = read_person_training_dates(connection, use_copy)
     for column in ("qualified_on", "induction_completed_on"):
         columns[column] = _by_person(person_dates, column, columns["person_id"])
-    return pd.DataFrame(columns, columns=list(metrics.STAFF_COLUMNS))
+    return pd.DataFrame(columns, columns=list(metrics.STAFF_COLUMNS + metrics.ROLE_PERIOD_COLUMNS))
+
+
+def role_periods(employments: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """Each employment split at its dated job-role changes: one row per job role held, with the day it
+    came into force (role_from_day) and the day it stopped (role_until_day); NaN for "from the start"
+    and "until leaving", so an employment without changes is one row with both NaN.
+
+    The role before the first change is that change's `from`; after a change, its `to`; several
+    changes on one day count as the last recorded. A change dated on or before the start sets the role
+    from the start; one dated on or after the leaving date is not in force while in post. The role
+    after the last change is the employment's current job role (an undated edit, such as an ASC-WDS
+    import, counts from that change), unless a change after leaving was dropped.
+
+    Ann (employment 1, started day 100) changed from role 8 to role 4 on day 150; Ben (2) has no
+    change (employments without changes come first, then the split ones):
+
+    >>> employments = pd.DataFrame({"employment_id": [1, 2], "job_role_id": [4, 8], "start_day": [100.0, 90.0],
+    ...                             "leaving_day": [np.nan, np.nan]})
+    >>> changes = pd.DataFrame({"change_id": [7], "employment_id": [1], "changed_day": [150.0],
+    ...                         "from_job_role_id": [8], "to_job_role_id": [4]})
+    >>> role_periods(employments, changes)[["employment_id", "job_role_id", "role_from_day", "role_until_day"]]
+       employment_id  job_role_id  role_from_day  role_until_day
+    0              2            8            NaN             NaN
+    1              1            8            NaN           150.0
+    2              1            4          150.0             NaN
+    """
+    if not len(changes) or not len(employments):
+        return employments.assign(role_from_day=np.nan, role_until_day=np.nan)
+    employment_ids = employments["employment_id"].to_numpy(np.int64)
+    order = np.argsort(employment_ids, kind="stable")
+    change_employments = changes["employment_id"].to_numpy(np.int64)
+    where = np.searchsorted(employment_ids[order], change_employments).clip(0, len(order) - 1)
+    known = employment_ids[order][where] == change_employments
+    change_rows = order[where][known]  # the row of `employments` each change belongs to
+    changes = changes[known]
+    starts = employments["start_day"].to_numpy(np.float64)
+    leaving_days = np.nan_to_num(employments["leaving_day"].to_numpy(np.float64), nan=np.inf)
+    effective = np.maximum(changes["changed_day"].to_numpy(np.float64), starts[change_rows])
+    in_post = effective < leaving_days[change_rows]
+    late_change = np.zeros(len(employments), dtype=bool)
+    late_change[change_rows[~in_post]] = True
+    changed = pd.DataFrame({"row": change_rows, "day": effective, "id": changes["change_id"].to_numpy(np.int64),
+                            "from_role": changes["from_job_role_id"].to_numpy(np.int64),
+                            "to_role": changes["to_job_role_id"].to_numpy(np.int64)})
+    changed = changed.sort_values(["row", "day", "id"], kind="stable")
+    first_roles = changed.groupby("row", sort=True)["from_role"].first()  # the role before any change
+    changed = changed[in_post[changed.index.to_numpy()]] if len(changed) else changed
+    boundaries = changed.groupby(["row", "day"], sort=True)["to_role"].last().reset_index()
+    periods = pd.concat([
+        pd.DataFrame({"row": first_roles.index.to_numpy(np.int64), "day": starts[first_roles.index.to_numpy()],
+                      "kind": 0, "role": first_roles.to_numpy(np.int64)}),
+        pd.DataFrame({"row": boundaries["row"].to_numpy(np.int64), "day": boundaries["day"].to_numpy(np.float64),
+                      "kind": 1, "role": boundaries["to_role"].to_numpy(np.int64)}),
+    ], ignore_index=True).sort_values(["row", "day", "kind"], kind="stable", ignore_index=True)
+    rows = periods["row"].to_numpy(np.int64)
+    days = periods["day"].to_numpy(np.float64)
+    last_of_row = np.append(rows[1:] != rows[:-1], True)
+    until = np.where(last_of_row, np.nan, np.append(days[1:], np.nan))
+    keep = ~(until == days)  # a role replaced on the day it began (a change on the start date) held no day
+    rows, days, until, roles, last_of_row = rows[keep], days[keep], until[keep], \
+        periods["role"].to_numpy(np.int64)[keep], last_of_row[keep]
+    first_of_row = np.insert(rows[1:] != rows[:-1], 0, True)
+    current_roles = employments["job_role_id"].to_numpy(np.int64)[rows]
+    roles = np.where(last_of_row & ~late_change[rows], current_roles, roles)
+    unchanged = np.ones(len(employments), dtype=bool)
+    unchanged[rows] = False
+    kept = np.flatnonzero(unchanged)
+    columns = {column: employments[column].to_numpy()[np.concatenate([kept, rows])] for column in employments.columns}
+    columns["job_role_id"] = np.concatenate([employments["job_role_id"].to_numpy(np.int64)[kept], roles])
+    columns["role_from_day"] = np.concatenate([np.full(len(kept), np.nan), np.where(first_of_row, np.nan, days)])
+    columns["role_until_day"] = np.concatenate([np.full(len(kept), np.nan), until])
+    return pd.DataFrame(columns)
 
 
 DENSE_IDS = 50_000_000  # person ids up to this are looked up in a flat table, else by binary search
@@ -362,6 +465,7 @@ def read_inputs(connection, dates: list[date], use_copy: bool | None = None) -> 
         applications=read_applications(connection, start, end, use_copy),
         training_available=training_available(connection),
         recruitment_available=recruitment_available(connection),
+        declared=declared.read_declared(connection),
     )
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from academy import exports
-from academy.outcomes import metrics, snapshots
+from academy.outcomes import declared, metrics, snapshots
 from academy.outcomes.metrics import ALL_METRICS, rate
 from academy.workplaces.models import District, ServiceType, Workplace
 
@@ -26,6 +26,12 @@ class OutcomeRow:
     label: str
     numerator: float | None
     denominator: float | None
+    source: str | None = None  # declared.SOURCES key; None for a figure stored before sources were kept
+
+    @property
+    def source_label(self) -> str:
+        """Which records the figure came from, in words ("Service records", "Declared in ASC-WDS", ...)."""
+        return declared.label(self.source)
 
     @property
     def kind(self) -> str:
@@ -39,7 +45,8 @@ class OutcomeRow:
         return {"scope_type": self.scope_type, "scope_id": self.scope_id, "scope": self.scope,
                 "date": self.date.isoformat(), "metric": self.metric, "label": self.label,
                 "numerator": _number(self.numerator), "denominator": _number(self.denominator),
-                "rate": None if self.rate is None else round(self.rate, 6)}
+                "rate": None if self.rate is None else round(self.rate, 6), "source": self.source or "records",
+                "source_label": self.source_label}
 
 
 def _number(value):
@@ -67,7 +74,8 @@ def outcome_rows(session, scope_type: str, dates, scope_ids=None, metrics_wanted
         OutcomeRow(scope_type, int(r.scope_id), names.get(int(r.scope_id), f"#{r.scope_id}"), r.date, r.metric,
                    ALL_METRICS[r.metric].label if r.metric in ALL_METRICS else r.metric,
                    None if pd.isna(r.numerator) else float(r.numerator),
-                   None if pd.isna(r.denominator) else float(r.denominator))
+                   None if pd.isna(r.denominator) else float(r.denominator),
+                   None if r.source is None or pd.isna(r.source) else str(r.source))
         for r in frame.itertuples(index=False)
     ]
     rows.sort(key=lambda r: (r.scope.lower(), r.scope_id, r.date, order.get(r.metric, 99)))
@@ -106,13 +114,14 @@ def format_rate(row_or_rate, kind: str = "rate") -> str:
 
 def as_table(rows: list[OutcomeRow]) -> str:
     """Fixed-width text: one line per scope and metric."""
-    header = ("Scope", "Date", "Metric", "Numerator", "Denominator", "Rate")
-    lines = [(r.scope, r.date.isoformat(), r.label, _text(r.numerator), _text(r.denominator), format_rate(r))
-             for r in rows]
+    header = ("Scope", "Date", "Metric", "Numerator", "Denominator", "Rate", "Source")
+    lines = [(r.scope, r.date.isoformat(), r.label, _text(r.numerator), _text(r.denominator), format_rate(r),
+              r.source_label) for r in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
     out = []
     for i, line in enumerate([header, *lines]):
-        out.append("  ".join(str(v).ljust(w) if j < 3 else str(v).rjust(w) for j, (v, w) in enumerate(zip(line, widths))))
+        out.append("  ".join(str(v).ljust(w) if j < 3 or j == 6 else str(v).rjust(w)
+                             for j, (v, w) in enumerate(zip(line, widths))).rstrip())
         if i == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
@@ -123,12 +132,12 @@ def _text(value) -> str:
     return "" if number is None else str(number)
 
 
-EXPORT_HEADER = ["Scope type", "Scope", "Date", "Metric", "Numerator", "Denominator", "Rate"]
+EXPORT_HEADER = ["Scope type", "Scope", "Date", "Metric", "Numerator", "Denominator", "Rate", "Source"]
 
 
 def _export_values(row: OutcomeRow) -> list:
     return [SCOPE_LABELS[row.scope_type], row.scope, row.date.isoformat(), row.label, _number(row.numerator),
-            _number(row.denominator), None if row.rate is None else round(row.rate, 6)]
+            _number(row.denominator), None if row.rate is None else round(row.rate, 6), row.source_label]
 
 
 def as_csv(rows: list[OutcomeRow]) -> str:

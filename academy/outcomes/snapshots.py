@@ -16,10 +16,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from academy.auth.access import DomainError, Invalid
-from academy.outcomes import metrics, readers
+from academy.outcomes import declared, metrics, readers
 from academy.outcomes.models import OutcomeSnapshot
 
-TRAINING_METRICS = ("qualification_uptake", "care_induction", "care_induction_12_weeks", "training_compliance")
+TRAINING_METRICS = ("qualification_uptake", "care_induction", "care_induction_12_weeks",
+                    *(m.key for m in metrics.INDUCTION_PARTS), "training_compliance")
 Progress = Callable[[int, str], None]
 EARLIEST = date(2000, 1, 1)
 
@@ -59,9 +60,13 @@ def compute_snapshots(inputs: readers.Inputs, dates: list[date]) -> pd.DataFrame
     then the county-wide recruitment funnel."""
     per_workplace = metrics.compute_workplace_outcomes(
         inputs.workplaces, inputs.staff, inputs.vacancies, dates, inputs.mandatory, inputs.training_records)
+    per_workplace = declared.blend(per_workplace, inputs.declared, inputs.staff, dates)
     rolled = metrics.roll_up(per_workplace, inputs.workplaces)
+    rolled["source"] = declared.rolled_sources(per_workplace, rolled, inputs.workplaces)
     funnel = metrics.compute_funnel(inputs.applications, dates)
+    funnel["source"] = declared.source_column(np.full(len(funnel), "records", dtype=object))
     per_workplace = per_workplace.astype({"scope_type": object, "metric": object})
+    per_workplace["source"] = declared.source_column(per_workplace["source"])
     frame = pd.concat([per_workplace, rolled, funnel], ignore_index=True)
     frame["scope_id"] = frame["scope_id"].astype(np.int64)
     unknown = []
@@ -119,8 +124,13 @@ def replace_snapshots(connection, frame: pd.DataFrame, dates: list[date]) -> Non
     _insert_rows(connection, frame)
 
 
+STORED_COLUMNS = (*metrics.SNAPSHOT_COLUMNS, "source")
+
+
 def _insert_rows(connection, frame: pd.DataFrame) -> None:
-    columns = list(metrics.SNAPSHOT_COLUMNS)
+    if "source" not in frame:
+        frame = frame.assign(source=None)
+    columns = list(STORED_COLUMNS)
     if connection.dialect.name == "postgresql":
         buffer = io.StringIO()
         out = frame[columns].copy()
@@ -141,11 +151,12 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     numerators = frame["numerator"].astype(object).where(frame["numerator"].notna(), None)
     denominators = frame["denominator"].astype(object).where(frame["denominator"].notna(), None)
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    sources = frame["source"].astype(object).where(frame["source"].notna(), None)
     return [
         {"scope_type": s, "scope_id": int(i), "date": d, "metric": m, "numerator": n, "denominator": q,
-         "created_at": now, "updated_at": now}
-        for s, i, d, m, n, q in zip(frame["scope_type"], frame["scope_id"], days, frame["metric"],
-                                    numerators, denominators)
+         "source": o, "created_at": now, "updated_at": now}
+        for s, i, d, m, n, q, o in zip(frame["scope_type"], frame["scope_id"], days, frame["metric"],
+                                       numerators, denominators, sources)
     ]
 
 
@@ -179,7 +190,7 @@ def latest_scope_date(session, scope_type: str, scope_id: int, on_or_before: dat
 def load(session, scope_type: str, scope_ids=None, dates=None, metrics_wanted=None) -> pd.DataFrame:
     """Stored rows for a scope type (optionally some scopes, dates, metrics), as a frame."""
     table = OutcomeSnapshot.__table__
-    statement = sa.select(*(table.c[c] for c in metrics.SNAPSHOT_COLUMNS)).where(table.c.scope_type == scope_type)
+    statement = sa.select(*(table.c[c] for c in STORED_COLUMNS)).where(table.c.scope_type == scope_type)
     if scope_ids is not None:
         statement = statement.where(table.c.scope_id.in_(list(scope_ids)))
     if dates is not None:
@@ -187,7 +198,7 @@ def load(session, scope_type: str, scope_ids=None, dates=None, metrics_wanted=No
     if metrics_wanted is not None:
         statement = statement.where(table.c.metric.in_(list(metrics_wanted)))
     rows = session.execute(statement.order_by(table.c.scope_id, table.c.date, table.c.metric)).all()
-    return pd.DataFrame(rows, columns=list(metrics.SNAPSHOT_COLUMNS))
+    return pd.DataFrame(rows, columns=list(STORED_COLUMNS))
 
 
 def trend_dates(session, latest: date, months: int = 12) -> list[date]:

@@ -10,7 +10,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.forms import status_for
+from academy.forms import form_error, status_for
 from academy.jobs import JobsUnavailable, job_status
 from academy.outcomes import baselines, charts, dashboard, jobs, report, snapshots
 from academy.outcomes.blueprint import bp
@@ -53,6 +53,7 @@ def index():
     return render_template(
         "outcomes/dashboard.html", scopes=scopes, choices=choices, latest=latest,
         panels=dashboard.panels(db.session, scopes, latest) if latest else [],
+        induction=dashboard.induction_parts(db.session, scopes, latest) if latest else [],
         funnel=dashboard.funnel(db.session, latest) if latest and dashboard.is_staff(current_user) else [],
         staff=dashboard.is_staff(current_user), running=running_status,
         query={k: v for k, v in request.args.items() if k in ("scope", "compare")})
@@ -115,10 +116,8 @@ def recompute():
     if form.validate_on_submit():
         try:
             job_id = jobs.start_recompute(form.start.data, form.end.data, owner_id=current_user.id)
-        except DomainError as problem:
-            form.start.errors = list(form.start.errors) + [str(problem)]
-        except JobsUnavailable as problem:
-            form.start.errors = list(form.start.errors) + [str(problem)]
+        except (DomainError, JobsUnavailable) as problem:
+            form_error(form, "start", problem)
         else:
             audit("started_outcomes_recompute", target=("job", job_id),
                   detail=f"{form.start.data.isoformat()} to {form.end.data.isoformat()}")
@@ -150,8 +149,7 @@ def baseline_edit(baseline_id: int | None = None):
         try:
             saved = baselines.save_baseline(db.session, form.data, baseline)
         except DomainError as problem:
-            db.session.rollback()
-            form.geography.errors = list(form.geography.errors) + [str(problem)]
+            form_error(form, "geography", problem)
         else:
             audit("edited_baseline" if baseline else "added_baseline", target=saved,
                   detail=f"{saved.outcome} {saved.geography} {saved.year}: {saved.value}")

@@ -30,7 +30,6 @@ def cancel_link_request(workplace_id: int, employment_id: int):
         return redirect(back)
     try:
         employer_links.cancel(db.session, request, current_user)
-        db.session.commit()
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -45,9 +44,8 @@ def cancel_link_request(workplace_id: int, employment_id: int):
 def link_requests():
     """HCPA: requests to link a passport that are still waiting for the worker's answer."""
     page = paginate(db.session, employer_links.waiting_query(), requested_page(), current_app.config["PAGE_SIZE"])
-    html = render_template("portal/link_requests.html", page=page, form=LinkOnBehalfForm())
-    audit("viewed_passport_link_requests")  # after rendering: audit() commits, which would expire every row
-    return html
+    audit("viewed_passport_link_requests")
+    return render_template("portal/link_requests.html", page=page, form=LinkOnBehalfForm())
 
 
 @bp.post("/link-requests/<int:request_id>/link")
@@ -60,8 +58,7 @@ def link_on_behalf(request_id: int):
     workplace_name = request.employment.workplace.name
     try:
         employer_links.link_on_behalf(db.session, request, current_user)
-        employer_links.tell_linked_on_behalf(request)  # queued when this commits
-        db.session.commit()
+        employer_links.tell_linked_on_behalf(request)  # queued when the request commits
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")

@@ -178,8 +178,8 @@ def add_starter(session, workplace: Workplace, by: User, *, job_role_id, contrac
     if email:
         request = employer_links.ask_to_link(session, employment, by, email)
         session.flush()  # the request's id, for the link in the email
-        employer_links.tell_worker(request)  # queued when this commits
-    session.commit()
+        employer_links.tell_worker(request)  # queued when the owner commits
+    session.flush()
     return employment
 
 
@@ -198,7 +198,7 @@ def record_leaver(session, employment: Employment, by: User, leaving_date: date,
         raise Invalid(f"The leaving date must be no later than {_long(_future_limit(today))} (six months from today)")
     text = REASON_LABELS[reason] + (f": {detail.strip()}" if detail and detail.strip() else "")
     employment.leaving_date, employment.leaving_reason = leaving_date, text[:200]
-    session.commit()
+    session.flush()
 
 
 def change_role(session, employment: Employment, by: User, job_role_id, changed_on: date,
@@ -222,7 +222,7 @@ def change_role(session, employment: Employment, by: User, job_role_id, changed_
                         changed_on=changed_on, changed_by_id=by.id)
     session.add(change)
     employment.job_role = role
-    session.commit()
+    session.flush()
     return change
 
 
@@ -231,4 +231,4 @@ def set_registered_manager(session, employment: Employment, by: User, flag: bool
     if employment.leaving_date is not None:
         raise Invalid(f"{employment.person.full_name} has left")
     employment.is_registered_manager = bool(flag)
-    session.commit()
+    session.flush()

@@ -15,6 +15,7 @@ from academy import exports
 from academy.auth.access import DomainError
 from academy.auth.audit import audit
 from academy.extensions import db
+from academy.forms import form_error
 from academy.portal import matrix as matrices, needs
 from academy.portal.blueprint import bp
 from academy.portal.access import can_change, get_portal_workplace_or_404, portal_view
@@ -45,7 +46,7 @@ def matrix(workplace_id: int):
     """Staff in post x the mandatory courses of their roles, each cell's state and date."""
     workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     filters = _filters()
-    audit("viewed_training_matrix", target=workplace)  # commits, so before the page is built
+    audit("viewed_training_matrix", target=workplace)
     built = matrices.build_matrix(db.session, workplace, date.today(), **filters)
     return render_template("portal/training/matrix.html", workplace=workplace, matrix=built, filters=filters,
                            states=list(TrainingState))
@@ -97,13 +98,11 @@ def sign_off_standards(workplace_id: int, induction_id: int):
             for number in form.standards.data:
                 inductions.set_standard_state(db.session, item, number, StandardState.signed_off, current_user)
         except DomainError as problem:
-            db.session.rollback()
-            form.standards.errors = list(form.standards.errors) + [str(problem)]
+            form_error(form, "standards", problem)
         else:
             for number in form.standards.data:
                 audit("changed_care_certificate_standard", target=item, subject=person.user,
-                      detail=f"standard={number} state=signed_off", commit=False)
-            db.session.commit()
+                      detail=f"standard={number} state=signed_off")
             flash(_signed_off_message(person.full_name, form.standards.data, item), "success")
             return redirect(url_for("portal.inductions", workplace_id=workplace.id))
     return _inductions_page(workplace, form, item.id), 422

@@ -77,7 +77,7 @@ def save_vacancy(session, workplace: Workplace, by: User, values: dict, vacancy:
             bool(values.get("days")), bool(values.get("nights")), bool(values.get("weekends")),
             bool(values.get("driving_needed")))
         vacancy.job_role, vacancy.contract_type, vacancy.opened_on = role, ContractType[values["contract_type"]], opened_on
-    session.commit()
+    session.flush()
     return vacancy
 
 
@@ -91,4 +91,4 @@ def close_vacancy(session, vacancy: Vacancy, by: User, closed_on: date, today: d
     if closed_on > today:
         raise Invalid("The closing date cannot be in the future")
     vacancy.closed_on = closed_on
-    session.commit()
+    session.flush()

@@ -56,7 +56,6 @@ def staff_list(workplace_id: int):
     """Staff in post (and starting soon), or leavers in the last 12 months (?show=leavers)."""
     workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     leavers = request.args.get("show") == "leavers"
-    # Audited first: audit() commits, which would expire the rows loaded below.
     audit("viewed_portal_staff", target=workplace, detail="leavers" if leavers else "in_post")
     page = paginate(db.session, staff.staff_query(workplace, leavers=leavers), requested_page(),
                     current_app.config["PAGE_SIZE"])

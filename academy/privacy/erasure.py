@@ -54,21 +54,12 @@ WE_KEEP = (
 )
 
 
-def _tell(session, to: str, subject: str, body: str) -> bool:
-    """Email the person (called once the decision is committed; the mail goes at the commit here,
-    academy.mail); if the mail queue is down the request still stands (the page says it)."""
-    from academy.jobs import JobsUnavailable
-    from academy.mail import not_queued_after_commit, send_mail
+def _tell(to: str, subject: str, body: str) -> None:
+    """Email the person once the decision is saved; if the mail queue is down the decision still
+    stands (the page says so: unit_of_work.flash_when_committed)."""
+    from academy.mail import send_mail
 
-    try:
-        send_mail(to, subject, body)
-        session.commit()
-        if not_queued_after_commit(session):
-            raise JobsUnavailable("the job queue did not take the email")
-    except JobsUnavailable:
-        log.warning("Erasure email not queued (background service unavailable): %s", subject)
-        return False
-    return True
+    send_mail(to, subject, body, must_queue=False)
 
 
 def pending_request(session, user: User) -> ErasureRequest | None:
@@ -89,11 +80,11 @@ def request_erasure(session, user: User) -> ErasureRequest:
         raise Invalid("You have already asked us to delete your account")
     request = ErasureRequest(user_id=user.id, status=ErasureStatus.pending, requested_at=utcnow())
     session.add(request)
-    session.commit()
-    _tell(session, user.email, "We have your request to delete your account",
-              f"Hello {user.full_name},\n\nWe have your request to delete your {current_app.config['SERVICE_NAME']} "
-              "account. HCPA will confirm it within one month and email you when it is done.\n\n"
-              "If you did not ask for this, sign in and cancel the request from your account page.\n")
+    session.flush()
+    _tell(user.email, "We have your request to delete your account",
+          f"Hello {user.full_name},\n\nWe have your request to delete your {current_app.config['SERVICE_NAME']} "
+          "account. HCPA will confirm it within one month and email you when it is done.\n\n"
+          "If you did not ask for this, sign in and cancel the request from your account page.\n")
     return request
 
 
@@ -103,7 +94,7 @@ def cancel_erasure(session, request: ErasureRequest, by: User) -> None:
     if request.status != ErasureStatus.pending:
         raise Invalid("This request has already been dealt with")
     request.status, request.decided_at, request.decided_by_id = ErasureStatus.cancelled, utcnow(), by.id
-    session.commit()
+    session.flush()
 
 
 DECISION_REASON_MAX = 2000
@@ -118,9 +109,9 @@ def _check_decider(request: ErasureRequest, by: User, doing: str) -> None:
         raise Invalid("This request has already been dealt with")
 
 
-def decline_erasure(session, request: ErasureRequest, by: User, reason: str) -> bool:
+def decline_erasure(session, request: ErasureRequest, by: User, reason: str) -> None:
     """HCPA staff decline (for example, the request did not come from the account holder): nothing
-    is removed and the person is emailed the reason. Returns whether the email was queued."""
+    is removed and the person is emailed the reason."""
     _check_decider(request, by, "decline")
     reason = (reason or "").strip()
     if not reason:
@@ -129,19 +120,18 @@ def decline_erasure(session, request: ErasureRequest, by: User, reason: str) -> 
         raise Invalid(f"The reason must be {DECISION_REASON_MAX} characters or fewer")
     request.status, request.decided_at, request.decided_by_id = ErasureStatus.declined, utcnow(), by.id
     request.decision_reason = reason
-    session.commit()
+    session.flush()
     user = request.user
-    return _tell(session, user.email, "We have not deleted your account",
-                 f"Hello {user.full_name},\n\nWe have not deleted your {current_app.config['SERVICE_NAME']} account, "
-                 f"as you asked on {request.requested_at:%-d %B %Y}, because:\n\n{reason}\n\n"
-                 "Your account stays as it is. You can ask again from your account page, or reply to this "
-                 "email. If you are unhappy with our decision you can complain to the Information "
-                 "Commissioner's Office (ico.org.uk).\n")
+    _tell(user.email, "We have not deleted your account",
+          f"Hello {user.full_name},\n\nWe have not deleted your {current_app.config['SERVICE_NAME']} account, "
+          f"as you asked on {request.requested_at:%-d %B %Y}, because:\n\n{reason}\n\n"
+          "Your account stays as it is. You can ask again from your account page, or reply to this "
+          "email. If you are unhappy with our decision you can complain to the Information "
+          "Commissioner's Office (ico.org.uk).\n")
 
 
-def confirm_erasure(session, request: ErasureRequest, by: User) -> bool:
-    """HCPA staff confirm: remove what need not be kept, email the person what was kept and why.
-    Returns whether the email was queued."""
+def confirm_erasure(session, request: ErasureRequest, by: User) -> None:
+    """HCPA staff confirm: remove what need not be kept, email the person what was kept and why."""
     _check_decider(request, by, "confirm")
     user = request.user
     email, name = user.email, user.full_name
@@ -150,10 +140,10 @@ def confirm_erasure(session, request: ErasureRequest, by: User) -> bool:
     _erase_account(session, user)
     request.status, request.decided_at, request.decided_by_id = ErasureStatus.completed, utcnow(), by.id
     session.add(Redaction(record_type="user", record_id=user.id, reason="erasure"))
-    session.commit()
+    session.flush()
     kept = "\n".join(f"- {item.what}: {item.why}" for item in WE_KEEP)
     deleted = "\n".join(f"- {item.what}" for item in WE_DELETE)
-    return _tell(session, email, "Your account has been deleted",
+    _tell(email, "Your account has been deleted",
               f"Hello {name},\n\nWe have deleted your {current_app.config['SERVICE_NAME']} account.\n\n"
               f"What we deleted:\n{deleted}\n\nWhat we keep, and why:\n{kept}\n\n"
               f"You can read this again at {_what_we_keep_url()}\n")

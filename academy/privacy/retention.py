@@ -33,6 +33,7 @@ from sqlalchemy import delete, func, select, update
 
 from academy.extensions import db, utcnow
 from academy.privacy.models import Redaction
+from academy.unit_of_work import job
 from recruitment.models import (
     Application, FollowUp, Note, Placement, Referral, SaferRecruitmentCheck, State, StateChange,
     ValuesAssessment,
@@ -291,6 +292,7 @@ def run_retention(session, now: datetime | None = None) -> RetentionResult:
     return result
 
 
+@job
 def retention_job() -> dict[str, int]:
     """The monthly job (academy/jobs_cron.py)."""
     from academy.auth.audit import audit

@@ -8,11 +8,12 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from academy.unit_of_work import flash_when_committed
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.forms import status_for
+from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.privacy import erasure, subject_access
 from academy.privacy.blueprint import bp
@@ -83,8 +84,7 @@ def delete_account():
         try:
             made = erasure.request_erasure(db.session, current_user)
         except DomainError as problem:
-            db.session.rollback()
-            form.understood.errors = list(form.understood.errors) + [str(problem)]
+            form_error(form, "understood", problem)
         else:
             audit("requested_erasure", target=made, subject=current_user)
             return redirect(url_for("privacy.erasure_requested"))
@@ -148,15 +148,15 @@ def erasure_request(request_id: int):
     problem = None
     if form.validate_on_submit():
         try:
-            emailed = erasure.confirm_erasure(db.session, item, current_user)
+            erasure.confirm_erasure(db.session, item, current_user)
         except DomainError as refused:
             db.session.rollback()
             problem = str(refused)
         else:
             audit("confirmed_erasure", target=item, subject=item.user_id)
-            flash("The account has been deleted and the person has been emailed what we keep." if emailed else
-                  "The account has been deleted, but the email could not be sent: tell the person what we keep "
-                  "(the 'what we keep' page) another way.", "success")
+            flash_when_committed("The account has been deleted and the person has been emailed what we keep.",
+                                 if_not_queued="The account has been deleted, but the email could not be sent: tell "
+                                 "the person what we keep (the 'what we keep' page) another way.")
             return redirect(url_for("privacy.requests"))
     return _request_page(item, form=form, problem=problem)
 
@@ -169,14 +169,14 @@ def decline_erasure(request_id: int):
     if not form.validate_on_submit():
         return _request_page(item, decline_form=form)
     try:
-        emailed = erasure.decline_erasure(db.session, item, current_user, form.reason.data)
+        erasure.decline_erasure(db.session, item, current_user, form.reason.data)
     except DomainError as refused:
         db.session.rollback()
         return _request_page(item, decline_form=form, problem=str(refused))
     audit("declined_erasure", target=item, subject=item.user_id)
-    flash("The request has been declined and the person has been emailed the reason." if emailed else
-          "The request has been declined, but the email could not be sent: tell the person the reason another way.",
-          "success")
+    flash_when_committed("The request has been declined and the person has been emailed the reason.",
+                         if_not_queued="The request has been declined, but the email could not be sent: tell the "
+                         "person the reason another way.")
     return redirect(url_for("privacy.requests"))
 
 

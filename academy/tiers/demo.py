@@ -20,7 +20,7 @@ def seed_demo_tiers(session, care_worker: User, manager: User, today: date) -> i
     seed_tiers(session)
     person = care_worker.person
     if person is None:
-        session.commit()
+        session.flush()
         return 0
     membership_for(session, person)
     added = 0
@@ -32,5 +32,5 @@ def seed_demo_tiers(session, care_worker: User, manager: User, today: date) -> i
             session.add(TierAward(person=person, tier_number=eligible, awarded_on=today, endorsed_by_id=manager.id,
                                   workplace=workplace))
             added += 1
-    session.commit()
+    session.flush()
     return added

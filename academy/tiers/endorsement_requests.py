@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from academy.mail import public_url, send_mail
 from academy.tiers.evaluator import tiers_for
 from academy.tiers.models import TierEndorsementRequest
+from academy.unit_of_work import job
 from academy.workplaces.models import Employment, Person, workplace_managers
 from training.people import current_employment_clause, managers_of
 
@@ -33,7 +34,6 @@ def _claim(session, person: Person, tier_number: int, today: date, recipients: i
                                                recipients=recipients))
     except IntegrityError:
         return False
-    session.commit()
     return True
 
 
@@ -64,11 +64,12 @@ def request_endorsements(session, today: date | None = None) -> int:
                           f"{person.full_name} now meets every criterion of Care Professional Academy career tier "
                           f"{evaluation.eligible_tier} ({evaluation.name_of(evaluation.eligible_tier)}).\n\n"
                           f"Check their training passport and endorse the tier: {link}")
-            session.commit()  # the emails go at a commit (academy.mail)
+            session.commit()  # a person at a time, with their emails: a later failure keeps those done
             emails += len(managers)
     return emails
 
 
+@job
 def endorsement_requests_job() -> dict:
     """RQ job (academy/jobs_cron.py): today's endorsement requests, inside the app context."""
     from academy.extensions import db

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from academy.mail import send_mail
 from academy.tiers.models import CriterionKind, Tier, TierAward, TierCriterion
+from academy.unit_of_work import job
 from academy.workplaces.models import Person
 from training.people import managers_of
 from training.records import TrainingState, training_overview
@@ -49,14 +50,12 @@ def _claim_notice(session, ids: list[int], today: date) -> int:
     """Mark the awards noticed today; how many this run claimed (0: another run already did)."""
     claimed = session.execute(update(TierAward).where(TierAward.id.in_(ids), TierAward.lapse_notice_sent_on.is_(None))
                               .values(lapse_notice_sent_on=today)).rowcount
-    session.commit()
     return claimed
 
 
 def _claim_lapse(session, ids: list[int], today: date, reason: str) -> int:
     claimed = session.execute(update(TierAward).where(TierAward.id.in_(ids), TierAward.lapsed_on.is_(None))
                               .values(lapsed_on=today, lapse_reason=reason[:300])).rowcount
-    session.commit()
     return claimed
 
 
@@ -78,6 +77,7 @@ def run_tier_lapses(session, today: date | None = None, grace_days: int = 60) ->
         lines = training_overview(session, people, today)
         for person in people:
             _check_person(session, run, person, by_person[person.id], lines.get(person.id, []), today, grace_days)
+            session.commit()  # a person at a time, with their emails: a later failure keeps those done
     return run
 
 
@@ -88,7 +88,6 @@ def _check_person(session, run: LapseRun, person: Person, held: list[TierAward],
         renewed = [a.id for a in held if a.lapse_notice_sent_on is not None]
         if renewed:  # training renewed: a later expiry gets a fresh notice
             session.execute(update(TierAward).where(TierAward.id.in_(renewed)).values(lapse_notice_sent_on=None))
-            session.commit()
         return
     lapses_on = since + timedelta(days=grace_days + 1)
     unnoticed = [a.id for a in held if a.lapse_notice_sent_on is None]
@@ -113,7 +112,6 @@ def _notify(session, person, held, courses, lapses_on, today) -> int:
                   f"{person.full_name}'s mandatory training has expired: {', '.join(courses)}.\n\n"
                   f"Career tier {top} will lapse on {lapses_on:%-d %B %Y} unless it is renewed and recorded "
                   "on the training passport before then.")
-    session.commit()  # the emails go at a commit (academy.mail)
     return len(to)
 
 
@@ -124,10 +122,10 @@ def _tell_lapsed(session, person, courses, today) -> int:
                   f"{person.full_name}'s career tier has lapsed on {today:%-d %B %Y} because mandatory training "
                   f"stayed expired past the grace period: {', '.join(courses)}.\n\n"
                   "Renew the training; the manager can then endorse the tier again.")
-    session.commit()  # the emails go at a commit (academy.mail)
     return len(to)
 
 
+@job
 def tier_lapse_job() -> dict:
     """RQ job (academy/jobs_cron.py): today's lapse notices and lapses, inside the app context."""
     from flask import current_app

@@ -37,7 +37,6 @@ def _save(form: CriterionForm, tier, criterion=None):
                                   list(form.job_roles.data or []), list(form.qualification_types.data or []))
     try:
         saved = rules.save_criterion(db.session, tier, values, criterion)
-        db.session.commit()
     except DomainError as problem:
         form_error(form, getattr(problem, "field", "kind"), problem)
         return None
@@ -87,7 +86,6 @@ def remove_criterion(criterion_id: int):
         number = criterion.tier.number
         try:
             rules.remove_criterion(db.session, criterion)
-            db.session.commit()
         except DomainError as problem:
             db.session.rollback()
             form.submit.errors = [str(problem)]

@@ -33,7 +33,6 @@ def mine():
     """The care worker's tier, the next tier's checklist and their tier history."""
     person = ensure_own_person(db.session, current_user)
     member = membership.membership_for(db.session, person)
-    db.session.commit()
     today = date.today()
     return render_template("tiers/mine.html", evaluation=evaluate(db.session, person, today),
                            history=awards.history(db.session, person), member=member, tiers=load_tiers(db.session))
@@ -45,11 +44,9 @@ def profile_settings():
     """The worker's professional profile and whether employers can see it (hidden by default)."""
     person = ensure_own_person(db.session, current_user)
     member = membership.membership_for(db.session, person)
-    db.session.commit()
     form = VisibilityForm(data={"visible": "yes" if member.profile_visible else "no"})
     if form.validate_on_submit():
         membership.set_visibility(db.session, person, form.visible.data == "yes", current_user)
-        db.session.commit()
         audit("changed_profile_visibility", target=member, detail="visible" if member.profile_visible else "hidden")
         flash("Your profile is now visible to employers." if member.profile_visible
               else "Your profile is now hidden from employers.", "success")
@@ -119,7 +116,6 @@ def endorse(person_id: int):
     if form.validate_on_submit():
         try:
             award = awards.endorse(db.session, worker, form.tier_number, current_user, date.today())
-            db.session.commit()
         except DomainError as problem:
             db.session.rollback()
             form.tier.errors = [str(problem)]

@@ -101,10 +101,10 @@ def save_workplace(session, values: dict, workplace: Workplace | None = None, by
         if regulatory:
             workplace.cqc_rating = CqcRating[values.get("cqc_rating") or "not_yet_rated"]
             workplace.provider = provider
-    session.commit()
+    session.flush()
     return workplace
 
 
 def set_active(session, workplace: Workplace, active: bool) -> None:
     workplace.is_active = active
-    session.commit()
+    session.flush()

@@ -163,6 +163,9 @@ class Employment(TimestampMixin, db.Model):
         return self.start_date <= day and (self.leaving_date is None or self.leaving_date > day)
 
 
+VACANCY_FROM_ASCWDS = "ascwds"
+
+
 class Vacancy(TimestampMixin, db.Model):
     """Posts a workplace is recruiting to, open from opened_on until closed_on."""
 
@@ -186,6 +189,9 @@ class Vacancy(TimestampMixin, db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     opened_on: Mapped[date]
     closed_on: Mapped[date | None]
+    # Where the posts came from: None when made here, VACANCY_FROM_ASCWDS when an ASC-WDS workplace
+    # file's VACANCIES opened them (academy/ascwds/workplace_counts.py).
+    source: Mapped[str | None] = mapped_column(String(20))
 
     workplace = relationship("Workplace", lazy="joined")
     job_role = relationship("JobRole", lazy="joined")

@@ -9,7 +9,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.forms import status_for
+from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces import directory
 from academy.workplaces.blueprint import bp
@@ -55,8 +55,7 @@ def new():
         try:
             workplace = directory.save_workplace(db.session, form.data, by=current_user)
         except DomainError as problem:
-            db.session.rollback()
-            form.cqc_location_id.errors = list(form.cqc_location_id.errors) + [str(problem)]
+            form_error(form, "cqc_location_id", problem)
         else:
             audit("created_workplace", target=workplace)
             flash(f"{workplace.name} has been added.", "success")
@@ -91,8 +90,7 @@ def edit(workplace_id: int):
         try:
             directory.save_workplace(db.session, form.data, workplace, by=current_user)
         except DomainError as problem:
-            db.session.rollback()
-            form.cqc_location_id.errors = list(form.cqc_location_id.errors) + [str(problem)]
+            form_error(form, "cqc_location_id", problem)
         else:
             audit("edited_workplace", target=workplace)
             flash("Workplace details saved.", "success")

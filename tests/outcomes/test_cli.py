@@ -40,7 +40,7 @@ def test_compute_then_show_prints_numerators_denominators_and_rates(cli):
     assert "Vacancy rate" in table.output
     text = run(cli, "outcomes", "show", "--as-of", "2025-02-28", "--scope", "service-type", "--format", "csv").stdout
     assert list(csv.reader(io.StringIO(text)))[0] == ["Scope type", "Scope", "Date", "Metric", "Numerator",
-                                                      "Denominator", "Rate"]
+                                                      "Denominator", "Rate", "Source"]
     workplace = run(cli, "outcomes", "show", "--as-of", "2025-02-28", "--scope", "workplace", "--format", "json")
     assert {r["scope_type"] for r in json.loads(workplace.stdout)} == {"workplace"}
 

@@ -1,6 +1,7 @@
 """The outcomes pages: who may see and do what, recompute, charts, downloads and baselines."""
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -200,3 +201,23 @@ def test_dashboard_before_any_computation_says_so(client, ctx):
     page = client.get("/outcomes/")
     assert page.status_code == 200 and "No outcomes have been computed yet" in text(page)
     assert client.get("/outcomes/charts/vacancy_rate.svg").status_code == 404
+
+
+def test_the_dashboard_shows_how_care_starters_came_to_hold_the_care_certificate(client, places):
+    """Three care starters at the manager's workplace: one arrived with it, one completed it in 84
+    days, one has not completed it: one of three in each part, two of three held it by 12 weeks."""
+    own = places["own"]
+    start = TODAY - timedelta(days=150)
+    arrived, on_time, late = (factories.employment(own, start=start).person for _ in range(3))
+    for who, completed in ((arrived, start - timedelta(days=400)), (on_time, start + timedelta(days=84))):
+        induction = factories.induction(who, started=completed - timedelta(days=30))
+        induction.completed_on = completed
+    factories.induction(late, started=start)
+    db.session.commit()
+    snapshots.run_outcomes(db.session, TODAY - timedelta(days=40), TODAY)
+    sign_in_as(client, Role.manager, places)
+    page = text(client.get("/outcomes/"))
+    section = " ".join(re.sub(r"<[^>]+>", " ", page.split("Care starters and the Care Certificate")[1]).split())
+    for label in ("Held it by 12 weeks (the figure) 66.7% 2 of 3", "Arrived already holding it 33.3% 1 of 3",
+                  "Completed within 12 weeks 33.3% 1 of 3", "Not by 12 weeks 33.3% 1 of 3"):
+        assert label in section

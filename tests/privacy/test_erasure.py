@@ -270,6 +270,7 @@ def test_decline_erasure_unit_rules(ctx, outbox):
         else:
             raise AssertionError(f"{who.role} declined with {reason[:5]!r}")
     assert db.session.get(ErasureRequest, request.id).status == ErasureStatus.pending
-    assert decline_erasure(db.session, request, factories.user(Role.admin), "  Not from the account holder ")
+    decline_erasure(db.session, request, factories.user(Role.admin), "  Not from the account holder ")
+    db.session.commit()
     assert db.session.get(ErasureRequest, request.id).decision_reason == "Not from the account holder"
     assert outbox[-1]["To"] == request.user.email and "Not from the account holder" in outbox[-1].get_content()

@@ -67,6 +67,7 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
     move(db.session, application, State.checks, officer)
     factories.complete_checks(application)
     move(db.session, application, State.ready_to_refer, officer)
+    db.session.commit()
     assert _subjects(outbox, who) == ["We have received your application", "Your application is moving forward",
                                       "Your checks are complete"]
 
@@ -76,6 +77,7 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
     outbox.clear()
     referral = refer()
     referrals.decide(db.session, referral, manager, accept=False, reason="Our own bank worker took the shifts")
+    db.session.commit()
     assert _subjects(outbox, who) == ["We have introduced you to a care provider",
                                       "About your introduction to Verulam House"]
     assert "bank worker" not in outbox[-1].get_content()  # the manager's reason stays with HCPA
@@ -85,6 +87,7 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
     referral = refer()
     referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2))
     referrals.record_outcome(db.session, referral, manager, offer=False, notes="Not enough experience yet")
+    db.session.commit()
     assert _subjects(outbox, who) == ["We have introduced you to a care provider", "Your interview with Verulam House",
                                       "After your interview with Verulam House"]
     assert "experience" not in outbox[-1].get_content()
@@ -94,6 +97,7 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
     referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2))
     referrals.record_outcome(db.session, referral, manager, offer=True, offer_details="30 hours, £13.50")
     referrals.offer_not_taken_up(db.session, referral, officer, "Found a job nearer home")
+    db.session.commit()
     assert _subjects(outbox, who)[-2:] == ["Verulam House has offered you a job", "About the job at Verulam House"]
 
     outbox.clear()
@@ -101,6 +105,7 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
     referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2))
     referrals.record_outcome(db.session, referral, manager, offer=True, offer_details="30 hours, £13.50")
     placement.place(db.session, referral, officer, date.today())
+    db.session.commit()
     assert _subjects(outbox, who) == ["We have introduced you to a care provider", "Your interview with Verulam House",
                                       "Verulam House has offered you a job", "Your start date at Verulam House"]
     for message in outbox:

@@ -23,6 +23,8 @@ def test_the_job_creates_due_check_ins_once_and_emails_the_worker(ctx, outbox):
     placed = factories.placement(start=date.today() - timedelta(days=40))
     created = followup.create_due_follow_ups(db.session)
     assert sorted(f.point.name for f in created) == ["month_1", "week_1"]
+    assert outbox == []  # the emails wait for the owner's commit (here the test; in production the job)
+    db.session.commit()
     assert [m["Subject"] for m in outbox] == ["How are you settling in?"] * 2
     assert followup.create_due_follow_ups(db.session) == []  # re-running creates nothing
     assert db.session.query(FollowUp).filter_by(placement_id=placed.id).count() == 2
@@ -69,7 +71,9 @@ def test_retention_is_recorded_from_the_leaving_date(ctx):
 
 def _due_check_in():
     factories.placement(start=date.today() - timedelta(days=10))
-    return followup.create_due_follow_ups(db.session)[0]
+    check_in = followup.create_due_follow_ups(db.session)[0]
+    db.session.commit()
+    return check_in
 
 
 @pytest.mark.parametrize("rating,flagged", [(1, True), (2, True), (3, False), (5, False)])

@@ -174,6 +174,7 @@ def test_withdrawing_closes_an_open_referral_and_emails_the_applicant(ctx, outbo
     app_ = factories.application_at(State.referred)
     move(db.session, app_, State.withdrawn, app_.user, reason="Found another job")
     assert app_.referrals[-1].status == ReferralStatus.withdrawn
+    db.session.commit()  # the test is the owner of this unit of work: the email goes at its commit
     assert outbox[-1]["To"] == app_.user.email and "withdrawn" in outbox[-1]["Subject"]
 
 

@@ -25,6 +25,7 @@ def test_refer_sends_the_candidate_and_emails_applicant_and_managers(setting, ou
     app_ = factories.application_at(State.ready_to_refer)
     referral = referrals.refer(db.session, app_, setting["vacancy"], setting["officer"], "Same district")
     assert app_.state == State.referred and referral.status == ReferralStatus.sent
+    db.session.commit()
     assert {m["To"] for m in outbox} == {app_.user.email, setting["manager"].email}
     assert "Verulam House" in outbox[0].get_content()
 
@@ -60,6 +61,7 @@ def test_interview_then_offer_then_placement_end_to_end(setting, outbox):
     referrals.decide(db.session, referral, manager, accept=True)
     when = from_london(date.today() + timedelta(days=3), time(14, 30))
     referrals.arrange_interview(db.session, referral, manager, when)
+    db.session.commit()
     assert app_.state == State.interviewing and "2:30pm" in outbox[-1].get_content()
     with pytest.raises(Invalid, match="details of the offer"):
         referrals.record_outcome(db.session, referral, manager, offer=True, offer_details="")
@@ -68,6 +70,7 @@ def test_interview_then_offer_then_placement_end_to_end(setting, outbox):
 
     start = date.today() + timedelta(days=7)
     placed = placement.place(db.session, referral, setting["officer"], start)
+    db.session.commit()
     user = app_.user
     assert app_.state == State.placed and user.role == Role.care_worker
     person = db.session.query(Person).filter_by(user_id=user.id).one()

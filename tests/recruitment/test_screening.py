@@ -51,6 +51,7 @@ def test_a_passing_assessment_moves_screening_on_and_emails(ctx, outbox):
     assert assessment.passed and assessment.total == 18 and (assessment.min_each, assessment.min_total) == (2, 16)
     assert app_.state == State.values_assessed
     assert app_.history[-1].reason == "Values assessment passed: 18 of 24"
+    db.session.commit()
     assert outbox[-1]["Subject"] == "Your application is moving forward"
 
 

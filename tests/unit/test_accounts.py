@@ -15,12 +15,14 @@ def test_sign_up_creates_an_unconfirmed_account_and_emails_a_link(ctx, outbox):
     user = accounts.sign_up(db.session, "Ada Lovelace", " Ada@Example.COM ", "kettle-orchard-lantern", Role.applicant)
     assert user.email == "ada@example.com" and not user.email_confirmed
     assert user.password_hash != "kettle-orchard-lantern" and user.check_password("kettle-orchard-lantern")
+    db.session.commit()  # the test is the owner: the email goes at its commit
     assert outbox[-1]["To"] == "ada@example.com" and "/confirm-email/" in outbox[-1].get_content()
 
 
 def test_sign_up_with_a_taken_email_creates_nothing_and_tells_the_owner(ctx, outbox):
     existing = factories.user(Role.care_worker, email="taken@example.com")
     assert accounts.sign_up(db.session, "Someone", "taken@example.com", "kettle-orchard-lantern", Role.applicant) is None
+    db.session.commit()
     assert db.session.query(User).count() == 1
     assert outbox[-1]["Subject"] == "You already have a Good Care account"
     assert existing.role == Role.care_worker
@@ -66,9 +68,11 @@ def test_invitation_is_one_time_and_links_the_workplace(ctx, outbox):
     admin = factories.user(Role.admin)
     workplace = factories.workplace()
     invitation = accounts.invite(db.session, admin, "rm@example.com", "Rita Manager", Role.manager, workplace)
+    db.session.commit()
     token = _token_from(outbox)
     assert invitation.token_hash != token  # only the hash is stored
     user = accounts.accept_invitation(db.session, token, "Rita Manager", "kettle-orchard-lantern")
+    db.session.commit()
     assert user.role == Role.manager and user.workplaces == [workplace] and user.email_confirmed
     with pytest.raises(Invalid, match="already been used"):
         accounts.accept_invitation(db.session, token, "Rita Again", "kettle-orchard-lantern")
@@ -77,6 +81,7 @@ def test_invitation_is_one_time_and_links_the_workplace(ctx, outbox):
 def test_expired_invitation_is_refused(ctx, outbox):
     admin = factories.user(Role.admin)
     invitation = accounts.invite(db.session, admin, "hcpa@example.com", "Hal", Role.hcpa_staff)
+    db.session.commit()  # the invitation email goes, with its link
     invitation.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     with pytest.raises(Invalid, match="expired"):

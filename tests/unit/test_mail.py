@@ -81,7 +81,7 @@ def test_mail_left_without_a_commit_is_not_sent_and_says_so(ctx, outbox, caplog)
     user = factories.user()
     user.full_name = "Changed But Never Committed"
     send_mail("ben@example.com", "Subject line", "Body text")
-    with caplog.at_level(logging.WARNING, logger="academy.mail"):
+    with caplog.at_level(logging.WARNING, logger="academy.unit_of_work"):
         db.session.close()
     assert outbox == []
-    assert "ended without a commit" in _logged(caplog)
+    assert "ended without a commit" in "\n".join(r.getMessage() for r in caplog.records)
