@@ -32,6 +32,9 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
     the plan's report has errors."""
     if not plan.report.ok:
         raise Invalid(f"The files have {plan.report.error_count} errors; correct them and upload the files again")
+    if plan.report.provider_needed:
+        raise Invalid("Choose the provider of the new workplaces without a CQC provider number: "
+                      + ", ".join(plan.report.provider_needed))
     progress = progress or (lambda percent, message: None)
     try:
         now = utcnow()
@@ -51,22 +54,28 @@ def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] |
 
 def _workplaces(session, plan: Plan) -> dict[str, int]:
     """Create, update, close and link workplaces; returns LOCALESTID -> workplace id for new ones.
-    A new workplace's provider is the one with its PROVNUM (CQC provider ID), else one named like it."""
+    A new workplace's provider is the one with its PROVNUM (CQC provider ID), added if the service
+    has none (named after the workplace, or the provider of that name if there is one); without a
+    PROVNUM, the provider validation settled (providers.py): never a provider of its own."""
     creates = [c for c in plan.workplaces if c.action == "create"]
     new: dict[str, Workplace] = {}
     if creates:
         providers = list(session.scalars(select(Provider)))
+        by_id = {p.id: p for p in providers}
         by_number = {p.cqc_provider_id: p for p in providers if p.cqc_provider_id}
         by_name = {p.name: p for p in providers}
         for change in creates:
             fields, number = change.fields, change.provnum
-            provider = by_number.get(number) if number else None
-            provider = provider or by_name.get(fields["name"])
-            if provider is None:
-                provider = Provider(name=fields["name"], cqc_provider_id=number)
-                by_name[provider.name] = provider
-                if number:
-                    by_number[number] = provider
+            if number:
+                provider = by_number.get(number) or by_name.get(fields["name"])
+                if provider is None:
+                    provider = Provider(name=fields["name"], cqc_provider_id=number)
+                    by_name[provider.name] = provider
+                by_number.setdefault(number, provider)
+            else:
+                provider = by_id.get(change.provider_id)
+                if provider is None:
+                    raise Invalid(f"Choose the provider of {fields['name']}: it has no CQC provider number")
             new[fields["ascwds_local_id"]] = Workplace(**fields, district_id=plan.district_id, provider=provider)
         session.add_all(new.values())
         session.flush()

@@ -86,8 +86,9 @@ def check_files(session, folder: Path, names: list[str], user, options: Options)
     return plan
 
 
-def _options(batch: ImportBatch, today: date | None = None) -> Options:
-    return Options(today=today or date.today(), leaving_date=batch.leaving_date, district_id=batch.district_id)
+def _options(batch: ImportBatch, today: date | None = None, provider_id: int | None = None) -> Options:
+    return Options(today=today or date.today(), leaving_date=batch.leaving_date, district_id=batch.district_id,
+                   provider_id=provider_id)
 
 
 def check_batch(session, batch: ImportBatch, user) -> Report:
@@ -101,11 +102,13 @@ def check_batch(session, batch: ImportBatch, user) -> Report:
     return plan.report
 
 
-def apply_batch(session, batch: ImportBatch, user, progress=None) -> Report:
-    """Check the stored files again and, if there are no errors, apply them in one transaction."""
+def apply_batch(session, batch: ImportBatch, user, progress=None, provider_id: int | None = None) -> Report:
+    """Check the stored files again and, if there are no errors, apply them in one transaction.
+    `provider_id`: the provider chosen for new workplaces without a CQC provider number."""
     if batch.state == ImportState.applied:
         raise Invalid("This import has already been applied")
-    plan = check_files(session, storage_root() / batch.token, batch.names, user, _options(batch))
+    plan = check_files(session, storage_root() / batch.token, batch.names, user,
+                       _options(batch, provider_id=provider_id))
     if not plan.report.ok:
         _save_report(batch, plan.report)
         session.commit()

@@ -27,11 +27,11 @@ def check_import(batch_id: int) -> str:
     return summary
 
 
-def apply_import(batch_id: int) -> str:
+def apply_import(batch_id: int, provider_id: int | None = None) -> str:
     batch, user = _load(batch_id)
     report_progress(5, "Checking the files again")
     try:
-        report = apply_batch(db.session, batch, user, progress=report_progress)
+        report = apply_batch(db.session, batch, user, progress=report_progress, provider_id=provider_id)
     except Invalid as problem:
         db.session.rollback()
         batch = db.session.get(ImportBatch, batch_id)
@@ -45,8 +45,8 @@ def apply_import(batch_id: int) -> str:
     return summary
 
 
-def start(batch: ImportBatch, func, description: str) -> str:
-    job = enqueue(func, batch.id, description=description, owner_id=batch.created_by_id,
+def start(batch: ImportBatch, func, description: str, *args) -> str:
+    job = enqueue(func, batch.id, *args, description=description, owner_id=batch.created_by_id,
                   timeout=TIMEOUT, retries=0)
     batch.job_id = job.id
     db.session.commit()

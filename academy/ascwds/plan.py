@@ -19,6 +19,7 @@ class WorkplaceChange:
     id: int | None = None  # the workplace changed; None for "create"
     fields: dict | None = None  # "create" and "update": Workplace column -> value
     provnum: str | None = None  # "create": the CQC provider ID, to find or add its provider
+    provider_id: int | None = None  # "create" without a PROVNUM: its provider (providers.py)
     local_id: str | None = None  # "link": the LOCALESTID to remember for the workplace
 
 

@@ -80,7 +80,8 @@ def training_rows(plan, rows, state) -> None:
             report.warning("training", line, None, f"The same training as line {seen[same]}; it will be left out")
             continue
         seen[same] = line
-        notes, provider = values.get("NOTES"), values.get("PROVIDERNAME")
+        # PROVIDERNAME is a code of Skills for Care's list; the record keeps the provider's name.
+        notes, provider = values.get("NOTES"), codes.code_list("training_providers").get(values.get("PROVIDERNAME"))
         def describe(course_name=course_name, worker_id=worker_id, local_id=local_id, completed=completed):
             return f"{course_name} for {worker_id} at {local_id}", f"Completed {format_date(completed)}"
 

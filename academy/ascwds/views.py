@@ -26,7 +26,7 @@ from academy.pagination import paginate
 from academy.workplaces.directory import (
     WorkplaceFilters, get_workplace_or_404, managed_workplaces, reference_lists, workplaces_query,
 )
-from academy.workplaces.models import Workplace
+from academy.workplaces.models import Provider, Workplace
 
 ROLES = (Role.manager, Role.hcpa_staff, Role.admin)
 
@@ -104,8 +104,15 @@ def _apply_form(report: Report | None):
         form = ApplyForm()
         if request.method == "GET":
             form.leaving_date.data = date.today()
-        return form
-    return ApplyNoLeaversForm()
+    else:
+        form = ApplyNoLeaversForm()
+    needed = report.provider_needed if report is not None else []
+    form.choose_from(list(db.session.scalars(select(Provider).order_by(Provider.name))) if needed else [], needed)
+    return form
+
+
+def _chosen_provider(form) -> int | None:
+    return form.provider_id.data if "provider_id" in form else None
 
 
 def _show(batch: ImportBatch, form=None, problem: str | None = None, status: int = 200):
@@ -155,12 +162,12 @@ def apply(batch_id: int):
         db.session.commit()
     if batch.total_bytes > batches.inline_limit():
         try:
-            job_id = jobs.start(batch, jobs.apply_import, "Applying ASC-WDS files")
+            job_id = jobs.start(batch, jobs.apply_import, "Applying ASC-WDS files", _chosen_provider(form))
         except JobsUnavailable as problem:
             return _show(batch, form, str(problem), 503)
         return redirect(url_for("jobs.status", job_id=job_id))
     try:
-        batches.apply_batch(db.session, batch, current_user)
+        batches.apply_batch(db.session, batch, current_user, provider_id=_chosen_provider(form))
     except Invalid as problem:
         db.session.rollback()
         return _show(db.session.get(ImportBatch, batch_id), form, str(problem), 422)
