@@ -8,13 +8,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.workplaces.models import Person
 from training.catalogue import QUALIFICATION_FACTS
 from training.models import Qualification, QualificationStatus, QualificationType
-from training.people import can_manage
+from training.people import can_manage, can_see
 
 NMC_PIN = re.compile(r"^\d{2}[A-Z]\d{4}[A-Z]$")
 NMC_RENEWAL_WARNING_DAYS = 60
@@ -83,6 +83,14 @@ def _checked(values: QualificationInput, today: date) -> dict:
         "registration_number": pin,
         "renewal_due_on": values.renewal_due_on if kind == QualificationType.nmc_registration else None,
     }
+
+
+def get_qualification_or_404(session, qualification_id: int, for_user: User) -> Qualification:
+    """A qualification, if `for_user` may see its person's training (training.people.can_see)."""
+    qualification = session.get(Qualification, qualification_id)
+    if qualification is None or not can_see(session, for_user, qualification.person):
+        refuse(404, for_user, ("Qualification", qualification_id))
+    return qualification
 
 
 def add_qualification(session, person: Person, values: QualificationInput, by: User,

@@ -14,12 +14,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.workplaces.models import Person
 from training.models import Course, CourseCategory, TrainingRecord, course_job_roles
-from training.people import can_manage, current_employments
+from training.people import can_manage, can_see, current_employments
 
 EXPIRING_WITHIN_DAYS = 60
 
@@ -245,9 +245,7 @@ def count_states(lines: list[CourseLine]) -> dict[TrainingState, int]:
 
 
 def get_record_or_404(session, record_id: int, for_user: User) -> TrainingRecord:
-    from academy.auth.access import refuse
-    from training.people import can_see
-
+    """A training record, if `for_user` may see its person's training (training.people.can_see)."""
     record = session.get(TrainingRecord, record_id)
     if record is None or not can_see(session, for_user, record.person):
         refuse(404, for_user, ("TrainingRecord", record_id))

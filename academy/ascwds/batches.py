@@ -17,7 +17,7 @@ from academy.ascwds.parse import FileProblem, parse, save_stream
 from academy.ascwds.report import Report
 from academy.ascwds.plan import Plan
 from academy.ascwds.validate import Options, validate
-from academy.auth.access import Invalid
+from academy.auth.access import Invalid, refuse
 from academy.extensions import utcnow
 
 MAX_FILES = 3
@@ -57,6 +57,14 @@ def store_files(session, user, uploads: list[tuple[str, object]], district_id: i
                         district_id=district_id)
     session.add(batch)
     session.commit()
+    return batch
+
+
+def get_batch_or_404(session, batch_id: int, for_user) -> ImportBatch:
+    """An import batch, for the user who uploaded it only; anyone else's (or none) is a counted 404."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.created_by_id != for_user.id:
+        refuse(404, for_user, ("ImportBatch", batch_id))
     return batch
 
 

@@ -17,6 +17,7 @@ from academy.ascwds.providers import settle_providers
 from academy.ascwds.records import worker_records
 from academy.ascwds.report import Report
 from academy.ascwds.state import ServiceState
+from academy.ascwds.validate_training import training_rows
 
 CHANGING = ("NEW", "UPDATE")
 LEAVE_ALONE = ("UNCHECKED", "NOCHANGE")
@@ -132,9 +133,8 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
         _staff(plan, by_kind["staff"], state, options)
         _staff_totals(report, state)
     if "training" in by_kind:
-        from academy.ascwds.validate_training import training_rows
-
-        training_rows(plan, by_kind["training"], state, options)
+        rows = _rows(by_kind["training"], report, options.today, skip_content_for_delete=False, keep_extra=False)
+        training_rows(plan, rows, state)
     linked = {w.id for w in plan.workplaces if w.id is not None}
     plan.workplaces += [WorkplaceChange("link", None, id=workplace_id, local_id=local_id)
                         for local_id, workplace_id in state.implicit_links.items() if workplace_id not in linked]

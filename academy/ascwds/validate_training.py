@@ -40,12 +40,11 @@ def course_resolver(state, plan):
     return resolve
 
 
-def training_rows(plan, parsed, state, options) -> None:
-    from academy.ascwds.validate import _rows
-
+def training_rows(plan, rows, state) -> None:
+    """The training file's checked rows (validate._rows: (line, values, extra)) into the plan."""
     report, seen = plan.report, {}
     resolve = course_resolver(state, plan)
-    for line, values, _ in _rows(parsed, report, options.today, skip_content_for_delete=False, keep_extra=False):
+    for line, values, _ in rows:
         local_id, worker_id = values.get("LOCALESTID"), values.get("UNIQUEWORKERID")
         category, completed = values.get("CATEGORY"), values.get("DATECOMPLETED")
         if not (local_id and worker_id and category and completed):

@@ -35,13 +35,6 @@ def _is_staff() -> bool:
     return current_user.role in STAFF_ROLES
 
 
-def _batch_or_404(batch_id: int) -> ImportBatch:
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.created_by_id != current_user.id:
-        refuse(404, target=("ImportBatch", batch_id))
-    return batch
-
-
 @bp.get("/")
 @role_required(*ROLES)
 def index():
@@ -148,13 +141,13 @@ def _staff_url() -> str:
 @role_required(*ROLES)
 def show(batch_id: int):
     """The validation report: what would change, and every error and warning by line and column."""
-    return _show(_batch_or_404(batch_id))
+    return _show(batches.get_batch_or_404(db.session, batch_id, current_user))
 
 
 @bp.post("/imports/<int:batch_id>/apply")
 @role_required(*ROLES)
 def apply(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = batches.get_batch_or_404(db.session, batch_id, current_user)
     report = Report.from_dict(batch.report) if batch.report else None
     form = _apply_form(report)
     if report is None or not report.ok or batch.state != ImportState.validated:

@@ -12,8 +12,10 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from academy.auth.access import Invalid, NotAllowed, refuse
-from academy.auth.models import Role, User
+from academy.auth.access import Invalid, refuse
+from academy.auth.models import User
+from academy.portal import employer_links
+from academy.portal.access import get_portal_workplace_or_404, require_manager
 from academy.portal.forms import REASON_LABELS
 from academy.portal.models import RoleChange
 from academy.workplaces.models import ContractType, Employment, JobRole, Person, Workplace
@@ -22,11 +24,6 @@ from training.models import CareCertificateInduction
 
 FUTURE_LIMIT_DAYS = 183  # a start, leaving date or role change at most six months ahead
 EARLIEST_START = date(1960, 1, 1)
-
-
-def require_manager(user: User, workplace: Workplace) -> None:
-    if user.role != Role.manager or not any(w.id == workplace.id for w in user.workplaces):
-        raise NotAllowed("Only this workplace's registered managers can change its staff records")
 
 
 def _future_limit(today: date) -> date:
@@ -125,10 +122,14 @@ def _tiers(session, people: list[Person], today: date) -> dict[int, str]:
     return result
 
 
-def get_employment_or_404(session, workplace: Workplace, employment_id: int) -> Employment:
+def get_employment_or_404(session, employment_id: int, for_user: User, *, workplace_id: int,
+                          write: bool | None = None) -> Employment:
+    """The employment at workplace `workplace_id`, which `for_user` must be able to open in the
+    portal (get_portal_workplace_or_404, with `write`); another workplace's is a 404."""
+    workplace = get_portal_workplace_or_404(session, workplace_id, for_user, write=write)
     employment = session.get(Employment, employment_id)
     if employment is None or employment.workplace_id != workplace.id:
-        refuse(404, target=("Employment", employment_id))
+        refuse(404, for_user, ("Employment", employment_id))
     return employment
 
 
@@ -153,8 +154,6 @@ def add_starter(session, workplace: Workplace, by: User, *, job_role_id, contrac
     Someone else's record is never attached here: when an email is given, the passport owner with
     that address (if any) is asked to link their passport (academy/portal/employer_links.py), and
     the page says the same whether or not there is one."""
-    from academy.portal import employer_links
-
     require_manager(by, workplace)
     today = today or date.today()
     role = _job_role(session, job_role_id)
