@@ -31,28 +31,24 @@ def _chunks(rows: list, size: int = CHUNK):
 
 
 def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] | None = None) -> dict[str, int]:
-    """Write the plan and commit; on any failure roll back, so nothing changes. Raises Invalid if
-    the plan's report has errors."""
+    """Write the plan in the caller's transaction (its owner commits, or rolls back on a failure, so
+    nothing changes). Raises Invalid, before writing anything, if the plan's report has errors or a
+    provider must be chosen."""
     if not plan.report.ok:
         raise Invalid(f"The files have {plan.report.error_count} errors; correct them and upload the files again")
     if plan.report.provider_needed:
         raise Invalid("Choose the provider of the new workplaces without a CQC provider number: "
                       + ", ".join(plan.report.provider_needed))
     progress = progress or (lambda percent, message: None)
-    try:
-        now = utcnow()
-        local_ids = _workplaces(session, plan)
-        workplace_counts.apply_counts(session, plan, local_ids, now.date())
-        progress(10, "Workplaces saved")
-        new_people = [c.key for c in plan.staff if c.action == "create" and c.person_id is None]
-        people = _staff(session, plan, local_ids, now)
-        _records(session, plan, user, people, local_ids, {people[key] for key in new_people})
-        progress(40, "Staff saved")
-        _training(session, plan, user, people, now, progress)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    now = utcnow()
+    local_ids = _workplaces(session, plan)
+    workplace_counts.apply_counts(session, plan, local_ids, now.date())
+    progress(10, "Workplaces saved")
+    new_people = [c.key for c in plan.staff if c.action == "create" and c.person_id is None]
+    people = _staff(session, plan, local_ids, now)
+    _records(session, plan, user, people, local_ids, {people[key] for key in new_people})
+    progress(40, "Staff saved")
+    _training(session, plan, user, people, now, progress)
     progress(100, "Import applied")
     return plan.report.totals
 

@@ -78,6 +78,7 @@ def import_ascwds(files: tuple[Path, ...], dry_run: bool, leaving_date: str | No
         raise SystemExit(1)
     started = time.perf_counter()
     totals = apply_plan(db.session, plan, None)
+    db.session.commit()
     click.echo(f"Applied in {time.perf_counter() - started:.1f} s: {totals['created']} created, "
                f"{totals['updated']} updated, {totals['deleted']} deleted.")
 

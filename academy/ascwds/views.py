@@ -95,6 +95,7 @@ def upload():
     try:
         job_id = jobs.start(batch, jobs.check_import, "Checking ASC-WDS files")
     except JobsUnavailable as problem:
+        db.session.rollback()  # no batch waits for a check that was never queued
         return _upload_problem(form, str(problem), 503)
     return redirect(url_for("jobs.status", job_id=job_id))
 
@@ -159,18 +160,20 @@ def apply(batch_id: int):
             form.leaving_date.errors = ["The leaving date must be today or in the past"]
             return _show(batch, form, None, 422)
         batch.leaving_date = form.leaving_date.data
-        db.session.commit()
     if batch.total_bytes > batches.inline_limit():
         try:
             job_id = jobs.start(batch, jobs.apply_import, "Applying ASC-WDS files", _chosen_provider(form))
         except JobsUnavailable as problem:
-            return _show(batch, form, str(problem), 503)
+            db.session.rollback()
+            return _show(db.session.get(ImportBatch, batch_id), form, str(problem), 503)
         return redirect(url_for("jobs.status", job_id=job_id))
     try:
-        batches.apply_batch(db.session, batch, current_user, provider_id=_chosen_provider(form))
+        report = batches.apply_batch(db.session, batch, current_user, provider_id=_chosen_provider(form))
     except Invalid as problem:
         db.session.rollback()
         return _show(db.session.get(ImportBatch, batch_id), form, str(problem), 422)
+    if not report.applied:  # the re-check found errors: the new report is saved with the batch
+        return _show(batch, form, batches.not_applied_reason(report), 422)
     return redirect(url_for("ascwds.show", batch_id=batch.id))
 
 
