@@ -211,14 +211,10 @@ def change_role(session, employment: Employment, by: User, job_role_id, changed_
         raise Invalid(f"{employment.person.full_name} has left: record them as a starter again instead")
     if role.id == employment.job_role_id:
         raise Invalid(f"{employment.person.full_name} is already a {employment.job_role.name.lower()}")
-    if changed_on < employment.start_date:
-        raise Invalid(f"The date of the change cannot be before their start date ({_long(employment.start_date)})")
-    last = max((c.changed_on for c in employment.role_changes), default=None)
-    if last is not None and changed_on < last:
-        raise Invalid(f"The date of the change cannot be before their last role change ({_long(last)})")
-    if changed_on > _future_limit(today):
-        raise Invalid(f"The date of the change must be no later than {_long(_future_limit(today))}")
+    _check_change_date(employment, changed_on, today)
+    flag = employment.is_registered_manager
     change = RoleChange(employment=employment, from_job_role_id=employment.job_role_id, to_job_role_id=role.id,
+                        from_registered_manager=flag, to_registered_manager=flag,
                         changed_on=changed_on, changed_by_id=by.id)
     session.add(change)
     employment.job_role = role
@@ -226,9 +222,31 @@ def change_role(session, employment: Employment, by: User, job_role_id, changed_
     return change
 
 
-def set_registered_manager(session, employment: Employment, by: User, flag: bool) -> None:
+def _check_change_date(employment: Employment, changed_on: date, today: date) -> None:
+    """A dated change (job role, registered-manager flag) falls within the employment, after the last one."""
+    if changed_on < employment.start_date:
+        raise Invalid(f"The date of the change cannot be before their start date ({_long(employment.start_date)})")
+    last = max((c.changed_on for c in employment.role_changes), default=None)
+    if last is not None and changed_on < last:
+        raise Invalid(f"The date of the change cannot be before their last change ({_long(last)})")
+    if changed_on > _future_limit(today):
+        raise Invalid(f"The date of the change must be no later than {_long(_future_limit(today))}")
+
+
+def set_registered_manager(session, employment: Employment, by: User, flag: bool, changed_on: date,
+                           today: date | None = None) -> RoleChange:
+    """Mark or unmark the registered manager from `changed_on`; kept as a dated change (the job role
+    stays), so the outcomes of earlier dates keep the flag they had."""
     require_manager(by, employment.workplace)
     if employment.leaving_date is not None:
         raise Invalid(f"{employment.person.full_name} has left")
+    if bool(flag) == employment.is_registered_manager:
+        raise Invalid(f"{employment.person.full_name} is {'already' if flag else 'not'} marked as a registered manager")
+    _check_change_date(employment, changed_on, today or date.today())
+    change = RoleChange(employment=employment, from_job_role_id=employment.job_role_id,
+                        to_job_role_id=employment.job_role_id, from_registered_manager=employment.is_registered_manager,
+                        to_registered_manager=bool(flag), changed_on=changed_on, changed_by_id=by.id)
+    session.add(change)
     employment.is_registered_manager = bool(flag)
     session.flush()
+    return change

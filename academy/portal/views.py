@@ -127,7 +127,7 @@ def staff_member(workplace_id: int, employment_id: int):
         try:
             message = _act(employment, posted, form)
         except DomainError as problem:
-            field = {"leaver": "leaving_date", "role": "job_role_id", "rm": "submit"}[posted]
+            field = {"leaver": "leaving_date", "role": "job_role_id", "rm": "changed_on"}[posted]
             if posted == "leaver" and "reason" in str(problem).lower():
                 field = "reason"
             if posted == "role" and "date" in str(problem).lower():
@@ -157,8 +157,9 @@ def _act(employment, step: str, form) -> str:
         change = staff.change_role(db.session, employment, current_user, form.job_role_id.data, form.changed_on.data)
         return f"{name} is now a {change.to_job_role.name.lower()}."
     flag = not employment.is_registered_manager
-    staff.set_registered_manager(db.session, employment, current_user, flag)
-    return f"{name} is {'now' if flag else 'no longer'} marked as a registered manager."
+    staff.set_registered_manager(db.session, employment, current_user, flag, form.changed_on.data)
+    return (f"{name} is {'marked' if flag else 'no longer marked'} as a registered manager "
+            f"from {form.changed_on.data:%-d %B %Y}.")
 
 
 # -- the portal's sub-navigation (templates/portal/_nav.html) ----------------------------------
