@@ -308,3 +308,18 @@ def test_a_key_set_is_checked_when_read(tmp_path):
                          (credential_keys.rotated(credential_keys.new_key_set()).replace('"d"', '"dd"', 1), "private")):
         with pytest.raises(credential_keys.KeyConfigurationError, match=message):
             credential_keys.load_key_set(bad)
+
+
+def test_flask_credentials_makes_and_rotates_keys(app, holder, every_kind):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["credentials", "new-key"])
+    assert made.exit_code == 0 and credential_keys.load_key_set(made.output).signing.is_private
+    current = credential_keys.load_key_set(app.config["CREDENTIAL_SIGNING_KEYS"])
+    rotated = credential_keys.load_key_set(runner.invoke(args=["credentials", "rotate-key"]).output)
+    assert rotated.signing_kid != current.signing_kid and current.signing_kid in rotated.verifying
+    assert not rotated.verifying[current.signing_kid].is_private
+    person, manager = holder
+    issued = issue(db.session, person, CredentialKind.training_record, every_kind[CredentialKind.training_record])
+    issued_record(issued).verified_at = None
+    db.session.commit()
+    assert "Credentials revoked now: 1." in runner.invoke(args=["credentials", "refresh-status"]).output

@@ -27,18 +27,29 @@ def local_resolver(session, now: datetime | None = None) -> Resolver:
     def key_for(method: str):
         return keys.verifying.get(method.removeprefix(did + "#")) if method.startswith(did + "#") else None
 
+    published: dict[int, str] = {}  # each list made once, however many credentials name it
+
     def status_list(url: str) -> str | None:
         number = url.removeprefix(list_prefix)
-        if not url.startswith(list_prefix) or not number.isdigit():
+        if not url.startswith(list_prefix) or not number.isdigit() or len(number) > 9:
             return None
-        return published_list(session, int(number), now)
+        if int(number) not in published:
+            published[int(number)] = published_list(session, int(number), now)
+        return published[int(number)]
 
     return Resolver(issuer_known=lambda issuer: issuer == did, key_for=key_for, status_list=status_list)
 
 
-def check(session, token: str, now: datetime | None = None) -> Verification:
+def check(session, token: str, now: datetime | None = None, resolver: Resolver | None = None) -> Verification:
     now = now or utcnow()
-    return verify(token, local_resolver(session, now), now)
+    return verify(token, resolver or local_resolver(session, now), now)
+
+
+def check_all(session, tokens: list[str], now: datetime | None = None) -> list[Verification]:
+    """Several credentials checked against one reading of the status lists."""
+    now = now or utcnow()
+    resolver = local_resolver(session, now)
+    return [verify(token, resolver, now) for token in tokens]
 
 
 def find_issued(session, public_id: str) -> IssuedCredential | None:

@@ -74,11 +74,15 @@ def bit_is_set(bits: bytes, index: int) -> bool:
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def refresh(session, now: datetime | None = None) -> int:
-    """Revoke the credentials that must be (see the module's doc). Returns how many were revoked.
-    One query for the credentials still in force, one or two per kind for their items."""
+def refresh(session, now: datetime | None = None, number: int | None = None) -> int:
+    """Revoke the credentials that must be (see the module's doc), in list `number` or in all.
+    Returns how many were revoked. One query for the credentials still in force, one or two per
+    kind for their items."""
     now = now or utcnow()
-    live = list(session.scalars(select(IssuedCredential).where(IssuedCredential.revoked_at.is_(None))))
+    query = select(IssuedCredential).where(IssuedCredential.revoked_at.is_(None))
+    if number is not None:
+        query = query.where(IssuedCredential.id >= number * LIST_SIZE, IssuedCredential.id < (number + 1) * LIST_SIZE)
+    live = list(session.scalars(query))
     revoked = 0
     for kind in CredentialKind:
         rows = [row for row in live if row.kind == kind]
@@ -114,7 +118,7 @@ def revoked_indexes(session, number: int) -> list[int]:
 def status_list_credential(session, number: int, now: datetime | None = None) -> dict:
     """The BitstringStatusListCredential for list `number`, as of now (after a refresh)."""
     now = now or utcnow()
-    refresh(session, now)
+    refresh(session, now, number)
     url = list_url(number)
     return {
         "@context": [VC_CONTEXT],

@@ -19,7 +19,7 @@ from training.credentials.blueprint import bp
 from training.credentials.forms import MAX_CREDENTIAL_CHARS, CredentialCheckForm
 from training.credentials.issuer import did_document
 from training.credentials.models import CredentialKind
-from training.credentials.published import check, credentials_in_set, find_issued
+from training.credentials.published import check, check_all, credentials_in_set, find_issued
 from training.credentials.signing import MEDIA_TYPE
 from training.credentials.status import published_list
 from training.people import ensure_own_person
@@ -102,7 +102,7 @@ def verify():
             form.credential.errors = list(form.credential.errors) + [
                 "Paste the credential, or choose its file (a .jwt or .json file up to 200 KB)"]
         else:
-            results = [check(db.session, token) for token in issuing.tokens_in(text)]
+            results = check_all(db.session, issuing.tokens_in(text))
             if not all(result.valid for result in results):
                 audit("credential_verify_failed", detail=",".join(sorted({r.outcome for r in results})))
     return render_template("credentials/verify.html", form=form, results=results), status_for(form)
@@ -128,5 +128,5 @@ def verify_set(token: str):
     if rows is None:
         return render_template("credentials/verify.html", form=CredentialCheckForm(), results=None,
                                unknown_link=True), 404
-    results = [check(db.session, row.token) for row in rows if row.token]
+    results = check_all(db.session, [row.token for row in rows if row.token])
     return render_template("credentials/verify.html", form=CredentialCheckForm(), results=results, from_link=True)
