@@ -83,6 +83,22 @@ def verify_record(record_id: int):
     return redirect(url_for("training.person", person_id=record.person_id))
 
 
+@bp.post("/records/<int:record_id>/withdraw-verification")
+@role_required(*MANAGING_ROLES)
+def withdraw_verification(record_id: int):
+    record = records.get_record_or_404(db.session, record_id, current_user)
+    try:
+        records.withdraw_verification(db.session, record, current_user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    else:
+        audit("withdrew_training_verification", target=record, subject=record.person.user)
+        flash(f"The verification of {record.course.name} for {record.person.full_name} is withdrawn. "
+              "Any credential issued for it is now revoked.", "success")
+    return redirect(url_for("training.person", person_id=record.person_id))
+
+
 @bp.post("/qualifications/<int:qualification_id>/verify")
 @role_required(*MANAGING_ROLES)
 def verify_qualification(qualification_id: int):
