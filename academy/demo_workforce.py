@@ -141,57 +141,88 @@ def simulate(posts: list[Post], today: date, rng: random.Random) -> History:
     return history
 
 
+@dataclass
+class Rows:
+    """The rows to insert for one workplace; `person` and `induction` are indexes into the lists of
+    people and inductions, replaced by their ids once those are inserted."""
+
+    people: list[dict] = field(default_factory=list)
+    employments: list[dict] = field(default_factory=list)
+    qualifications: list[dict] = field(default_factory=list)
+    inductions: list[dict] = field(default_factory=list)
+    standards: list[dict] = field(default_factory=list)
+    vacancies: list[dict] = field(default_factory=list)
+
+    def person(self, full_name: str) -> int:
+        self.people.append({"full_name": full_name})
+        return len(self.people) - 1
+
+
 def add_workplace_history(session, workplace, roles: dict, names, rng: random.Random, today: date) -> int:
     """Add the workplace's posts' holders (with their qualifications and Care Certificates), its
     bank staff and its vacancies; returns how many employments were added."""
     service_type = workplace.service_type.code
     history = simulate(posts_for(service_type, workplace.beds, rng), today, rng)
     first_day = today - timedelta(days=HISTORY_DAYS)
-    inductions = []
+    rows = Rows()
     for holder in history.holders:
-        person = Person(full_name=names(rng))
-        session.add(_employment(person, workplace, roles, holder.post, holder.start, holder.leaving, rng))
-        _qualification(session, person, holder, today, rng)
+        person = rows.person(names(rng))
+        rows.employments.append(_employment(person, roles, holder.post, holder.start, holder.leaving, rng))
+        _qualification(rows, person, holder, today, rng)
         if roles[holder.post.role].care_providing:
-            inductions.append(_certificate(session, person, workplace, holder, first_day, today, rng))
+            _certificate(rows, person, holder, first_day, today, rng)
     bank = [Post(rng.choice(["care_worker", "care_worker", "support_worker"]), ContractType.bank, "0")
             for _ in range(rng.randint(1, 3))]
     for post in bank:
-        session.add(_employment(Person(full_name=names(rng)), workplace, roles, post,
-                                today - timedelta(days=rng.randint(30, 1500)), None, rng))
+        rows.employments.append(_employment(rows.person(names(rng)), roles, post,
+                                            today - timedelta(days=rng.randint(30, 1500)), None, rng))
     for post, opened, closed in history.openings:
-        session.add(_vacancy(workplace, roles, post, opened, closed, service_type == "homecare", rng))
-    session.flush()
-    # The standards' rows (16 an induction) in one INSERT: as ORM objects they were most of the seed's time.
-    standards_rows = [{"induction_id": induction.id, **row}
-                      for induction, rows in filter(None, inductions) for row in rows]
-    if standards_rows:
-        session.execute(insert(CareCertificateStandardProgress), standards_rows)
-    return len(history.holders) + len(bank)
+        rows.vacancies.append(_vacancy(roles, post, opened, closed, service_type == "homecare", rng))
+    session.flush()  # the workplace's id
+    _insert(session, rows, workplace.id)
+    return len(rows.employments)
 
 
-def _employment(person, workplace, roles, post: Post, start: date, leaving: date | None, rng) -> Employment:
-    return Employment(
-        person=person, workplace=workplace, job_role=roles[post.role], contract_type=post.contract,
-        hours_per_week=Decimal(post.hours) if post.hours != "0" else None, start_date=start, leaving_date=leaving,
-        leaving_reason=_leaving_reason(rng) if leaving else None,
-        is_registered_manager=post.role == "registered_manager")
+def _insert(session, rows: Rows, workplace_id: int) -> None:
+    """One INSERT a table (as ORM objects, the 1,300 people and 8,000 induction standards of the
+    demo were most of `seed demo`'s time)."""
+    person_ids = session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows.people).all()
+    for row in rows.employments + rows.qualifications + rows.inductions:
+        row["person_id"] = person_ids[row.pop("person")]
+    for row in rows.employments + rows.inductions + rows.vacancies:
+        row.setdefault("workplace_id", workplace_id)  # a recorded induction has None: an earlier employer
+    session.execute(insert(Employment), rows.employments)
+    session.execute(insert(Vacancy), rows.vacancies)
+    if rows.qualifications:
+        session.execute(insert(Qualification), rows.qualifications)
+    if rows.inductions:
+        induction_ids = session.scalars(insert(CareCertificateInduction).returning(
+            CareCertificateInduction.id, sort_by_parameter_order=True), rows.inductions).all()
+        for row in rows.standards:
+            row["induction_id"] = induction_ids[row.pop("induction")]
+        session.execute(insert(CareCertificateStandardProgress), rows.standards)
+
+
+def _employment(person: int, roles, post: Post, start: date, leaving: date | None, rng) -> dict:
+    return {"person": person, "job_role_id": roles[post.role].id, "contract_type": post.contract,
+            "hours_per_week": Decimal(post.hours) if post.hours != "0" else None, "start_date": start,
+            "leaving_date": leaving, "leaving_reason": _leaving_reason(rng) if leaving else None,
+            "is_registered_manager": post.role == "registered_manager"}
 
 
 def _leaving_reason(rng) -> str:
     return rng.choices(list(LEAVING_REASONS), weights=list(LEAVING_REASONS.values()))[0]
 
 
-def _vacancy(workplace, roles, post: Post, opened: date, closed: date | None, homecare: bool, rng) -> Vacancy:
+def _vacancy(roles, post: Post, opened: date, closed: date | None, homecare: bool, rng) -> dict:
     caring = post.role not in MANAGING_ROLES and post.role != "ancillary"
-    return Vacancy(
-        workplace=workplace, job_role=roles[post.role], posts=1, hours_per_week=Decimal(post.hours),
-        days=True, nights=caring and rng.random() < 0.35, weekends=caring and rng.random() < 0.65,
-        contract_type=post.contract, hourly_pay=Decimal(rng.choice(HOURLY_PAY[post.role])),
-        driving_needed=homecare and caring, opened_on=opened, closed_on=closed)
+    return {"job_role_id": roles[post.role].id, "posts": 1, "hours_per_week": Decimal(post.hours), "days": True,
+            "nights": caring and rng.random() < 0.35, "weekends": caring and rng.random() < 0.65,
+            "contract_type": post.contract, "hourly_pay": Decimal(rng.choice(HOURLY_PAY[post.role])),
+            "driving_needed": homecare and caring, "opened_on": opened, "closed_on": closed}
 
 
-def _qualification(session, person, holder: Holder, today: date, rng) -> None:
+def _qualification(rows: Rows, person: int, holder: Holder, today: date, rng) -> None:
     """A relevant diploma: held on arrival, achieved in post, or still in progress (or none)."""
     if rng.random() >= QUALIFIED_SHARE.get(holder.post.role, 0.3):
         return
@@ -208,42 +239,37 @@ def _qualification(session, person, holder: Holder, today: date, rng) -> None:
             return  # left, or not started yet
         if achieved > today or (holder.leaving and achieved > holder.leaving):
             if holder.leaving is None:
-                session.add(_diploma(person, kind, QualificationStatus.in_progress, started, None, body))
+                rows.qualifications.append(_diploma(person, kind, QualificationStatus.in_progress, started, None, body))
             return
-    session.add(_diploma(person, kind, QualificationStatus.achieved, started, achieved, body))
+    rows.qualifications.append(_diploma(person, kind, QualificationStatus.achieved, started, achieved, body))
 
 
-def _diploma(person, kind: QualificationType, status, started: date, achieved: date | None, body: str):
+def _diploma(person: int, kind: QualificationType, status, started: date, achieved: date | None, body: str) -> dict:
     level = {QualificationType.diploma_l2_adult_care: 2, QualificationType.diploma_l3_adult_care: 3,
              QualificationType.diploma_l4_adult_care: 4, QualificationType.diploma_l5_leadership: 5}[kind]
-    return Qualification(person=person, qualification_type=kind, title=kind.value, level=level, social_care=True,
-                         status=status, started_on=started, achieved_on=achieved, awarding_body=body)
+    return {"person": person, "qualification_type": kind, "title": kind.value, "level": level, "social_care": True,
+            "status": status, "started_on": started, "achieved_on": achieved, "awarding_body": body}
 
 
-def _certificate(session, person, workplace, holder: Holder, first_day: date, today: date, rng):
-    """The holder's Care Certificate, if any (see TENURED_HOLDS_CERTIFICATE and STARTER_CERTIFICATE):
-    (the induction, its standards' rows) or None."""
+def _certificate(rows: Rows, person: int, holder: Holder, first_day: date, today: date, rng) -> None:
+    """The holder's Care Certificate, if any (see TENURED_HOLDS_CERTIFICATE and STARTER_CERTIFICATE)."""
     until = min(today, holder.leaving or today)
     if holder.start < first_day:
-        if rng.random() >= TENURED_HOLDS_CERTIFICATE:
-            return None
-        started = max(holder.start, date(2015, 4, 1)) + timedelta(days=rng.randint(0, 20))
-        return _induction(session, person, workplace, started, started + timedelta(days=rng.randint(35, 84)), until,
-                          rng)
+        if rng.random() < TENURED_HOLDS_CERTIFICATE:
+            started = max(holder.start, date(2015, 4, 1)) + timedelta(days=rng.randint(0, 20))
+            _induction(rows, person, started, started + timedelta(days=rng.randint(35, 84)), until, rng)
+        return
     way = rng.choices([w for w, _ in STARTER_CERTIFICATE], weights=[s for _, s in STARTER_CERTIFICATE])[0]
     started = holder.start + timedelta(days=rng.randint(0, 10))
     if way == "arrived_holding":
         completed = holder.start - timedelta(days=rng.randint(60, 1500))
-        return _induction(session, person, None, completed, completed, until, rng, recorded=True)
-    if way == "within_12_weeks":
-        return _induction(session, person, workplace, started, started + timedelta(days=rng.randint(30, 84)), until,
-                          rng)
-    if way == "later":
-        return _induction(session, person, workplace, started, started + timedelta(days=rng.randint(90, 200)), until,
-                          rng)
-    if rng.random() < 0.5:  # not yet: half of them have started it
-        return _induction(session, person, workplace, started, date.max, until, rng)
-    return None
+        _induction(rows, person, completed, completed, until, rng, recorded=True)
+    elif way == "within_12_weeks":
+        _induction(rows, person, started, started + timedelta(days=rng.randint(30, 84)), until, rng)
+    elif way == "later":
+        _induction(rows, person, started, started + timedelta(days=rng.randint(90, 200)), until, rng)
+    elif rng.random() < 0.5:  # not yet: half of them have started it
+        _induction(rows, person, started, date.max, until, rng)
 
 
 def _standard_numbers(version: CertificateVersion, known: dict = {}) -> list[int]:  # noqa: B006 (a cache)
@@ -252,13 +278,14 @@ def _standard_numbers(version: CertificateVersion, known: dict = {}) -> list[int
     return known[version]
 
 
-def _induction(session, person, workplace, started: date, completed: date, until: date, rng,
-               recorded: bool = False) -> tuple[CareCertificateInduction, list[dict]] | None:
-    """An induction started on `started`, completed on `completed` if that is by `until` (today, or
-    the day they left), every standard signed off by then; else in progress with some standards
-    signed off. The 2015 standards before March 2025 (completed by July 2025), the 2025 ones after."""
+def _induction(rows: Rows, person: int, started: date, completed: date, until: date, rng,
+               recorded: bool = False) -> None:
+    """An induction started on `started` (at this workplace, unless `recorded` from an earlier
+    employer's certificate), completed on `completed` if that is by `until` (today, or the day they
+    left), every standard signed off by then; else in progress with some standards signed off. The
+    2015 standards before March 2025 (completed by July 2025), the 2025 ones after."""
     if started > until:
-        return None
+        return
     version = CertificateVersion.v2025 if started >= FIRST_DAY_2025 else CertificateVersion.v2015
     if version == CertificateVersion.v2015:
         completed = min(completed, LAST_DAY_2015)
@@ -267,13 +294,14 @@ def _induction(session, person, workplace, started: date, completed: date, until
     signed = len(numbers) if done else rng.randint(0, len(numbers) - 1)
     last = completed if done else min(until, LAST_DAY_2015) if version == CertificateVersion.v2015 else until
     days = max(0, (last - started).days)
-    progress = [{"standard_number": number, "state": StandardState.signed_off,
-                 "completed_on": started + timedelta(days=days * (index + 1) // signed)} if index < signed
-                else {"standard_number": number, "state": StandardState.not_started, "completed_on": None}
-                for index, number in enumerate(numbers)]
-    induction = CareCertificateInduction(
-        person=person, version=version, workplace=workplace, started_on=started,
-        target_on=started + timedelta(weeks=12), completed_on=completed if done else None,
-        recorded_from_certificate=recorded)
-    session.add(induction)
-    return induction, progress
+    induction = len(rows.inductions)
+    rows.inductions.append({
+        "person": person, "version": version, "started_on": started, "target_on": started + timedelta(weeks=12),
+        "completed_on": completed if done else None, "recorded_from_certificate": recorded,
+        **({"workplace_id": None} if recorded else {})})
+    rows.standards.extend(
+        {"induction": induction, "standard_number": number, "state": StandardState.signed_off,
+         "completed_on": started + timedelta(days=days * (index + 1) // signed)} if index < signed
+        else {"induction": induction, "standard_number": number, "state": StandardState.not_started,
+              "completed_on": None}
+        for index, number in enumerate(numbers))
