@@ -17,7 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 # Distinguishable without colour too: each series has its own line style and marker.
 SERIES_STYLES = [
@@ -90,7 +90,7 @@ def trend_svg(title: str, dates: list[date], series: list[tuple[str, list[float 
         axes.set_xticks(positions, month_labels(dates, size.label_every))
         axes.set_xlim(-0.4, len(dates) - 0.6)
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
-        axes.yaxis.set_major_formatter(PercentFormatter(decimals=None))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}%"))  # 8%, 2.5%
         axes.set_ylim(0, max(highest * 1.3, 1))
         axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
         axes.spines[["top", "right"]].set_visible(False)
