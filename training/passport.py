@@ -185,8 +185,9 @@ def sign_fingerprint(passport: Passport, digest: str, on: date) -> str:
 # --- the check code: 24 letters and numbers a person can type from a printed passport ----------
 #
 # 120 bits written in CODE_ALPHABET (5 bits a character), shown in groups of four:
-#   passport id (32 bits) | day issued, counted from CHECK_EPOCH (16) | fingerprint's first 36 bits |
-#   the first 36 bits of an HMAC-SHA256 of the three, keyed with the app secret.
+#   the first 36 bits of an HMAC-SHA256 of the other three, keyed with the app secret |
+#   the fingerprint's first 36 bits | day issued, counted from CHECK_EPOCH (16) | passport id (32 bits).
+# (The HMAC first, so no two codes start alike.)
 # The HMAC says the service issued it; the fingerprint part says whether the record has changed.
 
 CHECK_EPOCH = date(2020, 1, 1)
@@ -206,7 +207,7 @@ def make_check_code(passport: Passport, digest: str, on: date) -> str:
     if not (0 <= day < 2 ** 16 and 0 < passport.id < 2 ** 32):
         return ""  # outside what the code can hold: the long verify code still serves
     part = digest[:_FINGERPRINT_HEX]
-    number = (passport.id << 88) | (day << 72) | (int(part, 16) << 36) | _check_mac(passport.id, day, part)
+    number = (_check_mac(passport.id, day, part) << 84) | (int(part, 16) << 48) | (day << 32) | passport.id
     letters = "".join(CODE_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(CHECK_CODE_LENGTH)))
     return "-".join(letters[i:i + 4] for i in range(0, CHECK_CODE_LENGTH, 4))
 
@@ -228,9 +229,9 @@ def _read_check_code(code: str) -> IssuedCode | None:
     number = 0
     for ch in letters:
         number = (number << 5) | CODE_ALPHABET.index(ch)
-    passport_id, day = number >> 88, (number >> 72) & 0xFFFF
-    part = f"{(number >> 36) & (2 ** 36 - 1):0{_FINGERPRINT_HEX}x}"
-    if not hmac.compare_digest(f"{number & (2 ** 36 - 1):x}", f"{_check_mac(passport_id, day, part):x}"):
+    passport_id, day = number & (2 ** 32 - 1), (number >> 32) & (2 ** 16 - 1)
+    part = f"{(number >> 48) & (2 ** 36 - 1):0{_FINGERPRINT_HEX}x}"
+    if not hmac.compare_digest(f"{number >> 84:x}", f"{_check_mac(passport_id, day, part):x}"):
         return None
     return IssuedCode(passport_id, CHECK_EPOCH + timedelta(days=day), part)
 
