@@ -321,8 +321,10 @@ def shared_code():
 
 @bp.route("/verify", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("60 per minute", methods=["GET"])  # the PDF's address and QR code check by GET
 def verify():
-    """Check a passport's verify code: issued by this service, and is the record unchanged?"""
+    """Check a passport's check code (or the long verify code): issued by this service, and is the
+    record unchanged?"""
     form = VerifyForm()
     result = None
     if request.method == "GET" and request.args.get("code"):

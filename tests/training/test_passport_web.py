@@ -222,3 +222,10 @@ def test_the_worker_the_manager_and_a_shared_link_see_the_career_tier(client, te
     manager = new_client()
     manager.sign_in(team.manager)
     assert expected in text(manager.get(f"/training/people/{team.worker.person.id}"))
+
+
+def test_checking_codes_by_their_address_is_rate_limited(ctx, new_client):
+    """The check code is short (its seal 36 bits), so guessing by GET is throttled like the form's POST."""
+    stranger = new_client()
+    statuses = [stranger.get("/training/verify?code=ABCD-EFGH-JKLM-NPQR-STUV-WXYZ").status_code for _ in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429
