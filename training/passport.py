@@ -257,6 +257,7 @@ class FingerprintCheck:
     unchanged: bool = False
     person_name: str | None = None
     issued_on: date | None = None
+    person: Person | None = None  # whose passport (for its credentials), when genuine
 
 
 def check_fingerprint(session, code: str, on: date | None = None) -> FingerprintCheck:
@@ -267,7 +268,8 @@ def check_fingerprint(session, code: str, on: date | None = None) -> Fingerprint
         return FingerprintCheck(genuine=False)
     now = build_view(session, passport.person, on)
     return FingerprintCheck(genuine=True, unchanged=now.fingerprint.startswith(issued.fingerprint),
-                            person_name=passport.person.full_name, issued_on=issued.issued_on)
+                            person_name=passport.person.full_name, issued_on=issued.issued_on,
+                            person=passport.person)
 
 
 # --- sharing ---------------------------------------------------------------------------------

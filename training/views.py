@@ -330,7 +330,11 @@ def verify():
         result = passport.check_fingerprint(db.session, form.code.data)
     elif form.validate_on_submit():
         result = passport.check_fingerprint(db.session, form.code.data)
-    if result is not None:
-        if not result.genuine:
-            audit("passport_verify_failed")
-    return render_template("training/verify.html", form=form, result=result), status_for(form)
+    credentials_url = None
+    if result is not None and not result.genuine:
+        audit("passport_verify_failed")
+    elif result is not None:  # each credential the passport carries, checked on the public verifier
+        credentials_url = passport_verify_url(db.session, result.person,
+                                              passport.build_view(db.session, result.person))
+    return render_template("training/verify.html", form=form, result=result,
+                           credentials_url=credentials_url), status_for(form)

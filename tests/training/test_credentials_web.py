@@ -131,3 +131,20 @@ def test_a_shared_passport_links_to_the_same_credentials(client, team, new_clien
     assert match and "Check this passport" in shared and "s credentials</a>" in shared
     checked = employer.get(path_of(match.group(1)))
     assert checked.status_code == 200 and "Valid" in text(checked) and "Moving and handling" in text(checked)
+
+
+def test_the_pdf_check_code_leads_a_stranger_to_the_passports_credentials(client, team, new_client):
+    """The QR code and address on the PDF open the check page with the code; a genuine passport's
+    check links to its credentials on the public verifier, which says each is valid."""
+    verified_record(team)
+    code = passport.build_view(db.session, team.worker.person).check_code
+    db.session.commit()
+    stranger = new_client()
+    checked = text(stranger.get(f"/training/verify?code={code}"))
+    assert "This is a genuine passport for Casey Carer" in checked
+    match = re.search(r'href="([^"]*/credentials/verify/set/[^"]+)"', checked)
+    assert match, "a genuine check links to the passport's credentials"
+    credentials = stranger.get(path_of(match.group(1)))
+    assert credentials.status_code == 200 and "Valid" in text(credentials) and "Moving and handling" in text(credentials)
+    forged = text(stranger.get("/training/verify?code=ABCD-EFGH-JKLM-NPQR-STUV-WXYZ"))
+    assert "/credentials/verify/set/" not in forged
