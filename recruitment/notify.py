@@ -106,6 +106,8 @@ def timeline(application: Application) -> list[TimelineEntry]:
         if change.to_state == State.referred:
             referral = next(referrals, None)
             workplace = referral.vacancy.workplace.name if referral else workplace
+        if change.to_state == State.placed and application.placement is not None:
+            workplace = application.placement.employment.workplace.name
         if change.to_state == State.ready_to_refer and change.from_state in BACK_FROM_REFERRAL:
             what = "That introduction ended; we started looking for another care provider for you"
         elif change.from_state == State.on_hold and change.to_state not in (State.withdrawn, State.not_progressed):
