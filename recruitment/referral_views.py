@@ -145,7 +145,8 @@ def check_in(follow_up_id: int):
             form_error(form, "settled_rating", problem)
         else:
             flash("Thank you. We have your answers." if current_user.role == Role.care_worker
-                  else "Check-in recorded.", "success")
+                  else f"{follow_up.placement.application.full_name}'s {follow_up.point.value} check-in is recorded",
+                  "success")
             return redirect(url_for("recruitment.check_ins" if current_user.role == Role.care_worker
                                     else "recruitment.follow_ups"))
     return render_template("recruitment/check_in.html", form=form, follow_up=follow_up), status_for(form)
