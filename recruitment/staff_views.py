@@ -73,13 +73,6 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def get_application_or_404(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or application.state == State.draft:
-        abort(404)
-    return application
-
-
 def _conflict_redirect(application: Application):
     db.session.rollback()
     flash(CONFLICT_MESSAGE, "info")
@@ -113,7 +106,7 @@ def queue():
 @role_required(*STAFF_ROLES)
 def application(application_id: int):
     """One application: answers, where it is, history of every move, notes, and what to do next."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     officers = screening.officers(db.session)
     assign_form = AssignForm(formdata=None, version=application.version,
                              officer=str(application.assigned_to_id or ""))
@@ -132,7 +125,7 @@ def application(application_id: int):
 @bp.post("/applications/<int:application_id>/move")
 @role_required(*STAFF_ROLES)
 def move_application(application_id: int):
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     form = MoveForm()
     if not form.validate_on_submit() or form.to_state.data not in State.__members__:
         abort(400)
@@ -154,7 +147,7 @@ def move_application(application_id: int):
 @role_required(*STAFF_ROLES)
 def assign(application_id: int):
     """Give the application to an HCPA officer (or to nobody)."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     form = AssignForm()
     chosen = form.officer.data or ""
     if not form.validate_on_submit() or not (chosen == "" or chosen.isdigit()):
@@ -184,7 +177,7 @@ def assign(application_id: int):
 @bp.post("/applications/<int:application_id>/notes")
 @role_required(*STAFF_ROLES)
 def add_note(application_id: int):
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     form = NoteForm()
     if form.validate_on_submit():
         screening.add_note(db.session, application, current_user, form.text.data)
@@ -198,7 +191,7 @@ def add_note(application_id: int):
 @role_required(*STAFF_ROLES)
 def download_cv(application_id: int):
     """The applicant's CV, as a download (never shown inline); every download is audited."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     path = cv.cv_path(application) or abort(404)
     audit("downloaded_cv", target=application, subject=application.user)
     return send_file(path, mimetype=cv.MIME_TYPES[application.cv_kind], as_attachment=True,
@@ -211,7 +204,7 @@ def download_cv(application_id: int):
 @role_required(*STAFF_ROLES)
 def assess(application_id: int):
     """Score the 6 Cs (or, with ?corrects=<id>, record a correction of the current assessment)."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     corrects = None
     if request.values.get("corrects", "").isdigit():
         corrects = db.session.get(ValuesAssessment, int(request.values["corrects"]))
@@ -264,7 +257,7 @@ def assessment(assessment_id: int):
 @role_required(*STAFF_ROLES)
 def checks_page(application_id: int):
     """The safer-recruitment checklist. Shows DBS and health details, so every view is audited."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     record = checks.checks_for(application)
     form = ChecksForm(obj=record)
     if request.method == "GET":
@@ -304,7 +297,7 @@ def checks_page(application_id: int):
 @role_required(*STAFF_ROLES)
 def matches(application_id: int):
     """Open vacancies ranked for this applicant, with the reasons; refer from here."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     ranked = matching.vacancies_for(db.session, application)
     return render_template("recruitment/staff/matches.html", application=application,
                            suitable=[m for m in ranked if m.suitable][:30],
@@ -316,7 +309,7 @@ def matches(application_id: int):
 def refer(application_id: int, vacancy_id: int):
     """Confirm a referral: the vacancy, why it fits and what does not, and an optional note to the
     manager (in their email and on their referral page)."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     vacancy = db.session.get(Vacancy, vacancy_id) or abort(404)
     match = matching.score(matching.candidate_from(application), matching.post_from(vacancy))
     form = ReferForm()

@@ -56,6 +56,7 @@ WHERE_TESTS_RUN = {
     "tests/recruitment/test_journeys_web.py": "postgres_too",  # the name search (ILIKE with ESCAPE), assignment
     "tests/training/test_reminders.py": "postgres_too",  # savepoint + unique clash
     "tests/training/test_records.py": "postgres_too",  # deleting a record under real foreign keys
+    "tests/training/test_credentials.py": "postgres_too",  # the status list's id ranges, revocation sweeps
     "tests/tiers/test_awards.py": "postgres_too",  # endorsement requests: savepoint + unique clash
     "tests/portal/test_employer_links.py": "postgres_too",  # moves and deletes across the workforce spine
     "tests/security/test_sign_in_throttle.py": "postgres_too",  # the rate limiter's counters in Redis

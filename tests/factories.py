@@ -422,6 +422,7 @@ def role_change(of: Employment, to_code: str = "senior_care_worker", on: date | 
 
     to_role = job_role(to_code)
     obj = RoleChange(employment=of, from_job_role_id=of.job_role_id, to_job_role_id=to_role.id,
+                     from_registered_manager=of.is_registered_manager, to_registered_manager=of.is_registered_manager,
                      changed_on=on or date.today(), changed_by_id=by.id if by else None)
     of.job_role = to_role
     db.session.add(obj)
@@ -502,3 +503,15 @@ def recovery_codes(of: User) -> list[str]:
     codes = _new_recovery_codes(db.session, of)
     db.session.commit()
     return codes
+
+
+def issued_credential(who: Person, kind: str = "training_record", source_id: int | None = None):
+    """A credential issued to `who` for one passport item (by default a new verified training record)."""
+    from training.credentials.issue import issue
+    from training.credentials.models import CredentialKind
+
+    if source_id is None:
+        source_id = training_record(who, verified_by=manager()).id
+    issued = issue(db.session, who, CredentialKind[kind], source_id)
+    db.session.commit()
+    return issued

@@ -18,7 +18,7 @@ from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
 from training.forms import CompletedCertificateForm, CourseForm, SessionForm, StartInductionForm
-from training.models import CareCertificateInduction, CertificateVersion, Course, Qualification
+from training.models import CareCertificateInduction, CertificateVersion, Course
 from training.people import current_employments, get_person_or_404, search_people, staff_people
 from training.views import MANAGING_ROLES
 
@@ -83,11 +83,27 @@ def verify_record(record_id: int):
     return redirect(url_for("training.person", person_id=record.person_id))
 
 
+@bp.post("/records/<int:record_id>/withdraw-verification")
+@role_required(*MANAGING_ROLES)
+def withdraw_verification(record_id: int):
+    record = records.get_record_or_404(db.session, record_id, current_user)
+    try:
+        records.withdraw_verification(db.session, record, current_user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    else:
+        audit("withdrew_training_verification", target=record, subject=record.person.user)
+        flash(f"The verification of {record.course.name} for {record.person.full_name} is withdrawn. "
+              "Any credential issued for it is now revoked.", "success")
+    return redirect(url_for("training.person", person_id=record.person_id))
+
+
 @bp.post("/qualifications/<int:qualification_id>/verify")
 @role_required(*MANAGING_ROLES)
 def verify_qualification(qualification_id: int):
-    item = db.session.get(Qualification, qualification_id) or abort(404)
-    worker = get_person_or_404(db.session, item.person_id, current_user)
+    item = qualifications.get_qualification_or_404(db.session, qualification_id, current_user)
+    worker = item.person
     try:
         qualifications.verify_qualification(db.session, item, current_user)
     except DomainError as problem:

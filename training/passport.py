@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import User
 from academy.extensions import utcnow
 from academy.workplaces.models import Employment, Person
@@ -43,6 +43,7 @@ class CareerTier:
     name: str
     awarded_on: date
     endorsed_by: str | None
+    award_id: int | None = None
 
 
 def current_tier(session, person: Person, on: date) -> CareerTier | None:
@@ -59,7 +60,7 @@ def current_tier(session, person: Person, on: date) -> CareerTier | None:
         return None
     award, name = row
     return CareerTier(award.tier_number, name, award.awarded_on,
-                      award.endorsed_by.full_name if award.endorsed_by else None)
+                      award.endorsed_by.full_name if award.endorsed_by else None, award.id)
 
 
 @dataclass
@@ -246,6 +247,14 @@ def create_share(session, person: Person, shared_with: str, days: int, by: User,
     session.add(share)
     session.flush()
     return share, code
+
+
+def get_share_or_404(session, share_id: int, for_user: User) -> PassportShare:
+    """One of the worker's own passport links; anyone else's (or none) is a counted 404."""
+    share = session.get(PassportShare, share_id)
+    if share is None or share.passport.person.user_id != for_user.id:
+        refuse(404, for_user, ("PassportShare", share_id))
+    return share
 
 
 def revoke_share(session, share: PassportShare, by: User, now: datetime | None = None) -> PassportShare:

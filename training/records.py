@@ -14,12 +14,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.workplaces.models import Person
 from training.models import Course, CourseCategory, TrainingRecord, course_job_roles
-from training.people import can_manage, current_employments
+from training.people import can_manage, can_see, current_employments
 
 EXPIRING_WITHIN_DAYS = 60
 
@@ -137,6 +137,18 @@ def verify_record(session, record: TrainingRecord, by: User) -> TrainingRecord:
     return record
 
 
+def withdraw_verification(session, record: TrainingRecord, by: User) -> TrainingRecord:
+    """A manager of the worker's workplace, or HCPA, takes a verification back (it was given in
+    error, or the certificate turned out not to be genuine): the line is self-declared again, and
+    any credential issued for it is revoked in the published status list."""
+    if by.role not in (Role.manager, Role.hcpa_staff, Role.admin) or not can_manage(session, by, record.person):
+        raise NotAllowed("Only a manager of this worker's workplace or HCPA can withdraw a verification")
+    if record.verified_at is not None:
+        record.verified_by_id, record.verified_at = None, None
+        session.flush()
+    return record
+
+
 def delete_own_record(session, record: TrainingRecord, by: User) -> None:
     """A worker may remove a self-declared line of their own that nobody has verified yet."""
     if record.person.user_id != by.id:
@@ -245,9 +257,7 @@ def count_states(lines: list[CourseLine]) -> dict[TrainingState, int]:
 
 
 def get_record_or_404(session, record_id: int, for_user: User) -> TrainingRecord:
-    from academy.auth.access import refuse
-    from training.people import can_see
-
+    """A training record, if `for_user` may see its person's training (training.people.can_see)."""
     record = session.get(TrainingRecord, record_id)
     if record is None or not can_see(session, for_user, record.person):
         refuse(404, for_user, ("TrainingRecord", record_id))

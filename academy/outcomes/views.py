@@ -15,6 +15,7 @@ from academy.jobs import JobsUnavailable, job_status
 from academy.outcomes import baselines, charts, dashboard, jobs, report, snapshots
 from academy.outcomes.blueprint import bp
 from academy.outcomes.forms import BaselineForm, RecomputeForm
+from academy.outcomes.metrics import ALL_METRICS
 from academy.outcomes.models import Baseline
 
 VIEWERS = (Role.manager, *STAFF_ROLES)
@@ -61,8 +62,11 @@ def index():
 @bp.get("/charts/<metric>.svg")
 @role_required(*VIEWERS)
 def chart(metric: str):
-    """The 12-month trend of one outcome for the scopes on the dashboard, as SVG."""
-    chosen = dashboard.metric_or_404(metric)
+    """The 12-month trend of one outcome for the scopes on the dashboard, as SVG (?size=narrow for a phone)."""
+    chosen = ALL_METRICS.get(metric) or abort(404)
+    size = charts.SIZES.get(request.args.get("size", "wide"))
+    if size is None:
+        abort(404)
     scopes, _ = _scopes()
     latest = snapshots.latest_date(db.session)
     if latest is None:
@@ -74,7 +78,8 @@ def chart(metric: str):
     series = [(scope.name, [point.rows[i].rate if point.rows[i] else None for point in panel.trend])
               for i, scope in enumerate(scopes)]
     svg = charts.trend_svg(chosen.label, [p.date for p in panel.trend], series,
-                           (f"{headline.geography} {headline.year}", float(headline.value)) if headline else None)
+                           (f"{headline.geography} {headline.year}", float(headline.value)) if headline else None,
+                           size=size)
     response = Response(svg, mimetype="image/svg+xml")
     # Opened on its own, the SVG is a document: matplotlib's styles are inline, and it runs no script.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -114,7 +119,8 @@ def recompute():
     running = _running_recompute()
     if form.validate_on_submit():
         try:
-            job_id = jobs.start_recompute(form.start.data, form.end.data, owner_id=current_user.id)
+            job_id = jobs.start_recompute(form.start.data, form.end.data, owner_id=current_user.id,
+                                          follow_up=("See the outcomes", url_for("outcomes.index")))
         except (DomainError, JobsUnavailable) as problem:
             form_error(form, "start", problem)
         else:
@@ -130,7 +136,7 @@ def recompute():
 def baseline_list():
     """The published baselines the dashboard compares with."""
     return render_template("outcomes/baselines.html", grouped=baselines.baselines_by_outcome(db.session),
-                           labels={k: m.label for k, m in dashboard.ALL_METRICS.items()})
+                           labels={k: m.label for k, m in ALL_METRICS.items()})
 
 
 @bp.route("/baselines/new", methods=["GET", "POST"])

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, render_template, send_file, url_for
+from flask import abort, current_app, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import refuse
 from academy.auth.audit import audit
 from academy.extensions import db, utcnow
 from academy.forms import status_for
 from academy.pagination import paginate, requested_page
+from academy.portal import vacancies
 from academy.portal.blueprint import bp
-from academy.portal.access import can_change, portal_view, portal_workplace_or_404
+from academy.portal.access import can_change, get_portal_workplace_or_404, portal_view
 from academy.workplaces.models import Vacancy
-from recruitment.models import Application, Referral
 from recruitment import cv
+from recruitment.models import Application, Referral
 from recruitment.referral_views import handle_step, referral_page
 from training.models import Passport, PassportShare
 from training.passport import share_token
@@ -28,7 +28,7 @@ from training.passport import share_token
 @bp.get("/<int:workplace_id>/referrals")
 @portal_view
 def referrals_list(workplace_id: int):
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     statement = (select(Referral).join(Referral.vacancy).where(Vacancy.workplace_id == workplace.id)
                  .options(joinedload(Referral.application).joinedload(Application.user))
                  .order_by(Referral.created_at.desc(), Referral.id.desc()))
@@ -55,21 +55,14 @@ def shared_passport_link(referral: Referral, now: datetime | None = None) -> str
     return None
 
 
-def _workplace_referral_or_404(workplace, referral_id: int) -> Referral:
-    item = db.session.get(Referral, referral_id)
-    if item is None or item.vacancy.workplace_id != workplace.id:
-        refuse(404, target=("Referral", referral_id))
-    return item
-
-
 @bp.route("/<int:workplace_id>/referrals/<int:referral_id>", methods=["GET", "POST"])
 @portal_view
 def referral(workplace_id: int, referral_id: int):
     """One referral: the candidate (where they want to work, CV, values-assessment summary, why we
     matched them and what does not fit, the officer's note) and its next step. A one-click "Accept"
     on the referrals list posts its decision here too."""
-    workplace = portal_workplace_or_404(workplace_id)
-    item = _workplace_referral_or_404(workplace, referral_id)
+    item = vacancies.get_referral_or_404(db.session, referral_id, current_user, workplace_id=workplace_id)
+    workplace = item.vacancy.workplace
     page_url = url_for("portal.referral", workplace_id=workplace.id, referral_id=item.id)
     done, forms, form = handle_step(item, page_url)
     if done is not None:
@@ -89,12 +82,10 @@ def referral(workplace_id: int, referral_id: int):
 def referral_cv(workplace_id: int, referral_id: int):
     """The referred candidate's CV, for a referral to this workplace only; a download (never shown
     inline), every one audited."""
-    workplace = portal_workplace_or_404(workplace_id)
-    item = _workplace_referral_or_404(workplace, referral_id)
+    item = vacancies.get_referral_or_404(db.session, referral_id, current_user, workplace_id=workplace_id)
+    workplace = item.vacancy.workplace
     application = item.application
-    path = cv.cv_path(application)
-    if path is None:
-        refuse(404, target=("CV", application.id))
+    path = cv.cv_path(application) or abort(404)  # no CV on file (the referral itself is checked above)
     audit("downloaded_cv", target=application, subject=application.user,
           detail=f"referral {item.id} to {workplace.name}")
     return send_file(path, mimetype=cv.MIME_TYPES[application.cv_kind], as_attachment=True,

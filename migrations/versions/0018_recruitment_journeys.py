@@ -1,8 +1,8 @@
 """Recruitment journeys: the officer an application is assigned to; a referral's mismatches and the
 officer's note to the manager; an interview's format (in person, video, phone) and place
 
-Revision ID: 0016_recruitment_journeys
-Revises: 0015_declared_counts
+Revision ID: 0018_recruitment_journeys
+Revises: 0017_credentials (the brief said 0016 after 0015; main has since taken 0016 and 0017)
 Create Date: 2026-12-05 15:00:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_recruitment_journeys'
-down_revision = '0015_declared_counts'
+revision = '0018_recruitment_journeys'
+down_revision = '0017_credentials'
 branch_labels = None
 depends_on = None
 
