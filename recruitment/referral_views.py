@@ -2,19 +2,21 @@
 which reuses step_forms/handle_step) and placed workers' follow-up check-ins."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import form_error, status_for
+from academy.pagination import paginate, requested_page
 from recruitment import followup, referrals
 from recruitment.blueprint import bp
 from recruitment.dates import date_and_time, from_london
 from recruitment.forms import CheckInForm, InterviewForm, OutcomeForm, ReferralDecisionForm
-from recruitment.models import VALUES, InterviewFormat, ReferralStatus
+from recruitment.models import VALUES, Application, InterviewFormat, Referral, ReferralStatus
 from recruitment.screening import current_assessment
 from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, check_version
 
@@ -22,11 +24,16 @@ from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, check_version
 @bp.get("/referrals")
 @role_required(Role.manager)
 def manager_referrals():
-    """Moved to the manager portal's referrals inbox (/portal/<workplace>/referrals)."""
+    """The *Referrals* menu: with one workplace, its portal referrals inbox; with several, every
+    referral to any of them on one list (no workplace to choose first), each acted on in one click."""
     workplaces = current_user.workplaces
     if len(workplaces) == 1:
         return redirect(url_for("portal.referrals_list", workplace_id=workplaces[0].id))
-    return redirect(url_for("portal.index"))
+    statement = referrals.referrals_for_manager(current_user).options(
+        joinedload(Referral.application).joinedload(Application.user))
+    page = paginate(db.session, statement, requested_page(), current_app.config["PAGE_SIZE"])
+    return render_template("recruitment/referrals/mine.html", page=page,
+                           workplaces=sorted(workplaces, key=lambda w: w.name))
 
 
 def step_forms(referral, posted: str | None = None):

@@ -348,3 +348,20 @@ def test_the_hcpa_queue_lands_first_and_searches_filters_and_assigns(ctx, page):
     assert_accessible(page)
     assert "needs an NMC registration (PIN), which they have not given" in page.content()
     assert page.get_by_role("button", name="Refer Dee Ready to Verulam House").count() == 0
+
+
+def test_a_manager_of_two_workplaces_accepts_from_one_referrals_list(ctx, page):
+    from recruitment.models import State
+
+    verulam, gade = factories.workplace(name="Verulam House"), factories.workplace(name="Gade House")
+    manager = factories.manager(workplaces=[verulam, gade])
+    factories.application_at(State.referred, at_vacancy=factories.vacancy(verulam), full_name="Ama Mensah")
+    factories.application_at(State.referred, at_vacancy=factories.vacancy(gade), full_name="Bo Gade")
+    sign_in(page, manager.email, factories.DEFAULT_PASSWORD)
+    click_through(page.get_by_role("link", name="Referrals").first)
+    assert page.url.endswith("/recruitment/referrals")  # one list, no workplace to choose
+    assert_accessible(page)
+    assert "Bo Gade" in page.locator("table").inner_text()
+    click_through(page.get_by_role("button", name="Accept Ama Mensah"))
+    assert "You accepted Ama Mensah: arrange their interview below" in page.content()
+    assert_accessible(page)

@@ -224,3 +224,25 @@ def test_the_applicant_reads_their_answers_and_timeline_and_a_past_start_reads_s
     assert "You sent your application" in page and "We started reading your application" in page
     assert f"You got a job at {placed.employment.workplace.name}" in page
     assert f"You started at {placed.employment.workplace.name}" in page and "You start at" not in page
+
+
+def test_a_manager_of_several_workplaces_gets_one_referrals_list_without_a_chooser(client):
+    verulam, gade = factories.workplace(name="Verulam House"), factories.workplace(name="Gade House")
+    elsewhere = factories.workplace(name="Elsewhere Lodge")
+    manager = factories.manager(workplaces=[verulam, gade])
+    ama = factories.application_at(State.referred, at_vacancy=factories.vacancy(verulam), full_name="Ama Mensah")
+    factories.application_at(State.referred, at_vacancy=factories.vacancy(gade), full_name="Bo Gade")
+    factories.application_at(State.referred, at_vacancy=factories.vacancy(elsewhere), full_name="Cy Elsewhere")
+    client.sign_in(manager)
+    response = client.get("/recruitment/referrals")
+    assert response.status_code == 200
+    listing = page_text(response)
+    assert "Ama Mensah" in listing and "Bo Gade" in listing and "Cy Elsewhere" not in listing
+    assert "Verulam House" in listing and "Gade House" in listing
+    referral = ama.referrals[-1]
+    response = client.submit(f"/portal/{verulam.id}/referrals/{referral.id}",
+                             {"step": "decision", "decision": "accept", "version": str(referral.version)},
+                             form_page="/recruitment/referrals")
+    assert location_path(response) == f"/portal/{verulam.id}/referrals/{referral.id}"
+    db.session.refresh(referral)
+    assert referral.status == ReferralStatus.accepted
