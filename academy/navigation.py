@@ -13,7 +13,7 @@ _LINKS = {
     Role.manager: [("Your workplaces", "workplaces.mine"), ("Staff training", "training.staff"),
                    ("Record a training session", "training.new_session"), ("Referrals", "recruitment.manager_referrals"),
                    ("Outcomes", "outcomes.index")],
-    Role.hcpa_staff: [("Workplaces", "workplaces.index"), ("Screening queue", "recruitment.queue"),
+    Role.hcpa_staff: [("Screening queue", "recruitment.queue"), ("Workplaces", "workplaces.index"),
                       ("Follow-ups", "recruitment.follow_ups"), ("Training records", "training.people"),
                       ("Course catalogue", "training.courses"), ("Outcomes", "outcomes.index"),
                       ("Invite someone", "admin.invite")],

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.workplaces.models import ContractType, District, Employment, JobRole, Person, ServiceType, Vacancy, Workplace
+from recruitment import matching
 from recruitment.followup import create_due_follow_ups
 from recruitment.models import (
     VALUES, Application, CheckStatus, DbsStatus, Experience, HeardAbout, HistoryStatus, Placement, ReferenceKind,
@@ -143,8 +144,11 @@ def _checks(application, complete: bool) -> None:
 def _referral(session, application, hcpa, workplace_name: str) -> None:
     workplace = session.scalar(select(Workplace).where(Workplace.name == workplace_name))
     vacancy = open_vacancy_at(session, workplace)
+    session.flush()  # the vacancy's workplace, district and role, for matching
+    match = matching.score(matching.candidate_from(application), matching.post_from(vacancy))
     application.referrals.append(Referral(vacancy=vacancy, referred_by_id=hcpa.id, status=ReferralStatus.sent,
-                                          match_reasons="In St Albans, where they want to work"))
+                                          match_reasons="\n".join(match.reasons) or None,
+                                          match_concerns="\n".join(match.concerns) or None))
 
 
 def open_vacancy_at(session, workplace: Workplace) -> Vacancy:

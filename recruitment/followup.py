@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select, update
@@ -38,6 +39,29 @@ def due_on(start: date, point: FollowUpPoint) -> date:
         FollowUpPoint.month_3: add_months(start, 3),
         FollowUpPoint.month_6: add_months(start, 6),
     }[point]
+
+
+@dataclass(frozen=True)
+class NextCheckIn:
+    """The placed worker's next check-in not yet answered: when it is due and, once the daily job has
+    created it (on its due date), the check-in itself (None before then)."""
+
+    point: FollowUpPoint
+    due_on: date
+    follow_up: FollowUp | None
+
+
+def next_check_in(placement: Placement | None) -> NextCheckIn | None:
+    """A placed application's real next step: the first check-in (1 week, 1, 3, 6 months) not yet
+    answered, or None when there is no placement or every check-in is answered."""
+    if placement is None:
+        return None
+    made = {f.point: f for f in placement.follow_ups}
+    for point in FollowUpPoint:
+        follow_up = made.get(point)
+        if follow_up is None or follow_up.answered_at is None:
+            return NextCheckIn(point, due_on(placement.start_date, point), follow_up)
+    return None
 
 
 def create_due_follow_ups(session, today: date | None = None, notify: bool = True) -> list[FollowUp]:

@@ -1,8 +1,15 @@
 """Matching candidates and vacancies: a pure ranking by district, service type preference, hours,
-shift pattern and driving (for homecare), with the reason for each point shown to the officer."""
+shift pattern and driving (for homecare), with the reason for each point shown to the officer.
+
+What fits adds points and is a reason; what does not fit (another district, a kind of care they did not
+choose, hours far from theirs, shifts they cannot work) takes points away and is a concern, shown beside
+the reasons to the officer and, once referred, to the manager. A post they cannot take at all (homecare
+without a car, a registered nurse's post without an NMC PIN) is unsuitable and never suggested.
+"""
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,11 +22,17 @@ from recruitment.models import Application, Experience, State
 NEIGHBOURS_FILE = Path(__file__).with_name("data") / "neighbouring_districts.csv"
 HOMECARE = "homecare"
 SENIOR_ROLES = {"senior_care_worker", "team_leader", "registered_nurse", "deputy_manager"}
+NMC_PIN_IN_TEXT = re.compile(r"\b\d{2}[A-Z]\d{4}[A-Z]\b")
+"""An NMC PIN (like 12A3456E) anywhere in the applicant's qualifications answer."""
+REGISTRATIONS = {"registered_nurse": "nmc", "nursing_associate": "nmc"}
+"""Job roles that may only be filled by someone on a professional register: the register each needs."""
+REGISTRATION_NAMES = {"nmc": "an NMC registration (PIN)"}
 
 # Points for each part of a match (a perfect match scores 100).
-SAME_DISTRICT, NEIGHBOUR_DISTRICT = 35, 15
-PREFERRED_SERVICE = 25
-HOURS_CLOSE, HOURS_NEAR, HOURS_TOLERANCE_CLOSE, HOURS_TOLERANCE_NEAR = 15, 7, 4, 10
+# Mismatches take points away, so a post with one ranks below the posts without it.
+SAME_DISTRICT, NEIGHBOUR_DISTRICT, DISTRICT_AWAY = 35, 15, -10
+PREFERRED_SERVICE, SERVICE_NOT_CHOSEN = 25, -25
+HOURS_CLOSE, HOURS_NEAR, HOURS_FAR, HOURS_TOLERANCE_CLOSE, HOURS_TOLERANCE_NEAR = 15, 7, -10, 4, 10
 SHIFTS_FIT = 15
 SHIFT_MISSING = -30
 DRIVES = 10
@@ -38,6 +51,7 @@ class Candidate:
     weekends: bool
     drives: bool
     experienced: bool
+    registrations: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,7 @@ def score(candidate: Candidate, post: Post) -> Match:
     _hours(match)
     _shifts(match)
     _driving(match)
+    _registration(match)
     if post.job_role in SENIOR_ROLES and not candidate.experienced:
         match.score += SENIOR_WITHOUT_EXPERIENCE
         match.concerns.append(f"{post.job_role_name} usually needs care experience")
@@ -105,6 +120,7 @@ def _district(match: Match) -> None:
         match.score += NEIGHBOUR_DISTRICT
         match.reasons.append(f"In {p.district}, next to {c.district}")
     else:
+        match.score += DISTRICT_AWAY
         match.concerns.append(f"In {p.district}, away from {c.district or 'their district'}")
 
 
@@ -113,7 +129,8 @@ def _service_type(match: Match) -> None:
     if p.service_type in c.service_types:
         match.score += PREFERRED_SERVICE
         match.reasons.append(f"{p.service_type_name}: a kind of care they chose")
-    else:
+    elif c.service_types:
+        match.score += SERVICE_NOT_CHOSEN
         match.concerns.append(f"{p.service_type_name} is not one of the kinds of care they chose")
 
 
@@ -130,6 +147,7 @@ def _hours(match: Match) -> None:
         match.score += HOURS_NEAR
         match.reasons.append(hours)
     else:
+        match.score += HOURS_FAR
         match.concerns.append(hours)
 
 
@@ -150,11 +168,28 @@ def _driving(match: Match) -> None:
     c, p = match.candidate, match.post
     if p.driving_needed or p.service_type == HOMECARE:
         if c.drives:
-            match.score += DRIVES
-            match.reasons.append("Drives, with a car, as homecare needs")
+            if p.service_type in c.service_types or p.driving_needed:  # no bonus for care they did not choose
+                match.score += DRIVES
+            match.reasons.append("Drives, with a car, as homecare needs" if p.service_type == HOMECARE
+                                 else "Drives, with a car, as the post needs")
         else:
             match.suitable = False
             match.concerns.append("Needs a driver with a car")
+
+
+def _registration(match: Match) -> None:
+    """A post only someone on a professional register may fill (a registered nurse: the NMC) is never
+    suggested to someone who has not given their registration, however experienced."""
+    needed = REGISTRATIONS.get(match.post.job_role)
+    if needed is not None and needed not in match.candidate.registrations:
+        match.suitable = False
+        match.concerns.append(f"{match.post.job_role_name} needs {REGISTRATION_NAMES[needed]}, "
+                              "which they have not given")
+
+
+def registrations_in(qualifications: str | None) -> frozenset[str]:
+    """The professional registrations an applicant's qualifications answer shows (an NMC PIN)."""
+    return frozenset({"nmc"}) if NMC_PIN_IN_TEXT.search((qualifications or "").upper()) else frozenset()
 
 
 def rank_posts(candidate: Candidate, posts: list[Post]) -> list[Match]:
@@ -181,6 +216,7 @@ def candidate_from(application: Application) -> Candidate:
         nights=bool(application.available_nights), weekends=bool(application.available_weekends),
         drives=bool(application.driving_licence and application.has_car),
         experienced=application.experience not in (None, Experience.none),
+        registrations=registrations_in(application.qualifications),
     )
 
 

@@ -1,6 +1,9 @@
 """What the applicant is told at each step that matters to them: on their page and by email."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from academy.mail import public_url, send_mail
 from recruitment.dates import date_and_time, long_date
 from recruitment.models import Application, State
@@ -49,13 +52,13 @@ _EMAILS = {
                      "We have sent your details to {workplace}. The manager will contact you to arrange "
                      "an interview."),
     State.interviewing: ("Your interview with {workplace}",
-                         "{workplace} would like to interview you on {interview}.\n\n"
+                         "{workplace} would like to interview you on {interview}{how}.\n\n"
                          "Reply to this email if you would like help to prepare."),
     State.offered: ("{workplace} has offered you a job",
                     "Congratulations: {workplace} has offered you a job. We will confirm your start date "
                     "with you and them."),
     State.placed: ("Your start date at {workplace}",
-                   "You start at {workplace} on {start}.\n\nYour Good Care account is now a care worker's "
+                   "You {start_verb} at {workplace} on {start}.\n\nYour Good Care account is now a care worker's "
                    "account: sign in to see your training passport. We will check in with you after your "
                    "first week."),
     State.withdrawn: ("You have withdrawn your application",
@@ -70,6 +73,51 @@ _EMAILS = {
 }
 
 
+TIMELINE_WORDS = {
+    State.submitted: "You sent your application",
+    State.screening: "We started reading your application",
+    State.values_assessed: "You passed our values assessment",
+    State.checks: "We started your reference and DBS checks",
+    State.ready_to_refer: "Your checks were complete",
+    State.referred: "We introduced you to {workplace}",
+    State.interviewing: "{workplace} arranged an interview",
+    State.offered: "{workplace} offered you a job",
+    State.placed: "You got a job at {workplace}",
+    State.withdrawn: "You withdrew your application",
+    State.not_progressed: "We stopped taking your application further",
+    State.on_hold: "We paused your application",
+}
+BACK_FROM_REFERRAL = (State.referred, State.interviewing, State.offered)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    what: str
+
+
+def timeline(application: Application) -> list[TimelineEntry]:
+    """The applicant's own history of their application, oldest first, in their words: what happened
+    and when, never who moved it or HCPA's internal reasons."""
+    entries = []
+    referrals = iter(application.referrals)
+    workplace = "a care provider"
+    for change in application.history:
+        if change.to_state == State.referred:
+            referral = next(referrals, None)
+            workplace = referral.vacancy.workplace.name if referral else workplace
+        if change.to_state == State.placed and application.placement is not None:
+            workplace = application.placement.employment.workplace.name
+        if change.to_state == State.ready_to_refer and change.from_state in BACK_FROM_REFERRAL:
+            what = "That introduction ended; we started looking for another care provider for you"
+        elif change.from_state == State.on_hold and change.to_state not in (State.withdrawn, State.not_progressed):
+            what = "We carried on with your application"
+        else:
+            what = TIMELINE_WORDS.get(change.to_state, change.to_state.label).format(workplace=workplace)
+        entries.append(TimelineEntry(change.occurred_at, what))
+    return entries
+
+
 def external_url(endpoint: str, **values) -> str:
     """A full link for an email: always on PUBLIC_BASE_URL, never the request's Host."""
     return public_url(endpoint, **values)
@@ -77,6 +125,20 @@ def external_url(endpoint: str, **values) -> str:
 
 def plain_status(application: Application) -> tuple[str, str]:
     return PLAIN_STATUS[application.state]
+
+
+def start_verb(start, today=None) -> str:
+    """"start" for a start date to come (or today), "started" once it has passed: nobody is told they
+    start on a day that has gone."""
+    return "started" if start < (today or date.today()) else "start"
+
+
+def interview_how(referral) -> str:
+    """How and where the interview happens, for a sentence: " (in person at ...)"."""
+    if referral.interview_format is None:
+        return ""
+    return f" ({referral.interview_format.value.lower()}: {referral.interview_place})" if referral.interview_place \
+        else f" ({referral.interview_format.value.lower()})"
 
 
 def tell_applicant(application: Application, state: State) -> None:
@@ -89,6 +151,8 @@ def tell_applicant(application: Application, state: State) -> None:
         "workplace": referral.vacancy.workplace.name if referral else "the care provider",
         "interview": date_and_time(referral.interview_at) if referral else "",
         "start": long_date(application.placement.start_date) if application.placement else "",
+        "start_verb": start_verb(application.placement.start_date) if application.placement else "start",
+        "how": interview_how(referral) if referral else "",
     }
     link = external_url("recruitment.start")
     send_mail(application.user.email, subject.format(**values),

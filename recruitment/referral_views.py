@@ -2,30 +2,38 @@
 which reuses step_forms/handle_step) and placed workers' follow-up check-ins."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import form_error, status_for
+from academy.pagination import paginate, requested_page
 from recruitment import followup, referrals
 from recruitment.blueprint import bp
-from recruitment.dates import from_london
+from recruitment.dates import date_and_time, from_london
 from recruitment.forms import CheckInForm, InterviewForm, OutcomeForm, ReferralDecisionForm
-from recruitment.models import ReferralStatus
+from recruitment.models import VALUES, Application, InterviewFormat, Referral, ReferralStatus
+from recruitment.screening import current_assessment
 from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, check_version
 
 
 @bp.get("/referrals")
 @role_required(Role.manager)
 def manager_referrals():
-    """Moved to the manager portal's referrals inbox (/portal/<workplace>/referrals)."""
+    """The *Referrals* menu: with one workplace, its portal referrals inbox; with several, every
+    referral to any of them on one list (no workplace to choose first), each acted on in one click."""
     workplaces = current_user.workplaces
     if len(workplaces) == 1:
         return redirect(url_for("portal.referrals_list", workplace_id=workplaces[0].id))
-    return redirect(url_for("portal.index"))
+    statement = referrals.referrals_for_manager(current_user).options(
+        joinedload(Referral.application).joinedload(Application.user))
+    page = paginate(db.session, statement, requested_page(), current_app.config["PAGE_SIZE"])
+    return render_template("recruitment/referrals/mine.html", page=page,
+                           workplaces=sorted(workplaces, key=lambda w: w.name))
 
 
 def step_forms(referral, posted: str | None = None):
@@ -35,8 +43,9 @@ def step_forms(referral, posted: str | None = None):
         forms["decision"] = ReferralDecisionForm() if posted == "decision" else \
             ReferralDecisionForm(formdata=None, version=referral.version)
     if referral.status in (ReferralStatus.sent, ReferralStatus.accepted, ReferralStatus.interview_arranged):
-        forms["interview"] = InterviewForm() if posted == "interview" else \
-            InterviewForm(formdata=None, version=referral.version)
+        forms["interview"] = InterviewForm() if posted == "interview" else InterviewForm(
+            formdata=None, version=referral.version, interview_place=referral.interview_place,
+            interview_format=referral.interview_format.name if referral.interview_format else None)
     if referral.status == ReferralStatus.interview_arranged:
         forms["outcome"] = OutcomeForm() if posted == "outcome" else \
             OutcomeForm(formdata=None, version=referral.version)
@@ -61,9 +70,31 @@ def handle_step(referral, page_url: str):
                        problem)
         else:
             audit(f"referral_{posted}", target=referral, subject=referral.application.user)
-            flash("Saved.", "success")
+            flash(step_done_message(referral, posted), "success")
             return redirect(page_url), forms, form
     return None, forms, form
+
+
+def step_done_message(referral, step: str) -> str:
+    """What the step did, in words: "You accepted Ama Mensah: arrange their interview below"."""
+    name = referral.application.full_name
+    if step == "decision":
+        if referral.status == ReferralStatus.accepted:
+            return f"You accepted {name}: arrange their interview below"
+        return f"You declined {name}. We will tell them and look for another vacancy for them"
+    if step == "interview":
+        how = f", {referral.interview_format.value.lower()}" if referral.interview_format else ""
+        return f"{name}'s interview is arranged for {date_and_time(referral.interview_at)}{how}. We have emailed them"
+    if referral.status == ReferralStatus.offered:
+        return f"You offered {name} the job. We will confirm their start date with them and you"
+    return f"{name} was not successful at interview. We will tell them"
+
+
+def referral_page(referral, cv_url: str | None) -> dict:
+    """What the referral page shows beside the referral: the CV link (None without a CV) and the
+    values-assessment summary (scores, never the assessor's notes)."""
+    return {"cv_url": cv_url if referral.application.cv_stored_name else None, "values": VALUES,
+            "assessment": current_assessment(referral.application)}
 
 
 @bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
@@ -80,7 +111,9 @@ def referral(referral_id: int):
         return done
     status = status_for(form)
     return render_template("recruitment/referrals/show.html", referral=referral, forms=forms,
-                           application=referral.application, form=form), status
+                           application=referral.application, form=form,
+                           **referral_page(referral, url_for("recruitment.download_cv",
+                                                             application_id=referral.application_id))), status
 
 
 def act_on_step(referral, step: str, form) -> None:
@@ -88,7 +121,8 @@ def act_on_step(referral, step: str, form) -> None:
         referrals.decide(db.session, referral, current_user, form.decision.data == "accept", form.reason.data)
     elif step == "interview":
         referrals.arrange_interview(db.session, referral, current_user,
-                                    from_london(form.interview_date.data, form.interview_time.data))
+                                    from_london(form.interview_date.data, form.interview_time.data),
+                                    InterviewFormat[form.interview_format.data], form.interview_place.data)
     elif step == "outcome":
         referrals.record_outcome(db.session, referral, current_user, form.outcome.data == "offer",
                                  form.offer_details.data, form.notes.data)
@@ -118,7 +152,8 @@ def check_in(follow_up_id: int):
             form_error(form, "settled_rating", problem)
         else:
             flash("Thank you. We have your answers." if current_user.role == Role.care_worker
-                  else "Check-in recorded.", "success")
+                  else f"{follow_up.placement.application.full_name}'s {follow_up.point.value} check-in is recorded",
+                  "success")
             return redirect(url_for("recruitment.check_ins" if current_user.role == Role.care_worker
                                     else "recruitment.follow_ups"))
     return render_template("recruitment/check_in.html", form=form, follow_up=follow_up), status_for(form)

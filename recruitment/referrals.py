@@ -11,7 +11,8 @@ from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.mail import public_url, send_mail
 from academy.workplaces.models import Vacancy, workplace_managers
-from recruitment.models import Application, Referral, ReferralStatus, State
+from recruitment import matching
+from recruitment.models import Application, InterviewFormat, Referral, ReferralStatus, State
 from recruitment.notify import tell_applicant, tell_applicant_referral_closed
 from recruitment.pipeline import flush_or_conflict, move
 from recruitment.screening import require_staff
@@ -45,9 +46,12 @@ def _require_manager_or_staff(user: User, referral: Referral) -> None:
         raise NotAllowed("Only the workplace's managers or HCPA staff can do this")
 
 
-def refer(session, application: Application, vacancy: Vacancy, by: User, reasons: str | None = None,
+def refer(session, application: Application, vacancy: Vacancy, by: User, note: str | None = None,
           today: date | None = None) -> Referral:
-    """Send the candidate to the vacancy; the workplace's managers are emailed."""
+    """Send the candidate to the vacancy with why they match and what does not fit (both kept on the
+    referral for the manager) and the officer's optional note; the workplace's managers are emailed.
+    A vacancy matching says they cannot take (homecare without a car, a nurse's post without an NMC
+    PIN) is refused."""
     require_staff(by)
     today = today or date.today()
     if application.state != State.ready_to_refer:
@@ -56,7 +60,14 @@ def refer(session, application: Application, vacancy: Vacancy, by: User, reasons
         raise Invalid("That vacancy is no longer open")
     if application.open_referral is not None:
         raise Invalid("This applicant already has an open referral")
-    referral = Referral(application=application, vacancy=vacancy, referred_by_id=by.id, match_reasons=reasons,
+    match = matching.score(matching.candidate_from(application), matching.post_from(vacancy))
+    if not match.suitable:
+        raise Invalid(f"{application.full_name} cannot be referred to this vacancy: "
+                      + "; ".join(match.concerns).lower())
+    note = (note or "").strip() or None
+    referral = Referral(application=application, vacancy=vacancy, referred_by_id=by.id,
+                        match_reasons="\n".join(match.reasons) or None,
+                        match_concerns="\n".join(match.concerns) or None, note_to_manager=note,
                         status=ReferralStatus.sent)
     session.add(referral)
     move(session, application, State.referred, by,
@@ -64,14 +75,23 @@ def refer(session, application: Application, vacancy: Vacancy, by: User, reasons
     flush_or_conflict(session)  # the referral's id, for the managers' link
     tell_applicant(application, State.referred)
     link = public_url("recruitment.referral", referral_id=referral.id)
+    from_officer = f"\n\nA note from {by.full_name}, who referred them:\n{note}" if note else ""
     for manager in vacancy.workplace.managers:
         send_mail(manager.email, f"New candidate for {vacancy.workplace.name}",
                   f"Hello {manager.full_name},\n\nGood Care Recruitment has referred a candidate for your "
                   f"{vacancy.job_role.name} vacancy at {vacancy.workplace.name}. They have passed our values "
-                  f"assessment and safer-recruitment checks.\n\nSee the referral and tell us if you would like to "
+                  f"assessment and safer-recruitment checks.{from_officer}\n\nSee the referral (their CV, "
+                  f"values assessment and why we matched them) and tell us if you would like to "
                   f"interview them: {link}")
     flush_or_conflict(session)  # the emails go once the owner commits (academy.mail)
     return referral
+
+
+def match_lines(text: str | None) -> list[str]:
+    """A referral's stored reasons or concerns as a list (one a line; older referrals used "; ")."""
+    if not text:
+        return []
+    return [line for line in (text.split("\n") if "\n" in text else text.split("; ")) if line.strip()]
 
 
 def decide(session, referral: Referral, by: User, accept: bool, reason: str | None = None) -> None:
@@ -94,17 +114,25 @@ def decide(session, referral: Referral, by: User, accept: bool, reason: str | No
     flush_or_conflict(session)
 
 
-def arrange_interview(session, referral: Referral, by: User, when: datetime) -> None:
-    """Record (or change) the interview date; the applicant moves to interviewing and is emailed."""
+def arrange_interview(session, referral: Referral, by: User, when: datetime,
+                      interview_format: InterviewFormat | None = None, place: str | None = None) -> None:
+    """Record (or change) the interview: when, how (in person, video, phone) and where or how to join.
+    The applicant moves to interviewing and is emailed."""
     _require_manager_or_staff(by, referral)
     if referral.status not in (ReferralStatus.sent, ReferralStatus.accepted, ReferralStatus.interview_arranged):
         raise Invalid("An interview can only be arranged for an open referral that has not had its outcome")
     if when < utcnow() - timedelta(days=365):
         raise Invalid("Enter an interview date in the last year or the future")
+    if interview_format is None:
+        raise Invalid("Select how the interview will happen")
+    place = (place or "").strip()
+    if not place:
+        raise Invalid("Enter where the interview is, or how to join")
     first_time = referral.status != ReferralStatus.interview_arranged
     if referral.status == ReferralStatus.sent:
         referral.decided_by_id, referral.decided_at = by.id, utcnow()
     referral.status, referral.interview_at = ReferralStatus.interview_arranged, when
+    referral.interview_format, referral.interview_place = interview_format, place
     if first_time:
         move(session, referral.application, State.interviewing, by, "Interview arranged", tell=False)
     tell_applicant(referral.application, State.interviewing)

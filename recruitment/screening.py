@@ -24,6 +24,10 @@ AGES = {
     "month": ("15 to 30 days", 15, 30),
     "older": ("More than 30 days", 31, None),
 }
+NEEDS_ACTION = (State.submitted, State.screening, State.values_assessed, State.checks, State.ready_to_refer)
+"""States where the next move is HCPA's (from ready to refer on, the workplace's manager acts): the
+queue shows these unless the officer asks for another state or all of them."""
+ALL_STATES = "all"
 SORTS = {
     "oldest": "Oldest first",
     "newest": "Newest first",
@@ -52,6 +56,9 @@ def get_application_or_404(session, application_id: int, for_user: User) -> Appl
 @dataclass
 class QueueFilters:
     state: State | None = None
+    all_states: bool = False  # False and no state: what needs action (NEEDS_ACTION)
+    search: str = ""  # part of the applicant's name
+    assigned_to_id: int | None = None
     district_id: int | None = None
     service_type_id: int | None = None
     age: str | None = None
@@ -64,6 +71,14 @@ def queue_query(filters: QueueFilters, today: date | None = None):
     statement = select(Application).where(Application.state != State.draft)
     if filters.state is not None:
         statement = statement.where(Application.state == filters.state)
+    elif not filters.all_states:
+        statement = statement.where(Application.state.in_(NEEDS_ACTION))
+    words = filters.search.split()
+    for word in words[:5]:  # every word somewhere in the name: "ama men" finds Ama Mensah
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        statement = statement.where(Application.full_name.ilike(pattern, escape="\\"))
+    if filters.assigned_to_id:
+        statement = statement.where(Application.assigned_to_id == filters.assigned_to_id)
     if filters.district_id:
         statement = statement.where(Application.district_id == filters.district_id)
     if filters.service_type_id:
@@ -96,6 +111,23 @@ def state_counts(session) -> dict[State, int]:
     counts = {state: 0 for state in State if state != State.draft}
     counts.update({state: n for state, n in rows})
     return counts
+
+
+def officers(session) -> list[User]:
+    """The HCPA officers an application can be assigned to (active HCPA staff), by name."""
+    return list(session.scalars(select(User).where(User.role == Role.hcpa_staff, User.is_active_account)
+                                .order_by(User.full_name, User.id)))
+
+
+def assign(session, application: Application, by: User, officer: User | None) -> None:
+    """Give the application to an HCPA officer to look after (None: nobody). Flushes."""
+    require_staff(by)
+    if officer is not None and (officer.role != Role.hcpa_staff or not officer.is_active):
+        raise Invalid("Choose an HCPA officer")
+    if not application.is_active:
+        raise Invalid(f"This application is {application.state.label.lower()}: there is nothing left to do on it")
+    application.assigned_to = officer
+    flush_or_conflict(session)
 
 
 def add_note(session, application: Application, by: User, text: str) -> Note:

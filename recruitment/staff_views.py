@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
+from academy.auth.models import User
 from academy.extensions import db
 from academy.forms import form_error, status_for
 from academy.jobs import JobsUnavailable, enqueue
@@ -18,14 +19,15 @@ from academy.workplaces.models import Vacancy
 from recruitment import checks, cv, followup, matching, placement, referrals, screening
 from recruitment.blueprint import bp
 from recruitment.forms import (
-    ChecksForm, MoveForm, NoteForm, OfferDeclinedForm, PlacementForm, ReferForm, ReviewForm, ValuesAssessmentForm,
+    AssignForm, ChecksForm, MoveForm, NoteForm, OfferDeclinedForm, PlacementForm, ReferForm, ReviewForm, ValuesAssessmentForm,
 )
 from recruitment.journey import STEPS
 from recruitment.models import VALUES, Application, State, ValuesAssessment
 from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, allowed_moves, check_version, move
 
 # The moves an officer makes by hand from the application page (the rest happen through
-# assessment, referral and placement), with the button text.
+# assessment, referral and placement), with the button text and, for each, the only states it is
+# offered from (None: wherever the pipeline allows it).
 MANUAL_MOVES = {
     State.screening: "Start screening",
     State.checks: "Start safer-recruitment checks",
@@ -33,6 +35,37 @@ MANUAL_MOVES = {
     State.on_hold: "Put on hold",
     State.not_progressed: "Do not progress",
 }
+MANUAL_FROM = {
+    # From referred, interviewing or offered the way back to ready to refer is the referral's own
+    # outcome (declined, not successful, offer not taken up), never this button.
+    State.ready_to_refer: {State.checks},
+}
+# What the success message says happened, after the applicant's name.
+MOVED = {
+    State.screening: "is being screened",
+    State.values_assessed: "has passed the values assessment",
+    State.checks: "is at the safer-recruitment checks",
+    State.ready_to_refer: "is ready to refer",
+    State.on_hold: "is on hold",
+    State.not_progressed: "will not be progressed",
+}
+
+
+def manual_moves(application: Application) -> list[tuple[State, str]]:
+    """The buttons the application page offers: only the moves that fit where it is now."""
+    allowed = allowed_moves(application)
+    moves = [(state, label) for state, label in MANUAL_MOVES.items()
+             if state in allowed and application.state in MANUAL_FROM.get(state, {application.state})]
+    if application.state == State.on_hold and application.held_from is not None:
+        moves.insert(0, (application.held_from, f"Resume ({application.held_from.label.lower()})"))
+    return moves
+
+
+def moved_message(application: Application, was: State) -> str:
+    """ "Casey Carer is ready to refer": what a move did, in words."""
+    if was == State.on_hold:
+        return f"{application.full_name} is no longer on hold: back to {application.state.label.lower()}"
+    return f"{application.full_name} {MOVED.get(application.state, 'is now ' + application.state.label.lower())}"
 
 
 def _int_arg(name: str) -> int | None:
@@ -51,8 +84,11 @@ def _conflict_redirect(application: Application):
 def queue():
     """The screening queue: filter, sort, page; counts per state. A fixed number of queries."""
     state = request.args.get("state", "")
+    assigned = request.args.get("assigned", "")
     filters = screening.QueueFilters(
         state=State[state] if state in State.__members__ and state != "draft" else None,
+        all_states=state == screening.ALL_STATES, search=request.args.get("q", "").strip()[:100],
+        assigned_to_id=current_user.id if assigned == "me" else (int(assigned) if assigned.isdigit() else None),
         district_id=_int_arg("district"), service_type_id=_int_arg("service_type"),
         age=request.args.get("age") if request.args.get("age") in screening.AGES else None,
         sort=request.args.get("sort") if request.args.get("sort") in screening.SORTS else "oldest",
@@ -62,7 +98,8 @@ def queue():
     return render_template("recruitment/staff/queue.html", page=page, filters=filters,
                            counts=screening.state_counts(db.session), districts=districts,
                            service_types=service_types, ages=screening.AGES, sorts=screening.SORTS,
-                           today=date.today())
+                           officers=screening.officers(db.session), assigned=assigned,
+                           needs_action=screening.NEEDS_ACTION, today=date.today())
 
 
 @bp.get("/applications/<int:application_id>")
@@ -70,11 +107,14 @@ def queue():
 def application(application_id: int):
     """One application: answers, where it is, history of every move, notes, and what to do next."""
     application = screening.get_application_or_404(db.session, application_id, current_user)
-    moves = [(state, MANUAL_MOVES[state]) for state in MANUAL_MOVES if state in allowed_moves(application)]
-    if application.state == State.on_hold and application.held_from is not None:
-        moves.insert(0, (application.held_from, f"Resume ({application.held_from.label.lower()})"))
+    officers = screening.officers(db.session)
+    assign_form = AssignForm(formdata=None, version=application.version,
+                             officer=str(application.assigned_to_id or ""))
+    assign_form.officer.choices = [("", "Nobody")] + [(str(o.id), o.full_name) for o in officers]
     page = render_template("recruitment/staff/application.html", application=application, steps=STEPS,
-                           moves=moves, move_form=MoveForm(version=application.version), note_form=NoteForm(),
+                           moves=manual_moves(application), move_form=MoveForm(version=application.version),
+                           note_form=NoteForm(), assign_form=assign_form,
+                           next_check_in=followup.next_check_in(application.placement),
                            assessment=screening.current_assessment(application),
                            missing=checks.missing_checks(application.checks), values=VALUES)
     # The answers include the applicant's right-to-work answer: every view is audited.
@@ -89,6 +129,7 @@ def move_application(application_id: int):
     form = MoveForm()
     if not form.validate_on_submit() or form.to_state.data not in State.__members__:
         abort(400)
+    was = application.state
     try:
         check_version(application, form.version.data)
         move(db.session, application, State[form.to_state.data], current_user, form.reason.data)
@@ -98,7 +139,38 @@ def move_application(application_id: int):
         db.session.rollback()
         flash(str(problem), "info")
     else:
-        flash(f"The application is now: {application.state.label.lower()}.", "success")
+        flash(moved_message(application, was), "success")
+    return redirect(url_for("recruitment.application", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/assign")
+@role_required(*STAFF_ROLES)
+def assign(application_id: int):
+    """Give the application to an HCPA officer (or to nobody)."""
+    application = screening.get_application_or_404(db.session, application_id, current_user)
+    form = AssignForm()
+    chosen = form.officer.data or ""
+    if not form.validate_on_submit() or not (chosen == "" or chosen.isdigit()):
+        abort(400)
+    officer = None
+    if chosen:
+        officer = db.session.get(User, int(chosen))
+        if officer is None:
+            abort(400)
+    try:
+        check_version(application, form.version.data)
+        screening.assign(db.session, application, current_user, officer)
+    except Conflict:
+        return _conflict_redirect(application)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "info")
+    else:
+        audit("assigned_application", target=application, subject=application.user,
+              detail=f"to {officer.full_name}" if officer else "to nobody")
+        who = "you" if officer is not None and officer.id == current_user.id else (
+            officer.full_name if officer else "nobody")
+        flash(f"{application.full_name}'s application is assigned to {who}", "success")
     return redirect(url_for("recruitment.application", application_id=application.id))
 
 
@@ -109,7 +181,7 @@ def add_note(application_id: int):
     form = NoteForm()
     if form.validate_on_submit():
         screening.add_note(db.session, application, current_user, form.text.data)
-        flash("Note saved.", "success")
+        flash(f"Your note is added to {application.full_name}'s application", "success")
     else:
         flash("Enter the note", "info")
     return redirect(url_for("recruitment.application", application_id=application.id, _anchor="notes"))
@@ -153,7 +225,8 @@ def assess(application_id: int):
         else:
             audit("recorded_values_assessment", target=assessment, subject=application.user)
             flash(f"Assessment recorded: {'pass' if assessment.passed else 'not a pass'} "
-                  f"({assessment.total} of 24).", "success")
+                  f"({assessment.total} of 24). {application.full_name} "
+                  f"{'has passed the values assessment' if assessment.passed else 'has not passed'}.", "success")
             return redirect(url_for("recruitment.application", application_id=application.id))
     return render_template("recruitment/staff/assess.html", form=form, application=application, values=VALUES,
                            corrects=corrects, thresholds=screening.thresholds()), status_for(form)
@@ -172,7 +245,7 @@ def assessment(assessment_id: int):
         except DomainError as problem:
             form_error(form, "agrees", problem)
         else:
-            flash("Review recorded.", "success")
+            flash(f"Your review of {assessment.application.full_name}'s values assessment is recorded", "success")
             return redirect(url_for("recruitment.assessment", assessment_id=assessment.id))
     return render_template("recruitment/staff/assessment.html", assessment=assessment, form=form, values=VALUES,
                            current=screening.current_assessment(assessment.application)), status_for(form)
@@ -209,8 +282,8 @@ def checks_page(application_id: int):
             form_error(form, "identity_right_to_work", problem)
         else:
             audit("updated_safer_recruitment_checks", target=application, subject=application.user)
-            flash("Checks saved." + (" Still to do: " + "; ".join(missing) + "." if missing else
-                                     " All checks needed for referral are complete."), "success")
+            flash(f"{application.full_name}'s checks are saved." + (" Still to do: " + "; ".join(missing) + "."
+                  if missing else " All checks needed for referral are complete."), "success")
             return redirect(url_for("recruitment.application", application_id=application.id))
     if form.errors:  # the page is shown again with the DBS and health details
         audit("viewed_dbs_and_health", target=application, subject=application.user, detail="form errors")
@@ -228,32 +301,36 @@ def matches(application_id: int):
     ranked = matching.vacancies_for(db.session, application)
     return render_template("recruitment/staff/matches.html", application=application,
                            suitable=[m for m in ranked if m.suitable][:30],
-                           unsuitable=len([m for m in ranked if not m.suitable]),
-                           form=ReferForm(version=application.version))
+                           unsuitable=len([m for m in ranked if not m.suitable]))
 
 
-@bp.post("/applications/<int:application_id>/refer")
+@bp.route("/applications/<int:application_id>/refer/<int:vacancy_id>", methods=["GET", "POST"])
 @role_required(*STAFF_ROLES)
-def refer(application_id: int):
+def refer(application_id: int, vacancy_id: int):
+    """Confirm a referral: the vacancy, why it fits and what does not, and an optional note to the
+    manager (in their email and on their referral page)."""
     application = screening.get_application_or_404(db.session, application_id, current_user)
-    form = ReferForm()
-    vacancy_id = form.vacancy_id.data or ""
-    if not form.validate_on_submit() or not vacancy_id.isdigit():
-        abort(400)
-    vacancy = db.session.get(Vacancy, int(vacancy_id)) or abort(404)
+    vacancy = db.session.get(Vacancy, vacancy_id) or abort(404)
     match = matching.score(matching.candidate_from(application), matching.post_from(vacancy))
-    try:
-        check_version(application, form.version.data)
-        referral = referrals.refer(db.session, application, vacancy, current_user, "; ".join(match.reasons))
-    except Conflict:
-        return _conflict_redirect(application)
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "info")
-        return redirect(url_for("recruitment.matches", application_id=application.id))
-    audit("referred_applicant", target=referral, subject=application.user)
-    flash(f"Referred to {vacancy.workplace.name}. Its managers have been emailed.", "success")
-    return redirect(url_for("recruitment.application", application_id=application.id))
+    form = ReferForm()
+    if request.method == "GET":
+        form.version.data = application.version
+    if form.validate_on_submit():
+        try:
+            check_version(application, form.version.data)
+            referral = referrals.refer(db.session, application, vacancy, current_user, form.note.data)
+        except Conflict:
+            return _conflict_redirect(application)
+        except DomainError as problem:
+            form_error(form, "note", problem)
+        else:
+            audit("referred_applicant", target=referral, subject=application.user)
+            flash(f"{application.full_name} is referred to {vacancy.workplace.name} ({vacancy.job_role.name.lower()}). "
+                  f"Its managers have been emailed{' with your note' if referral.note_to_manager else ''}.",
+                  "success")
+            return redirect(url_for("recruitment.application", application_id=application.id))
+    return render_template("recruitment/staff/refer.html", application=application, vacancy=vacancy,
+                           match=match, form=form), status_for(form)
 
 
 @bp.get("/vacancies")
@@ -326,7 +403,8 @@ def offer_not_taken_up(referral_id: int):
         except DomainError as problem:
             form_error(form, "reason", problem)
         else:
-            flash("Recorded. The applicant is ready to refer again.", "success")
+            flash(f"The offer is recorded as not taken up. {referral.application.full_name} is ready to refer again.",
+                  "success")
             return redirect(url_for("recruitment.application", application_id=referral.application_id))
     return render_template("recruitment/staff/offer_declined.html", form=form, referral=referral), status_for(form)
 

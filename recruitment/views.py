@@ -13,17 +13,18 @@ from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import form_error, status_for
 from academy.privacy.retention import keep_warned_draft
-from recruitment import cv, dates, journey
+from recruitment import cv, dates, journey, referrals
 from recruitment.blueprint import bp
 from recruitment.forms import ContactForm, SubmitApplicationForm, WithdrawForm
 from recruitment.models import State
-from recruitment.notify import plain_status
+from recruitment.notify import plain_status, start_verb, timeline
 from recruitment.pipeline import move
 
 bp.add_app_template_filter(dates.long_date, "long_date")
 bp.add_app_template_filter(dates.short_date, "short_date")
 bp.add_app_template_filter(dates.date_and_time, "london_date_time")
 bp.add_app_template_filter(journey.answer_rows, "answer_rows")
+bp.add_app_template_filter(referrals.match_lines, "match_lines")
 
 
 
@@ -43,7 +44,9 @@ def start():
                                answered=len(journey.STEPS) - len(journey.missing_steps(application))
                                if application else 0, steps=len(journey.STEPS))
     status, next_text = plain_status(application)
-    return render_template("recruitment/yours.html", application=application, status=status, next_text=next_text)
+    return render_template("recruitment/yours.html", application=application, status=status, next_text=next_text,
+                           timeline=timeline(application), started=application.placement is not None
+                           and start_verb(application.placement.start_date) == "started")
 
 
 @bp.get("/apply")

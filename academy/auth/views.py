@@ -22,7 +22,7 @@ START_PAGES = {
     Role.applicant: "recruitment.start",
     Role.care_worker: "training.start",
     Role.manager: "portal.index",  # the manager portal (straight to the summary with one workplace)
-    Role.hcpa_staff: "workplaces.index",
+    Role.hcpa_staff: "recruitment.queue",  # the screening queue: where their work is
     Role.admin: "admin.users",
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, render_template, url_for
+from flask import abort, current_app, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,12 +14,13 @@ from academy.auth.audit import audit
 from academy.extensions import db, utcnow
 from academy.forms import status_for
 from academy.pagination import paginate, requested_page
-from academy.portal.blueprint import bp
 from academy.portal import vacancies
+from academy.portal.blueprint import bp
 from academy.portal.access import can_change, get_portal_workplace_or_404, portal_view
 from academy.workplaces.models import Vacancy
+from recruitment import cv
 from recruitment.models import Application, Referral
-from recruitment.referral_views import handle_step
+from recruitment.referral_views import handle_step, referral_page
 from training.models import Passport, PassportShare
 from training.passport import share_token
 
@@ -32,7 +33,8 @@ def referrals_list(workplace_id: int):
                  .options(joinedload(Referral.application).joinedload(Application.user))
                  .order_by(Referral.created_at.desc(), Referral.id.desc()))
     page = paginate(db.session, statement, requested_page(), current_app.config["PAGE_SIZE"])
-    return render_template("portal/referrals/index.html", workplace=workplace, page=page)
+    return render_template("portal/referrals/index.html", workplace=workplace, page=page,
+                           can_change=can_change(current_user))
 
 
 def shared_passport_link(referral: Referral, now: datetime | None = None) -> str | None:
@@ -56,6 +58,9 @@ def shared_passport_link(referral: Referral, now: datetime | None = None) -> str
 @bp.route("/<int:workplace_id>/referrals/<int:referral_id>", methods=["GET", "POST"])
 @portal_view
 def referral(workplace_id: int, referral_id: int):
+    """One referral: the candidate (where they want to work, CV, values-assessment summary, why we
+    matched them and what does not fit, the officer's note) and its next step. A one-click "Accept"
+    on the referrals list posts its decision here too."""
     item = vacancies.get_referral_or_404(db.session, referral_id, current_user, workplace_id=workplace_id)
     workplace = item.vacancy.workplace
     page_url = url_for("portal.referral", workplace_id=workplace.id, referral_id=item.id)
@@ -67,5 +72,27 @@ def referral(workplace_id: int, referral_id: int):
     audit("viewed_portal_referral", target=item, subject=item.application.user_id)
     status = status_for(form)
     return render_template("portal/referrals/show.html", workplace=workplace, referral=item, forms=forms,
-                           application=item.application, form=form,
-                           passport_link=shared_passport_link(item)), status
+                           application=item.application, form=form, passport_link=shared_passport_link(item),
+                           **referral_page(item, url_for("portal.referral_cv", workplace_id=workplace.id,
+                                                         referral_id=item.id))), status
+
+
+@bp.get("/<int:workplace_id>/referrals/<int:referral_id>/cv")
+@portal_view
+def referral_cv(workplace_id: int, referral_id: int):
+    """The referred candidate's CV, for a referral to this workplace only; a download (never shown
+    inline), every one audited."""
+    item = vacancies.get_referral_or_404(db.session, referral_id, current_user, workplace_id=workplace_id)
+    workplace = item.vacancy.workplace
+    application = item.application
+    path = cv.cv_path(application) or abort(404)  # no CV on file (the referral itself is checked above)
+    audit("downloaded_cv", target=application, subject=application.user,
+          detail=f"referral {item.id} to {workplace.name}")
+    return send_file(path, mimetype=cv.MIME_TYPES[application.cv_kind], as_attachment=True,
+                     download_name=f"cv-{_file_name(application.full_name)}.{application.cv_kind}", max_age=0)
+
+
+def _file_name(name: str | None) -> str:
+    """A safe file-name part from a person's name: "Ama Mensah" -> "ama-mensah"."""
+    return "-".join("".join(ch for ch in word if ch.isalnum()) for word in (name or "candidate").lower().split()) \
+        or "candidate"

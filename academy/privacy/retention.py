@@ -54,7 +54,8 @@ PERSONAL_COLUMNS = (
 """Application columns set to NULL by anonymisation. Kept: id, user_id, state, held_from,
 submitted_at, state_changed_at, district_id and the answered flags (no personal content)."""
 
-REFERRAL_TEXT = ("match_reasons", "decline_reason", "interview_notes", "offer_details")
+REFERRAL_TEXT = ("match_reasons", "match_concerns", "note_to_manager", "decline_reason", "interview_place",
+                 "interview_notes", "offer_details")
 
 
 @dataclass

@@ -17,5 +17,5 @@ from recruitment.forms.referrals import (  # noqa: F401
     ReferralDecisionForm,
 )
 from recruitment.forms.screening import (  # noqa: F401
-    SCORE_CHOICES, MoveForm, NoteForm, ReviewForm, ValuesAssessmentForm,
+    SCORE_CHOICES, AssignForm, MoveForm, NoteForm, ReviewForm, ValuesAssessmentForm,
 )

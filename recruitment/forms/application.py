@@ -111,7 +111,8 @@ class ExperienceForm(FlaskForm):
 class QualificationsForm(FlaskForm):
     qualifications = text_area("What qualifications do you have? (optional)", max_length=3000,
                                description="For example, the Care Certificate, a Level 2 Diploma in Care, "
-                                           "GCSEs or a first aid certificate. Leave it empty if you have none.")
+                                           "GCSEs or a first aid certificate. If you are a registered nurse, "
+                                           "give your NMC PIN. Leave it empty if you have none.")
     submit = submit("Continue")
 
 

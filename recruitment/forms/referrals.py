@@ -2,17 +2,21 @@
 worker checks in."""
 from __future__ import annotations
 
-from wtforms import HiddenField, TimeField
+from wtforms import TimeField
+from wtforms.validators import DataRequired
 
 from academy.forms import (
     BooleanField, DayMonthYearField, FlaskForm, GovCheckboxInput, GovRadioInput, GovTextInput, InputRequired,
-    IntegerField, Optional, RadioField, RequiredDate, ValidationError, submit,
+    IntegerField, Length, Optional, RadioField, RequiredDate, StringField, ValidationError, submit,
 )
-from recruitment.forms.common import VersionedForm, text_area
+from recruitment.forms.common import VersionedForm, enum_choices, strip_text, text_area
+from recruitment.models import InterviewFormat
 
 
 class ReferForm(VersionedForm):
-    vacancy_id = HiddenField()
+    note = text_area("A note to the manager (optional)", max_length=2000,
+                     description="They see it in the referral email and on the referral page. For example, "
+                                 "what the applicant said about the work, or when they can start.")
     submit = submit("Refer")
 
 
@@ -52,6 +56,14 @@ class InterviewForm(VersionedForm):
     interview_time = TimeField("Interview time", widget=GovTextInput(), description="For example, 14:30",
                                validators=[InputRequired(message="Enter the interview time, like 14:30")],
                                render_kw={"inputmode": "numeric"})
+    interview_format = RadioField("How will the interview happen?", widget=GovRadioInput(),
+                                  choices=enum_choices(InterviewFormat),
+                                  validators=[InputRequired(message="Select how the interview will happen")])
+    interview_place = StringField("Where, or how to join", filters=[strip_text], widget=GovTextInput(),
+                                  description="The address, the video-call link, or the number we will call",
+                                  validators=[DataRequired(message="Enter where the interview is, or how to join"),
+                                              Length(max=300, message="Where, or how to join, must be 300 "
+                                                                      "characters or fewer")])
     submit = submit("Save interview")
 
 

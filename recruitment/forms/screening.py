@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from wtforms import HiddenField
 
-from academy.forms import FlaskForm, GovRadioInput, InputRequired, RadioField, ValidationError, submit
+from academy.forms import (
+    FlaskForm, GovRadioInput, GovSelect, InputRequired, RadioField, SelectField, ValidationError, submit,
+)
 from recruitment.forms.common import VersionedForm, text_area
 from recruitment.models import VALUES
 
@@ -12,6 +14,11 @@ class MoveForm(VersionedForm):
     to_state = HiddenField()
     reason = text_area("Reason", max_length=2000)
     submit = submit("Move")
+
+
+class AssignForm(VersionedForm):
+    officer = SelectField("Assigned officer", widget=GovSelect(), validate_choice=False)
+    submit = submit("Assign")
 
 
 class NoteForm(FlaskForm):

@@ -102,6 +102,8 @@ class Application(TimestampMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     held_from: Mapped[State | None] = mapped_column(stored_enum(State, "held_from_state"))
+    # The HCPA officer looking after it (the queue filters by it); None until someone takes it on.
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     full_name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(30))
@@ -140,7 +142,8 @@ class Application(TimestampMixin, db.Model):
     # written without touching updated_at, so the warning itself is not activity.
     draft_warned_at: Mapped[datetime | None]
 
-    user = relationship("User", lazy="joined", innerjoin=True)
+    user = relationship("User", lazy="joined", innerjoin=True, foreign_keys=[user_id])
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id], lazy="joined")
     district = relationship("District", lazy="joined")
     service_types = relationship("ServiceType", secondary=application_service_types,
                                  order_by="ServiceType.id", lazy="selectin")

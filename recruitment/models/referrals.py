@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import TimestampMixin, db
@@ -21,6 +21,12 @@ class ReferralStatus(enum.Enum):
     offer_declined = "Offer not taken up"
     placed = "Placed"
     withdrawn = "Withdrawn"
+
+
+class InterviewFormat(enum.Enum):
+    in_person = "In person"
+    video = "Video call"
+    phone = "Phone call"
 
 
 OPEN_REFERRAL = (ReferralStatus.sent, ReferralStatus.accepted, ReferralStatus.interview_arranged,
@@ -40,10 +46,17 @@ class Referral(TimestampMixin, db.Model):
                                                    default=ReferralStatus.sent, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     match_reasons: Mapped[str | None] = mapped_column(Text)
+    # What does not fit (weekends they cannot work, hours far from what they want), one per line,
+    # as matching found it when the officer referred them: the manager sees both sides.
+    match_concerns: Mapped[str | None] = mapped_column(Text)
+    note_to_manager: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     decline_reason: Mapped[str | None] = mapped_column(Text)
     interview_at: Mapped[datetime | None]
+    interview_format: Mapped[InterviewFormat | None] = mapped_column(stored_enum(InterviewFormat, "interview_format",
+                                                                                 length=20))
+    interview_place: Mapped[str | None] = mapped_column(String(300))
     interview_notes: Mapped[str | None] = mapped_column(Text)
     offered_at: Mapped[datetime | None]
     offer_details: Mapped[str | None] = mapped_column(Text)

@@ -9,7 +9,7 @@ START_PAGES = {
     Role.applicant: ("/recruitment/", "Apply for a job in care"),
     Role.care_worker: ("/training/", "Training passport"),
     Role.manager: ("/portal/{workplace}/", "Workplace summary"),  # the manager portal, one workplace
-    Role.hcpa_staff: ("/workplaces/", "Workplaces"),
+    Role.hcpa_staff: ("/recruitment/screening", "Screening queue"),  # issue 15: land on the queue
     Role.admin: ("/admin/users", "Users"),
 }
 

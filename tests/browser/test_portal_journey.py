@@ -97,7 +97,7 @@ def test_a_manager_runs_their_workforce_from_the_portal(ctx, page):
     assert_accessible(page)
     page.get_by_label("Yes, we will arrange an interview").check()
     click_through(page.get_by_role("button", name="Save decision"))
-    assert "Saved." in page.content()
+    assert "You accepted Ama Mensah: arrange their interview below" in page.content()  # issue 15: not "Saved."
     assert_accessible(page)
 
     db.session.expire_all()

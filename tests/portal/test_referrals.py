@@ -18,7 +18,8 @@ def test_the_inbox_lists_only_this_workplaces_referrals_and_runs_each_step(clien
     url = f"/portal/{a['home'].id}/referrals/{a['referral'].id}"
     assert location_path(client.submit(url, {"step": "decision", "decision": "accept", "version": "1"})) == url
     client.submit(url, {"step": "interview", "version": "2", "interview_date": ["2", "3", "2027"],
-                        "interview_time": "10:15"})
+                        "interview_time": "10:15", "interview_format": "in_person",
+                        "interview_place": "Verulam House, AL1 3JE"})
     response = client.submit(url, {"step": "outcome", "version": "3", "outcome": "offer",
                                    "offer_details": "Days, £13 an hour"})
     assert location_path(response) == url

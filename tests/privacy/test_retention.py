@@ -51,7 +51,9 @@ def unsuccessful(state=State.not_progressed, with_cv=True):
     from recruitment.cv import cv_folder
 
     app_ = factories.application_at(State.ready_to_refer)
-    factories.referral(app_, factories.vacancy(factories.workplace()), decline_reason="Jo's shifts did not fit")
+    factories.referral(app_, factories.vacancy(factories.workplace()), decline_reason="Jo's shifts did not fit",
+                       match_concerns="Needs weekends, which they cannot work", note_to_manager="Jo can start soon",
+                       interview_place="Jo's video link")
     db.session.add(Note(application_id=app_.id, author_id=factories.user(Role.hcpa_staff).id, text="Jo sounded keen"))
     if with_cv:
         name = f"cv{app_.id}.pdf"
@@ -114,6 +116,8 @@ def test_anonymisation_removes_personal_data_and_keeps_dates_and_states(ctx, app
                                                   State.not_progressed]
     assert all(c.reason is None for c in done.history)
     assert all(r.decline_reason is None and r.match_reasons is None for r in done.referrals)
+    assert all(r.match_concerns is None and r.note_to_manager is None and r.interview_place is None
+               for r in done.referrals)
     assert db.session.scalar(select(Redaction.reason).where(Redaction.record_id == app_.id)) == "retention"
 
 

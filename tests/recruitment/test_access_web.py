@@ -75,17 +75,37 @@ def test_a_manager_sees_only_referrals_to_their_own_workplaces(client, world):
     assert client.get("/recruitment/referrals/99999").status_code == 404
 
 
-def test_managers_never_see_scores_checks_health_or_cv(client, world):
+def test_managers_see_the_assessment_summary_and_cv_but_never_checks_health_or_the_assessors_notes(
+        app, client, world):
+    # Issue 15 point 4: the manager's referral view gives the CV (a download, audited, only for a
+    # referral to their workplace) and the values-assessment summary (total and per value); never the
+    # assessor's reasons, the DBS number or health notes. (This test used to assert managers saw no
+    # scores and no CV at all, which the issue says is wrong.)
     application = world["application"]
     application.checks.health_notes = "Asthma: inhaler at work"
-    application.cv_stored_name = "abc.pdf"
+    folder = app.config["STORAGE_DIR"] / "cvs"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "fedcba9876543210.pdf").write_bytes(b"%PDF-1.4 cv")
+    application.cv_stored_name, application.cv_kind = "fedcba9876543210.pdf", "pdf"
     db.session.commit()
-    client.sign_in(factories.manager(workplaces=[world["home"]]))
+    manager = factories.manager(workplaces=[world["home"]])
+    client.sign_in(manager)
     page = text(client.get(f"/recruitment/referrals/{world['referral']}", follow_redirects=True))
     assert "About the candidate" in page
-    for secret in ("001234567890", "Asthma", "Evidence for care", "/cv", "of 24"):
+    assert "18 out of 24" in page and "Compassion" in page and "3 out of 4" in page
+    for secret in ("001234567890", "Asthma", "Evidence for care", "AL1 3JE"):
         assert secret not in page
+    cv_url = f"/portal/{world['home'].id}/referrals/{world['referral']}/cv"
+    assert cv_url in page
+    download = client.get(cv_url)
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    event = db.session.scalars(db.select(AuditEvent).filter_by(action="downloaded_cv")).one()
+    assert (event.actor_id, event.subject_user_id) == (manager.id, application.user_id)
     assert client.get(f"/recruitment/applications/{application.id}/cv").status_code == 403
+    # Another workplace's manager: the referral and its CV do not exist for them.
+    client.sign_out()
+    client.sign_in(factories.manager(workplaces=[factories.workplace()]))
+    assert client.get(cv_url).status_code == 404
 
 
 def test_viewing_checks_is_audited_without_the_sensitive_values(client, world):

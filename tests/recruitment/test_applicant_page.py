@@ -8,7 +8,7 @@ import pytest
 from academy.auth.models import Role
 from academy.extensions import db, utcnow
 from recruitment import placement, referrals, screening
-from recruitment.models import VALUES, State
+from recruitment.models import VALUES, InterviewFormat, State
 from recruitment.notify import PLAIN_STATUS
 from recruitment.pipeline import move
 from tests import factories
@@ -72,7 +72,7 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
                                       "Your checks are complete"]
 
     def refer():
-        return referrals.refer(db.session, application, vacancy, officer, "Same district")
+        return referrals.refer(db.session, application, vacancy, officer)
 
     outbox.clear()
     referral = refer()
@@ -85,7 +85,8 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
 
     outbox.clear()
     referral = refer()
-    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2))
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2),
+                                InterviewFormat.in_person, "Verulam House, AL1 3JE")
     referrals.record_outcome(db.session, referral, manager, offer=False, notes="Not enough experience yet")
     db.session.commit()
     assert _subjects(outbox, who) == ["We have introduced you to a care provider", "Your interview with Verulam House",
@@ -94,7 +95,8 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
 
     outbox.clear()
     referral = refer()
-    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2))
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2),
+                                InterviewFormat.in_person, "Verulam House, AL1 3JE")
     referrals.record_outcome(db.session, referral, manager, offer=True, offer_details="30 hours, £13.50")
     referrals.offer_not_taken_up(db.session, referral, officer, "Found a job nearer home")
     db.session.commit()
@@ -102,7 +104,8 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
 
     outbox.clear()
     referral = refer()
-    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2))
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2),
+                                InterviewFormat.in_person, "Verulam House, AL1 3JE")
     referrals.record_outcome(db.session, referral, manager, offer=True, offer_details="30 hours, £13.50")
     placement.place(db.session, referral, officer, date.today())
     db.session.commit()

@@ -9,7 +9,7 @@ from academy.extensions import db
 from academy.workplaces.models import Employment, Person
 from recruitment import placement, referrals
 from recruitment.dates import from_london
-from recruitment.models import ReferralStatus, State
+from recruitment.models import InterviewFormat, ReferralStatus, State
 from tests import factories
 
 
@@ -23,7 +23,7 @@ def setting(ctx):
 
 def test_refer_sends_the_candidate_and_emails_applicant_and_managers(setting, outbox):
     app_ = factories.application_at(State.ready_to_refer)
-    referral = referrals.refer(db.session, app_, setting["vacancy"], setting["officer"], "Same district")
+    referral = referrals.refer(db.session, app_, setting["vacancy"], setting["officer"])
     assert app_.state == State.referred and referral.status == ReferralStatus.sent
     db.session.commit()
     assert {m["To"] for m in outbox} == {app_.user.email, setting["manager"].email}
@@ -60,7 +60,7 @@ def test_interview_then_offer_then_placement_end_to_end(setting, outbox):
     referral, manager = app_.open_referral, setting["manager"]
     referrals.decide(db.session, referral, manager, accept=True)
     when = from_london(date.today() + timedelta(days=3), time(14, 30))
-    referrals.arrange_interview(db.session, referral, manager, when)
+    referrals.arrange_interview(db.session, referral, manager, when, InterviewFormat.video, "https://meet.example/abc")
     db.session.commit()
     assert app_.state == State.interviewing and "2:30pm" in outbox[-1].get_content()
     with pytest.raises(Invalid, match="details of the offer"):

@@ -60,12 +60,19 @@ def test_the_whole_journey_through_the_staff_and_manager_pages(client, outbox):
 
     matches = text(client.get(f"{app_url}/matches"))
     assert "Verulam House" in matches and "In St Albans, where they want to work" in matches
-    client.submit(f"{app_url}/refer", {"vacancy_id": str(vacancy.id), "version": str(application.version)},
-                  form_page=f"{app_url}/matches")
+    assert "Refer to Verulam House, care worker" in matches  # the button names the vacancy
+    confirm = f"{app_url}/refer/{vacancy.id}"
+    assert f'href="{confirm}"' in client.get(f"{app_url}/matches").get_data(as_text=True)
+    assert "A note to the manager (optional)" in text(client.get(confirm))
+    db.session.refresh(application)
+    assert application.state == State.ready_to_refer  # looking at the confirmation refers nobody
+    client.submit(confirm, {"version": str(application.version), "note": "Ama can start in two weeks."})
     db.session.refresh(application)
     assert application.state == State.referred
     referral = application.open_referral
-    assert manager.email in {m["To"] for m in outbox}
+    assert referral.note_to_manager == "Ama can start in two weeks."
+    to_manager = next(m for m in outbox if m["To"] == manager.email)
+    assert "Ama can start in two weeks." in to_manager.get_content()
     client.sign_out()
 
     client.sign_in(manager)
@@ -73,7 +80,9 @@ def test_the_whole_journey_through_the_staff_and_manager_pages(client, outbox):
     assert "Ama Mensah" in text(client.get("/recruitment/referrals", follow_redirects=True))
     client.submit(page_url, {"step": "decision", "decision": "accept", "version": "1"})
     client.submit(page_url, {"step": "interview", "version": "2", "interview_date": ["2", "3", "2027"],
-                             "interview_time": "14:30"})
+                             "interview_time": "14:30", "interview_format": "video",
+                             "interview_place": "https://meet.example/verulam"})
+    assert referral.interview_place == "https://meet.example/verulam"
     response = client.submit(page_url, {"step": "outcome", "version": "3", "outcome": "offer",
                                         "offer_details": "30 hours a week at £13.50"})
     assert location_path(response) == page_url

@@ -47,6 +47,7 @@ def _placed_worker(workplace, vacancy, courses, hcpa):
     from training.credentials.published import set_token
 
     app_ = factories.application_at(State.offered, at_vacancy=vacancy)
+    _store_cv(app_)  # its referral is the walk's referral_a / referral_b: the portal's CV download
     placed = factories.placement(app_, start=date.today() - timedelta(days=10))
     worker = app_.user
     who = placed.employment.person
