@@ -1,6 +1,8 @@
 """The one way the service sends email.
 
-- `send_mail(to, subject, body)`: a message with nothing secret in it (a notification).
+- `send_mail(to, subject, body, attachments=[(filename, mimetype, text)])`: a message with nothing
+  secret in it (a notification), optionally with text attachments (an interview's .ics invitation),
+  carried in the job data like the body.
 - `send_account_mail(purpose, record_id)`: a message carrying a secret link (confirmation,
   password reset, invitation). The job gets only the purpose and an id and makes the link when
   it runs (academy.auth.emails), so no token sits in Redis job data.
@@ -38,12 +40,19 @@ def public_url(endpoint: str, **values) -> str:
     return public_url_adapter().build(endpoint, values, force_external=True)
 
 
-def send_mail(to: str, subject: str, body: str, purpose: str = "notification", must_queue: bool = True) -> None:
+def send_mail(to: str, subject: str, body: str, purpose: str = "notification", must_queue: bool = True,
+              attachments: list[tuple[str, str, str]] | None = None) -> None:
     """Queue an email to one address once the current transaction commits. Nothing secret in
-    `body` (it is kept in the job data): a secret link goes through `send_account_mail`.
+    `body` or `attachments` (both are kept in the job data): a secret link goes through
+    `send_account_mail`. `attachments` are text files: (filename, mimetype, text), such as
+    ("interview.ics", "text/calendar; method=REQUEST", ics).
     Raises JobsUnavailable at once if the job queue cannot be reached, unless `must_queue` is
     False (the change stands without its email: see unit_of_work.flash_when_committed)."""
-    _when_committed(deliver_mail, to, subject, body, purpose, check_queue=must_queue)
+    if attachments:
+        _when_committed(deliver_mail, to, subject, body, purpose, [list(a) for a in attachments],
+                        check_queue=must_queue)
+    else:
+        _when_committed(deliver_mail, to, subject, body, purpose, check_queue=must_queue)
 
 
 def send_account_mail(purpose: str, record_id: int) -> None:
@@ -62,7 +71,8 @@ def _when_committed(func, *args, check_queue: bool = True) -> None:
     enqueue_after_commit(func, *args, check_queue=check_queue, queue="default", description="Send email")
 
 
-def deliver_mail(to: str, subject: str, body: str, purpose: str = "notification") -> None:
+def deliver_mail(to: str, subject: str, body: str, purpose: str = "notification",
+                 attachments: list | None = None) -> None:
     """Job: hand the message to SMTP, or keep it in the outbox where no mail server is configured."""
     config = current_app.config
     message = EmailMessage()
@@ -70,6 +80,8 @@ def deliver_mail(to: str, subject: str, body: str, purpose: str = "notification"
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    for filename, mimetype, text in attachments or ():
+        _attach_text(message, filename, mimetype, text)
     domain = to.rpartition("@")[2]
     if not config.get("MAIL_SERVER"):
         current_app.extensions.setdefault("mail_outbox", []).append(message)
@@ -87,6 +99,16 @@ def deliver_mail(to: str, subject: str, body: str, purpose: str = "notification"
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
     log.info("Email sent: %s to an address at %s", purpose, domain)
+
+
+def _attach_text(message: EmailMessage, filename: str, mimetype: str, text: str) -> None:
+    """A text attachment: "text/calendar; method=REQUEST" gives subtype calendar, params method=REQUEST."""
+    kind, _, rest = mimetype.partition(";")
+    maintype, _, subtype = kind.strip().partition("/")
+    if maintype != "text":
+        raise ValueError(f"only text attachments: {mimetype!r}")
+    params = dict(part.strip().split("=", 1) for part in rest.split(";") if "=" in part)
+    message.add_attachment(text, subtype=subtype, filename=filename, params=params)
 
 
 def outbox() -> list[EmailMessage]:

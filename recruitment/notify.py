@@ -141,8 +141,9 @@ def interview_how(referral) -> str:
         else f" ({referral.interview_format.value.lower()})"
 
 
-def tell_applicant(application: Application, state: State) -> None:
-    """Email the applicant about a move that matters to them (not every internal step does)."""
+def tell_applicant(application: Application, state: State, attachments: list | None = None) -> None:
+    """Email the applicant about a move that matters to them (not every internal step does), with
+    any attachments (the interview's calendar invitation)."""
     if state not in _EMAILS:
         return
     subject, body = _EMAILS[state]
@@ -157,7 +158,7 @@ def tell_applicant(application: Application, state: State) -> None:
     link = external_url("recruitment.start")
     send_mail(application.user.email, subject.format(**values),
               f"Hello {application.full_name or application.user.full_name},\n\n{body.format(**values)}\n\n"
-              f"See where your application is: {link}\n\nGood Care Recruitment, HCPA")
+              f"See where your application is: {link}\n\nGood Care Recruitment, HCPA", attachments=attachments)
 
 
 # A referral that comes to nothing returns the applicant to ready_to_refer; they are told why in

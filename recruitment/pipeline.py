@@ -145,6 +145,8 @@ def _check_who(application: Application, to_state: State, by: User) -> None:
         return
     if by.role in STAFF:
         return
+    if to_state == State.interviewing and by.id == application.user_id:
+        return  # booking one of the interview times offered (the gate: the referral has the interview)
     referral = application.referrals[-1] if application.referrals else None  # the one being acted on
     manages = referral is not None and by.role == Role.manager and any(
         w.id == referral.vacancy.workplace_id for w in by.workplaces)

@@ -11,8 +11,9 @@ from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.mail import public_url, send_mail
 from academy.workplaces.models import Vacancy, workplace_managers
-from recruitment import matching
-from recruitment.models import Application, InterviewFormat, Referral, ReferralStatus, State
+from recruitment import ics, matching
+from recruitment.dates import date_and_time
+from recruitment.models import Application, InterviewFormat, InterviewSlot, Referral, ReferralStatus, State
 from recruitment.notify import tell_applicant, tell_applicant_referral_closed
 from recruitment.pipeline import flush_or_conflict, move
 from recruitment.screening import require_staff
@@ -115,10 +116,19 @@ def decide(session, referral: Referral, by: User, accept: bool, reason: str | No
 
 
 def arrange_interview(session, referral: Referral, by: User, when: datetime,
-                      interview_format: InterviewFormat | None = None, place: str | None = None) -> None:
-    """Record (or change) the interview: when, how (in person, video, phone) and where or how to join.
-    The applicant moves to interviewing and is emailed."""
-    _require_manager_or_staff(by, referral)
+                      interview_format: InterviewFormat | None = None, place: str | None = None,
+                      minutes: int | None = None, booking: InterviewSlot | None = None) -> None:
+    """Record (or change) the interview: when, how (in person, video, phone), where or how to join, and
+    how long. The manager (or HCPA) sets it, or the applicant books one of the times the manager
+    offered (`booking`). The applicant moves to interviewing; the applicant and the workplace's
+    managers get the calendar invitation (a moved interview: the same event, SEQUENCE one more)."""
+    if booking is not None:
+        if by.id != referral.application.user_id or booking.referral_id != referral.id:
+            raise NotAllowed("Only the applicant can book one of their interview times")
+        if not booking.is_open:
+            raise Invalid("That time is no longer available: choose another")
+    else:
+        _require_manager_or_staff(by, referral)
     if referral.status not in (ReferralStatus.sent, ReferralStatus.accepted, ReferralStatus.interview_arranged):
         raise Invalid("An interview can only be arranged for an open referral that has not had its outcome")
     if when < utcnow() - timedelta(days=365):
@@ -133,10 +143,37 @@ def arrange_interview(session, referral: Referral, by: User, when: datetime,
         referral.decided_by_id, referral.decided_at = by.id, utcnow()
     referral.status, referral.interview_at = ReferralStatus.interview_arranged, when
     referral.interview_format, referral.interview_place = interview_format, place
+    referral.interview_minutes = minutes or referral.interview_minutes or ics.DEFAULT_MINUTES
+    referral.interview_sequence = 0 if referral.interview_sequence is None else referral.interview_sequence + 1
+    referral.interview_cancelled_at = referral.interview_cancelled_by_id = referral.interview_cancel_reason = None
+    referral.interview_no_show, referral.other_times_request = False, None
+    now = utcnow()
+    for slot in referral.slots:  # booked, or (once an interview is set) no longer on offer
+        if slot.is_open:
+            if slot is booking:
+                slot.booked_at = now
+            else:
+                slot.withdrawn_at = now
     if first_time:
         move(session, referral.application, State.interviewing, by, "Interview arranged", tell=False)
-    tell_applicant(referral.application, State.interviewing)
+    invite = ics.invitation(referral, interview_attendees(referral))
+    tell_applicant(referral.application, State.interviewing, attachments=[invite])
+    moved = "moved" if referral.interview_sequence else "arranged"
+    for manager in referral.vacancy.workplace.managers:
+        send_mail(manager.email, f"Interview {moved}: {referral.application.full_name}, "
+                                 f"{date_and_time(referral.interview_at)}",
+                  f"Hello {manager.full_name},\n\nThe interview with {referral.application.full_name} for your "
+                  f"{referral.vacancy.job_role.name} vacancy at {referral.vacancy.workplace.name} is "
+                  f"{date_and_time(referral.interview_at)} ({referral.interview_minutes} minutes), "
+                  f"{interview_format.value.lower()}: {place}.\n\nThe calendar invitation is attached.\n\n"
+                  f"The referral: {public_url('recruitment.referral', referral_id=referral.id)}",
+                  attachments=[invite])
     flush_or_conflict(session)
+
+
+def interview_attendees(referral: Referral) -> list[str]:
+    """Who the calendar event invites: the applicant and the workplace's managers."""
+    return [referral.application.user.email] + [m.email for m in referral.vacancy.workplace.managers]
 
 
 def record_outcome(session, referral: Referral, by: User, offer: bool, offer_details: str | None = None,

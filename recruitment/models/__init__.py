@@ -11,6 +11,6 @@ from recruitment.models.checks import (  # noqa: F401
     CheckStatus, DbsStatus, HealthStatus, HistoryStatus, ReferenceKind, ReferenceStatus, SaferRecruitmentCheck,
 )
 from recruitment.models.referrals import (  # noqa: F401
-    OPEN_REFERRAL, FollowUp, FollowUpPoint, InterviewFormat, Placement, Referral, ReferralStatus,
+    OPEN_REFERRAL, FollowUp, FollowUpPoint, InterviewFormat, InterviewReminder, InterviewSlot, Placement, Referral, ReferralStatus,
 )
 from recruitment.models.screening import IMMUTABLE_ASSESSMENT_FIELDS, ValuesAssessment  # noqa: F401

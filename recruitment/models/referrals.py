@@ -60,17 +60,66 @@ class Referral(TimestampMixin, db.Model):
     interview_notes: Mapped[str | None] = mapped_column(Text)
     offered_at: Mapped[datetime | None]
     offer_details: Mapped[str | None] = mapped_column(Text)
+    # The interview's calendar event (recruitment/ics.py): its length, and the SEQUENCE of the
+    # last invitation sent (0 for the first; each move or cancellation adds one). The UID is made
+    # from the referral's id, so it never changes.
+    interview_minutes: Mapped[int | None]
+    interview_sequence: Mapped[int | None]
+    interview_no_show: Mapped[bool] = mapped_column(default=False, server_default=false())
+    interview_cancelled_at: Mapped[datetime | None]
+    interview_cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    interview_cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # The applicant's "none of these times suit me" message, until the manager offers new times.
+    other_times_request: Mapped[str | None] = mapped_column(Text)
 
     application = relationship("Application", back_populates="referrals")
     vacancy = relationship("Vacancy", lazy="joined")
     referred_by = relationship("User", foreign_keys=[referred_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
+    interview_cancelled_by = relationship("User", foreign_keys=[interview_cancelled_by_id])
+    slots = relationship("InterviewSlot", back_populates="referral", order_by="InterviewSlot.starts_at",
+                         cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_REFERRAL
+
+
+class InterviewSlot(TimestampMixin, db.Model):
+    """A time the manager offers for the referral's interview; the applicant books one of them."""
+
+    __tablename__ = "interview_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    minutes: Mapped[int]
+    interview_format: Mapped[InterviewFormat] = mapped_column(stored_enum(InterviewFormat, "interview_format",
+                                                                          length=20))
+    place: Mapped[str] = mapped_column(String(300))
+    offered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    booked_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+    referral = relationship("Referral", back_populates="slots")
+
+    @property
+    def is_open(self) -> bool:
+        return self.booked_at is None and self.withdrawn_at is None
+
+
+class InterviewReminder(db.Model):
+    """The day-before reminder for one interview time: the row is the claim, so the job sends each once."""
+
+    __tablename__ = "interview_reminders"
+    __table_args__ = (UniqueConstraint("referral_id", "interview_at", name="uq_interview_reminders_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
+    interview_at: Mapped[datetime]
+    sent_at: Mapped[datetime]
 
 
 class Placement(TimestampMixin, db.Model):

@@ -113,7 +113,8 @@ def test_the_applicant_is_emailed_at_each_step_that_matters(ctx, outbox):
                                       "Verulam House has offered you a job", "Your start date at Verulam House"]
     for message in outbox:
         if message["To"] == who:
-            assert "/recruitment/" in message.get_content()  # every email says where to see the application
+            # every email says where to see the application (in its text part: the interview email has an .ics too)
+            assert "/recruitment/" in message.get_body(("plain",)).get_content()
 
 
 @pytest.fixture

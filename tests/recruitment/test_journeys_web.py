@@ -201,7 +201,7 @@ def test_an_interview_records_its_format_and_place_and_the_applicant_is_told(cli
     db.session.refresh(referral)
     assert (referral.interview_format, referral.interview_place) == (InterviewFormat.phone, "We will call 07700 900982")
     db.session.commit()
-    to_applicant = next(m for m in outbox if m["To"] == application.user.email).get_content()
+    to_applicant = next(m for m in outbox if m["To"] == application.user.email).get_body(("plain",)).get_content()  # with its .ics
     assert "(phone call: We will call 07700 900982)" in to_applicant
 
 

@@ -62,7 +62,9 @@ def test_interview_then_offer_then_placement_end_to_end(setting, outbox):
     when = from_london(date.today() + timedelta(days=3), time(14, 30))
     referrals.arrange_interview(db.session, referral, manager, when, InterviewFormat.video, "https://meet.example/abc")
     db.session.commit()
-    assert app_.state == State.interviewing and "2:30pm" in outbox[-1].get_content()
+    to_applicant = [m for m in outbox if m["To"] == app_.user.email]
+    # the email now carries the calendar invitation too (multipart): its text is the plain part
+    assert app_.state == State.interviewing and "2:30pm" in to_applicant[-1].get_body(("plain",)).get_content()
     with pytest.raises(Invalid, match="details of the offer"):
         referrals.record_outcome(db.session, referral, manager, offer=True, offer_details="")
     referrals.record_outcome(db.session, referral, manager, offer=True, offer_details="30 hours, £13.50")

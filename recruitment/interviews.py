@@ -1,0 +1,223 @@
+"""Interviews people can book: the manager offers times for a referral, the applicant books one (or asks
+for other times), the interview is moved or cancelled with a calendar update, a reminder goes the day
+before, and HCPA sees interviews arranged, waiting and overdue for an outcome (docs/recruitment.md,
+"Interview booking"). The booking itself is referrals.arrange_interview."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from academy.auth.access import Invalid, NotAllowed, refuse
+from academy.auth.models import Role, User
+from academy.extensions import db, utcnow
+from academy.unit_of_work import job
+from academy.mail import public_url, send_mail
+from recruitment import ics, referrals
+from recruitment.dates import date_and_time
+from recruitment.models import Application, InterviewFormat, InterviewReminder, InterviewSlot, Referral, ReferralStatus
+from recruitment.pipeline import flush_or_conflict
+
+log = logging.getLogger(__name__)
+
+MAX_OPEN_SLOTS = 10
+OUTCOME_DUE_AFTER = timedelta(days=2)  # an interview this long past with no outcome is overdue
+REMIND_WITHIN = timedelta(hours=24)
+
+
+def get_slot_or_404(session, slot_id: int, for_user: User) -> InterviewSlot:
+    """An offered time: its applicant, the workplace's managers and HCPA may see it; anyone else 404."""
+    slot = session.get(InterviewSlot, slot_id)
+    if slot is None or not (slot.referral.application.user_id == for_user.id
+                            or referrals.may_see(for_user, slot.referral)):
+        refuse(404, for_user, ("InterviewSlot", slot_id))
+    return slot
+
+
+def offer_slot(session, referral: Referral, by: User, starts_at: datetime, minutes: int,
+               interview_format: InterviewFormat | None, place: str | None) -> InterviewSlot:
+    """The manager (or HCPA) offers a time for the interview; the applicant is emailed to choose one."""
+    referrals._require_manager_or_staff(by, referral)
+    if referral.status not in (ReferralStatus.sent, ReferralStatus.accepted):
+        raise Invalid("Times can be offered only before the interview is arranged (to move it, change the interview)")
+    if starts_at <= utcnow():
+        raise Invalid("Offer a time in the future")
+    if not 10 <= minutes <= 240:
+        raise Invalid("An interview must last between 10 and 240 minutes")
+    if interview_format is None:
+        raise Invalid("Select how the interview will happen")
+    place = (place or "").strip()
+    if not place:
+        raise Invalid("Enter where the interview is, or how to join")
+    open_slots = [s for s in referral.slots if s.is_open]
+    if len(open_slots) >= MAX_OPEN_SLOTS:
+        raise Invalid(f"Offer at most {MAX_OPEN_SLOTS} times at once")
+    if any(s.starts_at == starts_at for s in open_slots):
+        raise Invalid("You have already offered that time")
+    if referral.status == ReferralStatus.sent:
+        referral.status, referral.decided_by_id, referral.decided_at = ReferralStatus.accepted, by.id, utcnow()
+    slot = InterviewSlot(referral=referral, starts_at=starts_at, minutes=minutes, interview_format=interview_format,
+                         place=place, offered_by_id=by.id)
+    session.add(slot)
+    referral.other_times_request = None
+    application = referral.application
+    send_mail(application.user.email, f"Choose a time for your interview with {referral.vacancy.workplace.name}",
+              f"Hello {application.full_name},\n\n{referral.vacancy.workplace.name} would like to interview you "
+              f"and has offered a time: {date_and_time(starts_at)} ({minutes} minutes), "
+              f"{interview_format.value.lower()}.\n\nChoose a time that suits you, or ask for other times, on "
+              f"your application page: {public_url('recruitment.start')}\n\nGood Care Recruitment, HCPA")
+    flush_or_conflict(session)
+    return slot
+
+
+def book(session, slot: InterviewSlot, by: User) -> Referral:
+    """The applicant books one of the offered times: the referral's interview is arranged from it."""
+    referral = slot.referral
+    referrals.arrange_interview(session, referral, by, slot.starts_at, slot.interview_format, slot.place,
+                                minutes=slot.minutes, booking=slot)
+    return referral
+
+
+def ask_for_other_times(session, referral: Referral, by: User, message: str | None) -> None:
+    """None of the offered times suits the applicant: the managers are told, with their message."""
+    if by.id != referral.application.user_id:
+        raise NotAllowed("Only the applicant can ask for other interview times")
+    if referral.status not in (ReferralStatus.sent, ReferralStatus.accepted):
+        raise Invalid("Your interview is already arranged: reply to its email to change it")
+    message = (message or "").strip()
+    if not message:
+        raise Invalid("Tell the care provider when you can come")
+    referral.other_times_request = message
+    for slot in referral.slots:
+        if slot.is_open:
+            slot.withdrawn_at = utcnow()
+    for manager in referral.vacancy.workplace.managers:
+        send_mail(manager.email, f"{referral.application.full_name} asks for other interview times",
+                  f"Hello {manager.full_name},\n\nNone of the times you offered suits "
+                  f"{referral.application.full_name}. They wrote:\n\n{message}\n\nOffer other times: "
+                  f"{public_url('recruitment.referral', referral_id=referral.id)}")
+    flush_or_conflict(session)
+
+
+def cancel_interview(session, referral: Referral, by: User, reason: str | None) -> None:
+    """The interview is called off by the manager, HCPA or the applicant (recorded: who, when, why);
+    everyone's calendar gets the cancellation (METHOD:CANCEL, SEQUENCE one more), and the referral
+    goes back to "interview to arrange" so new times can be offered."""
+    applicant = by.id == referral.application.user_id
+    if not applicant:
+        referrals._require_manager_or_staff(by, referral)
+    if referral.status != ReferralStatus.interview_arranged:
+        raise Invalid("There is no arranged interview to cancel")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Tell us why the interview is cancelled")
+    referral.interview_sequence = (referral.interview_sequence or 0) + 1
+    referral.interview_cancelled_at, referral.interview_cancelled_by_id = utcnow(), by.id
+    referral.interview_cancel_reason, referral.status = reason, ReferralStatus.accepted
+    cancellation = ics.invitation(referral, referrals.interview_attendees(referral), cancel=True)
+    who = "You" if applicant else referral.vacancy.workplace.name
+    when = date_and_time(referral.interview_at)
+    for email, name in _people(referral):
+        send_mail(email, f"Interview cancelled: {when}",
+                  f"Hello {name},\n\nThe interview on {when} with {referral.application.full_name} at "
+                  f"{referral.vacancy.workplace.name} is cancelled ({'by ' + by.full_name}): {reason}\n\n"
+                  f"The attached cancellation removes it from your calendar.", attachments=[cancellation])
+    log.info("Interview for referral %s cancelled by %s", referral.id, "the applicant" if applicant else who)
+    flush_or_conflict(session)
+
+
+def record_no_show(session, referral: Referral, by: User) -> None:
+    """The applicant did not come: recorded on the referral (the outcome is then recorded as usual)."""
+    referrals._require_manager_or_staff(by, referral)
+    if referral.status != ReferralStatus.interview_arranged or referral.interview_at > utcnow():
+        raise Invalid("A no-show can be recorded only after the interview time")
+    referral.interview_no_show = True
+    flush_or_conflict(session)
+
+
+def _people(referral: Referral) -> list[tuple[str, str]]:
+    application = referral.application
+    return [(application.user.email, application.full_name)] + [
+        (m.email, m.full_name) for m in referral.vacancy.workplace.managers]
+
+
+# The day-before reminder ------------------------------------------------------------------------
+
+def due_reminders(session, now: datetime | None = None) -> list[Referral]:
+    """Arranged interviews in the next day with no reminder yet for that time."""
+    now = now or utcnow()
+    reminded = exists().where(InterviewReminder.referral_id == Referral.id,
+                              InterviewReminder.interview_at == Referral.interview_at)
+    return list(session.scalars(
+        select(Referral).where(Referral.status == ReferralStatus.interview_arranged,
+                               Referral.interview_at > now, Referral.interview_at <= now + REMIND_WITHIN, ~reminded)
+        .options(joinedload(Referral.application).joinedload(Application.user))
+        .order_by(Referral.interview_at)))
+
+
+def claim_and_remind(session, referral: Referral, now: datetime | None = None) -> bool:
+    """Claim the reminder for this interview time (a row; a unique key, so a second run or a second
+    worker cannot send it again) and email everyone. False when it was already claimed."""
+    try:
+        with session.begin_nested():
+            session.add(InterviewReminder(referral_id=referral.id, interview_at=referral.interview_at,
+                                          sent_at=now or utcnow()))
+    except IntegrityError:
+        return False
+    when = date_and_time(referral.interview_at)
+    how = f"{referral.interview_format.value.lower()}: {referral.interview_place}" if referral.interview_format else ""
+    for email, name in _people(referral):
+        send_mail(email, f"Reminder: interview {when}",
+                  f"Hello {name},\n\nA reminder of the interview with {referral.application.full_name} for the "
+                  f"{referral.vacancy.job_role.name} job at {referral.vacancy.workplace.name}: {when} "
+                  f"({referral.interview_minutes or ics.DEFAULT_MINUTES} minutes), {how}.\n\n"
+                  f"Good Care Recruitment, HCPA")
+    return True
+
+
+@job
+def interview_reminders_job() -> dict[str, int]:
+    """Hourly (academy/jobs_cron.py): a reminder for each interview in the next 24 hours, once."""
+    sent = 0
+    for referral in due_reminders(db.session):
+        if claim_and_remind(db.session, referral):
+            sent += 1
+            db.session.commit()  # each reminder's claim with its emails: a failure keeps those done
+    log.info("Interview reminders: %d sent", sent)
+    return {"reminders_sent": sent}
+
+
+# HCPA's view ------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class InterviewLists:
+    arranged: list[Referral]
+    waiting: list[Referral]
+    overdue: list[Referral]
+
+
+def interview_lists(session, now: datetime | None = None) -> InterviewLists:
+    """Interviews arranged (still to come), waiting (times offered, none booked, or other times
+    asked for) and overdue for an outcome (more than OUTCOME_DUE_AFTER past, no outcome)."""
+    now = now or utcnow()
+    load = (joinedload(Referral.application), selectinload(Referral.slots))
+    arranged_q = select(Referral).where(Referral.status == ReferralStatus.interview_arranged).options(*load)
+    arranged = list(session.scalars(arranged_q.where(Referral.interview_at >= now - OUTCOME_DUE_AFTER)
+                                    .order_by(Referral.interview_at)))
+    overdue = list(session.scalars(arranged_q.where(Referral.interview_at < now - OUTCOME_DUE_AFTER)
+                                   .order_by(Referral.interview_at)))
+    open_slot = exists().where(InterviewSlot.referral_id == Referral.id, InterviewSlot.booked_at.is_(None),
+                               InterviewSlot.withdrawn_at.is_(None))
+    waiting = list(session.scalars(
+        select(Referral).where(Referral.status.in_((ReferralStatus.sent, ReferralStatus.accepted)),
+                               open_slot | Referral.other_times_request.is_not(None))
+        .options(*load).order_by(Referral.updated_at)))
+    return InterviewLists(arranged, waiting, overdue)
+
+
+def is_applicant(user: User) -> bool:
+    return user.role in (Role.applicant, Role.care_worker)
