@@ -9,6 +9,7 @@ from academy.tiers.endorsement_requests import endorsement_requests_job
 from academy.tiers.lapse import tier_lapse_job
 from academy.privacy.retention import retention_job
 from recruitment.followup import run_follow_ups
+from recruitment.booking import interview_reminders_job
 from training.reminders import daily_reminders_job
 
 # Outcomes: every night at 02:30, the latest month end and the current month to date.
@@ -25,3 +26,5 @@ cron.register(tier_lapse_job, "default", cron="45 6 * * *", job_timeout=30 * 60,
 # Career tiers: ask managers to endorse staff newly eligible for a higher tier, daily at 07:15.
 cron.register(endorsement_requests_job, "default", cron="15 7 * * *", job_timeout=30 * 60,
               name="daily-tier-endorsement-requests")
+# Good Care Recruitment: the day-before interview reminders, hourly at :10 (each claimed once).
+cron.register(interview_reminders_job, "default", cron="10 * * * *", job_timeout=600, name="hourly-interview-reminders")

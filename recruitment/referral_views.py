@@ -9,13 +9,15 @@ from sqlalchemy.orm import joinedload
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
-from academy.extensions import db
+from academy.extensions import db, utcnow
 from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
-from recruitment import followup, referrals
+from recruitment import booking, followup, referrals
 from recruitment.blueprint import bp
 from recruitment.dates import date_and_time, from_london
-from recruitment.forms import CheckInForm, InterviewForm, OutcomeForm, ReferralDecisionForm
+from recruitment.forms import (
+    CancelInterviewForm, CheckInForm, InterviewForm, NoShowForm, OutcomeForm, ReferralDecisionForm, SlotForm,
+)
 from recruitment.models import VALUES, Application, InterviewFormat, Referral, ReferralStatus
 from recruitment.screening import current_assessment
 from recruitment.pipeline import CONFLICT_MESSAGE, Conflict, check_version
@@ -46,7 +48,14 @@ def step_forms(referral, posted: str | None = None):
         forms["interview"] = InterviewForm() if posted == "interview" else InterviewForm(
             formdata=None, version=referral.version, interview_place=referral.interview_place,
             interview_format=referral.interview_format.name if referral.interview_format else None)
+    if referral.status in (ReferralStatus.sent, ReferralStatus.accepted):
+        forms["slot"] = SlotForm() if posted == "slot" else SlotForm(formdata=None, version=referral.version)
     if referral.status == ReferralStatus.interview_arranged:
+        forms["cancel"] = CancelInterviewForm() if posted == "cancel" else \
+            CancelInterviewForm(formdata=None, version=referral.version)
+        if referral.interview_at <= utcnow() and not referral.interview_no_show:
+            forms["no_show"] = NoShowForm() if posted == "no_show" else \
+                NoShowForm(formdata=None, version=referral.version)
         forms["outcome"] = OutcomeForm() if posted == "outcome" else \
             OutcomeForm(formdata=None, version=referral.version)
     return forms
@@ -67,7 +76,7 @@ def handle_step(referral, page_url: str):
             return redirect(page_url), forms, form
         except DomainError as problem:
             form_error(form, next(iter(name for name in form.data if name not in ("version", "csrf_token"))),
-                       problem)
+                       problem)  # (NoShowForm: its submit button)
         else:
             audit(f"referral_{posted}", target=referral, subject=referral.application.user)
             flash(step_done_message(referral, posted), "success")
@@ -82,6 +91,12 @@ def step_done_message(referral, step: str) -> str:
         if referral.status == ReferralStatus.accepted:
             return f"You accepted {name}: arrange their interview below"
         return f"You declined {name}. We will tell them and look for another vacancy for them"
+    if step == "slot":
+        return f"You offered {name} a time. We have emailed them to choose one"
+    if step == "cancel":
+        return f"The interview with {name} is cancelled. We have sent everyone the cancellation"
+    if step == "no_show":
+        return f"Recorded that {name} did not come to the interview. Record the outcome below"
     if step == "interview":
         how = f", {referral.interview_format.value.lower()}" if referral.interview_format else ""
         return f"{name}'s interview is arranged for {date_and_time(referral.interview_at)}{how}. We have emailed them"
@@ -123,9 +138,24 @@ def act_on_step(referral, step: str, form) -> None:
         referrals.arrange_interview(db.session, referral, current_user,
                                     from_london(form.interview_date.data, form.interview_time.data),
                                     InterviewFormat[form.interview_format.data], form.interview_place.data)
+    elif step == "slot":
+        booking.offer_slot(db.session, referral, current_user, from_london(form.slot_date.data, form.slot_time.data),
+                              form.minutes.data, InterviewFormat[form.slot_format.data], form.slot_place.data)
+    elif step == "cancel":
+        booking.cancel_interview(db.session, referral, current_user, form.cancel_reason.data)
+    elif step == "no_show":
+        booking.record_no_show(db.session, referral, current_user)
     elif step == "outcome":
         referrals.record_outcome(db.session, referral, current_user, form.outcome.data == "offer",
                                  form.offer_details.data, form.notes.data)
+
+
+@bp.get("/interviews")
+@role_required(*STAFF_ROLES)
+def interviews_overview():
+    """HCPA: interviews arranged, waiting for the applicant to book (or for new times), and overdue
+    for an outcome."""
+    return render_template("recruitment/staff/interviews.html", lists=booking.interview_lists(db.session))
 
 
 # Placed workers' check-ins ---------------------------------------------------------------------

@@ -13,10 +13,14 @@ from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import form_error, status_for
 from academy.privacy.retention import keep_warned_draft
-from recruitment import cv, dates, journey, referrals
+from academy.auth.audit import audit
+from academy.extensions import utcnow
+from recruitment import booking, cv, dates, journey, referrals
 from recruitment.blueprint import bp
-from recruitment.forms import ContactForm, SubmitApplicationForm, WithdrawForm
-from recruitment.models import State
+from recruitment.forms import (
+    ApplicantCancelForm, BookSlotForm, ContactForm, OtherTimesForm, SubmitApplicationForm, WithdrawForm,
+)
+from recruitment.models import ReferralStatus, State
 from recruitment.notify import plain_status, start_verb, timeline
 from recruitment.pipeline import move
 
@@ -43,10 +47,101 @@ def start():
                                next_step=journey.first_unanswered(application) if application else None,
                                answered=len(journey.STEPS) - len(journey.missing_steps(application))
                                if application else 0, steps=len(journey.STEPS))
+    return _yours(application)
+
+
+def _yours(application, form=None):
+    """The applicant's own page, with the interview forms (the posted one keeps its errors: 422)."""
     status, next_text = plain_status(application)
+    forms = interview_forms(application.open_referral, form)
     return render_template("recruitment/yours.html", application=application, status=status, next_text=next_text,
                            timeline=timeline(application), started=application.placement is not None
-                           and start_verb(application.placement.start_date) == "started")
+                           and start_verb(application.placement.start_date) == "started",
+                           interview=forms), status_for(form)
+
+
+def interview_forms(referral, posted=None) -> dict:
+    """The applicant's interview forms: book one of the offered times or ask for others; cancel an
+    arranged interview still to come."""
+    forms = {}
+    if referral is None:
+        return forms
+    offered = [slot for slot in referral.slots if slot.is_open]
+    if offered and referral.status in (ReferralStatus.sent, ReferralStatus.accepted):
+        book = posted if isinstance(posted, BookSlotForm) else BookSlotForm(formdata=None)
+        book.slot.choices = [(str(slot.id), f"{dates.date_and_time(slot.starts_at)} ({slot.minutes} minutes), "
+                                            f"{slot.interview_format.value.lower()}: {slot.place}") for slot in offered]
+        forms["book"] = book
+        forms["other_times"] = posted if isinstance(posted, OtherTimesForm) else OtherTimesForm(formdata=None)
+    if referral.status == ReferralStatus.interview_arranged and referral.interview_at > utcnow():
+        forms["cancel"] = posted if isinstance(posted, ApplicantCancelForm) else ApplicantCancelForm(formdata=None)
+    return forms
+
+
+def _own_referral():
+    """The signed-in applicant's open referral (404 without one: nothing to book)."""
+    application = journey.application_for(db.session, current_user)
+    referral = application.open_referral if application else None
+    if referral is None:
+        abort(404)
+    return application, referral
+
+
+@bp.post("/interview/book")
+@role_required(Role.applicant, Role.care_worker)
+def book_interview():
+    """The applicant books one of the offered times: both sides get the calendar invitation."""
+    application, referral = _own_referral()
+    chosen = request.form.get("slot", "")
+    if chosen.isdigit():  # someone else's time (a guessed id) is a 404, counted in the security log
+        booking.get_slot_or_404(db.session, int(chosen), current_user)
+    form = BookSlotForm()
+    form.slot.choices = [(str(slot.id), "") for slot in referral.slots if slot.is_open]
+    if form.validate_on_submit():
+        slot = booking.get_slot_or_404(db.session, int(form.slot.data), current_user)
+        try:
+            booking.book(db.session, slot, current_user)
+        except DomainError as problem:
+            form_error(form, "slot", problem)
+        else:
+            audit("booked_interview", target=referral, subject=current_user)
+            flash(f"Your interview is booked for {dates.date_and_time(slot.starts_at)}. We have emailed you "
+                  "a calendar invitation", "success")
+            return redirect(url_for("recruitment.start"))
+    return _yours(application, form)
+
+
+@bp.post("/interview/other-times")
+@role_required(Role.applicant, Role.care_worker)
+def ask_other_interview_times():
+    application, referral = _own_referral()
+    form = OtherTimesForm()
+    if form.validate_on_submit():
+        try:
+            booking.ask_for_other_times(db.session, referral, current_user, form.message.data)
+        except DomainError as problem:
+            form_error(form, "message", problem)
+        else:
+            flash(f"We have asked {referral.vacancy.workplace.name} for other times", "success")
+            return redirect(url_for("recruitment.start"))
+    return _yours(application, form)
+
+
+@bp.post("/interview/cancel")
+@role_required(Role.applicant, Role.care_worker)
+def cancel_interview():
+    application, referral = _own_referral()
+    form = ApplicantCancelForm()
+    if form.validate_on_submit():
+        try:
+            booking.cancel_interview(db.session, referral, current_user, form.reason.data)
+        except DomainError as problem:
+            form_error(form, "reason", problem)
+        else:
+            audit("cancelled_interview", target=referral, subject=current_user)
+            flash("Your interview is cancelled. We have told the care provider", "success")
+            return redirect(url_for("recruitment.start"))
+    return _yours(application, form)
 
 
 @bp.get("/apply")

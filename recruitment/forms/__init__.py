@@ -13,8 +13,8 @@ from recruitment.forms.common import (  # noqa: F401
     yes_no,
 )
 from recruitment.forms.referrals import (  # noqa: F401
-    CheckInForm, InterviewForm, OfferDeclinedForm, OutcomeForm, PlacementForm, ReferForm,
-    ReferralDecisionForm,
+    ApplicantCancelForm, BookSlotForm, CancelInterviewForm, CheckInForm, InterviewForm, NoShowForm,
+    OfferDeclinedForm, OtherTimesForm, OutcomeForm, PlacementForm, ReferForm, ReferralDecisionForm, SlotForm,
 )
 from recruitment.forms.screening import (  # noqa: F401
     SCORE_CHOICES, AssignForm, MoveForm, NoteForm, ReviewForm, ValuesAssessmentForm,

@@ -67,6 +67,42 @@ class InterviewForm(VersionedForm):
     submit = submit("Save interview")
 
 
+class SlotForm(VersionedForm):
+    """A time the manager offers for the interview (the applicant books one)."""
+    slot_date = DayMonthYearField("Date", description="For example, 14 3 2026",
+                                  invalid="The date must be a real date",
+                                  validators=[RequiredDate(message="Enter the date of the interview time")])
+    slot_time = TimeField("Time (UK time)", widget=GovTextInput(), description="For example, 14:30",
+                          validators=[InputRequired(message="Enter the time, like 14:30")],
+                          render_kw={"inputmode": "numeric"})
+    minutes = IntegerField("Length in minutes", widget=GovTextInput(), default=60,
+                           validators=[InputRequired(message="Enter how long the interview lasts, in minutes")],
+                           render_kw={"inputmode": "numeric"})
+    slot_format = RadioField("How will the interview happen?", widget=GovRadioInput(),
+                             choices=enum_choices(InterviewFormat),
+                             validators=[InputRequired(message="Select how the interview will happen")])
+    slot_place = StringField("Where, or how to join", filters=[strip_text], widget=GovTextInput(),
+                             description="The address, the video-call link, or the number you will call",
+                             validators=[DataRequired(message="Enter where the interview is, or how to join"),
+                                         Length(max=300, message="Where, or how to join, must be 300 "
+                                                                 "characters or fewer")])
+    submit = submit("Offer this time")
+
+    def validate_minutes(self, field):
+        if field.data is not None and not 10 <= field.data <= 240:
+            raise ValidationError("An interview must last between 10 and 240 minutes")
+
+
+class CancelInterviewForm(VersionedForm):
+    cancel_reason = text_area("Why is the interview cancelled?", required="Tell us why the interview is cancelled",
+                              max_length=1000, description="The applicant sees this in the cancellation email")
+    submit = submit("Cancel the interview")
+
+
+class NoShowForm(VersionedForm):
+    submit = submit("Record that they did not come")
+
+
 class OutcomeForm(VersionedForm):
     outcome = RadioField("What was the outcome of the interview?", widget=GovRadioInput(),
                          choices=[("offer", "Offer the job"), ("unsuccessful", "Not successful")],
@@ -85,6 +121,27 @@ class OfferDeclinedForm(VersionedForm):
     reason = text_area("Why was the offer not taken up?", required="Enter why the offer was not taken up",
                        max_length=2000)
     submit = submit("Record offer not taken up")
+
+
+# Applicants ------------------------------------------------------------------------------------
+
+class BookSlotForm(FlaskForm):
+    """The applicant's choice among the offered times (choices set by the view)."""
+    slot = RadioField("Which time suits you?", widget=GovRadioInput(), choices=[],
+                      validators=[InputRequired(message="Select the time that suits you")])
+    submit = submit("Book this time")
+
+
+class OtherTimesForm(FlaskForm):
+    message = text_area("None of these times suit me: when can you come?",
+                        required="Tell the care provider when you can come", max_length=1000,
+                        description="For example, weekday mornings, or any time after 3pm")
+    submit = submit("Ask for other times")
+
+
+class ApplicantCancelForm(FlaskForm):
+    reason = text_area("Why can you not come?", required="Tell us why you cannot come", max_length=1000)
+    submit = submit("Cancel my interview")
 
 
 # Placed workers --------------------------------------------------------------------------------

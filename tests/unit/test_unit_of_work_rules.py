@@ -16,7 +16,7 @@ BATCH_JOBS_THAT_COMMIT_PER_ITEM = {
     "academy/tiers/endorsement_requests.py",
     "academy/privacy/retention.py",
     "training/reminders.py",
-    "recruitment/interviews.py",  # interview_reminders_job: each reminder claimed and sent in its own commit
+    "recruitment/booking.py",  # interview_reminders_job: each reminder claimed and sent in its own commit
     "academy/outcomes/snapshots.py",  # run_outcomes: a run's snapshots stored together, under its lock
 }
 REFUSALS = {"DomainError", "Invalid", "NotAllowed", "Conflict"}

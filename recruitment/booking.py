@@ -17,6 +17,7 @@ from academy.auth.models import Role, User
 from academy.extensions import db, utcnow
 from academy.unit_of_work import job
 from academy.mail import public_url, send_mail
+from academy.workplaces.models import Vacancy
 from recruitment import ics, referrals
 from recruitment.dates import date_and_time
 from recruitment.models import Application, InterviewFormat, InterviewReminder, InterviewSlot, Referral, ReferralStatus
@@ -204,7 +205,8 @@ def interview_lists(session, now: datetime | None = None) -> InterviewLists:
     """Interviews arranged (still to come), waiting (times offered, none booked, or other times
     asked for) and overdue for an outcome (more than OUTCOME_DUE_AFTER past, no outcome)."""
     now = now or utcnow()
-    load = (joinedload(Referral.application), selectinload(Referral.slots))
+    load = (joinedload(Referral.application), selectinload(Referral.slots),
+            joinedload(Referral.vacancy).joinedload(Vacancy.workplace), joinedload(Referral.vacancy).joinedload(Vacancy.job_role))
     arranged_q = select(Referral).where(Referral.status == ReferralStatus.interview_arranged).options(*load)
     arranged = list(session.scalars(arranged_q.where(Referral.interview_at >= now - OUTCOME_DUE_AFTER)
                                     .order_by(Referral.interview_at)))

@@ -1,0 +1,262 @@
+"""Interviews people can book (issue 17): offered times, booking, the .ics invitation parsed back with
+icalendar (UK time, stable UID, SEQUENCE on a move, CANCEL), cancellations and no-shows, the
+day-before reminder sent once, HCPA's lists, and who may do what."""
+import re
+from datetime import date, datetime, time, timedelta
+from html import unescape
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from academy.auth.access import Invalid, NotAllowed
+from academy.auth.models import Role
+from academy.extensions import db, utcnow
+from recruitment import booking, referrals
+from recruitment.dates import from_london
+from recruitment.models import InterviewFormat, InterviewReminder, ReferralStatus, State
+from tests import factories
+from tests.helpers import text
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def page_text(response) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", text(response)))
+
+
+def invitation_of(message) -> Calendar:
+    """The message's .ics attachment, parsed back the way a calendar would read it."""
+    parts = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1, message["Subject"]
+    return Calendar.from_ical(parts[0].get_content())
+
+
+def the_event(calendar: Calendar):
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    return events[0]
+
+
+@pytest.fixture
+def setting(ctx):
+    home = factories.workplace(name="Verulam House")
+    manager = factories.manager(workplaces=[home])
+    application = factories.application_at(State.referred, at_vacancy=factories.vacancy(home), full_name="Ama Mensah")
+    return {"home": home, "manager": manager, "application": application, "referral": application.referrals[-1]}
+
+
+def summer_day() -> date:
+    """A day in British Summer Time (UTC+1) some weeks ahead, so UK time and UTC differ."""
+    today = date.today()
+    year = today.year if today < date(today.year, 6, 1) else today.year + 1
+    return date(year, 7, 14)
+
+
+def test_offered_time_booked_by_the_applicant_invites_both_in_uk_time(setting, outbox):
+    referral, manager, application = setting["referral"], setting["manager"], setting["application"]
+    starts = from_london(summer_day(), time(14, 30))
+    first = booking.offer_slot(db.session, referral, manager, starts, 45, InterviewFormat.video,
+                                  "https://meet.example/abc")
+    other = booking.offer_slot(db.session, referral, manager, starts + timedelta(days=1), 45,
+                                  InterviewFormat.in_person, "Verulam House, AL1 3JE")
+    db.session.commit()
+    assert referral.status == ReferralStatus.accepted
+    assert [m["To"] for m in outbox] == [application.user.email] * 2 and "Choose a time" in outbox[0]["Subject"]
+    outbox.clear()
+
+    booking.book(db.session, first, application.user)
+    db.session.commit()
+    assert referral.status == ReferralStatus.interview_arranged and application.state == State.interviewing
+    assert referral.interview_at == starts and referral.interview_minutes == 45
+    assert first.booked_at is not None and other.withdrawn_at is not None
+    assert {m["To"] for m in outbox} == {application.user.email, manager.email}
+    for message in outbox:
+        calendar = invitation_of(message)
+        assert calendar["METHOD"] == "REQUEST"
+        event = the_event(calendar)
+        start = event.decoded("DTSTART")
+        assert start.tzinfo is not None and start.utcoffset() == timedelta(hours=1)  # BST
+        assert (start.hour, start.minute) == (14, 30) and event["DTSTART"].params["TZID"] == "Europe/London"
+        assert event.decoded("DTEND") - start == timedelta(minutes=45)
+        assert event["SEQUENCE"] == 0 and event["STATUS"] == "CONFIRMED"
+        assert event["UID"] == f"interview-referral-{referral.id}@localhost"
+        assert {str(a) for a in event.get("ATTENDEE")} == {f"mailto:{application.user.email}",
+                                                          f"mailto:{manager.email}"}
+        assert "Europe/London" in [tz["TZID"] for tz in calendar.walk("VTIMEZONE")]
+
+
+def test_a_moved_interview_updates_the_same_event_and_a_cancellation_cancels_it(setting, outbox):
+    referral, manager, application = setting["referral"], setting["manager"], setting["application"]
+    starts = from_london(summer_day(), time(10, 0))
+    referrals.arrange_interview(db.session, referral, manager, starts, InterviewFormat.phone, "We will call you")
+    db.session.commit()
+    first = the_event(invitation_of(outbox[0]))
+    outbox.clear()
+    referrals.arrange_interview(db.session, referral, manager, starts + timedelta(hours=3), InterviewFormat.phone,
+                                "We will call you")
+    db.session.commit()
+    moved = the_event(invitation_of(next(m for m in outbox if m["To"] == application.user.email)))
+    assert moved["UID"] == first["UID"] and moved["SEQUENCE"] == first["SEQUENCE"] + 1 == 1
+    assert moved.decoded("DTSTART").hour == 13
+    outbox.clear()
+
+    booking.cancel_interview(db.session, referral, manager, "The manager is unwell")
+    db.session.commit()
+    assert referral.status == ReferralStatus.accepted and referral.interview_cancelled_by_id == manager.id
+    assert referral.interview_cancel_reason == "The manager is unwell"
+    assert {m["To"] for m in outbox} == {application.user.email, manager.email}
+    calendar = invitation_of(outbox[0])
+    cancelled = the_event(calendar)
+    assert calendar["METHOD"] == "CANCEL" and cancelled["STATUS"] == "CANCELLED"
+    assert cancelled["UID"] == first["UID"] and cancelled["SEQUENCE"] == 2
+
+
+def test_the_applicant_may_cancel_and_it_records_who(setting, outbox):
+    referral, manager, application = setting["referral"], setting["manager"], setting["application"]
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=3),
+                                InterviewFormat.phone, "We will call you")
+    with pytest.raises(Invalid, match="why"):
+        booking.cancel_interview(db.session, referral, application.user, " ")
+    booking.cancel_interview(db.session, referral, application.user, "I have started another job")
+    assert referral.interview_cancelled_by_id == application.user_id
+
+
+def test_only_the_applicant_books_and_only_managers_of_the_workplace_offer(setting):
+    referral, manager, application = setting["referral"], setting["manager"], setting["application"]
+    stranger = factories.manager(workplaces=[factories.workplace()])
+    with pytest.raises(NotAllowed):
+        booking.offer_slot(db.session, referral, stranger, utcnow() + timedelta(days=2), 30,
+                              InterviewFormat.phone, "Call")
+    slot = booking.offer_slot(db.session, referral, manager, utcnow() + timedelta(days=2), 30,
+                                 InterviewFormat.phone, "Call")
+    with pytest.raises(NotAllowed):
+        booking.book(db.session, slot, manager)
+    with pytest.raises(NotAllowed):
+        booking.book(db.session, slot, factories.user(Role.applicant))
+    with pytest.raises(Invalid, match="future"):
+        booking.offer_slot(db.session, referral, manager, utcnow() - timedelta(hours=1), 30,
+                              InterviewFormat.phone, "Call")
+
+
+def test_a_no_show_is_recorded_only_after_the_time(setting):
+    referral, manager = setting["referral"], setting["manager"]
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(hours=2),
+                                InterviewFormat.phone, "We will call you")
+    with pytest.raises(Invalid, match="after the interview"):
+        booking.record_no_show(db.session, referral, manager)
+    referral.interview_at = utcnow() - timedelta(hours=1)
+    booking.record_no_show(db.session, referral, manager)
+    assert referral.interview_no_show
+
+
+def test_the_day_before_reminder_goes_once_per_interview_time(setting, outbox):
+    referral, manager, application = setting["referral"], setting["manager"], setting["application"]
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(hours=20),
+                                InterviewFormat.phone, "We will call you")
+    db.session.commit()
+    outbox.clear()
+    assert booking.interview_reminders_job() == {"reminders_sent": 1}
+    assert {m["To"] for m in outbox} == {application.user.email, manager.email}
+    assert all(m["Subject"].startswith("Reminder: interview") for m in outbox)
+    assert booking.interview_reminders_job() == {"reminders_sent": 0}
+    assert booking.claim_and_remind(db.session, referral) is False  # the claim row already exists
+    db.session.rollback()
+    assert db.session.query(InterviewReminder).count() == 1 and len(outbox) == 2
+
+
+def test_hcpa_sees_interviews_arranged_waiting_and_overdue(setting, client):
+    referral, manager = setting["referral"], setting["manager"]
+    home = setting["home"]
+    waiting = factories.application_at(State.referred, at_vacancy=factories.vacancy(home), full_name="Wai Ting")
+    booking.offer_slot(db.session, waiting.referrals[-1], manager, utcnow() + timedelta(days=4), 30,
+                          InterviewFormat.phone, "Call")
+    overdue = factories.application_at(State.interviewing, at_vacancy=factories.vacancy(home), full_name="Owen Due")
+    overdue.referrals[-1].interview_at = utcnow() - timedelta(days=5)
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(days=2),
+                                InterviewFormat.phone, "Call")
+    db.session.commit()
+    lists = booking.interview_lists(db.session)
+    assert [r.application.full_name for r in lists.arranged] == ["Ama Mensah"]
+    assert [r.application.full_name for r in lists.waiting] == ["Wai Ting"]
+    assert [r.application.full_name for r in lists.overdue] == ["Owen Due"]
+    client.sign_in(factories.user(Role.hcpa_staff))
+    page = page_text(client.get("/recruitment/interviews"))
+    assert "Overdue for an outcome (1)" in page and "Owen Due" in page and "Wai Ting" in page
+    client.sign_out()
+    client.sign_in(manager)
+    assert client.get("/recruitment/interviews").status_code == 403
+
+
+# Through the web ---------------------------------------------------------------------------------
+
+def _slot_data(referral, day, at="10:00", fmt="in_person", place="Verulam House, AL1 3JE", minutes="60"):
+    return {"step": "slot", "version": str(referral.version), "slot_date": [str(day.day), str(day.month), str(day.year)],
+            "slot_time": at, "minutes": minutes, "slot_format": fmt, "slot_place": place}
+
+
+def test_manager_offers_times_and_the_applicant_books_from_their_page(setting, client, outbox):
+    referral, manager, application, home = (setting["referral"], setting["manager"], setting["application"],
+                                            setting["home"])
+    client.sign_in(manager)
+    url = f"/portal/{home.id}/referrals/{referral.id}"
+    day = date.today() + timedelta(days=5)
+    bad = client.submit(url, _slot_data(referral, day, minutes="5"))
+    assert bad.status_code == 422 and "between 10 and 240 minutes" in page_text(bad)
+    page = page_text(client.submit(url, _slot_data(referral, day), follow_redirects=True))
+    assert "You offered Ama Mensah a time" in page
+    db.session.refresh(referral)
+    client.submit(url, _slot_data(referral, day, at="15:00"), follow_redirects=True)
+    db.session.refresh(referral)
+    assert len(referral.slots) == 2
+
+    client.sign_out()
+    client.sign_in(application.user)
+    yours = page_text(client.get("/recruitment/"))
+    assert "Choose your interview time" in yours and "3pm" in yours
+    missing = client.submit("/recruitment/interview/book", {})
+    assert missing.status_code == 422 and "Select the time that suits you" in page_text(missing)
+    outbox.clear()
+    later = referral.slots[1]
+    done = page_text(client.submit("/recruitment/interview/book", {"slot": str(later.id)}, follow_redirects=True))
+    assert "Your interview is booked for" in done
+    db.session.refresh(referral)
+    assert referral.status == ReferralStatus.interview_arranged and referral.interview_at == later.starts_at
+    assert {m["To"] for m in outbox} == {application.user.email, manager.email}
+    assert all(the_event(invitation_of(m))["SEQUENCE"] == 0 for m in outbox)
+
+
+def test_the_applicant_asks_for_other_times_and_the_manager_sees_it(setting, client, outbox):
+    referral, manager, application, home = (setting["referral"], setting["manager"], setting["application"],
+                                            setting["home"])
+    booking.offer_slot(db.session, referral, manager, utcnow() + timedelta(days=3), 30, InterviewFormat.phone,
+                          "Call")
+    db.session.commit()
+    client.sign_in(application.user)
+    outbox.clear()
+    client.submit("/recruitment/interview/other-times", {"message": "Any weekday after 3pm"}, follow_redirects=True)
+    assert [m["To"] for m in outbox] == [manager.email] and "Any weekday after 3pm" in outbox[0].get_content()
+    client.sign_out()
+    client.sign_in(manager)
+    assert "Any weekday after 3pm" in page_text(client.get(f"/portal/{home.id}/referrals/{referral.id}"))
+
+
+def test_another_applicant_or_another_workplaces_manager_gets_404(setting, client):
+    referral, manager, home = setting["referral"], setting["manager"], setting["home"]
+    slot = booking.offer_slot(db.session, referral, manager, utcnow() + timedelta(days=3), 30,
+                                 InterviewFormat.phone, "Call")
+    db.session.commit()
+    someone_else = factories.application_at(State.referred, at_vacancy=factories.vacancy(home))
+    client.sign_in(someone_else.user)
+    assert client.submit("/recruitment/interview/book", {"slot": str(slot.id)}).status_code == 404
+    db.session.refresh(slot)
+    assert slot.booked_at is None
+    stranger = factories.manager(workplaces=[factories.workplace()])
+    client.sign_out()
+    client.sign_in(stranger)
+    other_home = stranger.workplaces[0]
+    day = date.today() + timedelta(days=5)
+    assert client.submit(f"/portal/{home.id}/referrals/{referral.id}", _slot_data(referral, day)).status_code == 404
+    assert client.submit(f"/portal/{other_home.id}/referrals/{referral.id}",
+                         _slot_data(referral, day)).status_code == 404
+    assert client.get(f"/recruitment/referrals/{referral.id}").status_code == 404
