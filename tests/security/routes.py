@@ -303,6 +303,10 @@ TABLE: dict[str, list[Case]] = {
     "/recruitment/check-ins": one(E({CW})),
     "/recruitment/check-ins/<int:follow_up_id>": _worker_record("follow_up_id", "follow_up", {CW} | STAFF),
     "/recruitment/follow-ups": one(E(STAFF)),
+    "/recruitment/interviews": one(E(STAFF)),
+    "/recruitment/interview/book": one(E({APP, CW})),
+    "/recruitment/interview/other-times": one(E({APP, CW})),
+    "/recruitment/interview/cancel": one(E({APP, CW})),
     "/recruitment/follow-ups/run": one(E(STAFF)),
     # Managers answer referrals in their portal now; the old addresses send them there.
     "/recruitment/referrals": one(E(set(), manager="/portal/{workplace_a}/referrals")),
