@@ -54,6 +54,7 @@ WHERE_TESTS_RUN = {
     "tests/recruitment/test_staff_web.py": "postgres_too",  # another connection commits between read and write
     "tests/recruitment/test_followup.py": "postgres_too",  # a unique clash: PostgreSQL aborts the transaction
     "tests/recruitment/test_journeys_web.py": "postgres_too",  # the name search (ILIKE with ESCAPE), assignment
+    "tests/recruitment/test_interview_booking.py": "postgres_too",  # the reminder claim: a unique clash in a savepoint
     "tests/training/test_reminders.py": "postgres_too",  # savepoint + unique clash
     "tests/training/test_records.py": "postgres_too",  # deleting a record under real foreign keys
     "tests/training/test_credentials.py": "postgres_too",  # the status list's id ranges, revocation sweeps
