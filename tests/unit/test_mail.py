@@ -85,3 +85,21 @@ def test_mail_left_without_a_commit_is_not_sent_and_says_so(ctx, outbox, caplog)
         db.session.close()
     assert outbox == []
     assert "ended without a commit" in "\n".join(r.getMessage() for r in caplog.records)
+
+
+def test_a_text_attachment_travels_with_the_message_once_committed(ctx, outbox):
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    send_mail("ama@example.com", "Your interview", "Hello Ama", attachments=[("interview.ics",
+                                                                              "text/calendar; method=REQUEST", ics)])
+    assert outbox == []
+    db.session.commit()
+    message = outbox[-1]
+    assert message.get_body(("plain",)).get_content().strip() == "Hello Ama"
+    [part] = list(message.iter_attachments())
+    assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
+    assert part.get_filename() == "interview.ics" and "METHOD:REQUEST" in part.get_content()
+
+
+def test_only_text_attachments(ctx):
+    with pytest.raises(ValueError, match="only text"):
+        deliver_mail("ama@example.com", "x", "y", attachments=[("a.pdf", "application/pdf", "%PDF")])
