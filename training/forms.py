@@ -51,7 +51,7 @@ def _course_choices(courses) -> list[tuple[int, str]]:
 class TrainingRecordForm(FlaskForm):
     course_id = SelectField("Course", coerce=int, widget=GovSelect(),
                             description="Not in the list? Choose 'Other' at the end and type its name below")
-    other_course = StringField("Name of the course, if you chose 'Other'", filters=[_strip],
+    other_course = StringField("Name of the training, if you chose 'Other'", filters=[_strip],
                                validators=[Optional(), Length(max=200, message="The name of the course must be 200 characters or fewer")],
                                widget=GovTextInput())
     completed_on = _date("Date completed", message="Enter the date the training was completed",
