@@ -16,10 +16,9 @@ count query: a fixed number of queries whatever the number of staff.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import url_for
 from sqlalchemy import func, select
 
 from academy.auth.models import Role
@@ -37,7 +36,8 @@ class AttentionItem:
     key: str
     count: int
     text: str  # says the count in words: "2 referrals waiting for your decision"
-    href: str | None  # the page that deals with it (None when the viewer cannot open it)
+    endpoint: str | None  # the page that deals with it (None when the viewer cannot open it)
+    args: dict = field(default_factory=dict)  # its URL's arguments (the page builds the link)
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -86,21 +86,22 @@ def needs_attention(session, workplace: Workplace, viewer, today: date, data: St
     referrals = referrals_waiting(session, workplace)
     training = training_due(data, today)
     inductions = inductions_past_target(data, today)
+    here = {"workplace_id": workplace.id}
     items = [
         AttentionItem("referrals", referrals, _plural(referrals, "referral", "referrals") + " waiting for your decision",
-                      url_for("portal.referrals_list", workplace_id=workplace.id)),
+                      "portal.referrals_list", here),
         AttentionItem("training", training,
                       _plural(training, "mandatory course", "mandatory courses")
                       + f" expired or expiring within {EXPIRING_SOON_DAYS} days, across your staff",
-                      url_for("portal.training_needs", workplace_id=workplace.id)),
+                      "portal.training_needs", here),
         AttentionItem("inductions", inductions,
                       _plural(inductions, "Care Certificate induction", "Care Certificate inductions")
                       + f" past {TARGET_WEEKS} weeks",
-                      url_for("portal.inductions", workplace_id=workplace.id)),
+                      "portal.inductions", here),
     ]
     if evaluations is not None:
         endorsements = endorsements_waiting(data, evaluations, viewer)
         items.append(AttentionItem("endorsements", endorsements,
                                    _plural(endorsements, "career tier", "career tiers") + " waiting for endorsement",
-                                   url_for("tiers.endorsements") if is_manager else None))
+                                   "tiers.endorsements" if is_manager else None))
     return items
