@@ -235,6 +235,7 @@ def drill_worker_killed(services: Services, app) -> None:
     services.start_worker()
     with app.test_request_context():
         job_id = start_recompute(first, last, owner_id=None)
+        db.session.commit()  # the job is queued once the unit of work commits (academy/unit_of_work.py)
         connection = redis_connection()
         deadline = time.time() + 300
         while time.time() < deadline:

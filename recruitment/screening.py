@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from recruitment.models import VALUES, Application, Note, State, ValuesAssessment, application_service_types
@@ -35,6 +35,16 @@ SORTS = {
 def require_staff(user: User) -> None:
     if user.role not in STAFF:
         raise NotAllowed("Only HCPA staff can do this")
+
+
+def get_application_or_404(session, application_id: int, for_user: User) -> Application:
+    """A sent application, for HCPA staff (a counted 404 for anyone else); a draft is a 404."""
+    if for_user.role not in STAFF:
+        refuse(404, for_user, ("Application", application_id))
+    application = session.get(Application, application_id)
+    if application is None or application.state == State.draft:
+        abort(404)
+    return application
 
 
 # The queue ------------------------------------------------------------------------------------

@@ -40,13 +40,6 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def get_application_or_404(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or application.state == State.draft:
-        abort(404)
-    return application
-
-
 def _conflict_redirect(application: Application):
     db.session.rollback()
     flash(CONFLICT_MESSAGE, "info")
@@ -76,7 +69,7 @@ def queue():
 @role_required(*STAFF_ROLES)
 def application(application_id: int):
     """One application: answers, where it is, history of every move, notes, and what to do next."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     moves = [(state, MANUAL_MOVES[state]) for state in MANUAL_MOVES if state in allowed_moves(application)]
     if application.state == State.on_hold and application.held_from is not None:
         moves.insert(0, (application.held_from, f"Resume ({application.held_from.label.lower()})"))
@@ -92,7 +85,7 @@ def application(application_id: int):
 @bp.post("/applications/<int:application_id>/move")
 @role_required(*STAFF_ROLES)
 def move_application(application_id: int):
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     form = MoveForm()
     if not form.validate_on_submit() or form.to_state.data not in State.__members__:
         abort(400)
@@ -112,7 +105,7 @@ def move_application(application_id: int):
 @bp.post("/applications/<int:application_id>/notes")
 @role_required(*STAFF_ROLES)
 def add_note(application_id: int):
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     form = NoteForm()
     if form.validate_on_submit():
         screening.add_note(db.session, application, current_user, form.text.data)
@@ -126,7 +119,7 @@ def add_note(application_id: int):
 @role_required(*STAFF_ROLES)
 def download_cv(application_id: int):
     """The applicant's CV, as a download (never shown inline); every download is audited."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     path = cv.cv_path(application) or abort(404)
     audit("downloaded_cv", target=application, subject=application.user)
     return send_file(path, mimetype=cv.MIME_TYPES[application.cv_kind], as_attachment=True,
@@ -139,7 +132,7 @@ def download_cv(application_id: int):
 @role_required(*STAFF_ROLES)
 def assess(application_id: int):
     """Score the 6 Cs (or, with ?corrects=<id>, record a correction of the current assessment)."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     corrects = None
     if request.values.get("corrects", "").isdigit():
         corrects = db.session.get(ValuesAssessment, int(request.values["corrects"]))
@@ -191,7 +184,7 @@ def assessment(assessment_id: int):
 @role_required(*STAFF_ROLES)
 def checks_page(application_id: int):
     """The safer-recruitment checklist. Shows DBS and health details, so every view is audited."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     record = checks.checks_for(application)
     form = ChecksForm(obj=record)
     if request.method == "GET":
@@ -231,7 +224,7 @@ def checks_page(application_id: int):
 @role_required(*STAFF_ROLES)
 def matches(application_id: int):
     """Open vacancies ranked for this applicant, with the reasons; refer from here."""
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     ranked = matching.vacancies_for(db.session, application)
     return render_template("recruitment/staff/matches.html", application=application,
                            suitable=[m for m in ranked if m.suitable][:30],
@@ -242,7 +235,7 @@ def matches(application_id: int):
 @bp.post("/applications/<int:application_id>/refer")
 @role_required(*STAFF_ROLES)
 def refer(application_id: int):
-    application = get_application_or_404(application_id)
+    application = screening.get_application_or_404(db.session, application_id, current_user)
     form = ReferForm()
     vacancy_id = form.vacancy_id.data or ""
     if not form.validate_on_submit() or not vacancy_id.isdigit():

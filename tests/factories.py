@@ -422,6 +422,7 @@ def role_change(of: Employment, to_code: str = "senior_care_worker", on: date | 
 
     to_role = job_role(to_code)
     obj = RoleChange(employment=of, from_job_role_id=of.job_role_id, to_job_role_id=to_role.id,
+                     from_registered_manager=of.is_registered_manager, to_registered_manager=of.is_registered_manager,
                      changed_on=on or date.today(), changed_by_id=by.id if by else None)
     of.job_role = to_role
     db.session.add(obj)

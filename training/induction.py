@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import User
 from academy.extensions import utcnow
 from academy.workplaces.models import Person, Workplace
@@ -21,7 +21,7 @@ from training.models import (
     CareCertificateInduction, CareCertificateStandardProgress, CertificateVersion, Qualification, QualificationType,
     StandardState,
 )
-from training.people import can_manage
+from training.people import can_manage, can_see
 from training.records import add_months
 
 TARGET_WEEKS = 12
@@ -29,6 +29,14 @@ LAST_DAY_2015 = date(2025, 7, 31)
 FIRST_DAY_2025 = date(2025, 3, 1)
 L2_PROMPT_MONTHS = 6
 WORKER_STATES = (StandardState.not_started, StandardState.in_progress, StandardState.completed)
+
+
+def get_induction_or_404(session, induction_id: int, for_user: User) -> CareCertificateInduction:
+    """A Care Certificate induction, if `for_user` may see its person's training (people.can_see)."""
+    induction = session.get(CareCertificateInduction, induction_id)
+    if induction is None or not can_see(session, for_user, induction.person):
+        refuse(404, for_user, ("CareCertificateInduction", induction_id))
+    return induction
 
 
 def standard_names(induction: CareCertificateInduction) -> dict[int, str]:

@@ -18,13 +18,13 @@ from training.forms import LinkAnswerForm
 @role_required(Role.care_worker)
 def link_request(request_id: int):
     """One workplace's request: who asks, what accepting shares, Accept / Decline."""
-    request = employer_links.get_for_worker_or_404(db.session, request_id, current_user)
+    request = employer_links.get_link_request_or_404(db.session, request_id, current_user)
     audit("viewed_passport_link_request", target=request, subject=current_user)
     return render_template("training/link_request.html", request=request, form=LinkAnswerForm())
 
 
 def _answer(request_id: int, accepting: bool):
-    request = employer_links.get_for_worker_or_404(db.session, request_id, current_user)
+    request = employer_links.get_link_request_or_404(db.session, request_id, current_user)
     if not LinkAnswerForm().validate_on_submit():
         return redirect(url_for("training.link_request", request_id=request.id))
     workplace = request.employment.workplace.name

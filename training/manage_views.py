@@ -18,7 +18,7 @@ from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
 from training.forms import CompletedCertificateForm, CourseForm, SessionForm, StartInductionForm, VerifyManyForm
-from training.models import CareCertificateInduction, CertificateVersion, Course, Qualification
+from training.models import CareCertificateInduction, CertificateVersion, Course
 from training.people import current_employments, get_person_or_404, search_people, staff_people
 from training.views import MANAGING_ROLES
 
@@ -107,8 +107,8 @@ def verify_many():
 @bp.post("/qualifications/<int:qualification_id>/verify")
 @role_required(*MANAGING_ROLES)
 def verify_qualification(qualification_id: int):
-    item = db.session.get(Qualification, qualification_id) or abort(404)
-    worker = get_person_or_404(db.session, item.person_id, current_user)
+    item = qualifications.get_qualification_or_404(db.session, qualification_id, current_user)
+    worker = item.person
     try:
         qualifications.verify_qualification(db.session, item, current_user)
     except DomainError as problem:

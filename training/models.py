@@ -129,6 +129,18 @@ class TrainingRecord(TimestampMixin, db.Model):
     completed_on: Mapped[date] = mapped_column(index=True)
     expires_on: Mapped[date | None] = mapped_column(index=True)
     training_provider: Mapped[str | None] = mapped_column(String(200))
+    # The training's own name as given (ASC-WDS TRAININGNAME), kept even when it is mapped onto a
+    # catalogue course of another name; empty when it is the course's name.
+    title: Mapped[str | None] = mapped_column(String(120))
+    # ASC-WDS training columns kept as their codes, so an export writes them back unchanged
+    # (docs/ascwds.md): ACCREDITED (1/0/999), WHODELIVERED (1 in-house, 2 external), HOWDELIVERED
+    # (1 face to face, 2 e-learning), VALIDITY (months 1-999, or "none": does not expire).
+    ascwds_accredited: Mapped[str | None] = mapped_column(String(3))
+    ascwds_who_delivered: Mapped[str | None] = mapped_column(String(3))
+    ascwds_how_delivered: Mapped[str | None] = mapped_column(String(3))
+    ascwds_validity: Mapped[str | None] = mapped_column(String(4))
+    # The expiry was worked out here (from VALIDITY or the course's renewal period), not given.
+    expiry_worked_out: Mapped[bool] = mapped_column(default=False, server_default=false())
     certificate_reference: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
     # Evidence file: stored under STORAGE_DIR with a random name; the original name is for display.
@@ -178,6 +190,15 @@ class Qualification(TimestampMixin, db.Model):
     # NMC registration: PIN and the date registration must be renewed (revalidation).
     registration_number: Mapped[str | None] = mapped_column(String(20))
     renewal_due_on: Mapped[date | None]
+    # How much of achieved_on is known: None (the day), "year" (only the year was given: the
+    # 31 December of that year, or the import date if sooner) or "unknown" (no date given: the
+    # import date, so it counts as held from then).
+    achieved_precision: Mapped[str | None] = mapped_column(String(10))
+    # From an ASC-WDS import: which column gave it ("QUALACH:<code>", "SCQUAL", "L2CARECERT") and
+    # the batch (empty for a command-line import). A later import updates the row with the same
+    # key while it stays unverified and unchanged here; cleared when someone edits it here.
+    ascwds_key: Mapped[str | None] = mapped_column(String(20))
+    ascwds_batch_id: Mapped[int | None] = mapped_column(ForeignKey("ascwds_import_batches.id"), index=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verified_at: Mapped[datetime | None]
@@ -188,6 +209,11 @@ class Qualification(TimestampMixin, db.Model):
     @property
     def verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def imported(self) -> bool:
+        """Still as an ASC-WDS import gave it (not verified or changed here)."""
+        return self.ascwds_key is not None and self.verified_at is None
 
     @property
     def relevant(self) -> bool:
@@ -215,6 +241,11 @@ class CareCertificateInduction(TimestampMixin, db.Model):
     completed_on: Mapped[date | None] = mapped_column(index=True)
     # Recorded from a previous employer's certificate rather than assessed here.
     recorded_from_certificate: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # From an ASC-WDS import (CARECERT 1, "completed"): the completion date is not known, so it is
+    # the import date (counted as completed by then); the batch is empty for a command-line import.
+    completed_date_unknown: Mapped[bool] = mapped_column(default=False, server_default=false())
+    ascwds_key: Mapped[str | None] = mapped_column(String(20))
+    ascwds_batch_id: Mapped[int | None] = mapped_column(ForeignKey("ascwds_import_batches.id"), index=True)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     person = relationship("Person", backref=db.backref("inductions", lazy="select"))

@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import User
 from academy.extensions import utcnow
 from academy.workplaces.models import Employment, Person
@@ -246,6 +246,14 @@ def create_share(session, person: Person, shared_with: str, days: int, by: User,
     session.add(share)
     session.flush()
     return share, code
+
+
+def get_share_or_404(session, share_id: int, for_user: User) -> PassportShare:
+    """One of the worker's own passport links; anyone else's (or none) is a counted 404."""
+    share = session.get(PassportShare, share_id)
+    if share is None or share.passport.person.user_id != for_user.id:
+        refuse(404, for_user, ("PassportShare", share_id))
+    return share
 
 
 def revoke_share(session, share: PassportShare, by: User, now: datetime | None = None) -> PassportShare:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
@@ -49,14 +48,6 @@ def get_person_or_404(session, person_id: int, for_user: User) -> Person:
     person = session.get(Person, person_id)
     if person is None or not can_see(session, for_user, person):
         refuse(404, for_user, ("Person", person_id))
-    return person
-
-
-def own_person_or_404(user: User) -> Person:
-    """The signed-in care worker's own Person (their passport); 404 if none is linked."""
-    person = getattr(user, "person", None)
-    if person is None:
-        abort(404)
     return person
 
 

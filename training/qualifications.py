@@ -8,13 +8,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.workplaces.models import Person
 from training.catalogue import QUALIFICATION_FACTS
 from training.models import Qualification, QualificationStatus, QualificationType
-from training.people import can_manage
+from training.people import can_manage, can_see
 
 NMC_PIN = re.compile(r"^\d{2}[A-Z]\d{4}[A-Z]$")
 NMC_RENEWAL_WARNING_DAYS = 60
@@ -85,6 +85,14 @@ def _checked(values: QualificationInput, today: date) -> dict:
     }
 
 
+def get_qualification_or_404(session, qualification_id: int, for_user: User) -> Qualification:
+    """A qualification, if `for_user` may see its person's training (training.people.can_see)."""
+    qualification = session.get(Qualification, qualification_id)
+    if qualification is None or not can_see(session, for_user, qualification.person):
+        refuse(404, for_user, ("Qualification", qualification_id))
+    return qualification
+
+
 def add_qualification(session, person: Person, values: QualificationInput, by: User,
                       today: date | None = None) -> Qualification:
     """Add a qualification to someone's record: their own (unverified) or a staff member's
@@ -108,8 +116,12 @@ def update_qualification(session, qualification: Qualification, values: Qualific
     own = qualification.person.user_id == by.id
     if not own and not can_manage(session, by, qualification.person):
         raise NotAllowed("You cannot change this qualification")
+    if qualification.achieved_on != values.achieved_on:
+        qualification.achieved_precision = None  # a date given here is the day
     for key, value in _checked(values, today).items():
         setattr(qualification, key, value)
+    # Changed here: it is no longer what an ASC-WDS import said, so a later import leaves it alone.
+    qualification.ascwds_key = None
     if own:
         qualification.verified_by_id, qualification.verified_at = None, None
     else:

@@ -14,13 +14,13 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import Invalid, NotAllowed
+from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.workplaces.models import Person
 from training.catalogue import natural_key, new_course_code
 from training.models import Course, CourseCategory, TrainingRecord, course_job_roles
-from training.people import can_manage, current_employments, managed_person_ids
+from training.people import can_manage, can_see, current_employments, managed_person_ids
 
 EXPIRING_WITHIN_DAYS = 60
 
@@ -304,9 +304,7 @@ def count_states(lines: list[CourseLine]) -> dict[TrainingState, int]:
 
 
 def get_record_or_404(session, record_id: int, for_user: User) -> TrainingRecord:
-    from academy.auth.access import refuse
-    from training.people import can_see
-
+    """A training record, if `for_user` may see its person's training (training.people.can_see)."""
     record = session.get(TrainingRecord, record_id)
     if record is None or not can_see(session, for_user, record.person):
         refuse(404, for_user, ("TrainingRecord", record_id))

@@ -10,7 +10,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from academy.auth.access import DomainError, refuse, role_required
+from academy.auth.access import DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db, limiter
@@ -19,7 +19,7 @@ from academy.mail import public_url
 from training import catalogue, evidence, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
 from training.forms import QualificationForm, ShareCodeForm, ShareForm, TrainingRecordForm, VerifyForm
-from training.models import PassportShare, Qualification, StandardState
+from training.models import Qualification, StandardState
 from training.pdf import render_passport_pdf
 from training.people import ensure_own_person, get_person_or_404
 
@@ -180,9 +180,8 @@ def new_qualification_for(person_id: int):
 @bp.route("/qualifications/<int:qualification_id>/edit", methods=["GET", "POST"])
 @role_required(Role.care_worker, *MANAGING_ROLES)
 def edit_qualification(qualification_id: int):
-    qualification = db.session.get(Qualification, qualification_id) or abort(404)
-    person = get_person_or_404(db.session, qualification.person_id, current_user)
-    return _qualification_page(person, qualification)
+    qualification = qualifications.get_qualification_or_404(db.session, qualification_id, current_user)
+    return _qualification_page(qualification.person, qualification)
 
 
 # --- Care Certificate induction (worker's own view; assessors use the same page) ---------------
@@ -213,10 +212,8 @@ def induction(person_id: int):
 @bp.post("/inductions/<int:induction_id>/standards/<int:number>")
 @role_required(Role.care_worker, *MANAGING_ROLES)
 def set_standard(induction_id: int, number: int):
-    from training.models import CareCertificateInduction
-
-    item = db.session.get(CareCertificateInduction, induction_id) or abort(404)
-    person = get_person_or_404(db.session, item.person_id, current_user)
+    item = inductions.get_induction_or_404(db.session, induction_id, current_user)
+    person = item.person
     try:
         state = StandardState[request.form.get("state", "")]
     except KeyError:
@@ -275,9 +272,7 @@ def share():
 @bp.post("/passport/shares/<int:share_id>/revoke")
 @role_required(Role.care_worker)
 def revoke_share(share_id: int):
-    item = db.session.get(PassportShare, share_id)
-    if item is None or item.passport.person.user_id != current_user.id:
-        refuse(404, target=("PassportShare", share_id))
+    item = passport.get_share_or_404(db.session, share_id, current_user)
     passport.revoke_share(db.session, item, current_user)
     audit("revoked_passport_share", target=item, subject=current_user)
     flash(f"The link for {item.shared_with} no longer works.", "success")

@@ -137,13 +137,6 @@ def invite():
 
 # --- an account's lifecycle: deactivate, reactivate, change role -------------------------------
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _someone_else_or_403(user: User) -> None:
     if user.id == current_user.id:
         refuse(403)  # nobody changes their own account here (another admin does)
@@ -153,7 +146,7 @@ def _someone_else_or_403(user: User) -> None:
 @role_required(Role.admin)
 def user(user_id: int):
     """One account: its role, status and two-step sign-in, with what an admin may change."""
-    shown = _user_or_404(user_id)
+    shown = lifecycle.get_user_or_404(db.session, user_id, current_user)
     return render_template("admin/user.html", user=shown, own=shown.id == current_user.id,
                            reactivate_form=ConfirmForm())
 
@@ -176,7 +169,7 @@ def _change_account(shown: User, change, action: str, done: str) -> None:
 @role_required(Role.admin)
 def deactivate_user(user_id: int):
     """Confirm, then stop the person signing in and end their sessions."""
-    shown = _user_or_404(user_id)
+    shown = lifecycle.get_user_or_404(db.session, user_id, current_user)
     _someone_else_or_403(shown)
     form = ConfirmForm()
     form.submit.label.text = "Deactivate account"
@@ -191,7 +184,7 @@ def deactivate_user(user_id: int):
 @role_required(Role.admin)
 def reset_two_step(user_id: int):
     """Confirm, then turn off someone's two-step sign-in (lost phone and recovery codes)."""
-    shown = _user_or_404(user_id)
+    shown = lifecycle.get_user_or_404(db.session, user_id, current_user)
     _someone_else_or_403(shown)
     if not shown.two_step_enabled:
         abort(404)
@@ -208,7 +201,7 @@ def reset_two_step(user_id: int):
 @bp.post("/users/<int:user_id>/reactivate")
 @role_required(Role.admin)
 def reactivate_user(user_id: int):
-    shown = _user_or_404(user_id)
+    shown = lifecycle.get_user_or_404(db.session, user_id, current_user)
     _someone_else_or_403(shown)
     if ConfirmForm().validate_on_submit():
         _change_account(shown, lifecycle.reactivate, "reactivated_user", f"{shown.full_name}'s account is active again.")
@@ -219,7 +212,7 @@ def reactivate_user(user_id: int):
 @role_required(Role.admin)
 def change_role(user_id: int):
     """Give someone another role (not yourself); ends their sessions."""
-    shown = _user_or_404(user_id)
+    shown = lifecycle.get_user_or_404(db.session, user_id, current_user)
     _someone_else_or_403(shown)
     form = ChangeRoleForm(shown.role)
     if form.validate_on_submit():
@@ -249,18 +242,11 @@ def invitations():
     return render_template("admin/invitations.html", page=page, form=ConfirmForm())
 
 
-def _open_invitation_or_404(invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.accepted_at is not None or invitation.cancelled_at is not None:
-        abort(404)
-    return invitation
-
-
 @bp.post("/invitations/<int:invitation_id>/resend")
 @role_required(Role.admin)
 def resend_invitation(invitation_id: int):
     """A new link and expiry, emailed; the old link stops working."""
-    invitation = _open_invitation_or_404(invitation_id)
+    invitation = lifecycle.get_open_invitation_or_404(db.session, invitation_id, current_user)
     if ConfirmForm().validate_on_submit():
         lifecycle.resend_invitation(db.session, current_user, invitation)
         audit("resent_invitation", target=invitation)
@@ -271,7 +257,7 @@ def resend_invitation(invitation_id: int):
 @bp.route("/invitations/<int:invitation_id>/cancel", methods=["GET", "POST"])
 @role_required(Role.admin)
 def cancel_invitation(invitation_id: int):
-    invitation = _open_invitation_or_404(invitation_id)
+    invitation = lifecycle.get_open_invitation_or_404(db.session, invitation_id, current_user)
     form = ConfirmForm()
     form.submit.label.text = "Cancel invitation"
     if form.validate_on_submit():

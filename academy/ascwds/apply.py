@@ -6,11 +6,13 @@ elsewhere), so 50,000 staff and 500,000 training rows apply in seconds, not minu
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import insert, select, text, update
 
 from academy.ascwds import workplace_counts
 from academy.ascwds.plan import Plan, StaffChange
+from academy.ascwds.records import apply_records
 from academy.ascwds.validate_training import NEW_COURSE_PREFIX
 from academy.auth.access import Invalid
 from academy.extensions import utcnow
@@ -19,7 +21,8 @@ from training.models import Course, CourseCategory, TrainingRecord
 
 CHUNK = 5000
 TRAINING_COLUMNS = ("person_id", "course_id", "completed_on", "expires_on", "training_provider", "notes",
-                    "added_by_id", "created_at", "updated_at")
+                    "added_by_id", "created_at", "updated_at", "title", "ascwds_accredited", "ascwds_who_delivered",
+                    "ascwds_how_delivered", "ascwds_validity", "expiry_worked_out")
 
 
 def _chunks(rows: list, size: int = CHUNK):
@@ -28,45 +31,52 @@ def _chunks(rows: list, size: int = CHUNK):
 
 
 def apply_plan(session, plan: Plan, user, progress: Callable[[int, str], None] | None = None) -> dict[str, int]:
-    """Write the plan and commit; on any failure roll back, so nothing changes. Raises Invalid if
-    the plan's report has errors."""
+    """Write the plan in the caller's transaction (its owner commits, or rolls back on a failure, so
+    nothing changes). Raises Invalid, before writing anything, if the plan's report has errors or a
+    provider must be chosen."""
     if not plan.report.ok:
         raise Invalid(f"The files have {plan.report.error_count} errors; correct them and upload the files again")
+    if plan.report.provider_needed:
+        raise Invalid("Choose the provider of the new workplaces without a CQC provider number: "
+                      + ", ".join(plan.report.provider_needed))
     progress = progress or (lambda percent, message: None)
-    try:
-        now = utcnow()
-        local_ids = _workplaces(session, plan)
-        workplace_counts.apply_counts(session, plan, local_ids, now.date())
-        progress(10, "Workplaces saved")
-        people = _staff(session, plan, local_ids, now)
-        progress(40, "Staff saved")
-        _training(session, plan, user, people, now, progress)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    now = utcnow()
+    local_ids = _workplaces(session, plan)
+    workplace_counts.apply_counts(session, plan, local_ids, now.date())
+    progress(10, "Workplaces saved")
+    new_people = [c.key for c in plan.staff if c.action == "create" and c.person_id is None]
+    people = _staff(session, plan, local_ids, now)
+    _records(session, plan, user, people, local_ids, {people[key] for key in new_people})
+    progress(40, "Staff saved")
+    _training(session, plan, user, people, now, progress)
     progress(100, "Import applied")
     return plan.report.totals
 
 
 def _workplaces(session, plan: Plan) -> dict[str, int]:
     """Create, update, close and link workplaces; returns LOCALESTID -> workplace id for new ones.
-    A new workplace's provider is the one with its PROVNUM (CQC provider ID), else one named like it."""
+    A new workplace's provider is the one with its PROVNUM (CQC provider ID), added if the service
+    has none (named after the workplace, or the provider of that name if there is one); without a
+    PROVNUM, the provider validation settled (providers.py): never a provider of its own."""
     creates = [c for c in plan.workplaces if c.action == "create"]
     new: dict[str, Workplace] = {}
     if creates:
         providers = list(session.scalars(select(Provider)))
+        by_id = {p.id: p for p in providers}
         by_number = {p.cqc_provider_id: p for p in providers if p.cqc_provider_id}
         by_name = {p.name: p for p in providers}
         for change in creates:
             fields, number = change.fields, change.provnum
-            provider = by_number.get(number) if number else None
-            provider = provider or by_name.get(fields["name"])
-            if provider is None:
-                provider = Provider(name=fields["name"], cqc_provider_id=number)
-                by_name[provider.name] = provider
-                if number:
-                    by_number[number] = provider
+            if number:
+                provider = by_number.get(number) or by_name.get(fields["name"])
+                if provider is None:
+                    provider = Provider(name=fields["name"], cqc_provider_id=number)
+                    by_name[provider.name] = provider
+                by_number.setdefault(number, provider)
+            else:
+                provider = by_id.get(change.provider_id)
+                if provider is None:
+                    raise Invalid(f"Choose the provider of {fields['name']}: it has no CQC provider number")
             new[fields["ascwds_local_id"]] = Workplace(**fields, district_id=plan.district_id, provider=provider)
         session.add_all(new.values())
         session.flush()
@@ -142,6 +152,17 @@ def _staff(session, plan: Plan, new_workplaces: dict[str, int], now) -> dict[tup
     return people
 
 
+def _records(session, plan: Plan, user, people: dict[tuple, int], new_workplaces: dict[str, int],
+             new_people: set[int]) -> None:
+    """Qualifications and Care Certificates the staff rows declare (academy/ascwds/records.py)."""
+    for worker in plan.records:
+        if worker.workplace_id is None:
+            worker.workplace_id = new_workplaces.get(worker.key[0])
+    postgres = session.connection().dialect.name == "postgresql"
+    apply_records(session, plan.records, people, user, plan.batch_id, plan.today or date.today(),
+                  copy=_copy if postgres else None, new_people=new_people)
+
+
 def _copy(session, table: str, columns: tuple[str, ...], rows: list[tuple], progress=None, start=0, span=0) -> None:
     """COPY rows into a table on the session's own connection (so inside its transaction)."""
     cursor = session.connection().connection.driver_connection.cursor()
@@ -164,6 +185,12 @@ def _new_courses(session, plan: Plan) -> dict[str, int]:
     return ids
 
 
+def _kept_details(change) -> tuple:
+    """The training columns kept as the file gives them, in TRAINING_COLUMNS order (from "title")."""
+    return (change.title, change.accredited, change.who_delivered, change.how_delivered, change.validity,
+            change.expiry_worked_out)
+
+
 def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress) -> None:
     courses = _new_courses(session, plan)
     rows, updates = [], []
@@ -172,10 +199,11 @@ def _training(session, plan: Plan, user, people: dict[tuple, int], now, progress
             person_id = change.person_id or people[change.key]
             course_id = courses.get(change.course_ref, change.course_ref)
             rows.append((person_id, course_id, change.completed, change.expires, change.provider, change.notes,
-                         user and user.id, now, now))
+                         user and user.id, now, now, *_kept_details(change)))
         else:
             updates.append({"id": change.record_id, "expires_on": change.expires, "notes": change.notes,
-                            "training_provider": change.provider, "updated_at": now})
+                            "training_provider": change.provider, "updated_at": now,
+                            **dict(zip(TRAINING_COLUMNS[9:], _kept_details(change)))})
     if updates:
         session.execute(update(TrainingRecord), updates)
     if not rows:

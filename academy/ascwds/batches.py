@@ -17,8 +17,9 @@ from academy.ascwds.parse import FileProblem, parse, save_stream
 from academy.ascwds.report import Report
 from academy.ascwds.plan import Plan
 from academy.ascwds.validate import Options, validate
-from academy.auth.access import Invalid
+from academy.auth.access import Invalid, refuse
 from academy.extensions import utcnow
+from academy.unit_of_work import after_commit
 
 MAX_FILES = 3
 
@@ -56,7 +57,15 @@ def store_files(session, user, uploads: list[tuple[str, object]], district_id: i
     batch = ImportBatch(created_by_id=user.id, token=token, file_names=json.dumps(names), total_bytes=total,
                         district_id=district_id)
     session.add(batch)
-    session.commit()
+    session.flush()
+    return batch
+
+
+def get_batch_or_404(session, batch_id: int, for_user) -> ImportBatch:
+    """An import batch, for the user who uploaded it only; anyone else's (or none) is a counted 404."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.created_by_id != for_user.id:
+        refuse(404, for_user, ("ImportBatch", batch_id))
     return batch
 
 
@@ -78,8 +87,9 @@ def check_files(session, folder: Path, names: list[str], user, options: Options)
     return plan
 
 
-def _options(batch: ImportBatch, today: date | None = None) -> Options:
-    return Options(today=today or date.today(), leaving_date=batch.leaving_date, district_id=batch.district_id)
+def _options(batch: ImportBatch, today: date | None = None, provider_id: int | None = None) -> Options:
+    return Options(today=today or date.today(), leaving_date=batch.leaving_date, district_id=batch.district_id,
+                   provider_id=provider_id)
 
 
 def check_batch(session, batch: ImportBatch, user) -> Report:
@@ -87,22 +97,25 @@ def check_batch(session, batch: ImportBatch, user) -> Report:
     plan = check_files(session, storage_root() / batch.token, batch.names, user, _options(batch))
     _save_report(batch, plan.report)
     batch.state = ImportState.validated
-    session.commit()
     if not plan.report.ok:  # it can never be applied: corrected files come as a new upload
-        shutil.rmtree(storage_root() / batch.token, ignore_errors=True)
+        after_commit(shutil.rmtree, storage_root() / batch.token, ignore_errors=True)
     return plan.report
 
 
-def apply_batch(session, batch: ImportBatch, user, progress=None) -> Report:
-    """Check the stored files again and, if there are no errors, apply them in one transaction."""
+def apply_batch(session, batch: ImportBatch, user, progress=None, provider_id: int | None = None) -> Report:
+    """Check the stored files again and, if there are no errors, apply them, all in the caller's one
+    transaction. If the re-check finds errors, the new report is saved with the batch and returned
+    with `applied` False, and nothing else changes (`not_applied_reason` says it in words).
+    `provider_id`: the provider chosen for new workplaces without a CQC provider number."""
     if batch.state == ImportState.applied:
         raise Invalid("This import has already been applied")
-    plan = check_files(session, storage_root() / batch.token, batch.names, user, _options(batch))
+    plan = check_files(session, storage_root() / batch.token, batch.names, user,
+                       _options(batch, provider_id=provider_id))
     if not plan.report.ok:
         _save_report(batch, plan.report)
-        session.commit()
-        raise Invalid(f"The files have {plan.report.error_count} errors; nothing has been changed")
-    apply_plan(session, plan, user, progress=progress)  # commits, or rolls back and raises
+        return plan.report
+    plan.batch_id = batch.id
+    apply_plan(session, plan, user, progress=progress)  # raises Invalid before writing, if it must
     plan.report.applied = True
     _save_report(batch, plan.report)
     batch.state, batch.applied_at = ImportState.applied, utcnow()
@@ -110,9 +123,12 @@ def apply_batch(session, batch: ImportBatch, user, progress=None) -> Report:
 
     audit("ascwds_import_applied", target=batch, actor=user,
           detail=", ".join(f"{n} {action}" for action, n in plan.report.totals.items()))
-    session.commit()
-    shutil.rmtree(storage_root() / batch.token, ignore_errors=True)
+    after_commit(shutil.rmtree, storage_root() / batch.token, ignore_errors=True)
     return plan.report
+
+
+def not_applied_reason(report: Report) -> str:
+    return f"The files have {report.error_count} errors; nothing has been changed"
 
 
 def _save_report(batch: ImportBatch, report: Report) -> None:

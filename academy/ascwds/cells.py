@@ -2,6 +2,12 @@
 
 A problem is the text after "Line N, COLUMN: " in the report. Personal columns (NI number, date
 of birth, home postcode, ...) never put the value into the text: it reads "the value given".
+An invalid optional value is a warning and is left out, as in ASC-WDS; a `Refused` problem is one
+ASC-WDS refuses the whole row for (an error, even in an optional column); a `Corrected` problem
+comes with the value kept (ASC-WDS drops part of it with a warning: L2CARECERT 1;2019 keeps 1).
+The rules and their meaning follow Skills for Care's SopraSteria-SFC
+lambdas/bulkUpload/classes/{workerCSVValidator,trainingCSVValidator}.js and
+backend/server/models/BulkImport/csv/workplaceCSVValidator.js (docs/ascwds.md lists them).
 """
 from __future__ import annotations
 
@@ -16,6 +22,18 @@ POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
 PROVNUM = re.compile(r"^\d-\d{8,12}$")
 DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 DONT_KNOW = "999"
+MAX_REF = 49  # LOCALESTID, UNIQUEWORKERID: ASC-WDS refuses 50 characters or more (`_validateLocalId`)
+MAX_CAPACITY = 9999  # CAPACITY / UTILISATION entries are whole numbers under this (workplaceCSVValidator)
+QUALIFICATION_YEARS = 100  # QUALACH years: from 100 years ago to this year (workerCSVValidator)
+L2_CERTIFICATE_FROM = 2024  # the Level 2 Adult Social Care Certificate began in 2024
+
+
+class Refused(str):
+    """A problem ASC-WDS refuses the row for: an error even in an optional column."""
+
+
+class Corrected(str):
+    """A problem that leaves part of the value out: the checked value is kept, with a warning."""
 
 
 def parse_date(value: str) -> date | None:
@@ -71,7 +89,7 @@ def checker(rule: ColumnRule, today: date):
         return check(rule, value, today)
 
     if kind == "ref":
-        return lambda value: (value, None) if len(value) <= 50 else slow(value)
+        return lambda value: (value, None) if len(value) <= MAX_REF else slow(value)
     if kind == "text":
         limit = int(params[0])
         return lambda value: (value, None) if len(value) <= limit else slow(value)
@@ -103,7 +121,9 @@ def check(rule: ColumnRule, value: str, today: date) -> tuple[object, str | None
 # One function per column type, each (rule, value, today) -> (parsed value, None) or (None, problem).
 
 def _ref(rule: ColumnRule, value: str, today: date):
-    return (value, None) if len(value) <= 50 else (None, f"{_shown(rule, value)} is longer than 50 characters")
+    if len(value) <= MAX_REF:
+        return value, None
+    return None, f"{_shown(rule, value)} is {len(value)} characters long: ASC-WDS takes at most {MAX_REF}"
 
 
 def _status(rule: ColumnRule, value: str, today: date):
@@ -123,8 +143,14 @@ def _code(rule: ColumnRule, value: str, today: date):
     normal = (value.lstrip("0") or "0") if value.isdigit() else value
     if normal in code_list(list_name):
         return normal, None
+    if list_name == "uploadable_job_roles" and normal in code_list("job_roles"):
+        return None, Refused(f"{normal} ({code_list('job_roles')[normal]}) is a job role ASC-WDS does not take in a "
+                             "bulk upload; use another job role code (23 or 27 with a MAINJRDESC if none fits)")
     label = _label(list_name)
-    return None, f"{_shown(rule, value)} is not a{'n' if label[0] in 'aeiou' else ''} {label} code"
+    problem = f"{_shown(rule, value)} is not a{'n' if label[0] in 'aeiou' else ''} {label} code"
+    if list_name == "training_providers":  # trainingCSVValidator `_validateProviderName`: an error
+        return None, Refused(problem + " from Skills for Care's training provider list (999 for another provider)")
+    return None, problem
 
 
 def _codes(rule: ColumnRule, value: str, today: date):
@@ -143,6 +169,17 @@ def _counts(rule: ColumnRule, value: str, today: date):
     if all(p.isdigit() and int(p) <= 999 for p in parts):
         return [int(p) for p in parts], None
     return None, f"{_shown(rule, value)} is not a list of whole numbers from 0 to 999 separated by ;"
+
+
+def _capacities(rule: ColumnRule, value: str, today: date):
+    """CAPACITY / UTILISATION: a ';' list, one entry per service, each a whole number under 9999 or
+    empty (`25;` is valid: the second service has none given). workplaceCSVValidator refuses the row
+    otherwise."""
+    parts = [p.strip() for p in value.split(";")]
+    if all(not p or (p.isdigit() and int(p) < MAX_CAPACITY) for p in parts):
+        return [int(p) if p else None for p in parts], None
+    return None, Refused(f"{_shown(rule, value)} is not a list of whole numbers under {MAX_CAPACITY} separated by ; "
+                         "(an entry may be empty)")
 
 
 def _int(rule: ColumnRule, value: str, today: date):
@@ -206,28 +243,58 @@ QUALIFICATION_LEVELS = {"", "0", "1", "2", "3", "4", "5", "6", "7", "8", DONT_KN
 
 
 def _qualification_level(rule: ColumnRule, value: str, today: date):
-    if value in ("2", DONT_KNOW):
-        return value, None
+    """SCQUAL / NONSCQUAL: 1;level, 2 or 999. ASC-WDS refuses the row for any other first part, and
+    for SCQUAL 1 without a level (`qualevel:level`); a level it does not know is left out."""
     head, _, level = value.partition(";")
-    if head == "1" and level in QUALIFICATION_LEVELS:
+    if head not in ("1", "2", DONT_KNOW):
+        return None, Refused(f"{_shown(rule, value)} is not 1;level, 2 or 999")
+    if head != "1":
+        return value, None
+    if not level and rule.params and rule.params[0] == "level":
+        return None, Refused(f"{value} needs the level of the highest social care qualification held: "
+                             "1;level (1;0 entry level to 1;8, or 1;999 for don't know)")
+    if level in QUALIFICATION_LEVELS:
         return value, None
     return None, f"{_shown(rule, value)} is not 1;level (0 to 8 or 999), 2 or 999"
 
 
 def _l2_certificate(rule: ColumnRule, value: str, today: date):
+    """L2CARECERT: 1 (or 1;YYYY, achieved 2024 to this year), 2 or 3. As ASC-WDS does: a year on 1
+    that cannot be right is left out with a warning (1 kept); 2 or 3 with a year is left out
+    altogether with a warning; anything else is left out with a warning."""
     head, _, year = value.partition(";")
-    if head in ("2", "3") and not year:
+    if head in ("2", "3"):
+        if not year:
+            return value, None
+        return None, f"{value}: option {head} cannot have a year achieved"
+    if head != "1":
+        return None, f"{_shown(rule, value)} is not 1;YYYY (from {L2_CERTIFICATE_FROM}), 2 or 3"
+    if not year or (year.isdigit() and L2_CERTIFICATE_FROM <= int(year) <= today.year):
         return value, None
-    if head == "1" and (not year or (year.isdigit() and 2024 <= int(year) <= today.year)):
-        return value, None
-    return None, f"{_shown(rule, value)} is not 1;YYYY (from 2024), 2 or 3"
+    if not year.isdigit():
+        why = f"{year} is not a year"
+    elif int(year) < L2_CERTIFICATE_FROM:
+        why = f"the year achieved cannot be before {L2_CERTIFICATE_FROM}"
+    else:
+        why = "the year achieved cannot be in the future"
+    return "1", Corrected(f"{value}: {why}; the year is left out and 1 (completed) is kept")
 
 
 def _qualification_achieved(rule: ColumnRule, value: str, today: date):
+    """QUALACHnn: code;year, the code one of Skills for Care's qualification codes (an unknown or
+    malformed code, or a year that is not a year from 100 years ago to this one, is refused, as in
+    ASC-WDS); a missing year is a warning."""
     code, _, year = value.partition(";")
-    if code.isdigit() and (not year or (year.isdigit() and 1900 <= int(year) <= today.year)):
-        return value, None
-    return None, f"{_shown(rule, value)} is not a qualification code and year like 10;2019"
+    if not code.isdigit():
+        return None, Refused(f"{_shown(rule, value)} is not a qualification code and year like 10;2019")
+    if code.lstrip("0") not in code_list("qualifications"):
+        return None, Refused(f"{code} is not a qualification code of ASC-WDS")
+    if not year:
+        return value, Corrected(f"{value} has no year achieved")
+    if not (year.isdigit() and today.year - QUALIFICATION_YEARS <= int(year) <= today.year):
+        return None, Refused(f"The year in {value} is not a year from {today.year - QUALIFICATION_YEARS} "
+                             f"to {today.year}")
+    return value, None
 
 
 def _validity(rule: ColumnRule, value: str, today: date):
@@ -239,6 +306,6 @@ def _validity(rule: ColumnRule, value: str, today: date):
 CHECKS = {
     "ref": _ref, "status": _status, "text": _text, "code": _code, "codes": _codes, "counts": _counts,
     "int": _int, "number": _decimal, "date": _date, "dob": _date_of_birth, "year": _year, "ni": _ni_number,
-    "postcode": _postcode, "provnum": _provider_number, "qualevel": _qualification_level,
+    "postcode": _postcode, "provnum": _provider_number, "qualevel": _qualification_level, "capacities": _capacities,
     "l2cert": _l2_certificate, "qualach": _qualification_achieved, "validity": _validity,
 }

@@ -32,15 +32,23 @@ def _date(value: str | None) -> date | None:
 @click.option("--dry-run", is_flag=True, help="Check the files and print the report; change nothing.")
 @click.option("--leaving-date", help="DD/MM/YYYY: leaving date for staff marked DELETE (default today).")
 @click.option("--district", help="District of any workplace new to the service (e.g. 'St Albans').")
-def import_ascwds(files: tuple[Path, ...], dry_run: bool, leaving_date: str | None, district: str | None):
+@click.option("--provider", help="Provider (its name) of new workplaces without a CQC provider number, when the "
+                                 "file's other workplaces do not give it.")
+def import_ascwds(files: tuple[Path, ...], dry_run: bool, leaving_date: str | None, district: str | None,
+                  provider: str | None):
     """Check ASC-WDS bulk-upload files (workplace, staff, training) and, without --dry-run, apply them."""
     import time
 
     from academy.ascwds.apply import apply_plan
     from academy.ascwds.parse import FileProblem, parse
     from academy.ascwds.validate import Options, validate
-    from academy.workplaces.models import District
+    from academy.workplaces.models import District, Provider
 
+    provider_id = None
+    if provider:
+        provider_id = db.session.scalar(select(Provider.id).where(Provider.name == provider))
+        if provider_id is None:
+            raise click.BadParameter(f"{provider} is not one of the providers", param_hint="--provider")
     district_id = None
     if district:
         district_id = db.session.scalar(select(District.id).where(District.name == district))
@@ -54,7 +62,7 @@ def import_ascwds(files: tuple[Path, ...], dry_run: bool, leaving_date: str | No
         except FileProblem as exc:
             problems.append(f"{path.name}: {exc}")
     plan = validate(db.session, parsed, None, Options(today=date.today(), leaving_date=_date(leaving_date),
-                                                      district_id=district_id))
+                                                      district_id=district_id, provider_id=provider_id))
     for problem in problems:
         plan.report.error(None, None, None, problem)
     for line in plan.report.lines():
@@ -65,8 +73,12 @@ def import_ascwds(files: tuple[Path, ...], dry_run: bool, leaving_date: str | No
     if dry_run:
         click.echo("Dry run: nothing has been changed.")
         return
+    if plan.report.provider_needed:
+        click.echo("Choose the provider of " + ", ".join(plan.report.provider_needed) + " with --provider NAME")
+        raise SystemExit(1)
     started = time.perf_counter()
     totals = apply_plan(db.session, plan, None)
+    db.session.commit()
     click.echo(f"Applied in {time.perf_counter() - started:.1f} s: {totals['created']} created, "
                f"{totals['updated']} updated, {totals['deleted']} deleted.")
 

@@ -2,12 +2,15 @@
 progress for the /jobs/<id> page. Small ones run the same functions inline."""
 from __future__ import annotations
 
-from academy.ascwds.batches import apply_batch, check_batch
+import uuid
+
+from academy.ascwds.batches import apply_batch, check_batch, not_applied_reason
 from academy.ascwds.models import ImportBatch, ImportState
 from academy.auth.access import Invalid
 from academy.auth.models import User
 from academy.extensions import db
-from academy.jobs import enqueue, report_progress
+from academy.jobs import report_progress
+from academy.unit_of_work import enqueue_after_commit, job
 
 TIMEOUT = 30 * 60
 
@@ -17,6 +20,7 @@ def _load(batch_id: int) -> tuple[ImportBatch, User]:
     return batch, db.session.get(User, batch.created_by_id)
 
 
+@job
 def check_import(batch_id: int) -> str:
     batch, user = _load(batch_id)
     report_progress(5, "Reading the files")
@@ -27,16 +31,18 @@ def check_import(batch_id: int) -> str:
     return summary
 
 
-def apply_import(batch_id: int) -> str:
+@job
+def apply_import(batch_id: int, provider_id: int | None = None) -> str:
     batch, user = _load(batch_id)
     report_progress(5, "Checking the files again")
     try:
-        report = apply_batch(db.session, batch, user, progress=report_progress)
-    except Invalid as problem:
+        report = apply_batch(db.session, batch, user, progress=report_progress, provider_id=provider_id)
+        problem = None if report.applied else not_applied_reason(report)
+    except Invalid as refused:
         db.session.rollback()
-        batch = db.session.get(ImportBatch, batch_id)
-        batch.state, batch.failure = ImportState.validated, str(problem)[:300]
-        db.session.commit()
+        batch, problem = db.session.get(ImportBatch, batch_id), str(refused)
+    if problem is not None:
+        batch.state, batch.failure = ImportState.validated, problem[:300]
         report_progress(100, f"Not applied: {problem}")
         return f"Not applied: {problem}"
     totals = report.totals
@@ -45,9 +51,10 @@ def apply_import(batch_id: int) -> str:
     return summary
 
 
-def start(batch: ImportBatch, func, description: str) -> str:
-    job = enqueue(func, batch.id, description=description, owner_id=batch.created_by_id,
-                  timeout=TIMEOUT, retries=0)
-    batch.job_id = job.id
-    db.session.commit()
-    return job.id
+def start(batch: ImportBatch, func, description: str, *args) -> str:
+    """Queue `func` for the batch once the request commits (the job must see the batch); its id now,
+    for the status page."""
+    batch.job_id = f"ascwds-{uuid.uuid4().hex}"
+    enqueue_after_commit(func, batch.id, *args, job_id=batch.job_id, description=description,
+                         owner_id=batch.created_by_id, timeout=TIMEOUT, retries=0)
+    return batch.job_id

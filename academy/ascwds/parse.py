@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from academy.ascwds.codes import FILE_LABELS, header_versions
+from academy.ascwds.codes import FILE_LABELS, extra_qualification_number, header_versions
 
 
 class FileProblem(Exception):
@@ -88,7 +88,8 @@ def recognise(header: list[str]) -> tuple[str, str, list[str]]:
     for version in header_versions():
         expected = set(version.columns)
         missing = [c for c in version.columns if c not in present]
-        extra = [c for c in names if c not in expected and c not in version.optional]
+        extra = [c for c in names if c not in expected and c not in version.optional
+                 and not (version.kind == "staff" and extra_qualification_number(c) is not None)]
         score = len(missing) + len(extra)
         if best is None or score < best[0]:
             best = (score, version, missing, extra)

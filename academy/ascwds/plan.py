@@ -19,6 +19,7 @@ class WorkplaceChange:
     id: int | None = None  # the workplace changed; None for "create"
     fields: dict | None = None  # "create" and "update": Workplace column -> value
     provnum: str | None = None  # "create": the CQC provider ID, to find or add its provider
+    provider_id: int | None = None  # "create" without a PROVNUM: its provider (providers.py)
     local_id: str | None = None  # "link": the LOCALESTID to remember for the workplace
 
 
@@ -45,6 +46,14 @@ class TrainingChange:
     provider: str | None
     notes: str | None
     record_id: int | None = None  # "update": the training record
+    # Kept as the file gives them and exported back (docs/ascwds.md): TRAININGNAME, ACCREDITED,
+    # WHODELIVERED, HOWDELIVERED, VALIDITY; and whether the expiry was worked out here.
+    title: str | None = None
+    accredited: str | None = None
+    who_delivered: str | None = None
+    how_delivered: str | None = None
+    validity: str | None = None
+    expiry_worked_out: bool = False
 
 
 @dataclass
@@ -57,3 +66,7 @@ class Plan:
     workplace_counts: list = field(default_factory=list)  # workplace_counts.WorkplaceCounts per workplace row
     leaving_date: date | None = None
     district_id: int | None = None
+    # What each staff row declares the worker holds (qualifications, Care Certificate): records.py.
+    records: list = field(default_factory=list)
+    today: date | None = None  # the import date: imported records with no date count from it
+    batch_id: int | None = None  # the ImportBatch being applied (None from the command line)

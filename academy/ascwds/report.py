@@ -46,6 +46,8 @@ class Report:
     error_columns: Counter = field(default_factory=Counter)
     staff_deleted: int = 0
     applied: bool = False
+    # New workplaces without a CQC provider number whose provider the importing person must choose.
+    provider_needed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,13 +89,14 @@ class Report:
                 "warnings": [m.as_dict() for m in self.warnings], "error_count": self.error_count,
                 "warning_count": self.warning_count, "counts": self.counts, "preview": self.preview,
                 "error_columns": dict(self.error_columns), "staff_deleted": self.staff_deleted,
-                "applied": self.applied}
+                "applied": self.applied, "provider_needed": self.provider_needed}
 
     @classmethod
     def from_dict(cls, data: dict) -> Report:
         report = cls(files=data["files"], error_count=data["error_count"], warning_count=data["warning_count"],
                      counts=data["counts"], preview=data["preview"], error_columns=Counter(data["error_columns"]),
-                     staff_deleted=data.get("staff_deleted", 0), applied=data.get("applied", False))
+                     staff_deleted=data.get("staff_deleted", 0), applied=data.get("applied", False),
+                     provider_needed=data.get("provider_needed", []))
         report.errors = [Message(**m) for m in data["errors"]]
         report.warnings = [Message(**m) for m in data["warnings"]]
         return report

@@ -13,6 +13,9 @@ from academy.auth.access import STAFF_ROLES
 from academy.workplaces.models import Employment, JobRole, Person, ServiceType, Workplace, workplace_managers
 from training.models import Course, TrainingRecord
 
+# A training record's columns an import sets and a later import may change (plan.TrainingChange).
+TRAINING_KEPT = ("expires_on", "notes", "training_provider", "title", "ascwds_accredited", "ascwds_who_delivered",
+                 "ascwds_how_delivered", "ascwds_validity", "expiry_worked_out")
 WORKPLACE_COLUMNS = ("id", "name", "ascwds_local_id", "cqc_location_id", "address_line_1", "address_line_2",
                      "town", "postcode", "service_type_id", "ascwds_extra")
 
@@ -63,7 +66,8 @@ class ServiceState:
     courses: list  # rows with .id, .code, .name, .asc_wds_category, .renewal_months
     current: dict[tuple[int, str], KnownEmployment] = field(default_factory=dict)
     former: dict[tuple[int, str], int] = field(default_factory=dict)
-    records: dict[tuple[int, int, date], tuple] = field(default_factory=dict)
+    records: dict[tuple[int, int, date, str], tuple] = field(default_factory=dict)
+    verified_records: set[int] = field(default_factory=set)  # training record ids verified here: an import keeps them
     file_workplaces: dict[str, int | None] = field(default_factory=dict)
     file_regulated: dict[str, bool] = field(default_factory=dict)
     file_totals: dict[str, tuple[int, int]] = field(default_factory=dict)  # LOCALESTID -> (line, TOTALPERMTEMP)
@@ -127,13 +131,18 @@ class ServiceState:
                 self.former[key] = known.person_id
 
     def _load_records(self, session) -> None:
+        """(person, course, completed, training name in lower case, or "" for none) -> (id, then the
+        columns an import may change, in TRAINING_KEPT order)."""
         people = self._scope(select(Employment.person_id).where(
             or_(Employment.leaving_date.is_(None), Employment.leaving_date > self.today)))
         statement = select(TrainingRecord.person_id, TrainingRecord.course_id, TrainingRecord.completed_on,
-                           TrainingRecord.id, TrainingRecord.expires_on, TrainingRecord.notes,
-                           TrainingRecord.training_provider).where(TrainingRecord.person_id.in_(people))
-        for person_id, course_id, completed_on, *rest in session.execute(statement):
-            self.records[(person_id, course_id, completed_on)] = tuple(rest)
+                           TrainingRecord.verified_at, TrainingRecord.id,
+                           *(getattr(TrainingRecord, c) for c in TRAINING_KEPT)).where(TrainingRecord.person_id.in_(people))
+        for person_id, course_id, completed_on, verified_at, *rest in session.execute(statement):
+            title = rest[TRAINING_KEPT.index("title") + 1]
+            self.records[(person_id, course_id, completed_on, (title or "").lower())] = tuple(rest)
+            if verified_at is not None:
+                self.verified_records.add(rest[0])
 
     def may_change(self, workplace_id: int) -> bool:
         return self.allowed_ids is None or workplace_id in self.allowed_ids

@@ -9,20 +9,24 @@ from dataclasses import dataclass
 from datetime import date
 
 from academy.ascwds import codes, workplace_counts
-from academy.ascwds.cells import checker, format_date
+from academy.ascwds.cells import Corrected, Refused, checker, format_date
 from academy.ascwds.export import FORMULA_STARTS
 from academy.ascwds.parse import ParsedFile
 from academy.ascwds.plan import Plan, StaffChange, WorkplaceChange
+from academy.ascwds.providers import settle_providers
+from academy.ascwds.records import worker_records
 from academy.ascwds.report import Report
 from academy.ascwds.state import ServiceState
+from academy.ascwds.validate_training import training_rows
 
 CHANGING = ("NEW", "UPDATE")
 LEAVE_ALONE = ("UNCHECKED", "NOCHANGE")
 WORKPLACE_MAPPED = {"LOCALESTID", "STATUS", "ESTNAME", "ADDRESS1", "ADDRESS2", "POSTTOWN", "POSTCODE", "LOCATIONID"}
 STAFF_MAPPED = {"LOCALESTID", "UNIQUEWORKERID", "CHGUNIQUEWRKID", "STATUS", "DISPLAYID", "STARTDATE",
                 "TRANSFERSTAFFRECORD", "FLUVAC"}
-# Personal columns of the staff file that this service checks but never stores (see README.md).
-NOT_STORED = {"FLUVAC"}
+# Columns of the staff file that this service never stores (docs/ascwds.md): FLUVAC is personal;
+# NURSESPEC is in the layouts before July 2026 only, and ASC-WDS no longer takes it.
+NOT_STORED = {"FLUVAC", "NURSESPEC"}
 
 
 @dataclass
@@ -30,18 +34,23 @@ class Options:
     today: date
     leaving_date: date | None = None  # for staff rows marked DELETE; defaults to today
     district_id: int | None = None  # for workplaces new to the service
+    provider_id: int | None = None  # for new workplaces without a CQC provider number (providers.py)
 
 
 def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_delete: bool = True,
           keep_extra: bool = True):
     """Yield (line, values, extra) per row: values holds every checked column's parsed value,
     extra the raw text of columns carried for export (not personal). Cell problems go to the report."""
-    rules = codes.column_rules(parsed.kind)
     index = parsed.index()
+    rules = {name: rule for name in index if (rule := codes.column_rule(parsed.kind, name)) is not None}
     checked = [(name, i, rules[name], checker(rules[name], today)) for name, i in index.items() if name in rules]
     carried = [(name, i) for name, i in index.items()
                if not (name in rules and rules[name].personal) and name not in NOT_STORED]
     status_at = index.get("STATUS")
+    # trainingCSVValidator: PROVIDERNAME is only read when WHODELIVERED is 2 (external provider).
+    provider_at, delivered_at = index.get("PROVIDERNAME"), index.get("WHODELIVERED")
+    if parsed.kind != "training":
+        provider_at = None
     formula_starts = FORMULA_STARTS
     neutralised = parsed.neutralised
     kind = parsed.kind
@@ -54,6 +63,12 @@ def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_dele
         content = not (skip_content_for_delete and status == "DELETE")
         values: dict = {}
         dropped = set()
+        corrected = None
+        if provider_at is not None and row[provider_at].strip() and (
+                delivered_at is None or row[delivered_at].strip() != "2"):
+            dropped.add("PROVIDERNAME")
+            report.warning(kind, line, "PROVIDERNAME", "A training provider is only read when WHODELIVERED is 2 "
+                                                       "(external provider); it will be left out")
         for name, i, rule, check_cell in checked:
             raw = row[i]
             if not raw or raw[0] == " " or raw[-1] == " ":
@@ -62,18 +77,25 @@ def _rows(parsed: ParsedFile, report: Report, today: date, skip_content_for_dele
                 if rule.required and (status in CHANGING or kind == "training" or rule.type in ("ref", "status")):
                     report.error(kind, line, name, f"{name} is missing")
                 continue
-            if not content and rule.type not in ("ref", "status"):
+            if (not content and rule.type not in ("ref", "status")) or name in dropped:
                 continue
             value, problem = check_cell(raw)
             if problem is None:
                 values[name] = value
-            elif rule.required or rule.type == "date":
+            elif type(problem) is Corrected:
+                values[name] = value
+                corrected = corrected or {}
+                corrected[name] = str(value)
+                report.warning(kind, line, name, problem)
+            elif rule.required or rule.type == "date" or type(problem) is Refused:
                 report.error(kind, line, name, problem)
             else:
                 dropped.add(name)
                 report.warning(kind, line, name, problem + "; it will be left out")
         extra = ({name: cell for name, i in carried if (cell := row[i].strip()) and name not in dropped}
                  if keep_extra else None)
+        if corrected and extra is not None:
+            extra.update(corrected)
         yield line, values, extra
 
 
@@ -85,7 +107,8 @@ def _extra_json(extra: dict, mapped: set[str]) -> str | None:
 def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
     """Check the files against each other and the service; never changes the database."""
     report = Report()
-    plan = Plan(report=report, leaving_date=options.leaving_date or options.today, district_id=options.district_id)
+    plan = Plan(report=report, leaving_date=options.leaving_date or options.today, district_id=options.district_id,
+                today=options.today)
     by_kind: dict[str, ParsedFile] = {}
     for parsed in files:
         report.files.append({"name": parsed.name, "kind": parsed.kind, "version": parsed.version,
@@ -95,6 +118,9 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
                                                   f"and {parsed.name} are both {parsed.label}s)")
             continue
         by_kind[parsed.kind] = parsed
+        note = codes.header_version(parsed.kind, parsed.version).note
+        if note:
+            report.warning(parsed.kind, 1, None, note)
         for line, column, text in parsed.problems:
             report.error(parsed.kind, line, column, text)
     if report.error_count and any(p[0] == 1 for f in files for p in f.problems):
@@ -102,13 +128,13 @@ def validate(session, files: list[ParsedFile], user, options: Options) -> Plan:
     state = ServiceState.load(session, user, by_kind)
     if "workplace" in by_kind:
         _workplaces(plan, by_kind["workplace"], state, options)
+        settle_providers(session, plan, state, options.provider_id)
     if "staff" in by_kind:
         _staff(plan, by_kind["staff"], state, options)
         _staff_totals(report, state)
     if "training" in by_kind:
-        from academy.ascwds.validate_training import training_rows
-
-        training_rows(plan, by_kind["training"], state, options)
+        rows = _rows(by_kind["training"], report, options.today, skip_content_for_delete=False, keep_extra=False)
+        training_rows(plan, rows, state)
     linked = {w.id for w in plan.workplaces if w.id is not None}
     plan.workplaces += [WorkplaceChange("link", None, id=workplace_id, local_id=local_id)
                         for local_id, workplace_id in state.implicit_links.items() if workplace_id not in linked]
@@ -215,6 +241,12 @@ def _hours(values: dict):
     return None
 
 
+def _declared_records(plan: Plan, line: int, key: tuple[str, str], values: dict, current, workplace_id, today) -> None:
+    """Qualifications and Care Certificate the row declares, for apply (academy/ascwds/records.py)."""
+    plan.records.append(worker_records(plan.report, line, key, values, current.person_id if current else None,
+                                       workplace_id, today))
+
+
 def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options) -> None:
     report, seen = plan.report, {}
     roles, leaving = state.job_roles, plan.leaving_date
@@ -248,10 +280,15 @@ def _staff(plan: Plan, parsed: ParsedFile, state: ServiceState, options: Options
                 report.count("staff", "deleted", line, label, f"Leaves on {format_date(leaving)}")
                 report.staff_deleted += 1
             continue
-        role_code = codes.job_role_for_code().get(values.get("MAINJOBROLE"))
+        _declared_records(plan, line, key, values, current, workplace_id, options.today)
+        role_code = codes.job_role_for(values.get("MAINJOBROLE"), values.get("MAINJRDESC"))
         role = roles.get(role_code)
-        if values.get("MAINJOBROLE") in ("23", "27") and not values.get("MAINJRDESC"):
-            report.warning("staff", line, "MAINJRDESC", f"Job role {values['MAINJOBROLE']} needs a description")
+        if values.get("MAINJOBROLE") in codes.OTHER_JOB_ROLES and not values.get("MAINJRDESC"):
+            # workerCSVValidator `_validateMainJobDesc`: ASC-WDS refuses the row ("MAINJRDESC has not been supplied").
+            report.error("staff", line, "MAINJRDESC", f"MAINJRDESC is missing: job role {values['MAINJOBROLE']} "
+                                                      f"({codes.code_list('job_roles')[values['MAINJOBROLE']]}) "
+                                                      "needs a description of the role")
+            continue
         if role is not None and role.registered_manager and not state.regulated(local_id, workplace_id):
             report.warning("staff", line, "MAINJOBROLE", "4 (Registered manager) is for CQC-regulated workplaces")
         if status in CHANGING and _hours(values) is None and "CONTHOURS" in parsed.columns:

@@ -2,6 +2,8 @@
 and a training category, which becomes a catalogue course (data/training_categories.csv)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from academy.ascwds import codes
 from academy.ascwds.cells import format_date
 from academy.ascwds.plan import TrainingChange
@@ -38,12 +40,11 @@ def course_resolver(state, plan):
     return resolve
 
 
-def training_rows(plan, parsed, state, options) -> None:
-    from academy.ascwds.validate import _rows
-
+def training_rows(plan, rows, state) -> None:
+    """The training file's checked rows (validate._rows: (line, values, extra)) into the plan."""
     report, seen = plan.report, {}
     resolve = course_resolver(state, plan)
-    for line, values, _ in _rows(parsed, report, options.today, skip_content_for_delete=False, keep_extra=False):
+    for line, values, _ in rows:
         local_id, worker_id = values.get("LOCALESTID"), values.get("UNIQUEWORKERID")
         category, completed = values.get("CATEGORY"), values.get("DATECOMPLETED")
         if not (local_id and worker_id and category and completed):
@@ -72,27 +73,54 @@ def training_rows(plan, parsed, state, options) -> None:
             report.error("training", line, "EXPIRYDATE", f"{format_date(expires)} is before DATECOMPLETED "
                                                          f"{format_date(completed)}")
             continue
-        if expires is None and renewal:
-            expires = add_months(completed, renewal)
-            report.warning("training", line, "EXPIRYDATE", f"No expiry date given; {format_date(expires)} is worked "
-                                                           f"out from the course's renewal period")
-        same = (key, course_ref, completed)
+        validity = values.get("VALIDITY")
+        worked_out = expires is None and _expiry(report, line, completed, validity, renewal)
+        if worked_out:
+            expires = worked_out
+        same = (key, course_ref, completed, name.lower())
         if same in seen:
             report.warning("training", line, None, f"The same training as line {seen[same]}; it will be left out")
             continue
         seen[same] = line
-        notes, provider = values.get("NOTES"), values.get("PROVIDERNAME")
+        # PROVIDERNAME is a code of Skills for Care's list; the record keeps the provider's name.
+        notes, provider = values.get("NOTES"), codes.code_list("training_providers").get(values.get("PROVIDERNAME"))
         def describe(course_name=course_name, worker_id=worker_id, local_id=local_id, completed=completed):
             return f"{course_name} for {worker_id} at {local_id}", f"Completed {format_date(completed)}"
 
-        existing = state.records.get((person_id, course_ref, completed)) if person_id else None
+        details = {"title": name or None, "accredited": values.get("ACCREDITED"),
+                   "who_delivered": values.get("WHODELIVERED"), "how_delivered": values.get("HOWDELIVERED"),
+                   "validity": validity, "expiry_worked_out": bool(worked_out)}
+        existing = None
+        if person_id:  # the record with this training name, else one kept without a name
+            existing = (state.records.get((person_id, course_ref, completed, name.lower()))
+                        or state.records.get((person_id, course_ref, completed, "")))
         if existing is None:
             plan.training.append(TrainingChange("create", key, person_id, course_ref, completed, expires, provider,
-                                                notes))
+                                                notes, **details))
             report.count("training", "created", line, describe)
-        elif existing[1:] == (expires, notes, provider):
-            report.count("training", "unchanged")
+        elif existing[1:] == (expires, notes, provider, *details.values()) or existing[0] in state.verified_records:
+            report.count("training", "unchanged")  # a record verified here is left as it is
         else:
             plan.training.append(TrainingChange("update", key, person_id, course_ref, completed, expires, provider,
-                                                notes, existing[0]))
-            report.count("training", "updated", line, lambda d=describe: (d()[0], "Expiry date, notes or provider changed"))
+                                                notes, existing[0], **details))
+            report.count("training", "updated", line, lambda d=describe: (d()[0], "Expiry date, notes or other "
+                                                                                  "details changed"))
+
+
+def _expiry(report, line: int, completed, validity: str | None, renewal: int | None):
+    """The expiry when the row gives none: VALIDITY "none" means it does not expire; VALIDITY months
+    give completed + months - 1 day (Skills for Care's rule); else the course's renewal period.
+    Returns the date worked out, or None (no expiry)."""
+    if validity and validity.lower() == "none":
+        return None
+    if validity:
+        expires = add_months(completed, int(validity)) - timedelta(days=1)
+        report.warning("training", line, "EXPIRYDATE", f"No expiry date given; {format_date(expires)} is worked "
+                                                       f"out from VALIDITY ({validity} months)")
+        return expires
+    if renewal:
+        expires = add_months(completed, renewal)
+        report.warning("training", line, "EXPIRYDATE", f"No expiry date given; {format_date(expires)} is worked "
+                                                       f"out from the course's renewal period")
+        return expires
+    return None

@@ -26,20 +26,13 @@ from academy.pagination import paginate
 from academy.workplaces.directory import (
     WorkplaceFilters, get_workplace_or_404, managed_workplaces, reference_lists, workplaces_query,
 )
-from academy.workplaces.models import Workplace
+from academy.workplaces.models import Provider, Workplace
 
 ROLES = (Role.manager, Role.hcpa_staff, Role.admin)
 
 
 def _is_staff() -> bool:
     return current_user.role in STAFF_ROLES
-
-
-def _batch_or_404(batch_id: int) -> ImportBatch:
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.created_by_id != current_user.id:
-        refuse(404, target=("ImportBatch", batch_id))
-    return batch
 
 
 @bp.get("/")
@@ -102,6 +95,7 @@ def upload():
     try:
         job_id = jobs.start(batch, jobs.check_import, "Checking ASC-WDS files")
     except JobsUnavailable as problem:
+        db.session.rollback()  # no batch waits for a check that was never queued
         return _upload_problem(form, str(problem), 503)
     return redirect(url_for("jobs.status", job_id=job_id))
 
@@ -111,8 +105,15 @@ def _apply_form(report: Report | None):
         form = ApplyForm()
         if request.method == "GET":
             form.leaving_date.data = date.today()
-        return form
-    return ApplyNoLeaversForm()
+    else:
+        form = ApplyNoLeaversForm()
+    needed = report.provider_needed if report is not None else []
+    form.choose_from(list(db.session.scalars(select(Provider).order_by(Provider.name))) if needed else [], needed)
+    return form
+
+
+def _chosen_provider(form) -> int | None:
+    return form.provider_id.data if "provider_id" in form else None
 
 
 def _show(batch: ImportBatch, form=None, problem: str | None = None, status: int = 200):
@@ -141,13 +142,13 @@ def _staff_url() -> str:
 @role_required(*ROLES)
 def show(batch_id: int):
     """The validation report: what would change, and every error and warning by line and column."""
-    return _show(_batch_or_404(batch_id))
+    return _show(batches.get_batch_or_404(db.session, batch_id, current_user))
 
 
 @bp.post("/imports/<int:batch_id>/apply")
 @role_required(*ROLES)
 def apply(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = batches.get_batch_or_404(db.session, batch_id, current_user)
     report = Report.from_dict(batch.report) if batch.report else None
     form = _apply_form(report)
     if report is None or not report.ok or batch.state != ImportState.validated:
@@ -159,18 +160,20 @@ def apply(batch_id: int):
             form.leaving_date.errors = ["The leaving date must be today or in the past"]
             return _show(batch, form, None, 422)
         batch.leaving_date = form.leaving_date.data
-        db.session.commit()
     if batch.total_bytes > batches.inline_limit():
         try:
-            job_id = jobs.start(batch, jobs.apply_import, "Applying ASC-WDS files")
+            job_id = jobs.start(batch, jobs.apply_import, "Applying ASC-WDS files", _chosen_provider(form))
         except JobsUnavailable as problem:
-            return _show(batch, form, str(problem), 503)
+            db.session.rollback()
+            return _show(db.session.get(ImportBatch, batch_id), form, str(problem), 503)
         return redirect(url_for("jobs.status", job_id=job_id))
     try:
-        batches.apply_batch(db.session, batch, current_user)
+        report = batches.apply_batch(db.session, batch, current_user, provider_id=_chosen_provider(form))
     except Invalid as problem:
         db.session.rollback()
         return _show(db.session.get(ImportBatch, batch_id), form, str(problem), 422)
+    if not report.applied:  # the re-check found errors: the new report is saved with the batch
+        return _show(batch, form, batches.not_applied_reason(report), 422)
     return redirect(url_for("ascwds.show", batch_id=batch.id))
 
 

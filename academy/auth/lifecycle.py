@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy import delete
 
-from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed
+from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed, refuse
 from academy.auth.models import Invitation, RecoveryCode, Role, User, new_session_token
 from academy.auth.tokens import new_one_time_token
 from academy.extensions import utcnow
 from academy.mail import send_account_mail
+
+
+def get_user_or_404(session, user_id: int, for_user: User) -> User:
+    """An account, for an administrator (the only role that manages accounts); 404 if there is none."""
+    if for_user.role != Role.admin:
+        refuse(404, for_user, ("User", user_id))
+    return session.get(User, user_id) or abort(404)
+
+
+def get_open_invitation_or_404(session, invitation_id: int, for_user: User) -> Invitation:
+    """An invitation still waiting to be accepted, for an administrator; 404 once accepted or cancelled."""
+    if for_user.role != Role.admin:
+        refuse(404, for_user, ("Invitation", invitation_id))
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.accepted_at is not None or invitation.cancelled_at is not None:
+        abort(404)
+    return invitation
 
 
 def _admin_changing_someone_else(actor: User, user: User | None = None) -> None:

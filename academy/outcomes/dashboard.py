@@ -124,9 +124,3 @@ def induction_parts(session, scopes: list[Scope], latest: date) -> list[Inductio
 
 def funnel(session, latest: date) -> list[report.OutcomeRow]:
     return report.outcome_rows(session, COUNTY, [latest], [0], [m.key for m in FUNNEL_METRICS])
-
-
-def metric_or_404(key: str) -> Metric:
-    if key not in ALL_METRICS:
-        abort(404)
-    return ALL_METRICS[key]

@@ -11,7 +11,7 @@ from academy.outcomes.snapshots import _months_back, run_outcomes
 def seed_demo_outcomes(session, today: date | None = None) -> str:
     today = today or date.today()
     added = seed_baselines(session)
-    session.commit()
+    session.flush()
     first, last = _months_back(today, 12), nightly_range(today)[1]
     result = run_outcomes(session, first, last)
     return (f"Outcomes: {added} baselines added; {result.rows:,} figures computed for {len(result.dates)} dates "

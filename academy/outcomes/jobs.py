@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from rq import get_current_job
 
 from academy.extensions import db
-from academy.jobs import enqueue, job_status, redis_connection, redis_or_unavailable, report_progress
+from academy.jobs import job_status, redis_connection, redis_or_unavailable, report_progress
 from academy.outcomes import metrics
 from academy.outcomes.snapshots import AlreadyRunning, run_outcomes, validate_range
+from academy.unit_of_work import enqueue_after_commit, job
 
 LOCK_KEY = "goodcare:outcomes:recompute"
 LOCK_SECONDS = 3 * 3600
@@ -86,15 +87,16 @@ def start_recompute(start: date, end: date, owner_id: int | None) -> str:
     with redis_or_unavailable():
         _acquire(job_id)
     try:
-        enqueue(recompute_outcomes, start.isoformat(), end.isoformat(), queue="outcomes", job_id=job_id,
-                owner_id=owner_id, timeout=JOB_TIMEOUT, retries=1,
-                description=f"Recompute outcomes, {start:%d %B %Y} to {end:%d %B %Y}")
+        enqueue_after_commit(recompute_outcomes, start.isoformat(), end.isoformat(), queue="outcomes",
+                             job_id=job_id, owner_id=owner_id, timeout=JOB_TIMEOUT, retries=1,
+                             description=f"Recompute outcomes, {start:%d %B %Y} to {end:%d %B %Y}")
     except BaseException:
         _release(job_id)
         raise
     return job_id
 
 
+@job
 def recompute_outcomes(start: str | None = None, end: str | None = None) -> dict:
     """The job: recompute and store snapshots for [start, end] (default: the nightly range)."""
     if start is None or end is None:

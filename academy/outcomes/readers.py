@@ -158,12 +158,15 @@ def staff_sql(connection, start: date, end: date) -> str:
 
 
 def role_change_sql(connection, start: date, end: date) -> str:
-    """The dated job-role changes of the employments staff_sql reads (same filter)."""
+    """The dated job-role and registered-manager flag changes of the employments staff_sql reads
+    (same filter)."""
     d = connection.dialect.name
     contracts = ", ".join(f"'{c}'" for c in DIRECTLY_EMPLOYED)
     return (
         f"SELECT c.id AS change_id, c.employment_id, {_day('c.changed_on', d)} AS changed_day, "
-        "c.from_job_role_id, c.to_job_role_id FROM employment_role_changes c "
+        "c.from_job_role_id, c.to_job_role_id, "
+        "CASE WHEN c.from_registered_manager THEN 1 ELSE 0 END AS from_rm_flag, "
+        "CASE WHEN c.to_registered_manager THEN 1 ELSE 0 END AS to_rm_flag FROM employment_role_changes c "
         "JOIN employments e ON e.id = c.employment_id "
         f"WHERE e.contract_type IN ({contracts}) AND e.start_date <= {_date(end, d)} "
         f"AND (e.leaving_date IS NULL OR e.leaving_date > {_date(start, d)})"
@@ -171,7 +174,8 @@ def role_change_sql(connection, start: date, end: date) -> str:
 
 
 ROLE_CHANGE_DTYPES = {"change_id": "int64", "employment_id": "int64", "changed_day": "float64",
-                      "from_job_role_id": "int64", "to_job_role_id": "int64"}
+                      "from_job_role_id": "int64", "to_job_role_id": "int64", "from_rm_flag": "int8",
+                      "to_rm_flag": "int8"}
 
 
 def read_role_changes(connection, start: date, end: date, use_copy: bool | None = None) -> pd.DataFrame:
@@ -188,7 +192,7 @@ def read_staff(connection, start: date, end: date, use_copy: bool | None = None)
                      {"employment_id": "int64", "workplace_id": "int64", "person_id": "int64",
                       "job_role_id": "int64", "start_day": "float64", "leaving_day": "float64", "rm_flag": "int8"},
                      use_copy)
-    raw = role_periods(raw, read_role_changes(connection, window_from, end, use_copy))
+    raw = _with_dated_flags(raw, read_role_changes(connection, window_from, end, use_copy))
     roles = pd.read_sql(sa.text(
         "SELECT id, CASE WHEN care_providing THEN 1 ELSE 0 END AS care, "
         "CASE WHEN registered_manager THEN 1 ELSE 0 END AS rm FROM job_roles"), connection)
@@ -215,6 +219,20 @@ def read_staff(connection, start: date, end: date, use_copy: bool | None = None)
     for column in ("qualified_on", "induction_completed_on"):
         columns[column] = _by_person(person_dates, column, columns["person_id"])
     return pd.DataFrame(columns, columns=list(metrics.STAFF_COLUMNS + metrics.ROLE_PERIOD_COLUMNS))
+
+
+def _with_dated_flags(employments: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """role_periods over (job role, registered-manager flag) pairs: each pair is one "role" code,
+    role id * 2 + flag, so a flag change splits an employment as a job-role change does; the codes
+    are turned back into job_role_id and rm_flag afterwards."""
+    coded = employments.assign(job_role_id=employments["job_role_id"].to_numpy(np.int64) * 2
+                               + employments["rm_flag"].to_numpy(np.int64))
+    coded_changes = changes.assign(
+        from_job_role_id=changes["from_job_role_id"].to_numpy(np.int64) * 2 + changes["from_rm_flag"].to_numpy(np.int64),
+        to_job_role_id=changes["to_job_role_id"].to_numpy(np.int64) * 2 + changes["to_rm_flag"].to_numpy(np.int64))
+    periods = role_periods(coded, coded_changes)
+    codes = periods["job_role_id"].to_numpy(np.int64)
+    return periods.assign(job_role_id=codes // 2, rm_flag=(codes % 2).astype(np.int8))
 
 
 def role_periods(employments: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from academy.jobs import JobsUnavailable, job_status
 from academy.outcomes import baselines, charts, dashboard, jobs, report, snapshots
 from academy.outcomes.blueprint import bp
 from academy.outcomes.forms import BaselineForm, RecomputeForm
+from academy.outcomes.metrics import ALL_METRICS
 from academy.outcomes.models import Baseline
 
 VIEWERS = (Role.manager, *STAFF_ROLES)
@@ -62,7 +63,7 @@ def index():
 @role_required(*VIEWERS)
 def chart(metric: str):
     """The 12-month trend of one outcome for the scopes on the dashboard, as SVG."""
-    chosen = dashboard.metric_or_404(metric)
+    chosen = ALL_METRICS.get(metric) or abort(404)
     scopes, _ = _scopes()
     latest = snapshots.latest_date(db.session)
     if latest is None:
@@ -130,7 +131,7 @@ def recompute():
 def baseline_list():
     """The published baselines the dashboard compares with."""
     return render_template("outcomes/baselines.html", grouped=baselines.baselines_by_outcome(db.session),
-                           labels={k: m.label for k, m in dashboard.ALL_METRICS.items()})
+                           labels={k: m.label for k, m in ALL_METRICS.items()})
 
 
 @bp.route("/baselines/new", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Who may open a workplace's portal: its registered managers fully, HCPA staff and admins read-only.
 
-Every portal view loads its workplace through `portal_workplace_or_404` (role AND ownership):
+Every portal view loads its workplace through `get_portal_workplace_or_404` (role AND ownership),
+or a record scoped to it through a loader that calls it (`get_vacancy_or_404`, `get_employment_or_404`):
 - applicants and care workers: 403 (role_required semantics);
 - a manager of another workplace: 404, whatever the URL (never reveal that it exists);
 - HCPA staff and admins: may open any workplace's pages, but only to read; their POSTs are 403.
@@ -12,10 +13,10 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user, login_required
 
-from academy.auth.access import STAFF_ROLES, refuse
-from academy.auth.models import Role
-from academy.extensions import db
+from academy.auth.access import STAFF_ROLES, NotAllowed, refuse
+from academy.auth.models import Role, User
 from academy.workplaces.directory import get_workplace_or_404
+from academy.workplaces.models import Workplace
 
 PORTAL_ROLES = (Role.manager, *STAFF_ROLES)
 
@@ -25,21 +26,28 @@ def can_change(user) -> bool:
     return user.is_authenticated and user.role == Role.manager
 
 
-def portal_workplace_or_404(workplace_id: int, *, write: bool | None = None):
-    """The workplace `workplace_id` for the signed-in user, or abort 401/403/404.
+def require_manager(user: User, workplace: Workplace) -> None:
+    """Domain functions' check (raises NotAllowed): only the workplace's own registered managers
+    change its staff records, vacancies and link requests."""
+    if user.role != Role.manager or not any(w.id == workplace.id for w in user.workplaces):
+        raise NotAllowed("Only this workplace's registered managers can change its staff records")
+
+
+def get_portal_workplace_or_404(session, workplace_id: int, for_user, *, write: bool | None = None) -> Workplace:
+    """The workplace `workplace_id` for `for_user`'s portal pages, or abort 401/403/404.
 
     `write` defaults to "this request is not a GET/HEAD"; writes are for managers only.
     Call inside a request (the view is also decorated with `portal_view`).
     """
-    if not current_user.is_authenticated:
+    if not for_user.is_authenticated:
         abort(401)
-    if current_user.role not in PORTAL_ROLES:
-        refuse(403)
-    workplace = get_workplace_or_404(db.session, workplace_id, current_user)
+    if for_user.role not in PORTAL_ROLES:
+        refuse(403, for_user)
+    workplace = get_workplace_or_404(session, workplace_id, for_user)
     if write is None:
         write = request.method not in ("GET", "HEAD")
-    if write and not can_change(current_user):
-        refuse(403)
+    if write and not can_change(for_user):
+        refuse(403, for_user)
     return workplace
 
 

@@ -21,6 +21,7 @@ from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.mail import public_url, send_mail
+from academy.portal.access import require_manager
 from academy.portal.models import EmployerLinkRequest, LinkState
 from academy.workplaces.models import Employment, Person
 
@@ -74,11 +75,13 @@ def pending_for(session, user: User) -> list[EmployerLinkRequest]:
         .order_by(EmployerLinkRequest.id)))
 
 
-def get_for_worker_or_404(session, request_id: int, user: User) -> EmployerLinkRequest:
-    """One of the signed-in worker's own requests; anyone else's is a 404."""
+def get_link_request_or_404(session, request_id: int, for_user: User) -> EmployerLinkRequest:
+    """A request asked of a passport owner: the worker asked sees their own, HCPA staff and admins
+    any (to link it on the worker's behalf); anyone else's, or a request to nobody, is a 404."""
     request = session.get(EmployerLinkRequest, request_id)
-    if request is None or request.user_id is None or request.user_id != user.id:
-        refuse(404, target=("EmployerLinkRequest", request_id))
+    if request is None or request.user_id is None or (
+            for_user.role not in STAFF_ROLES and request.user_id != for_user.id):
+        refuse(404, for_user, ("EmployerLinkRequest", request_id))
     return request
 
 
@@ -95,13 +98,6 @@ def waiting_query():
             .options(joinedload(EmployerLinkRequest.user),
                      joinedload(EmployerLinkRequest.employment).joinedload(Employment.workplace))
             .order_by(EmployerLinkRequest.id))
-
-
-def get_waiting_or_404(session, request_id: int) -> EmployerLinkRequest:
-    request = session.get(EmployerLinkRequest, request_id)
-    if request is None or request.user_id is None:
-        refuse(404, target=("EmployerLinkRequest", request_id))
-    return request
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -144,8 +140,6 @@ def decline(session, request: EmployerLinkRequest, by: User, now: datetime | Non
 
 def cancel(session, request: EmployerLinkRequest, by: User, now: datetime | None = None) -> None:
     """The workplace's manager withdraws the request."""
-    from academy.portal.staff import require_manager
-
     require_manager(by, request.employment.workplace)
     _still_pending(request)
     _decide(request, LinkState.cancelled, by, now)

@@ -123,6 +123,9 @@ class RoleChangeForm(_WithRoles):
 
 
 class RegisteredManagerForm(FlaskForm):
+    changed_on = DayMonthYearField("From which date?", description="For example, 1 4 2026",
+                                   invalid="The date must be a real date",
+                                   validators=[RequiredDate(message="Enter the date the change takes effect")])
     submit = submit("Save")
 
 

@@ -11,7 +11,7 @@ from academy.extensions import db
 from academy.pagination import paginate, requested_page
 from academy.portal import employer_links, staff
 from academy.portal.blueprint import bp
-from academy.portal.access import portal_view, portal_workplace_or_404
+from academy.portal.access import portal_view
 from academy.portal.forms import CancelLinkForm, LinkOnBehalfForm
 
 
@@ -19,8 +19,9 @@ from academy.portal.forms import CancelLinkForm, LinkOnBehalfForm
 @portal_view
 def cancel_link_request(workplace_id: int, employment_id: int):
     """The manager withdraws the workplace's waiting request to link this starter's passport."""
-    workplace = portal_workplace_or_404(workplace_id, write=True)
-    employment = staff.get_employment_or_404(db.session, workplace, employment_id)
+    employment = staff.get_employment_or_404(db.session, employment_id, current_user, workplace_id=workplace_id,
+                                             write=True)
+    workplace = employment.workplace
     request = employer_links.latest_for(employment)
     back = url_for("portal.staff_member", workplace_id=workplace.id, employment_id=employment.id)
     if request is None:
@@ -51,7 +52,7 @@ def link_requests():
 @role_required(*STAFF_ROLES)
 def link_on_behalf(request_id: int):
     """HCPA link a worker's passport to the workplace that asked, on the worker's behalf."""
-    request = employer_links.get_waiting_or_404(db.session, request_id)
+    request = employer_links.get_link_request_or_404(db.session, request_id, current_user)
     if not LinkOnBehalfForm().validate_on_submit():
         return redirect(url_for("portal.link_requests"))
     workplace_name = request.employment.workplace.name

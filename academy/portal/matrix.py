@@ -12,6 +12,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from academy.auth.access import refuse
+from academy.portal.access import get_portal_workplace_or_404
 from academy.workplaces.models import Employment, JobRole, Person, Workplace
 from training import induction as inductions
 from training.catalogue import course_order
@@ -286,13 +288,15 @@ def induction_board(session, workplace: Workplace, on: date) -> tuple[list[Induc
     return inducting, not_started
 
 
-def induction_in_post_or_none(session, workplace: Workplace, induction_id: int,
-                              on: date) -> CareCertificateInduction | None:
-    """The induction if it belongs to someone in post at `workplace` on `on` (else None: a 404)."""
+def get_induction_or_404(session, induction_id: int, for_user, *, workplace_id: int, on: date,
+                         write: bool | None = None) -> CareCertificateInduction:
+    """The induction of someone in post at workplace `workplace_id` on `on`, which `for_user` must be
+    able to open in the portal (get_portal_workplace_or_404, with `write`); any other is a 404."""
+    workplace = get_portal_workplace_or_404(session, workplace_id, for_user, write=write)
     induction = session.get(CareCertificateInduction, induction_id)
-    if induction is None:
-        return None
-    in_post = session.scalar(select(Employment.id).where(
+    in_post = induction is not None and session.scalar(select(Employment.id).where(
         Employment.person_id == induction.person_id, Employment.workplace_id == workplace.id,
-        Employment.start_date <= on, current_employment_clause(on)).limit(1))
-    return induction if in_post is not None else None
+        Employment.start_date <= on, current_employment_clause(on)).limit(1)) is not None
+    if not in_post:
+        refuse(404, for_user, ("CareCertificateInduction", induction_id))
+    return induction

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey
+from sqlalchemy import Enum, ForeignKey, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import TimestampMixin, db
@@ -24,6 +24,9 @@ class RoleChange(TimestampMixin, db.Model):
     employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id", ondelete="CASCADE"), index=True)
     from_job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
     to_job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
+    # The registered-manager flag before and after (a flag change keeps the job role: from == to).
+    from_registered_manager: Mapped[bool] = mapped_column(default=False, server_default=false())
+    to_registered_manager: Mapped[bool] = mapped_column(default=False, server_default=false())
     changed_on: Mapped[date]
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

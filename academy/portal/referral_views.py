@@ -10,13 +10,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import refuse
 from academy.auth.audit import audit
 from academy.extensions import db, utcnow
 from academy.forms import status_for
 from academy.pagination import paginate, requested_page
 from academy.portal.blueprint import bp
-from academy.portal.access import can_change, portal_view, portal_workplace_or_404
+from academy.portal import vacancies
+from academy.portal.access import can_change, get_portal_workplace_or_404, portal_view
 from academy.workplaces.models import Vacancy
 from recruitment.models import Application, Referral
 from recruitment.referral_views import handle_step
@@ -27,7 +27,7 @@ from training.passport import share_token
 @bp.get("/<int:workplace_id>/referrals")
 @portal_view
 def referrals_list(workplace_id: int):
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     statement = (select(Referral).join(Referral.vacancy).where(Vacancy.workplace_id == workplace.id)
                  .options(joinedload(Referral.application).joinedload(Application.user))
                  .order_by(Referral.created_at.desc(), Referral.id.desc()))
@@ -56,10 +56,8 @@ def shared_passport_link(referral: Referral, now: datetime | None = None) -> str
 @bp.route("/<int:workplace_id>/referrals/<int:referral_id>", methods=["GET", "POST"])
 @portal_view
 def referral(workplace_id: int, referral_id: int):
-    workplace = portal_workplace_or_404(workplace_id)
-    item = db.session.get(Referral, referral_id)
-    if item is None or item.vacancy.workplace_id != workplace.id:
-        refuse(404, target=("Referral", referral_id))
+    item = vacancies.get_referral_or_404(db.session, referral_id, current_user, workplace_id=workplace_id)
+    workplace = item.vacancy.workplace
     page_url = url_for("portal.referral", workplace_id=workplace.id, referral_id=item.id)
     done, forms, form = handle_step(item, page_url)
     if done is not None:

@@ -12,8 +12,10 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from academy.auth.access import Invalid, NotAllowed, refuse
-from academy.auth.models import Role, User
+from academy.auth.access import Invalid, refuse
+from academy.auth.models import User
+from academy.portal import employer_links
+from academy.portal.access import get_portal_workplace_or_404, require_manager
 from academy.portal.forms import REASON_LABELS
 from academy.portal.models import RoleChange
 from academy.workplaces.models import ContractType, Employment, JobRole, Person, Workplace
@@ -22,11 +24,6 @@ from training.models import CareCertificateInduction
 
 FUTURE_LIMIT_DAYS = 183  # a start, leaving date or role change at most six months ahead
 EARLIEST_START = date(1960, 1, 1)
-
-
-def require_manager(user: User, workplace: Workplace) -> None:
-    if user.role != Role.manager or not any(w.id == workplace.id for w in user.workplaces):
-        raise NotAllowed("Only this workplace's registered managers can change its staff records")
 
 
 def _future_limit(today: date) -> date:
@@ -125,10 +122,14 @@ def _tiers(session, people: list[Person], today: date) -> dict[int, str]:
     return result
 
 
-def get_employment_or_404(session, workplace: Workplace, employment_id: int) -> Employment:
+def get_employment_or_404(session, employment_id: int, for_user: User, *, workplace_id: int,
+                          write: bool | None = None) -> Employment:
+    """The employment at workplace `workplace_id`, which `for_user` must be able to open in the
+    portal (get_portal_workplace_or_404, with `write`); another workplace's is a 404."""
+    workplace = get_portal_workplace_or_404(session, workplace_id, for_user, write=write)
     employment = session.get(Employment, employment_id)
     if employment is None or employment.workplace_id != workplace.id:
-        refuse(404, target=("Employment", employment_id))
+        refuse(404, for_user, ("Employment", employment_id))
     return employment
 
 
@@ -153,8 +154,6 @@ def add_starter(session, workplace: Workplace, by: User, *, job_role_id, contrac
     Someone else's record is never attached here: when an email is given, the passport owner with
     that address (if any) is asked to link their passport (academy/portal/employer_links.py), and
     the page says the same whether or not there is one."""
-    from academy.portal import employer_links
-
     require_manager(by, workplace)
     today = today or date.today()
     role = _job_role(session, job_role_id)
@@ -212,14 +211,10 @@ def change_role(session, employment: Employment, by: User, job_role_id, changed_
         raise Invalid(f"{employment.person.full_name} has left: record them as a starter again instead")
     if role.id == employment.job_role_id:
         raise Invalid(f"{employment.person.full_name} is already a {employment.job_role.name.lower()}")
-    if changed_on < employment.start_date:
-        raise Invalid(f"The date of the change cannot be before their start date ({_long(employment.start_date)})")
-    last = max((c.changed_on for c in employment.role_changes), default=None)
-    if last is not None and changed_on < last:
-        raise Invalid(f"The date of the change cannot be before their last role change ({_long(last)})")
-    if changed_on > _future_limit(today):
-        raise Invalid(f"The date of the change must be no later than {_long(_future_limit(today))}")
+    _check_change_date(employment, changed_on, today)
+    flag = employment.is_registered_manager
     change = RoleChange(employment=employment, from_job_role_id=employment.job_role_id, to_job_role_id=role.id,
+                        from_registered_manager=flag, to_registered_manager=flag,
                         changed_on=changed_on, changed_by_id=by.id)
     session.add(change)
     employment.job_role = role
@@ -227,9 +222,31 @@ def change_role(session, employment: Employment, by: User, job_role_id, changed_
     return change
 
 
-def set_registered_manager(session, employment: Employment, by: User, flag: bool) -> None:
+def _check_change_date(employment: Employment, changed_on: date, today: date) -> None:
+    """A dated change (job role, registered-manager flag) falls within the employment, after the last one."""
+    if changed_on < employment.start_date:
+        raise Invalid(f"The date of the change cannot be before their start date ({_long(employment.start_date)})")
+    last = max((c.changed_on for c in employment.role_changes), default=None)
+    if last is not None and changed_on < last:
+        raise Invalid(f"The date of the change cannot be before their last change ({_long(last)})")
+    if changed_on > _future_limit(today):
+        raise Invalid(f"The date of the change must be no later than {_long(_future_limit(today))}")
+
+
+def set_registered_manager(session, employment: Employment, by: User, flag: bool, changed_on: date,
+                           today: date | None = None) -> RoleChange:
+    """Mark or unmark the registered manager from `changed_on`; kept as a dated change (the job role
+    stays), so the outcomes of earlier dates keep the flag they had."""
     require_manager(by, employment.workplace)
     if employment.leaving_date is not None:
         raise Invalid(f"{employment.person.full_name} has left")
+    if bool(flag) == employment.is_registered_manager:
+        raise Invalid(f"{employment.person.full_name} is {'already' if flag else 'not'} marked as a registered manager")
+    _check_change_date(employment, changed_on, today or date.today())
+    change = RoleChange(employment=employment, from_job_role_id=employment.job_role_id,
+                        to_job_role_id=employment.job_role_id, from_registered_manager=employment.is_registered_manager,
+                        to_registered_manager=bool(flag), changed_on=changed_on, changed_by_id=by.id)
+    session.add(change)
     employment.is_registered_manager = bool(flag)
     session.flush()
+    return change

@@ -1,7 +1,7 @@
 """Portal training pages for one workplace: the training matrix, inductions (with sign-off) and the
 STAN+ training-needs plan, with CSV/XLSX downloads. Thin: the building is in matrix.py and needs.py.
 
-Every view loads its workplace with portal_workplace_or_404 (role and ownership: another
+Every view loads its workplace with get_portal_workplace_or_404 (role and ownership: another
 manager's workplace is a 404); pages listing staff's training are audit-logged.
 """
 from __future__ import annotations
@@ -12,14 +12,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy import exports
-from academy.auth.access import DomainError, refuse
+from academy.auth.access import DomainError
 from academy.auth.audit import audit
 from academy.extensions import db
 from academy.forms import form_error
 from academy.portal import matrix as matrices, needs
 from academy.portal.blueprint import bp
-from academy.portal.access import can_change, portal_view, portal_workplace_or_404
+from academy.portal.access import can_change, get_portal_workplace_or_404, portal_view
 from academy.portal.training_forms import SignOffForm
+from academy.workplaces.models import Workplace
 from training import induction as inductions
 from training.models import StandardState
 from training.records import TrainingState
@@ -43,7 +44,7 @@ def _download(fmt: str, header, rows, name: str, title: str):
 @portal_view
 def matrix(workplace_id: int):
     """Staff in post x the mandatory courses of their roles, each cell's state and date."""
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     filters = _filters()
     audit("viewed_training_matrix", target=workplace)
     built = matrices.build_matrix(db.session, workplace, date.today(), **filters)
@@ -54,7 +55,7 @@ def matrix(workplace_id: int):
 @bp.get("/<int:workplace_id>/matrix.<fmt>")
 @portal_view
 def matrix_download(workplace_id: int, fmt: str):
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     if fmt not in exports.FORMATS:
         abort(404)
     filters = _filters()
@@ -78,7 +79,7 @@ def _inductions_page(workplace, failed: SignOffForm | None = None, failed_id: in
 @portal_view
 def inductions_page(workplace_id: int):
     """Who is inducting: standards signed off, days to the 12-week target, overdue first."""
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     audit("viewed_inductions", target=workplace)
     return _inductions_page(workplace)
 
@@ -87,9 +88,9 @@ def inductions_page(workplace_id: int):
 @portal_view
 def sign_off_standards(workplace_id: int, induction_id: int):
     """Sign off the ticked standards (training.induction's rule: an assessor, never their own)."""
-    workplace = portal_workplace_or_404(workplace_id)
-    item = (matrices.induction_in_post_or_none(db.session, workplace, induction_id, date.today())
-            or refuse(404, target=("CareCertificateInduction", induction_id)))
+    item = matrices.get_induction_or_404(db.session, induction_id, current_user, workplace_id=workplace_id,
+                                         on=date.today())
+    workplace = db.session.get(Workplace, workplace_id)
     person = item.person
     form = SignOffForm.for_induction(item)
     if form.validate_on_submit():
@@ -119,7 +120,7 @@ def _signed_off_message(name: str, numbers: list[int], item) -> str:
 @portal_view
 def training_needs(workplace_id: int):
     """STAN+: the workplace's training needs as a plan (need, people, due by) and per worker."""
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     audit("viewed_training_needs", target=workplace)
     plan = needs.training_needs(db.session, workplace, date.today())
     return render_template("portal/training/needs.html", workplace=workplace, plan=plan)
@@ -128,7 +129,7 @@ def training_needs(workplace_id: int):
 @bp.get("/<int:workplace_id>/training-needs.<fmt>")
 @portal_view
 def training_needs_download(workplace_id: int, fmt: str):
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     if fmt not in exports.FORMATS:
         abort(404)
     audit("downloaded_training_needs", target=workplace, detail=fmt)

@@ -8,8 +8,10 @@ from sqlalchemy import or_, select
 
 from academy.auth.access import Invalid, refuse
 from academy.auth.models import User
-from academy.portal.staff import FUTURE_LIMIT_DAYS, _job_role, _long, require_manager
+from academy.portal.access import get_portal_workplace_or_404, require_manager
+from academy.portal.staff import FUTURE_LIMIT_DAYS, _job_role, _long
 from academy.workplaces.models import ContractType, Vacancy, Workplace
+from recruitment.models import Referral
 
 FIELDS = ("posts", "hours_per_week", "days", "nights", "weekends", "hourly_pay", "driving_needed", "description")
 
@@ -24,11 +26,26 @@ def vacancies_query(workplace: Workplace, closed: bool, today: date | None = Non
         .order_by(Vacancy.opened_on.desc(), Vacancy.id.desc())
 
 
-def get_vacancy_or_404(session, workplace: Workplace, vacancy_id: int) -> Vacancy:
+def get_vacancy_or_404(session, vacancy_id: int, for_user: User, *, workplace_id: int,
+                       write: bool | None = None) -> Vacancy:
+    """The vacancy at workplace `workplace_id`, which `for_user` must be able to open in the portal
+    (get_portal_workplace_or_404, with `write`); another workplace's vacancy is a 404."""
+    workplace = get_portal_workplace_or_404(session, workplace_id, for_user, write=write)
     vacancy = session.get(Vacancy, vacancy_id)
     if vacancy is None or vacancy.workplace_id != workplace.id:
-        refuse(404, target=("Vacancy", vacancy_id))
+        refuse(404, for_user, ("Vacancy", vacancy_id))
     return vacancy
+
+
+def get_referral_or_404(session, referral_id: int, for_user: User, *, workplace_id: int,
+                        write: bool | None = None) -> Referral:
+    """A referral to one of workplace `workplace_id`'s vacancies, which `for_user` must be able to
+    open in the portal (get_portal_workplace_or_404, with `write`); any other is a 404."""
+    workplace = get_portal_workplace_or_404(session, workplace_id, for_user, write=write)
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.vacancy.workplace_id != workplace.id:
+        refuse(404, for_user, ("Referral", referral_id))
+    return referral
 
 
 def save_vacancy(session, workplace: Workplace, by: User, values: dict, vacancy: Vacancy | None = None,

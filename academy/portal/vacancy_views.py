@@ -13,7 +13,7 @@ from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.portal import staff, vacancies
 from academy.portal.blueprint import bp
-from academy.portal.access import can_change, portal_view, portal_workplace_or_404
+from academy.portal.access import can_change, get_portal_workplace_or_404, portal_view
 from academy.portal.forms import CloseVacancyForm, VacancyForm
 
 _FIELD_FOR = {"role": "job_role_id", "contract": "contract_type", "opening": "opened_on", "days": "weekends",
@@ -23,7 +23,7 @@ _FIELD_FOR = {"role": "job_role_id", "contract": "contract_type", "opening": "op
 @bp.get("/<int:workplace_id>/vacancies")
 @portal_view
 def vacancies_list(workplace_id: int):
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     closed = request.args.get("show") == "closed"
     page = paginate(db.session, vacancies.vacancies_query(workplace, closed), requested_page(),
                     current_app.config["PAGE_SIZE"])
@@ -45,7 +45,7 @@ def _save(workplace, form, vacancy=None):
 @bp.route("/<int:workplace_id>/vacancies/new", methods=["GET", "POST"])
 @portal_view
 def new_vacancy(workplace_id: int):
-    workplace = portal_workplace_or_404(workplace_id, write=True)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user, write=True)
     form = VacancyForm(staff.job_roles(db.session))
     if request.method == "GET":
         form.opened_on.data, form.days.data, form.posts.data = date.today(), True, 1
@@ -63,8 +63,8 @@ def new_vacancy(workplace_id: int):
 @portal_view
 def vacancy(workplace_id: int, vacancy_id: int):
     """One vacancy: edit it while it is open (managers); HCPA see it read-only."""
-    workplace = portal_workplace_or_404(workplace_id)
-    item = vacancies.get_vacancy_or_404(db.session, workplace, vacancy_id)
+    item = vacancies.get_vacancy_or_404(db.session, vacancy_id, current_user, workplace_id=workplace_id)
+    workplace = item.workplace
     form = VacancyForm(staff.job_roles(db.session), obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.job_role_id.data, form.contract_type.data = item.job_role_id, item.contract_type.name
@@ -79,8 +79,8 @@ def vacancy(workplace_id: int, vacancy_id: int):
 @bp.route("/<int:workplace_id>/vacancies/<int:vacancy_id>/close", methods=["GET", "POST"])
 @portal_view
 def close_vacancy(workplace_id: int, vacancy_id: int):
-    workplace = portal_workplace_or_404(workplace_id, write=True)
-    item = vacancies.get_vacancy_or_404(db.session, workplace, vacancy_id)
+    item = vacancies.get_vacancy_or_404(db.session, vacancy_id, current_user, workplace_id=workplace_id, write=True)
+    workplace = item.workplace
     form = CloseVacancyForm()
     if request.method == "GET":
         form.closed_on.data = date.today()

@@ -1,7 +1,7 @@
 """Portal pages for the workforce: your workplaces, summary and staff (thin views).
 
 Vacancies are in vacancy_views.py, the referrals inbox in referral_views.py, the training pages in
-training_views.py. Every page loads its workplace with portal_workplace_or_404 (role and ownership).
+training_views.py. Every page loads its workplace with get_portal_workplace_or_404 (role and ownership).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.portal import employer_links, staff, summary as summaries
 from academy.portal.blueprint import bp
-from academy.portal.access import can_change, portal_view, portal_workplace_or_404
+from academy.portal.access import can_change, get_portal_workplace_or_404, portal_view
 from academy.portal.forms import CancelLinkForm, LeaverForm, RegisteredManagerForm, RoleChangeForm, StarterForm
 from academy.workplaces.directory import WorkplaceFilters, managed_workplaces, workplaces_query
 
@@ -43,7 +43,7 @@ def index():
 def summary(workplace_id: int):
     """Needs your attention, today's counts (as the staff and vacancies pages count them), and the
     month-end figures labelled with their date."""
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     result = summaries.workplace_summary(db.session, workplace, current_user)
     return render_template("portal/summary.html", workplace=workplace, summary=result)
 
@@ -54,7 +54,7 @@ def summary(workplace_id: int):
 @portal_view
 def staff_list(workplace_id: int):
     """Staff in post (and starting soon), or leavers in the last 12 months (?show=leavers)."""
-    workplace = portal_workplace_or_404(workplace_id)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     leavers = request.args.get("show") == "leavers"
     audit("viewed_portal_staff", target=workplace, detail="leavers" if leavers else "in_post")
     page = paginate(db.session, staff.staff_query(workplace, leavers=leavers), requested_page(),
@@ -67,7 +67,7 @@ def staff_list(workplace_id: int):
 @bp.route("/<int:workplace_id>/staff/new", methods=["GET", "POST"])
 @portal_view
 def new_starter(workplace_id: int):
-    workplace = portal_workplace_or_404(workplace_id, write=True)
+    workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user, write=True)
     form = StarterForm(staff.job_roles(db.session))
     if form.validate_on_submit():
         try:
@@ -116,8 +116,8 @@ def _member_forms(employment, posted: str | None):
 @portal_view
 def staff_member(workplace_id: int, employment_id: int):
     """One member of staff: their employment, role history; record a leaver, change role, RM flag."""
-    workplace = portal_workplace_or_404(workplace_id)
-    employment = staff.get_employment_or_404(db.session, workplace, employment_id)
+    employment = staff.get_employment_or_404(db.session, employment_id, current_user, workplace_id=workplace_id)
+    workplace = employment.workplace
     posted = request.form.get("step") if request.method == "POST" else None
     if posted is not None and posted not in ("leaver", "role", "rm"):
         posted = None
@@ -127,7 +127,7 @@ def staff_member(workplace_id: int, employment_id: int):
         try:
             message = _act(employment, posted, form)
         except DomainError as problem:
-            field = {"leaver": "leaving_date", "role": "job_role_id", "rm": "submit"}[posted]
+            field = {"leaver": "leaving_date", "role": "job_role_id", "rm": "changed_on"}[posted]
             if posted == "leaver" and "reason" in str(problem).lower():
                 field = "reason"
             if posted == "role" and "date" in str(problem).lower():
@@ -157,8 +157,9 @@ def _act(employment, step: str, form) -> str:
         change = staff.change_role(db.session, employment, current_user, form.job_role_id.data, form.changed_on.data)
         return f"{name} is now a {change.to_job_role.name.lower()}."
     flag = not employment.is_registered_manager
-    staff.set_registered_manager(db.session, employment, current_user, flag)
-    return f"{name} is {'now' if flag else 'no longer'} marked as a registered manager."
+    staff.set_registered_manager(db.session, employment, current_user, flag, form.changed_on.data)
+    return (f"{name} is {'marked' if flag else 'no longer marked'} as a registered manager "
+            f"from {form.changed_on.data:%-d %B %Y}.")
 
 
 # -- the portal's sub-navigation (templates/portal/_nav.html) ----------------------------------

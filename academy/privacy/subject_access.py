@@ -16,8 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Callable
 
+from flask import abort
 from sqlalchemy import func, or_, select
 
+from academy.auth.access import STAFF_ROLES, refuse
 from academy.auth.audit import action_text
 from academy.auth.models import AuditEvent, User
 from academy.extensions import utcnow
@@ -82,6 +84,18 @@ def subject_for_user(session, user: User) -> Subject:
 
 def subject_for_person(session, person: Person) -> Subject:
     return Subject(person.user, person)
+
+
+def get_subject_or_404(session, record_id: int, for_user: User, *, kind: str) -> Subject:
+    """The subject an HCPA officer produces data for: an account (`kind` "user") or a workforce
+    record ("person"); 404 for any other kind or an unknown id. Staff only (a counted 404 otherwise)."""
+    if for_user.role not in STAFF_ROLES:
+        refuse(404, for_user, ("Person" if kind == "person" else "User", record_id))
+    if kind == "user":
+        return subject_for_user(session, session.get(User, record_id) or abort(404))
+    if kind == "person":
+        return subject_for_person(session, session.get(Person, record_id) or abort(404))
+    abort(404)
 
 
 def find_subjects(session, email: str) -> list[Subject]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from academy.unit_of_work import flash_when_committed
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
-from academy.auth.models import Role, User
+from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import form_error, status_for
 from academy.pagination import paginate, requested_page
@@ -21,7 +21,6 @@ from academy.privacy.forms import (
     CancelErasureForm, ConfirmErasureForm, DeclineErasureForm, FindPersonForm, RequestErasureForm,
 )
 from academy.privacy.models import ErasureRequest, ErasureStatus
-from academy.workplaces.models import Person
 
 EVERYONE = tuple(Role)
 
@@ -193,16 +192,6 @@ def find_subject():
     return render_template("privacy/find_subject.html", form=form, subjects=subjects), status_for(form)
 
 
-def _subject_or_404(kind: str, record_id: int) -> subject_access.Subject:
-    if kind == "user":
-        user = db.session.get(User, record_id) or abort(404)
-        return subject_access.subject_for_user(db.session, user)
-    if kind == "person":
-        person = db.session.get(Person, record_id) or abort(404)
-        return subject_access.subject_for_person(db.session, person)
-    abort(404)
-
-
 def _audit_staff_export(subject: subject_access.Subject, how: str) -> None:
     target = subject.user if subject.user is not None else ("Person", subject.person.id)
     audit("produced_subject_access", target=target, subject=subject.user, detail=how)
@@ -211,7 +200,7 @@ def _audit_staff_export(subject: subject_access.Subject, how: str) -> None:
 @bp.get("/subject-access/<kind>/<int:record_id>/data.json")
 @role_required(*STAFF_ROLES)
 def subject_json(kind: str, record_id: int):
-    subject = _subject_or_404(kind, record_id)
+    subject = subject_access.get_subject_or_404(db.session, record_id, current_user, kind=kind)
     export = subject_access.build_export(db.session, subject)
     _audit_staff_export(subject, "json")
     return _json_download(export, f"subject-access-{kind}-{record_id}.json")
@@ -220,7 +209,7 @@ def subject_json(kind: str, record_id: int):
 @bp.get("/subject-access/<kind>/<int:record_id>/summary")
 @role_required(*STAFF_ROLES)
 def subject_summary(kind: str, record_id: int):
-    subject = _subject_or_404(kind, record_id)
+    subject = subject_access.get_subject_or_404(db.session, record_id, current_user, kind=kind)
     export = subject_access.build_export(db.session, subject)
     _audit_staff_export(subject, "summary")
     return render_template("privacy/summary.html", export=export, own=False, kind=kind, record_id=record_id)

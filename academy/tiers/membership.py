@@ -81,7 +81,7 @@ def find_visible(session, member_number: str) -> CpaMembership | None:
     return membership if membership is not None and membership.profile_visible else None
 
 
-def visible_profile_or_404(session, member_number: str, for_user: User) -> CpaMembership:
+def get_visible_profile_or_404(session, member_number: str, for_user: User) -> CpaMembership:
     """A profile the worker has made visible, for managers and HCPA; hidden or unknown is 404."""
     membership = find_visible(session, member_number)
     if membership is None or for_user.role not in PROFILE_VIEWERS:

@@ -74,7 +74,7 @@ def find_member():
 @role_required(*MANAGING_ROLES)
 def member_profile(member_number: str):
     """A member's professional profile, if they chose to make it visible to employers."""
-    member = membership.visible_profile_or_404(db.session, member_number, current_user)
+    member = membership.get_visible_profile_or_404(db.session, member_number, current_user)
     audit("viewed_cpa_profile", target=member, subject=member.person.user)
     return render_template("tiers/profile.html", profile=membership.profile(db.session, member.person))
 

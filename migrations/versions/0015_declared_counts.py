@@ -2,7 +2,7 @@
 from, and which records each outcome figure came from
 
 Revision ID: 0015_declared_counts
-Revises: 0013_security (the lead sets 0014_ascwds_records when merging)
+Revises: 0014_ascwds_records
 Create Date: 2026-12-05 14:45:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_declared_counts'
-down_revision = '0013_security'
+down_revision = '0014_ascwds_records'
 branch_labels = None
 depends_on = None
 

@@ -46,6 +46,7 @@ def run(user, *files: tuple[str, bytes], today: date = TODAY, **options):
     plan = check(user, *files, today=today, **options)
     assert plan.report.ok, plan.report.lines()
     apply_plan(db.session, plan, user)
+    db.session.commit()  # the test is the owner of the unit of work
     return plan.report
 
 

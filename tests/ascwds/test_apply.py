@@ -115,8 +115,11 @@ def test_a_failure_while_writing_rolls_everything_back(hcpa, monkeypatch):
 
     monkeypatch.setattr(apply_module, "_training", broken)
     plan = check(hcpa, *[(n, fixture_bytes(n)) for n in ALL_FILES], district_id=factories.district().id)
+    from academy.unit_of_work import job
+
+    applying = job(lambda: apply_module.apply_plan(db.session, plan, hcpa))  # as the import job owns it
     with pytest.raises(RuntimeError):
-        apply_module.apply_plan(db.session, plan, hcpa)
+        applying()
     assert _counts() == before
 
 

@@ -15,6 +15,7 @@ from tests.ascwds.conftest import check, edited, fixture_bytes, messages, run
 
 @pytest.mark.parametrize("name, kind, version", [
     ("workplace.csv", "workplace", "current"), ("staff.csv", "staff", "current"),
+    ("staff_before_2026_07.csv", "staff", "previous"),
     ("staff_older.csv", "staff", "older"), ("training.csv", "training", "current"),
     ("training_older.csv", "training", "older"),
 ])

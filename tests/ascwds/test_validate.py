@@ -10,7 +10,9 @@ from tests import factories
 from tests.ascwds.conftest import check, edited, fixture_bytes, messages, run, warnings
 
 ERRORS = [
-    ("staff.csv", "UNIQUEWORKERID", "X" * 51, "Line 2, UNIQUEWORKERID: " + "X" * 37 + "... is longer than 50 characters"),
+    # ASC-WDS refuses 50 characters or more (was: more than 50).
+    ("staff.csv", "UNIQUEWORKERID", "X" * 50, "Line 2, UNIQUEWORKERID: " + "X" * 37 + "... is 50 characters long: "
+                                              "ASC-WDS takes at most 49"),
     ("staff.csv", "STATUS", "MAYBE", "Line 2, STATUS: MAYBE is not a status (use NEW, UPDATE, UNCHECKED, NOCHANGE or DELETE)"),
     ("staff.csv", "DISPLAYID", "A" * 51, "Line 2, DISPLAYID: is longer than 50 characters"),
     ("staff.csv", "MAINJOBROLE", "99", "Line 2, MAINJOBROLE: 99 is not a job role code"),
@@ -25,6 +27,8 @@ ERRORS = [
     ("training.csv", "DATECOMPLETED", "30/02/2026", "Line 2, DATECOMPLETED: 30/02/2026 is not a real date in the form DD/MM/YYYY"),
     ("training.csv", "EXPIRYDATE", "01/01/2026", "Line 2, EXPIRYDATE: 01/01/2026 is before DATECOMPLETED 10/01/2026"),
     ("training.csv", "EXPIRYDATE", "31/04/2027", "Line 2, EXPIRYDATE: 31/04/2027 is not a real date in the form DD/MM/YYYY"),
+    # ASC-WDS refuses the row for a malformed qualification (was a warning here).
+    ("staff.csv", "QUALACH01", "abc", "Line 2, QUALACH01: abc is not a qualification code and year like 10;2019"),
 ]
 
 WARNINGS = [
@@ -37,8 +41,9 @@ WARNINGS = [
     ("staff.csv", "DAYSSICK", "lots", "Line 2, DAYSSICK: lots is not a number from 0 to 366"),
     ("staff.csv", "STARTINSECT", "1800", "Line 2, STARTINSECT: 1800 is not a year from 1900 to 2026"),
     ("staff.csv", "SCQUAL", "1;9", "Line 2, SCQUAL: 1;9 is not 1;level (0 to 8 or 999), 2 or 999"),
-    ("staff.csv", "L2CARECERT", "1;2019", "Line 2, L2CARECERT: 1;2019 is not 1;YYYY (from 2024), 2 or 3"),
-    ("staff.csv", "QUALACH01", "abc", "Line 2, QUALACH01: abc is not a qualification code and year like 10;2019"),
+    # ASC-WDS keeps 1 (completed) and leaves the year out, with a warning (was: the whole value dropped).
+    ("staff.csv", "L2CARECERT", "1;2019", "Line 2, L2CARECERT: 1;2019: the year achieved cannot be before 2024; "
+                                          "the year is left out and 1 (completed) is kept"),
     ("staff.csv", "CWPCATEGORY", "8", "Line 2, CWPCATEGORY: 8 is not a Care Workforce Pathway category code"),
     ("training.csv", "VALIDITY", "0", "Line 2, VALIDITY: 0 is not a number of months from 1 to 999, or none"),
     ("training.csv", "ACCREDITED", "yes", "Line 2, ACCREDITED: yes is not an accredited code"),

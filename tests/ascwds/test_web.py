@@ -72,6 +72,12 @@ def test_a_manager_uploads_sees_the_report_fixes_and_applies(client, manager, oa
         assert name in staff
     assert db.session.scalar(select(func.count()).select_from(TrainingRecord)) == 4
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ascwds_import_applied")) is not None
+    # What the staff file declares is on the passport, marked with this import.
+    applied_batch = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+    amina = db.session.scalar(select(Employment.person_id).where(Employment.ascwds_worker_id == "W1"))
+    passport = text(client.get(f"/training/people/{amina}"))
+    assert "Social care qualification at Level 2" in passport
+    assert f"From an ASC-WDS import (import {applied_batch.id})" in passport
 
 
 def test_applying_twice_is_refused(client, manager):

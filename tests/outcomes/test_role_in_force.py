@@ -97,7 +97,8 @@ def test_starts_count_in_the_role_started_in_and_leavings_in_the_role_left(ctx):
 def periods(employments, changes):
     frame = readers.role_periods(pd.DataFrame(employments, columns=["employment_id", "job_role_id", "start_day",
                                                                     "leaving_day"]),
-                                 pd.DataFrame(changes, columns=list(readers.ROLE_CHANGE_DTYPES)))
+                                 pd.DataFrame(changes, columns=["change_id", "employment_id", "changed_day",
+                                                                "from_job_role_id", "to_job_role_id"]))
     frame = frame.sort_values(["employment_id", "role_from_day"], na_position="first")
     return [(int(r.employment_id), int(r.job_role_id), None if np.isnan(r.role_from_day) else r.role_from_day,
              None if np.isnan(r.role_until_day) else r.role_until_day) for r in frame.itertuples()]
@@ -167,3 +168,52 @@ def test_rows_carrying_the_start_and_the_leaving(ctx):
     assert metrics.carries_leaving(frame).tolist() == [False, True, True]
     bare = frame.drop(columns=list(metrics.ROLE_PERIOD_COLUMNS))
     assert metrics.carries_start(bare).all() and metrics.carries_leaving(bare).all()
+
+
+# -- the registered-manager flag, dated the same way ------------------------------------------------
+
+def test_a_registered_manager_flag_set_from_15_november_leaves_october_alone(ctx):
+    """A care worker marked as the registered manager (by flag, job role unchanged) from 15 November:
+    recomputing October keeps October's two RM posts; November has three."""
+    wp, _, carers = build_issue_workplace()
+    manager = factories.manager(workplaces=[wp])
+    staff.set_registered_manager(db.session, carers[0], manager, True, date(2026, 11, 15), today=TODAY)
+    db.session.commit()
+    snapshots.run_outcomes(db.session, date(2026, 10, 1), NOV, today=TODAY)
+    assert stored(wp.id, OCT, "rm_turnover")[1] == 2
+    assert stored(wp.id, NOV, "rm_turnover")[1] == 3
+    assert stored(wp.id, NOV, "care_induction")[1] == 7  # still a care worker by job role
+
+
+def test_an_rm_unmarked_before_leaving_leaves_as_a_care_worker_not_as_the_rm(ctx):
+    """Flagged RM from the start, unmarked on 1 September, left on 10 October: not an RM leaver."""
+    wp = factories.workplace()
+    manager = factories.manager(workplaces=[wp])
+    worker = factories.employment(wp, role_code="care_worker", start=date(2025, 1, 6))
+    worker.is_registered_manager = True
+    db.session.commit()
+    staff.set_registered_manager(db.session, worker, manager, False, date(2026, 9, 1), today=TODAY)
+    worker.leaving_date = date(2026, 10, 10)
+    db.session.commit()
+    snapshots.run_outcomes(db.session, date(2026, 8, 1), OCT, today=TODAY)
+    assert stored(wp.id, date(2026, 8, 31), "rm_turnover") == (0, 1)
+    assert stored(wp.id, date(2026, 9, 30), "rm_turnover") == (0, 0)
+    assert stored(wp.id, OCT, "rm_turnover") == (0, 0)
+
+
+def test_flag_changes_are_dated_and_checked(ctx):
+    from academy.auth.access import Invalid
+
+    wp = factories.workplace()
+    manager = factories.manager(workplaces=[wp])
+    worker = factories.employment(wp, role_code="care_worker", start=date(2026, 3, 1))
+    with pytest.raises(Invalid, match="before their start date"):
+        staff.set_registered_manager(db.session, worker, manager, True, date(2026, 2, 1), today=TODAY)
+    with pytest.raises(Invalid, match="not marked"):
+        staff.set_registered_manager(db.session, worker, manager, False, date(2026, 4, 1), today=TODAY)
+    change = staff.set_registered_manager(db.session, worker, manager, True, date(2026, 4, 1), today=TODAY)
+    assert (change.from_job_role_id == change.to_job_role_id, change.from_registered_manager,
+            change.to_registered_manager, worker.is_registered_manager) == (True, False, True, True)
+    with pytest.raises(Invalid, match="before their last change"):
+        staff.change_role(db.session, worker, manager, factories.job_role("senior_care_worker").id,
+                          date(2026, 3, 15), today=TODAY)

@@ -21,7 +21,7 @@ ACTIONS = [
                                "start_date": ["1", "1", "2026"]}),
     ("/portal/{w}/staff/{e}", {"step": "leaver", "leaving_date": ["1", "1", "2026"], "reason": "retired"}),
     ("/portal/{w}/staff/{e}", {"step": "role", "job_role_id": "2", "changed_on": ["1", "1", "2026"]}),
-    ("/portal/{w}/staff/{e}", {"step": "rm"}),
+    ("/portal/{w}/staff/{e}", {"step": "rm", "changed_on": ["1", "1", "2026"]}),
     ("/portal/{w}/vacancies/new", {"job_role_id": "1", "posts": "1", "days": "y", "contract_type": "permanent",
                                    "opened_on": ["1", "1", "2026"]}),
     ("/portal/{w}/vacancies/{v}", {"job_role_id": "1", "posts": "9", "days": "y", "contract_type": "permanent",

@@ -180,15 +180,21 @@ def test_a_bad_role_change_is_refused(client, home, manager, fields, message):
     assert employment.job_role.code == "care_worker" and _count(RoleChange) == 0
 
 
-def test_mark_and_unmark_registered_manager(client, home, manager):
-    employment = factories.employment(home)
+def test_mark_and_unmark_registered_manager_from_a_date(client, home, manager):
+    employment = factories.employment(home, start=date(2025, 1, 6))
     url = f"/portal/{home.id}/staff/{employment.id}"
-    client.submit(url, {"step": "rm"})
+    missing = client.submit(url, {"step": "rm"})
+    assert missing.status_code == 422 and "Enter the date the change takes effect" in text(missing)
+    response = client.submit(url, {"step": "rm", "changed_on": _d(date(2025, 6, 1))}, follow_redirects=True)
+    assert "is marked as a registered manager from 1 June 2025" in text(response)
     db.session.refresh(employment)
     assert employment.is_registered_manager
-    client.submit(url, {"step": "rm"})
+    client.submit(url, {"step": "rm", "changed_on": _d(date(2025, 9, 1))})
     db.session.refresh(employment)
     assert not employment.is_registered_manager
+    flags = [(c.changed_on, c.from_registered_manager, c.to_registered_manager)
+             for c in db.session.scalars(sa.select(RoleChange).order_by(RoleChange.changed_on))]
+    assert flags == [(date(2025, 6, 1), False, True), (date(2025, 9, 1), True, False)]
 
 
 def test_a_gcr_placement_shows_on_the_staff_list(client, home, manager):

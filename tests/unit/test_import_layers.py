@@ -13,13 +13,6 @@ PACKAGES = sorted(init.parent for top in ("academy", "recruitment", "training") 
 # The core package itself is not a feature: its one page module, jobs_views.py, keeps its blueprint.
 FEATURES = [package for package in PACKAGES if package != ROOT / "academy"]
 
-# Circles through imports inside functions, left to the parts of issue 19 that own these modules
-# (delete a line when its circle is gone).
-KNOWN_CIRCLES = [
-    ["academy.ascwds.validate", "academy.ascwds.validate_training"],
-    ["academy.portal.employer_links", "academy.portal.staff"],
-]
-
 
 def module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -83,7 +76,7 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_circle_inside_a_package():
     found = sorted(circle for package in PACKAGES for circle in circles(package_graph(package)))
-    assert [circle for circle in found if circle not in KNOWN_CIRCLES] == []
+    assert found == []
 
 
 @pytest.mark.parametrize("package", FEATURES, ids=module_name)

@@ -16,10 +16,7 @@ BATCH_JOBS_THAT_COMMIT_PER_ITEM = {
     "academy/tiers/endorsement_requests.py",
     "academy/privacy/retention.py",
     "training/reminders.py",
-    "academy/ascwds/batches.py",  # an import's stages (checked, applied) and its all-or-nothing apply
-    "academy/ascwds/jobs.py",
-    "academy/outcomes/snapshots.py",  # the snapshots of a run, stored together
-    "academy/outcomes/demo.py",
+    "academy/outcomes/snapshots.py",  # run_outcomes: a run's snapshots stored together, under its lock
 }
 REFUSALS = {"DomainError", "Invalid", "NotAllowed", "Conflict"}
 UNDOES = {"form_error", "refuse", "rollback"}

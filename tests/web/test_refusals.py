@@ -85,6 +85,25 @@ def test_a_refused_verify_post_is_recorded(client, two_homes):
     assert [e.detail for e in _refusals(manager_b)] == ["404 POST training.verify_record"]
 
 
+def test_a_record_loaded_through_its_own_loader_is_recorded_by_its_kind(client, two_homes):
+    """Qualifications and inductions were loaded inline in the views (an unknown id uncounted,
+    someone else's counted as their Person); their loaders count both as the record asked for."""
+    person = two_homes["worker"].person
+    qualification, induction = factories.qualification(person), factories.induction(person)
+    manager_b = two_homes["manager_b"]
+    client.sign_in(manager_b)
+    token = client.csrf_token("/account")
+    assert client.get(f"/training/qualifications/{qualification.id}/edit").status_code == 404
+    assert client.get("/training/qualifications/999999/edit").status_code == 404
+    assert client.post(f"/training/inductions/{induction.id}/standards/1",
+                       data={"csrf_token": token, "state": "in_progress"}).status_code == 404
+    assert [(e.detail, e.target_type, e.target_id) for e in _refusals(manager_b)] == [
+        ("404 GET training.edit_qualification", "Qualification", str(qualification.id)),
+        ("404 GET training.edit_qualification", "Qualification", "999999"),
+        ("404 POST training.set_standard", "CareCertificateInduction", str(induction.id)),
+    ]
+
+
 def test_a_portal_write_by_hcpa_staff_is_a_recorded_403(client, two_homes):
     hcpa = factories.user(Role.hcpa_staff)
     client.sign_in(hcpa)
