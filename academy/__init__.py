@@ -112,6 +112,7 @@ def register_models() -> None:
     import academy.tiers.models  # noqa: F401
     import academy.workplaces.models  # noqa: F401
     import recruitment.models  # noqa: F401
+    import training.credentials.models  # noqa: F401
     import training.models  # noqa: F401
 
 
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     import recruitment.referral_views  # noqa: F401
     import recruitment.staff_views  # noqa: F401
     import recruitment.views  # noqa: F401
+    import training.credentials.views  # noqa: F401
     import training.link_views  # noqa: F401
     import training.manage_views  # noqa: F401
     import training.views  # noqa: F401
@@ -151,9 +153,10 @@ def register_blueprints(app: Flask) -> None:
     from academy.workplaces.blueprint import bp as workplaces_bp
     from recruitment.blueprint import bp as recruitment_bp
     from training.blueprint import bp as training_bp
+    from training.credentials.blueprint import bp as credentials_bp
 
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
-                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp):
+                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp, credentials_bp):
         app.register_blueprint(blueprint)
 
 

@@ -130,9 +130,11 @@ def register(app) -> None:
     from academy.ascwds.cli import register as register_ascwds
     from academy.outcomes.cli import register as register_outcomes
     from academy.privacy.cli import register as register_privacy
+    from training.credentials.cli import register as register_credentials
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(jobs_cli)
     register_outcomes(app)
     register_ascwds(app)
     register_privacy(app)
+    register_credentials(app)

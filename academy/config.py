@@ -26,6 +26,18 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _development_credential_keys() -> Path:
+    """Development only: a signing key made once and kept in instance/ (never in git)."""
+    from training.credentials.keys import new_key_set
+
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "credential_keys.json"
+    if not key_file.exists():
+        key_file.write_text(new_key_set())
+        key_file.chmod(0o600)
+    return key_file
+
+
 def _normalise_database_url(url: str) -> str:
     """Accept postgres:// and postgresql:// and use psycopg 3 for both."""
     for prefix in ("postgres://", "postgresql://"):
@@ -56,6 +68,7 @@ class Config:
         self._recruitment(env)
         self._public_address(env)
         self._training_and_retention(env)
+        self._credentials(env)
 
     def _service(self, env: dict[str, str]) -> None:
         self.ENV_NAME = env.get("GOODCARE_ENV", "development")
@@ -175,6 +188,19 @@ class Config:
         # An unsent draft is deleted only once its owner was emailed at least this many days before.
         self.DRAFT_DELETION_NOTICE_DAYS = int(env.get("DRAFT_DELETION_NOTICE_DAYS", "14"))
 
+    def _credentials(self, env: dict[str, str]) -> None:
+        """Open Badges credentials are signed with the keys in CREDENTIAL_SIGNING_KEYS: a JSON Web Key
+        Set (a file's path, or the JSON itself), the first key signing and every key verifying, so
+        credentials signed by an older key still verify after a new one is put first. Never in git.
+        Outside development the service refuses to start without it; development makes one in instance/."""
+        value = env.get("CREDENTIAL_SIGNING_KEYS") or ""
+        if not value:
+            if not self.DEVELOPMENT:
+                raise RuntimeError("CREDENTIAL_SIGNING_KEYS must be set outside development "
+                                   "(make one with `flask credentials new-key`)")
+            value = str(_development_credential_keys())
+        self.CREDENTIAL_SIGNING_KEYS = value
+
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}
 
@@ -183,8 +209,10 @@ class TestConfig(Config):
     """Settings for the test suite: its own database, CSRF on, jobs inline unless asked."""
 
     def __init__(self, database_url: str, redis_url: str | None = None, **overrides) -> None:
+
         super().__init__({"GOODCARE_ENV": "test", "SECRET_KEY": "test-secret-key-not-for-use",
-                          "PUBLIC_BASE_URL": "https://localhost", "MAIL_LOG_ONLY": "on"})
+                          "PUBLIC_BASE_URL": "https://localhost", "MAIL_LOG_ONLY": "on",
+                          "CREDENTIAL_SIGNING_KEYS": overrides.pop("CREDENTIAL_SIGNING_KEYS", None) or _test_key_set()})
         self.TESTING = True
         # The test client asks for http://localhost, the browser tests' live server 127.0.0.1.
         self.PUBLIC_BASE_URL = "http://localhost"
@@ -198,3 +226,15 @@ class TestConfig(Config):
             setattr(self, key, value)
         if "TRUSTED_HOSTS" not in overrides:
             self.TRUSTED_HOSTS = trusted_hosts(self.PUBLIC_BASE_URL, development=True)
+
+
+_TEST_KEY_SET: list[str] = []
+
+
+def _test_key_set() -> str:
+    """One generated key set for the whole test run (making a key per app would be wasted work)."""
+    from training.credentials.keys import new_key_set
+
+    if not _TEST_KEY_SET:
+        _TEST_KEY_SET.append(new_key_set())
+    return _TEST_KEY_SET[0]

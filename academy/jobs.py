@@ -58,12 +58,15 @@ def get_queue(name: str = "default") -> Queue:
 
 def enqueue(func, *args, queue: str = "default", description: str | None = None,
             owner_id: int | None = None, timeout: int = DEFAULT_TIMEOUT, retries: int = 2,
-            job_id: str | None = None, **kwargs) -> Job:
+            job_id: str | None = None, follow_up: tuple[str, str] | None = None, **kwargs) -> Job:
     """Run `func(*args, **kwargs)` as a job on `queue`. Raises JobsUnavailable if Redis is down.
 
-    `owner_id` is the user who may watch the job's status page.
+    `owner_id` is the user who may watch the job's status page; `follow_up` (link text, URL) is the
+    link that page offers once the job has ended ("See the outcomes").
     """
     meta = {"progress": 0, "message": "Waiting to start", "owner_id": owner_id}
+    if follow_up is not None:
+        meta["follow_up"] = list(follow_up)
     with redis_or_unavailable():
         return get_queue(queue).enqueue(
             func, args=args, job_id=job_id, description=description, meta=meta,
@@ -91,6 +94,7 @@ class JobStatus:
     owner_id: int | None
     description: str | None
     error: str | None
+    follow_up: tuple[str, str] | None = None  # (link text, URL) shown once it has ended
 
     @property
     def did_not_finish(self) -> bool:
@@ -122,5 +126,6 @@ def job_status(job_id: str) -> JobStatus | None:
     if state_name == "finished" and not message:
         message = "Finished"
     error = "The job failed. An administrator has been told." if state_name == "failed" else None
-    return JobStatus(job.id, state_name, progress, message, meta.get("owner_id"), job.description, error)
+    follow_up = tuple(meta["follow_up"]) if meta.get("follow_up") else None
+    return JobStatus(job.id, state_name, progress, message, meta.get("owner_id"), job.description, error, follow_up)
 

@@ -55,6 +55,7 @@ WHERE_TESTS_RUN = {
     "tests/recruitment/test_followup.py": "postgres_too",  # a unique clash: PostgreSQL aborts the transaction
     "tests/training/test_reminders.py": "postgres_too",  # savepoint + unique clash
     "tests/training/test_records.py": "postgres_too",  # deleting a record under real foreign keys
+    "tests/training/test_credentials.py": "postgres_too",  # the status list's id ranges, revocation sweeps
     "tests/tiers/test_awards.py": "postgres_too",  # endorsement requests: savepoint + unique clash
     "tests/portal/test_summary.py": "postgres_too",  # month-end figures through the outcomes readers' SQL; CASE counts
     "tests/portal/test_employer_links.py": "postgres_too",  # moves and deletes across the workforce spine

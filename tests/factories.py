@@ -503,3 +503,15 @@ def recovery_codes(of: User) -> list[str]:
     codes = _new_recovery_codes(db.session, of)
     db.session.commit()
     return codes
+
+
+def issued_credential(who: Person, kind: str = "training_record", source_id: int | None = None):
+    """A credential issued to `who` for one passport item (by default a new verified training record)."""
+    from training.credentials.issue import issue
+    from training.credentials.models import CredentialKind
+
+    if source_id is None:
+        source_id = training_record(who, verified_by=manager()).id
+    issued = issue(db.session, who, CredentialKind[kind], source_id)
+    db.session.commit()
+    return issued

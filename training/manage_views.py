@@ -104,6 +104,22 @@ def verify_many():
     return render_template("training/verify_many.html", form=form, waiting=waiting), status_for(form)
 
 
+@bp.post("/records/<int:record_id>/withdraw-verification")
+@role_required(*MANAGING_ROLES)
+def withdraw_verification(record_id: int):
+    record = records.get_record_or_404(db.session, record_id, current_user)
+    try:
+        records.withdraw_verification(db.session, record, current_user)
+    except DomainError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    else:
+        audit("withdrew_training_verification", target=record, subject=record.person.user)
+        flash(f"The verification of {record.course.name} for {record.person.full_name} is withdrawn. "
+              "Any credential issued for it is now revoked.", "success")
+    return redirect(url_for("training.person", person_id=record.person_id))
+
+
 @bp.post("/qualifications/<int:qualification_id>/verify")
 @role_required(*MANAGING_ROLES)
 def verify_qualification(qualification_id: int):

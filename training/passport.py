@@ -43,6 +43,7 @@ class CareerTier:
     name: str
     awarded_on: date
     endorsed_by: str | None
+    award_id: int | None = None
 
 
 def current_tier(session, person: Person, on: date) -> CareerTier | None:
@@ -59,7 +60,7 @@ def current_tier(session, person: Person, on: date) -> CareerTier | None:
         return None
     award, name = row
     return CareerTier(award.tier_number, name, award.awarded_on,
-                      award.endorsed_by.full_name if award.endorsed_by else None)
+                      award.endorsed_by.full_name if award.endorsed_by else None, award.id)
 
 
 @dataclass

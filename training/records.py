@@ -196,6 +196,18 @@ def verify_records(session, chosen: list[TrainingRecord], by: User, today: date 
     return done
 
 
+def withdraw_verification(session, record: TrainingRecord, by: User) -> TrainingRecord:
+    """A manager of the worker's workplace, or HCPA, takes a verification back (it was given in
+    error, or the certificate turned out not to be genuine): the line is self-declared again, and
+    any credential issued for it is revoked in the published status list."""
+    if by.role not in (Role.manager, Role.hcpa_staff, Role.admin) or not can_manage(session, by, record.person):
+        raise NotAllowed("Only a manager of this worker's workplace or HCPA can withdraw a verification")
+    if record.verified_at is not None:
+        record.verified_by_id, record.verified_at = None, None
+        session.flush()
+    return record
+
+
 def delete_own_record(session, record: TrainingRecord, by: User) -> None:
     """A worker may remove a self-declared line of their own that nobody has verified yet."""
     if record.person.user_id != by.id:

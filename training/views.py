@@ -18,6 +18,7 @@ from academy.forms import form_error, status_for
 from academy.mail import public_url
 from training import catalogue, evidence, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
+from training.credentials.published import passport_verify_url
 from training.forms import QualificationForm, ShareCodeForm, ShareForm, TrainingRecordForm, VerifyForm
 from training.models import Qualification, StandardState
 from training.pdf import render_passport_pdf
@@ -290,7 +291,9 @@ def _show_opening(opening, how: str):
     person = opening.share.passport.person
     passport.record_opening(db.session, opening.share)
     audit("opened_passport_share", target=opening.share, subject=person.user, detail=f"via={how}")
-    return render_template("training/shared.html", view=passport.build_view(db.session, person), share=opening.share)
+    view = passport.build_view(db.session, person)
+    return render_template("training/shared.html", view=view, share=opening.share,
+                           credentials_url=passport_verify_url(db.session, person, view))
 
 
 @bp.get("/shared/<token>")

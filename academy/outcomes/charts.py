@@ -1,44 +1,108 @@
-"""12-month trend charts as server-rendered SVG (matplotlib, Agg); the same numbers are in a table."""
+"""12-month trend charts as server-rendered SVG (matplotlib, Agg); the same numbers are in a table.
+
+A chart is drawn for the width it is shown at (WIDE on the dashboard's column, NARROW on a phone),
+so its text is 16 px on the page: matplotlib writes sizes in points, one SVG user unit is a point,
+and the file's width is given in pixels (4/3 of its points), so 12 pt is 16 px when the image is
+shown at its own width. Text is kept as text (`svg.fonttype: none`), so it can be read and searched.
+The baseline is a dotted line named in the chart's key with its geography, year and value.
+"""
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
 from datetime import date
 
 import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 # Distinguishable without colour too: each series has its own line style and marker.
 SERIES_STYLES = [
     {"color": "#1d70b8", "linestyle": "-", "marker": "o"},
     {"color": "#912b88", "linestyle": "--", "marker": "s"},
 ]
-BASELINE_STYLE = {"color": "#505a5f", "linestyle": ":", "linewidth": 1.5}
+BASELINE_STYLE = {"color": "#505a5f", "linestyle": ":", "linewidth": 2}
+TEXT_PT = 12  # 16 px at the chart's own width
+PX_PER_PT = 4 / 3
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    """Width and height in CSS pixels, every how many months the axis is labelled, the key's columns."""
+
+    width: int
+    height: int
+    label_every: int
+    legend_columns: int
+    break_before_value: str  # in the baseline's name in the key: " ", or a new line where it is narrow
+
+
+WIDE = ChartSize(600, 330, 1, 2, " ")  # the dashboard's two-thirds column on a desktop (about 620 px)
+NARROW = ChartSize(350, 340, 2, 1, "\n")  # a 390 px phone, less the page's margins
+SIZES = {"wide": WIDE, "narrow": NARROW}
+
+
+def month_labels(dates: list[date], every: int = 1) -> list[str]:
+    """Short month names, with the year under the first month shown and under each January; every
+    `every`-th month labelled, counting back from the latest (always labelled).
+
+    >>> month_labels([date(2025, 11, 30), date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28)])
+    ['Nov\\n2025', 'Dec', 'Jan\\n2026', 'Feb']
+    >>> month_labels([date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28)], every=2)
+    ['Dec\\n2025', '', 'Feb\\n2026']
+    """
+    shown = [(len(dates) - 1 - i) % every == 0 for i in range(len(dates))]
+    labels, year_given = [], None
+    for day, show in zip(dates, shown):
+        if not show:
+            labels.append("")
+            continue
+        label = day.strftime("%b")
+        if day.year != year_given:
+            label += f"\n{day.year}"
+            year_given = day.year
+        labels.append(label)
+    return labels
 
 
 def trend_svg(title: str, dates: list[date], series: list[tuple[str, list[float | None]]],
-              baseline: tuple[str, float] | None = None) -> bytes:
-    """A line per series (values are fractions; None leaves a gap) and an optional baseline (percent)."""
-    matplotlib.rcParams["svg.hashsalt"] = "goodcare"  # stable ids: the same figures give the same file
-    figure = Figure(figsize=(6.4, 3.2), dpi=100)
-    axes = figure.subplots()
-    labels = [d.strftime("%b %y") for d in dates]
-    positions = list(range(len(dates)))
-    for (name, values), style in zip(series, SERIES_STYLES):
-        points = [float("nan") if v is None else 100 * v for v in values]
-        axes.plot(positions, points, label=name, linewidth=2, markersize=5, **style)
-    if baseline is not None:
-        axes.axhline(baseline[1], label=baseline[0], **BASELINE_STYLE)
-    axes.set_title(title, fontsize=11, loc="left")
-    axes.set_xticks(positions, labels, fontsize=8)
-    axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    axes.set_ylim(bottom=0)
-    axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=8, frameon=False, loc="best")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+              baseline: tuple[str, float] | None = None, size: ChartSize = WIDE) -> bytes:
+    """A line per series (values are fractions; None leaves a gap) and an optional baseline (percent),
+    named with its value in the key. `title` is the SVG's title (the page's heading says it to readers)."""
+    settings = {"svg.hashsalt": "goodcare", "svg.fonttype": "none", "font.size": TEXT_PT}
+    with matplotlib.rc_context(settings):  # stable ids: the same figures give the same file
+        figure = Figure(figsize=(size.width / PX_PER_PT / 72, size.height / PX_PER_PT / 72), dpi=72,
+                        layout="constrained")
+        axes = figure.subplots()
+        positions = list(range(len(dates)))
+        highest = 0.0
+        for (name, values), style in zip(series, SERIES_STYLES):
+            points = [float("nan") if v is None else 100 * v for v in values]
+            highest = max([highest, *(p for p in points if p == p)])
+            axes.plot(positions, points, label=name, linewidth=2.5, markersize=6, **style)
+        if baseline is not None:
+            label, value = baseline
+            highest = max(highest, value)
+            axes.axhline(value, label=f"{label} baseline:{size.break_before_value}{value:g}%", **BASELINE_STYLE)
+        axes.set_xticks(positions, month_labels(dates, size.label_every))
+        axes.set_xlim(-0.4, len(dates) - 0.6)
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}%"))  # 8%, 2.5%
+        axes.set_ylim(0, max(highest * 1.3, 1))
+        axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
+        axes.spines[["top", "right"]].set_visible(False)
+        # The key above the plot names each line and the baseline (with its value), in the same 16 px.
+        figure.legend(loc="outside upper left", ncol=size.legend_columns, frameon=False, handlelength=2,
+                      columnspacing=1.2)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": title})
+    return _in_pixels(buffer.getvalue(), size)
+
+
+def _in_pixels(svg: bytes, size: ChartSize) -> bytes:
+    """Give the file's width and height in pixels (matplotlib writes points), keeping its viewBox."""
+    return re.sub(rb'width="[\d.]+pt" height="[\d.]+pt"', f'width="{size.width}" height="{size.height}"'.encode(),
+                  svg, count=1)

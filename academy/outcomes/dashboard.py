@@ -82,7 +82,9 @@ class OutcomePanel:
     latest: list  # OutcomeRow or None, per scope
     trend: list[TrendPoint]
     baselines: list
-    comparison: baselines.Comparison | None
+    comparison: baselines.Comparison | None  # of the first scope
+    baseline: object | None = None  # the one compared with (baselines.headline_baseline)
+    comparisons: list = field(default_factory=list)  # Comparison or None, per scope
 
 
 def panels(session, scopes: list[Scope], latest: date) -> list[OutcomePanel]:
@@ -100,8 +102,9 @@ def panels(session, scopes: list[Scope], latest: date) -> list[OutcomePanel]:
         trend = [TrendPoint(d, [by_key.get((s.key, metric.key, d)) for s in scopes]) for d in dates]
         metric_baselines = published.get(metric.key, [])
         headline = baselines.headline_baseline(metric_baselines)
-        first = latest_rows[0].rate if latest_rows and latest_rows[0] else None
-        result.append(OutcomePanel(metric, latest_rows, trend, metric_baselines, baselines.compare(first, headline)))
+        comparisons = [baselines.compare(row.rate if row else None, headline) for row in latest_rows]
+        result.append(OutcomePanel(metric, latest_rows, trend, metric_baselines,
+                                   comparisons[0] if comparisons else None, headline, comparisons))
     return result
 
 

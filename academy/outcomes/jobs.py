@@ -77,8 +77,9 @@ def _release(token: str) -> None:
         connection.delete(LOCK_KEY)
 
 
-def start_recompute(start: date, end: date, owner_id: int | None) -> str:
-    """Queue a recompute of [start, end] for `owner_id` to watch; returns the job id.
+def start_recompute(start: date, end: date, owner_id: int | None, follow_up: tuple[str, str] | None = None) -> str:
+    """Queue a recompute of [start, end] for `owner_id` to watch; returns the job id. `follow_up`
+    (link text, URL): where its status page links once it has ended (the dashboard).
 
     Raises Invalid for a bad range, AlreadyRunning if one is under way, JobsUnavailable if Redis is down.
     """
@@ -88,7 +89,7 @@ def start_recompute(start: date, end: date, owner_id: int | None) -> str:
         _acquire(job_id)
     try:
         enqueue_after_commit(recompute_outcomes, start.isoformat(), end.isoformat(), queue="outcomes",
-                             job_id=job_id, owner_id=owner_id, timeout=JOB_TIMEOUT, retries=1,
+                             job_id=job_id, owner_id=owner_id, timeout=JOB_TIMEOUT, retries=1, follow_up=follow_up,
                              description=f"Recompute outcomes, {start:%d %B %Y} to {end:%d %B %Y}")
     except BaseException:
         _release(job_id)

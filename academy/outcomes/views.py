@@ -62,8 +62,11 @@ def index():
 @bp.get("/charts/<metric>.svg")
 @role_required(*VIEWERS)
 def chart(metric: str):
-    """The 12-month trend of one outcome for the scopes on the dashboard, as SVG."""
+    """The 12-month trend of one outcome for the scopes on the dashboard, as SVG (?size=narrow for a phone)."""
     chosen = ALL_METRICS.get(metric) or abort(404)
+    size = charts.SIZES.get(request.args.get("size", "wide"))
+    if size is None:
+        abort(404)
     scopes, _ = _scopes()
     latest = snapshots.latest_date(db.session)
     if latest is None:
@@ -75,7 +78,8 @@ def chart(metric: str):
     series = [(scope.name, [point.rows[i].rate if point.rows[i] else None for point in panel.trend])
               for i, scope in enumerate(scopes)]
     svg = charts.trend_svg(chosen.label, [p.date for p in panel.trend], series,
-                           (f"{headline.geography} {headline.year}", float(headline.value)) if headline else None)
+                           (f"{headline.geography} {headline.year}", float(headline.value)) if headline else None,
+                           size=size)
     response = Response(svg, mimetype="image/svg+xml")
     # Opened on its own, the SVG is a document: matplotlib's styles are inline, and it runs no script.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -115,7 +119,8 @@ def recompute():
     running = _running_recompute()
     if form.validate_on_submit():
         try:
-            job_id = jobs.start_recompute(form.start.data, form.end.data, owner_id=current_user.id)
+            job_id = jobs.start_recompute(form.start.data, form.end.data, owner_id=current_user.id,
+                                          follow_up=("See the outcomes", url_for("outcomes.index")))
         except (DomainError, JobsUnavailable) as problem:
             form_error(form, "start", problem)
         else:

@@ -1,6 +1,8 @@
 """Headless Chromium: HCPA staff see the outcomes dashboard, start a recompute and watch it finish."""
 from datetime import date, timedelta
 
+import pytest
+
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.outcomes import snapshots
@@ -34,7 +36,10 @@ def test_hcpa_dashboard_recompute_and_job_page_are_accessible(ctx, page):
     click_through(page.get_by_role("button", name="Show"))
     page.wait_for_url("**/outcomes/?compare=district-*")
     assert page.get_by_role("heading", name="Vacancy rate").is_visible()
-    assert page.get_by_role("table", name="Vacancy rate by month").is_visible()
+    table = page.get_by_role("table", name="Vacancy rate by month")
+    assert not table.is_visible()  # behind "Show the figures"
+    page.get_by_text("Show the figures for the vacancy rate").click()
+    assert table.is_visible()
     chart = page.locator("img.app-outcome__chart").first
     chart.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
@@ -47,7 +52,44 @@ def test_hcpa_dashboard_recompute_and_job_page_are_accessible(ctx, page):
     page.wait_for_url("**/jobs/outcomes-*")
     assert "Finished" in page.content()
     assert_accessible(page)
+    click_through(page.get_by_role("link", name="See the outcomes"))
+    page.wait_for_url("**/outcomes/")
     assert place.name
+
+
+def _chart_text_px(page, image) -> float:
+    """The chart's text size as shown: its font size in the SVG's units, scaled to the image's width."""
+    return page.evaluate("""async (img) => {
+        const svg = new DOMParser().parseFromString(await (await fetch(img.currentSrc)).text(), "image/svg+xml");
+        const units = parseFloat(svg.documentElement.getAttribute("viewBox").split(" ")[2]);
+        const sizes = [...svg.querySelectorAll("text")].map(t => parseFloat(/font-size: ([\\d.]+)px/.exec(t.getAttribute("style"))[1]));
+        return Math.min(...sizes) * img.getBoundingClientRect().width / units;
+    }""", image.element_handle())
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_each_outcome_reads_as_a_headline_and_a_chart_at_desktop_and_phone_widths(ctx, page, width):
+    _data()
+    user = factories.user(Role.hcpa_staff)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, user.email, factories.DEFAULT_PASSWORD)
+    page.goto("/outcomes/")
+    for name in ("Vacancy rate", "Turnover rate", "Qualification uptake", "Care inductions",
+                 "Registered-manager turnover"):
+        section = page.locator("section.app-outcome", has=page.get_by_role("heading", name=name, exact=True))
+        assert section.locator(".app-outcome__figure").inner_text().strip()
+        assert "Source: Service records" in section.inner_text()
+        image = section.get_by_role("img")
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        assert "baseline" in image.get_attribute("alt")
+        # Drawn for the width it is shown at: its text is 16 px, and it fits the page.
+        assert abs(_chart_text_px(page, image) - 16) < 0.5
+        box = image.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert not section.get_by_role("table").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert_accessible(page)
 
 
 def test_recompute_errors_are_accessible(ctx, page):

@@ -3,6 +3,7 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
@@ -11,8 +12,9 @@ from rq import Queue
 from academy.auth.models import AuditEvent, Role
 from academy.extensions import db
 from academy.jobs import redis_connection
-from academy.outcomes import jobs, snapshots
+from academy.outcomes import jobs, report, snapshots
 from academy.outcomes.baselines import seed_baselines
+from academy.outcomes.metrics import STRATEGY_METRICS
 from academy.outcomes.models import Baseline, OutcomeSnapshot
 from tests import factories, jobs_for_tests
 from tests.helpers import has_error_summary, location_path, text
@@ -91,6 +93,47 @@ def test_chart_is_an_svg_image_with_no_script(client, places):
     assert client.get("/outcomes/charts/turnover_rate.svg?compare=district-99999").status_code == 404
 
 
+def test_each_outcome_is_a_headline_a_chart_and_its_figures_behind_a_disclosure(client, places):
+    sign_in_as(client, Role.hcpa_staff, places)
+    page = text(client.get("/outcomes/"))
+    latest = snapshots.latest_date(db.session)
+    rows = {row.metric: row for row in report.outcome_rows(db.session, "county", [latest], [0])}
+    for metric in STRATEGY_METRICS:
+        section = re.search(rf'<section class="app-outcome" aria-labelledby="outcome-{metric.key}">(.*?)</section>',
+                            page, re.S).group(1)
+        # The headline: the latest figure, its numerator and denominator, its source and the baseline.
+        row = rows[metric.key]
+        figure = re.search(r'<p class="app-outcome__figure">([^<]*)</p>', section).group(1)
+        assert figure == (report.format_rate(row) or "No figure")  # no registered managers here: no figure
+        assert f"{int(row.numerator)} of {int(row.denominator)}" in section
+        assert "Source: Service records" in section and "Hertfordshire 2024" in section
+        # The chart, drawn for a phone too; then the month table inside the closed disclosure.
+        picture = re.search(r"<picture>(.*?)</picture>", section, re.S).group(1)
+        assert f"/outcomes/charts/{metric.key}.svg?size=narrow" in picture
+        assert re.search(rf'<img class="app-outcome__chart" src="/outcomes/charts/{metric.key}.svg"', picture)
+        details = re.search(r'<details class="govuk-details[^"]*">(.*?)</details>', section, re.S)
+        assert details and section.index("<picture>") < details.start()
+        summary = re.search(r'<summary class="govuk-details__summary">(.*?)</summary>', details.group(1), re.S)
+        assert re.sub(r"<[^>]+>", "", summary.group(1)).startswith("Show the figures")
+        assert f"{metric.label} by month</caption>" in details.group(1)
+        assert figure in details.group(1) and "Published baselines" in details.group(1)
+
+
+@pytest.mark.parametrize("size, width", [("wide", 600), ("narrow", 350)])
+def test_chart_text_is_16_px_and_names_the_baseline(client, places, size, width):
+    sign_in_as(client, Role.hcpa_staff, places)
+    response = client.get(f"/outcomes/charts/vacancy_rate.svg?size={size}")
+    svg = ElementTree.fromstring(response.data)
+    assert svg.get("width") == str(width)
+    scale = width / float(svg.get("viewBox").split()[2])  # CSS px per user unit, shown at its own width
+    texts = svg.findall(".//{http://www.w3.org/2000/svg}text")
+    sizes = {round(float(re.search(r"font-size: ([\d.]+)px", t.get("style")).group(1)) * scale, 1) for t in texts}
+    assert sizes == {16.0}
+    words = " ".join(t.text or "" for t in texts)
+    assert "Hertfordshire 2024 baseline:" in words and "6.1%" in words and "Hertfordshire" in words
+    assert client.get("/outcomes/charts/vacancy_rate.svg?size=huge").status_code == 404
+
+
 def test_downloads_neutralise_formulas_and_are_audited(client, places):
     manager = factories.manager(workplaces=[places["other"]])
     client.sign_in(manager)
@@ -118,6 +161,8 @@ def test_hcpa_starts_a_recompute_and_watches_it_finish(client, places):
     assert response.status_code == 302 and location_path(response).startswith("/jobs/outcomes-")
     status = client.get(location_path(response))
     assert status.status_code == 200 and "Finished" in text(status) and "Recompute outcomes" in text(status)
+    # The finished job's page leads back to the dashboard.
+    assert re.search(r'<a class="govuk-link" href="/outcomes/">See the outcomes</a>', text(status))
     assert db.session.query(OutcomeSnapshot).count() > 0
     assert db.session.query(AuditEvent).filter_by(action="started_outcomes_recompute", actor_id=user.id).count() == 1
     assert redis_connection().get(jobs.LOCK_KEY) is None  # the lock is let go when the job ends

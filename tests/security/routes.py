@@ -364,6 +364,7 @@ TABLE: dict[str, list[Case]] = {
     "/training/records/<int:record_id>/certificate": _worker_record("record_id", "record"),
     "/training/records/<int:record_id>/delete": _worker_record("record_id", "unverified_record", {CW}),
     "/training/records/<int:record_id>/verify": _worker_record("record_id", "unverified_record", MANAGING),
+    "/training/records/<int:record_id>/withdraw-verification": _worker_record("record_id", "record", MANAGING),
     "/training/records/new": one(E({CW})),
     "/training/sessions/new": one(E({MGR})),
     "/training/shared": one(E(EVERYONE)),
@@ -372,6 +373,21 @@ TABLE: dict[str, list[Case]] = {
     "/training/staff": one(E({MGR})),
     "/training/staff/verify": one(E({MGR})),
     "/training/verify": one(E(EVERYONE)),
+    # Credentials: the worker downloads their own (another worker's item is a 404); the issuer's
+    # DID document, the status lists and the verify page are public; unknown verify links are 404s.
+    "/.well-known/did.json": one(E(EVERYONE)),
+    "/credentials/mine/<kind>/<int:source_id>": [
+        Case({"kind": "training_record", "source_id": "@record_a"}, E({CW})),
+        Case({"kind": "training_record", "source_id": "@record_b"}, E(set(), care_worker=404))],
+    "/credentials/mine/passport.json": one(E({CW})),
+    "/credentials/status/<int:number>": [Case({"number": 0}, E(EVERYONE)),  # every list is public: no owner
+                                         Case({"number": 1}, E(EVERYONE))],
+    "/credentials/verify": one(E(EVERYONE)),
+    "/credentials/verify/<public_id>": [
+        Case({"public_id": "@credential_a"}, E(EVERYONE)),
+        Case({"public_id": "00000000-0000-0000-0000-000000000000"}, E(set(), **{r: 404 for r in ROLES}))],
+    "/credentials/verify/set/<token>": [Case({"token": "@credential_set_a"}, E(EVERYONE)),
+                                        Case({"token": "not-a-token"}, E(set(), **{r: 404 for r in ROLES}))],
 }
 
 ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^:<>]+)>")

@@ -44,6 +44,7 @@ def _store_cv(application) -> None:
 def _placed_worker(workplace, vacancy, courses, hcpa):
     """A care worker placed at `workplace` through GCR, with a training history and a passport share."""
     from training import evidence, passport
+    from training.credentials.published import set_token
 
     app_ = factories.application_at(State.offered, at_vacancy=vacancy)
     placed = factories.placement(app_, start=date.today() - timedelta(days=10))
@@ -57,7 +58,9 @@ def _placed_worker(workplace, vacancy, courses, hcpa):
     induction = factories.induction(who)
     share, code = passport.create_share(db.session, who, "A new employer", 7, worker)
     db.session.commit()
+    credential = factories.issued_credential(who, source_id=record.id)
     return {"user": worker, "person": who, "employment": placed.employment, "placement": placed,
+            "credential": credential.row.public_id, "credential_set": set_token([credential.row]),
             "record": record, "unverified_record": unverified, "qualification": qualification,
             "induction": induction, "share": share, "share_token": passport.share_token(share),
             "share_code": code, "referral": placed.referral, "application": app_}

@@ -12,6 +12,7 @@ from academy.config import Config
 from academy.config import TestConfig as SettingsForTests
 from academy.extensions import db
 from tests import factories
+from training.credentials.keys import new_key_set
 from tests.helpers import CSRF, links_in, path_of, text
 
 EVIL = "evil.example"
@@ -99,7 +100,9 @@ def test_proxy_fix_still_trusts_the_forwarded_address_and_scheme(proxied_app):
     assert seen == {"addr": "203.0.113.9", "secure": True, "host": "care.example"}
 
 
-PRODUCTION = {"GOODCARE_ENV": "production", "SECRET_KEY": "k" * 40, "MAIL_SERVER": "smtp.example"}
+# Production also needs a credential signing key (tests/training/test_credentials.py checks it refuses to start without).
+PRODUCTION = {"GOODCARE_ENV": "production", "SECRET_KEY": "k" * 40, "MAIL_SERVER": "smtp.example",
+              "CREDENTIAL_SIGNING_KEYS": new_key_set()}
 
 
 @pytest.mark.parametrize("settings, message", [
