@@ -140,6 +140,7 @@ def run(url: str, args) -> None:
             log(f"  apply {time.perf_counter() - clock:5.1f} s: {percent}% {message}")
 
         apply_plan(db.session, plan, None, progress=progress)
+        db.session.commit()  # the CLI's one transaction ends here (academy/unit_of_work.py)
         apply_s, apply_cpu = time.perf_counter() - clock, time.process_time() - cpu
         counts = {t: db.session.scalar(sa.text(f"SELECT count(*) FROM {t}"))  # noqa: S608 - fixed names
                   for t in ("workplaces", "people", "employments", "training_records")}
@@ -153,8 +154,51 @@ def run(url: str, args) -> None:
         print(f"validate: {validate_s:6.1f} s  {rows / validate_s:10,.0f} rows/s   cpu {validate_cpu:6.1f} s")
         print(f"apply:    {apply_s:6.1f} s  {rows / apply_s:10,.0f} rows/s   cpu {apply_cpu:6.1f} s (+ PostgreSQL's)")
         print(f"total:    {total:6.1f} s  (target under 60 s)  peak memory {peak:,.0f} MB")
+        outcomes_after_import(db.session, paths[1])
         db.session.remove()
         db.engine.dispose()
+
+
+def declared_figures(staff_csv: Path) -> dict[str, list[int]]:
+    """County [numerator, denominator] of qualification uptake and care induction straight from the
+    staff file (directly employed: EMPLSTATUS 1 or 2; uptake: SCQUAL 1;2 to 1;8; induction: care
+    roles with CARECERT 1 or L2CARECERT 1), to compare with what the outcomes engine computes."""
+    from academy.ascwds import codes
+    from academy.extensions import db
+    from academy.workplaces.models import JobRole
+
+    care = dict(db.session.execute(sa.select(JobRole.code, JobRole.care_providing)).all())
+    figures = {"qualification_uptake": [0, 0], "care_induction": [0, 0]}
+    with staff_csv.open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["EMPLSTATUS"] not in ("1", "2"):
+                continue
+            head, _, level = row["SCQUAL"].partition(";")
+            figures["qualification_uptake"][0] += head == "1" and level in tuple("2345678")
+            figures["qualification_uptake"][1] += 1
+            if care[codes.job_role_for_code()[row["MAINJOBROLE"]]]:
+                figures["care_induction"][0] += row["CARECERT"] == "1" or row.get("L2CARECERT", "").startswith("1")
+                figures["care_induction"][1] += 1
+    return figures
+
+
+def outcomes_after_import(session, staff_csv: Path) -> None:
+    """Compute today's outcomes for the imported data and check the county's qualification uptake
+    and care induction against what the staff file declares."""
+    from academy.outcomes import snapshots
+
+    today = date.today()
+    clock, cpu = time.perf_counter(), time.process_time()
+    result = snapshots.run_outcomes(session, today, today)
+    print(f"outcomes: {time.perf_counter() - clock:6.1f} s  {result.rows:,} figures for {result.workplaces:,} "
+          f"workplaces   cpu {time.process_time() - cpu:6.1f} s")
+    stored = snapshots.load(session, "county", None, [today], ["qualification_uptake", "care_induction"])
+    declared = declared_figures(staff_csv)
+    for row in stored.itertuples():
+        expected = declared[row.metric]
+        same = [int(row.numerator), int(row.denominator)] == expected
+        print(f"  {row.metric}: engine {int(row.numerator):,} of {int(row.denominator):,}; "
+              f"the file declares {expected[0]:,} of {expected[1]:,}: {'equal' if same else 'DIFFERENT'}")
 
 
 if __name__ == "__main__":

@@ -166,9 +166,11 @@ class ShareCodeForm(FlaskForm):
 
 
 class VerifyForm(FlaskForm):
-    code = TextAreaField("Verify code", filters=[_strip], description="Copy it from the passport or its PDF",
-                         validators=[InputRequired(message="Enter the verify code"), Length(max=500)],
-                         widget=GovTextArea())
+    code = StringField("Check code", filters=[_strip],
+                       description="From the passport or its PDF: 24 letters and numbers, for example "
+                                   "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ",
+                       validators=[InputRequired(message="Enter the check code"), Length(max=500)],
+                       widget=GovTextInput())
     submit = submit("Check")
 
 

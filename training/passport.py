@@ -8,6 +8,7 @@ passport was issued by this service and whether the record has changed since.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class PassportView:
     tier: CareerTier | None = None
     fingerprint: str = ""
     verify_code: str = ""
+    check_code: str = ""
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -124,6 +126,7 @@ def build_view(session, person: Person, on: date | None = None) -> PassportView:
     view.fingerprint = fingerprint(canonical(view))
     passport = get_or_create_passport(session, person)
     view.verify_code = sign_fingerprint(passport, view.fingerprint, on)
+    view.check_code = make_check_code(passport, view.fingerprint, on)
     start = min((e.start_date for e in employments), default=None)
     if l2_certificate_prompt_due(start, qualifications, on) and any(e.job_role.care_providing for e in employments):
         view.warnings.append("Six months in post: time to take the Level 2 Adult Social Care Certificate.")
@@ -180,6 +183,74 @@ def sign_fingerprint(passport: Passport, digest: str, on: date) -> str:
     return _fingerprint_signer().dumps({"p": passport.id, "f": digest, "d": on.isoformat()})
 
 
+# --- the check code: 24 letters and numbers a person can type from a printed passport ----------
+#
+# 120 bits written in CODE_ALPHABET (5 bits a character), shown in groups of four:
+#   the first 36 bits of an HMAC-SHA256 of the other three, keyed with the app secret |
+#   the fingerprint's first 36 bits | day issued, counted from CHECK_EPOCH (16) | passport id (32 bits).
+# (The HMAC first, so no two codes start alike.)
+# The HMAC says the service issued it; the fingerprint part says whether the record has changed.
+
+CHECK_EPOCH = date(2020, 1, 1)
+CHECK_CODE_LENGTH = 24
+_FINGERPRINT_HEX = 9  # 36 bits
+
+
+def _check_mac(passport_id: int, day: int, fingerprint_part: str) -> int:
+    key = hashlib.sha256(b"goodcare-passport-check-code:" + str(current_app.config["SECRET_KEY"]).encode()).digest()
+    digest = hmac.new(key, f"{passport_id}:{day}:{fingerprint_part}".encode(), hashlib.sha256).hexdigest()
+    return int(digest[:_FINGERPRINT_HEX], 16)
+
+
+def make_check_code(passport: Passport, digest: str, on: date) -> str:
+    """The short code for this passport, record (its fingerprint) and day: "ABCD-EFGH-...", 6 groups of 4."""
+    day = (on - CHECK_EPOCH).days
+    if not (0 <= day < 2 ** 16 and 0 < passport.id < 2 ** 32):
+        return ""  # outside what the code can hold: the long verify code still serves
+    part = digest[:_FINGERPRINT_HEX]
+    number = (_check_mac(passport.id, day, part) << 84) | (int(part, 16) << 48) | (day << 32) | passport.id
+    letters = "".join(CODE_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(CHECK_CODE_LENGTH)))
+    return "-".join(letters[i:i + 4] for i in range(0, CHECK_CODE_LENGTH, 4))
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """What a code the service issued says: the passport, the day, and the fingerprint it carried
+    (the whole of it, or its first characters for the short check code)."""
+
+    passport_id: int
+    issued_on: date
+    fingerprint: str
+
+
+def _read_check_code(code: str) -> IssuedCode | None:
+    letters = normalise_code(code)
+    if len(letters) != CHECK_CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in letters):
+        return None
+    number = 0
+    for ch in letters:
+        number = (number << 5) | CODE_ALPHABET.index(ch)
+    passport_id, day = number & (2 ** 32 - 1), (number >> 32) & (2 ** 16 - 1)
+    part = f"{(number >> 48) & (2 ** 36 - 1):0{_FINGERPRINT_HEX}x}"
+    if not hmac.compare_digest(f"{number >> 84:x}", f"{_check_mac(passport_id, day, part):x}"):
+        return None
+    return IssuedCode(passport_id, CHECK_EPOCH + timedelta(days=day), part)
+
+
+def _read_verify_code(code: str) -> IssuedCode | None:
+    """The long signed code of earlier PDFs and links (still honoured)."""
+    try:
+        data = _fingerprint_signer().loads((code or "").strip())
+        return IssuedCode(int(data["p"]), date.fromisoformat(data["d"]), str(data["f"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def read_code(code: str) -> IssuedCode | None:
+    """The code, if this service issued it: a check code or a long verify code; None otherwise."""
+    return _read_check_code(code) or _read_verify_code(code)
+
+
 @dataclass
 class FingerprintCheck:
     genuine: bool
@@ -189,18 +260,14 @@ class FingerprintCheck:
 
 
 def check_fingerprint(session, code: str, on: date | None = None) -> FingerprintCheck:
-    """Was this verify code issued by the service, and is the record still the same?"""
-    try:
-        data = _fingerprint_signer().loads((code or "").strip())
-        passport = session.get(Passport, int(data["p"]))
-        issued_on = date.fromisoformat(data["d"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        return FingerprintCheck(genuine=False)
+    """Was this code issued by the service, and is the record still the same?"""
+    issued = read_code(code)
+    passport = session.get(Passport, issued.passport_id) if issued else None
     if passport is None:
         return FingerprintCheck(genuine=False)
     now = build_view(session, passport.person, on)
-    return FingerprintCheck(genuine=True, unchanged=now.fingerprint == data["f"],
-                            person_name=passport.person.full_name, issued_on=issued_on)
+    return FingerprintCheck(genuine=True, unchanged=now.fingerprint.startswith(issued.fingerprint),
+                            person_name=passport.person.full_name, issued_on=issued.issued_on)
 
 
 # --- sharing ---------------------------------------------------------------------------------

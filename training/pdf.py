@@ -3,7 +3,9 @@ qualifications, Care Certificate progress, and the verify code that proves it is
 from __future__ import annotations
 
 import unicodedata
+from io import BytesIO
 
+import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -62,7 +64,9 @@ class _PassportPDF(FPDF):
         self.set_font("Helvetica", size=10)
 
 
-def render_passport_pdf(view: PassportView, service_name: str) -> bytes:
+def render_passport_pdf(view: PassportView, service_name: str, check_url: str) -> bytes:
+    """The passport; `check_url` is the public address of the check page with this passport's check
+    code (academy.mail.public_url), printed and drawn as a QR code."""
     pdf = _PassportPDF(service_name)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
@@ -122,10 +126,29 @@ def render_passport_pdf(view: PassportView, service_name: str) -> bytes:
                                    f"{endorsed}."), **NEXT_LINE)
     else:
         pdf.multi_cell(0, 6, "No Care Professional Academy tier awarded yet.", **NEXT_LINE)
+    _check_section(pdf, view, service_name, check_url)
+    return bytes(pdf.output())
+
+
+def _check_section(pdf: _PassportPDF, view: PassportView, service_name: str, check_url: str) -> None:
+    """The check code a person can type, the address that checks it, and a QR code of that address."""
+    qr_size = 32  # mm
+    if pdf.get_y() + qr_size + 20 > pdf.page_break_trigger:
+        pdf.add_page()
     pdf.heading("Check this passport is genuine", size=11)
+    top = pdf.get_y()
+    png = BytesIO()
+    segno.make(check_url, error="m").save(png, kind="png", scale=8, border=2)
+    png.seek(0)
+    pdf.image(png, x=pdf.w - pdf.r_margin - qr_size, y=top, w=qr_size, h=qr_size, alt_text="QR code of the check address")
+    text_width = pdf.epw - qr_size - 5
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.multi_cell(text_width, 7, _text(f"Check code: {view.check_code}"), **NEXT_LINE)
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(text_width, 5, _text(f"To check it, go to {check_url} (or scan the QR code), or enter the check "
+                                        f"code on the {service_name} 'Check a training passport' page. It says "
+                                        "whether the service issued this passport and whether the record has "
+                                        "changed since."), **NEXT_LINE)
+    pdf.set_y(max(pdf.get_y(), top + qr_size) + 2)
     pdf.set_font("Helvetica", size=8)
     pdf.multi_cell(0, 4, _text(f"Fingerprint (SHA-256): {view.fingerprint}"), **NEXT_LINE)
-    pdf.multi_cell(0, 4, _text(f"Verify code: {view.verify_code}"), **NEXT_LINE)
-    pdf.multi_cell(0, 4, _text(f"Enter the verify code on the {service_name} 'Check a training passport' page."),
-                   **NEXT_LINE)
-    return bytes(pdf.output())

@@ -242,7 +242,8 @@ def passport_pdf():
     """The worker's passport as a PDF download."""
     person = _own_person_with_passport()
     view = passport.build_view(db.session, person)
-    pdf = render_passport_pdf(view, current_app.config["SERVICE_NAME"])
+    pdf = render_passport_pdf(view, current_app.config["SERVICE_NAME"],
+                              public_url("training.verify", code=view.check_code))
     audit("downloaded_passport_pdf", target=("Person", person.id), subject=current_user)
     filename = "training-passport-" + "".join(ch if ch.isalnum() else "-" for ch in person.full_name.lower()) + ".pdf"
     return Response(pdf, mimetype="application/pdf",
@@ -319,8 +320,10 @@ def shared_code():
 
 @bp.route("/verify", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("60 per minute", methods=["GET"])  # the PDF's address and QR code check by GET
 def verify():
-    """Check a passport's verify code: issued by this service, and is the record unchanged?"""
+    """Check a passport's check code (or the long verify code): issued by this service, and is the
+    record unchanged?"""
     form = VerifyForm()
     result = None
     if request.method == "GET" and request.args.get("code"):

@@ -15,8 +15,10 @@ from werkzeug.serving import make_server
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
+                                                   "best-practice"]},
              "resultTypes": ["violations"]}
+PHONE = {"width": 390, "height": 844}  # a phone held upright (the issue 15 walk used 390 px)
 
 
 @pytest.fixture(scope="session")
@@ -55,12 +57,67 @@ def page(browser_context):
 
 
 def axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2.2 A and AA violations on the page, as readable lines (empty = clean)."""
+    """axe-core's WCAG 2.2 A and AA violations and its best-practice rules (every piece of content in a
+    landmark, one main, headings in order...) on the page, as readable lines (empty = clean)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options=AXE_RULES)
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
             for v in results.response["violations"]]
+
+
+# What sticks out past the right edge of the page: the widest elements not inside a region that
+# scrolls sideways on purpose (the table macro's .app-table-wrapper, or any overflow-x: auto/scroll).
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const inScroller = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const x = getComputedStyle(up).overflowX;
+      if (x === "auto" || x === "scroll" || x === "hidden") return true;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && box.width > 0 && !inScroller(el)) {
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        (el.classList.length ? "." + [...el.classList].join(".") : "");
+      wide.push(`${name} (right edge ${Math.round(box.right)} px)`);
+    }
+  }
+  return [`the page is ${document.documentElement.scrollWidth} px wide at ${width} px`, ...wide.slice(-3)];
+}"""
+
+
+def overflow_at_phone_width(page) -> list[str]:
+    """At 390 px wide, does the page scroll sideways? Content inside a region that scrolls on purpose
+    does not widen the page. Returns what sticks out (empty = fits); leaves the page at 390 px."""
+    page.set_viewport_size(PHONE)
+    return page.evaluate(OVERFLOW)
+
+
+# Every fieldset says its question: a legend that is its first child, with words in it.
+FIELDSETS_WITHOUT_A_QUESTION = """() => [...document.querySelectorAll("fieldset")]
+  .filter((set) => {
+    const legend = set.querySelector(":scope > legend");
+    return !legend || !legend.textContent.trim();
+  })
+  .map((set) => {
+    const input = set.querySelector("input, select, textarea");
+    return `fieldset ${set.id ? "#" + set.id : ""}around ${input ? input.name || input.id : "nothing"}`;
+  })"""
+
+
+def fieldsets_without_a_question(page) -> list[str]:
+    return page.evaluate(FIELDSETS_WITHOUT_A_QUESTION)
+
+
+def assert_fits_a_phone(page) -> None:
+    """The page does not scroll sideways at 390 px (it is left at that width)."""
+    problems = overflow_at_phone_width(page)
+    assert not problems, f"wider than a phone: {page.url}:\n" + "\n".join(problems)
 
 
 def assert_accessible(page) -> None:

@@ -1,5 +1,7 @@
 """Headless Chromium: every HTML page each role may open, from the app's URL map, passes axe-core
-(WCAG 2.2 A and AA); and the applicant completes the application with the keyboard alone.
+(WCAG 2.2 A and AA, and its best-practice rules), fits a 390 px phone screen without scrolling
+sideways, and has no fieldset without its question (a legend with words); and the applicant
+completes the application with the keyboard alone.
 
 The pages come from the route walk's table (tests/security/routes.py), which fails when a rule of
 `app.url_map` is missing from it, so a new page cannot be missed here either. For each role, each
@@ -13,7 +15,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from academy.auth.models import Role
 from recruitment.models import VALUES
 from tests import factories
-from tests.browser.conftest import assert_accessible, axe_violations, sign_in
+from tests.browser.conftest import (
+    assert_accessible, axe_violations, fieldsets_without_a_question, overflow_at_phone_width, sign_in,
+)
 from tests.security.routes import ANON, ROLES, TABLE, url_for_case, walked_rules
 from tests.security.world import build_world
 
@@ -33,7 +37,8 @@ def pages_for(app, role: str, ids: dict) -> list[str]:
 
 
 def crawl(context, role: str, urls: list[str]) -> tuple[list[str], int]:
-    """Visit each HTML page in `context` and run axe-core; returns (problems, pages checked)."""
+    """Visit each HTML page in `context`: axe-core at desktop width, the fieldsets' legends, and no
+    sideways scrolling at 390 px; returns (problems, pages checked)."""
     page = context.new_page()
     problems, visited = [], 0
     for url in urls:
@@ -49,15 +54,21 @@ def crawl(context, role: str, urls: list[str]) -> tuple[list[str], int]:
             problems.append(f"{role} {url}: {response.status if response else 'no response'} in the browser")
             continue
         problems += [f"{role} {url}: {line}" for line in axe_violations(page)]
+        problems += [f"{role} {url}: no legend (question) on {line}" for line in fieldsets_without_a_question(page)]
+        problems += [f"{role} {url}: at 390 px, {line}" for line in overflow_at_phone_width(page)]
+        page.set_viewport_size(DESKTOP)
     page.close()
     return problems, visited
 
 
-def test_every_page_of_every_role_passes_axe(app, ctx, chromium, live_server):
+DESKTOP = {"width": 1280, "height": 720}
+
+
+def test_every_page_of_every_role_passes_axe_fits_a_phone_and_asks_its_questions(app, ctx, chromium, live_server):
     world = build_world()
     problems, counts = [], {}
     for role in ROLES:
-        context = chromium.new_context(base_url=live_server)
+        context = chromium.new_context(base_url=live_server, viewport=DESKTOP)
         context.set_default_timeout(15_000)
         try:
             if role != ANON:
@@ -68,9 +79,26 @@ def test_every_page_of_every_role_passes_axe(app, ctx, chromium, live_server):
             problems += found
         finally:
             context.close()
-    print("pages checked with axe-core per role:", counts)
+    print("pages checked per role (axe-core, legends, 390 px):", counts)
     assert not problems, "\n".join(problems)
     assert all(counts[role] >= 10 for role in ROLES), counts
+
+
+def test_the_crawls_checks_catch_a_page_too_wide_and_a_question_without_its_legend(page):
+    """The checks the crawl runs on every page find what they look for (and pass what is fine)."""
+    page.set_content("""<main>
+      <fieldset><input name="start_date-day"></fieldset>
+      <fieldset><legend> </legend><input type="radio" name="contract_type"></fieldset>
+      <fieldset><legend>When did they start?</legend><input name="fine"></fieldset>
+      <div class="scroller" style="overflow-x: auto"><div style="width: 900px">a wide table, scrolled on purpose</div></div>
+    </main>""")
+    assert fieldsets_without_a_question(page) == ["fieldset around start_date-day", "fieldset around contract_type"]
+    assert overflow_at_phone_width(page) == []  # the 900 px inside a scrolling region does not widen the page
+    page.set_viewport_size(DESKTOP)
+    page.set_content('<main><p style="width: 585px">a passport table, not in a scrolling region</p></main>')
+    problems = overflow_at_phone_width(page)
+    assert problems[0].startswith("the page is 5") and "at 390 px" in problems[0], problems  # 585 + body margin
+    assert any(line.startswith("p (right edge 5") for line in problems[1:]), problems
 
 
 # --- the applicant's journey with the keyboard alone ---------------------------------------------

@@ -13,6 +13,7 @@ from tests.helpers import links_in, path_of
 def test_a_reset_link_lands_on_a_clean_accessible_page(ctx, page, outbox):
     user = factories.user(Role.care_worker)
     accounts.request_password_reset(db.session, user.email)
+    db.session.commit()  # the test is the unit of work's owner: the email is queued when it commits
     page.goto(path_of(links_in(outbox[-1])[0]))
     assert page.url.endswith("/password/reset")
     assert_accessible(page)

@@ -1,5 +1,6 @@
 """The passport: share links signed, time-limited, revocable and tamper-proof; short codes;
 the fingerprint and its signed verify code; the PDF holds the name and every verified line."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -95,10 +96,46 @@ def test_fingerprint_is_stable_and_changes_with_the_record(worker):
     assert check.genuine and not check.unchanged
 
 
+def test_the_short_check_code_is_typable_and_says_genuine_then_changed(worker):
+    first = passport.build_view(db.session, worker.person, date(2026, 6, 1))
+    code = first.check_code
+    assert re.fullmatch(r"([A-HJ-NP-Z2-9]{4}-){5}[A-HJ-NP-Z2-9]{4}", code), code  # 6 groups of 4, no 0/O/1/I
+    typed = code.replace("-", " ").lower()  # as a person types it from paper
+    check = passport.check_fingerprint(db.session, typed)
+    assert check.genuine and check.unchanged and check.issued_on == date(2026, 6, 1)
+    assert check.person_name == "Zofia Kowalska-Brown"
+    factories.training_record(worker.person)
+    check = passport.check_fingerprint(db.session, code)
+    assert check.genuine and not check.unchanged and check.issued_on == date(2026, 6, 1)
+
+
+@pytest.mark.parametrize("change", [0, 5, 12, 23])
+def test_a_check_code_with_one_character_changed_is_not_genuine(worker, change):
+    letters = passport.build_view(db.session, worker.person).check_code.replace("-", "")
+    wrong = passport.CODE_ALPHABET[(passport.CODE_ALPHABET.index(letters[change]) + 1) % 32]
+    assert not passport.check_fingerprint(db.session, letters[:change] + wrong + letters[change + 1:]).genuine
+
+
+def test_a_check_code_made_with_another_secret_is_not_genuine(app, worker):
+    code = passport.build_view(db.session, worker.person).check_code
+    secret = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "someone-else's-secret"
+    try:
+        assert not passport.check_fingerprint(db.session, code).genuine
+    finally:
+        app.config["SECRET_KEY"] = secret
+
+
 def test_forged_verify_code_is_not_genuine(worker):
     view = passport.build_view(db.session, worker.person)
     assert not passport.check_fingerprint(db.session, view.verify_code[:-3] + "abc").genuine
     assert not passport.check_fingerprint(db.session, "").genuine
+
+
+def _check_url(view) -> str:
+    from academy.mail import public_url
+
+    return public_url("training.verify", code=view.check_code)
 
 
 def test_pdf_contains_the_name_and_every_verified_line(worker):
@@ -114,7 +151,7 @@ def test_pdf_contains_the_name_and_every_verified_line(worker):
     factories.training_record(worker.person, catalogue["dementia"])  # self-declared
     factories.qualification(worker.person, "diploma_l2_adult_care", status="in_progress")
     view = passport.build_view(db.session, worker.person)
-    reader = PdfReader(BytesIO(render_passport_pdf(view, "Good Care")))
+    reader = PdfReader(BytesIO(render_passport_pdf(view, "Good Care", _check_url(view))))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Zofia Kowalska-Brown" in text
     for code in verified:
@@ -122,7 +159,11 @@ def test_pdf_contains_the_name_and_every_verified_line(worker):
     assert text.count("Verified by Morgan Manager") == len(verified)
     assert "Self-declared" in text
     assert "Level 2 Diploma in Care (Adult Care)" in text
-    assert view.verify_code in text.replace(" ", "")
+    assert f"Check code: {view.check_code}" in text  # typable: 24 letters and numbers in groups of 4
+    assert f"http://localhost/training/verify?code={view.check_code}" in text.replace(" ", "")
+    assert view.verify_code not in text.replace(" ", "")  # no longer the 141-character code
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 1  # the QR code of that address
 
 
 def test_the_passport_carries_the_current_career_tier_into_the_page_pdf_and_fingerprint(worker):
@@ -142,7 +183,7 @@ def test_the_passport_carries_the_current_career_tier_into_the_page_pdf_and_fing
     earlier = passport.build_view(db.session, worker.person, date(2026, 2, 1))
     assert earlier.tier.number == 1
     assert passport.build_view(db.session, worker.person, date(2026, 3, 15)).tier is None  # lapsed, not yet tier 2
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(render_passport_pdf(view, "Good Care"))).pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(render_passport_pdf(view, "Good Care", _check_url(view)))).pages)
     assert f"Tier 2: {view.tier.name}. Awarded on 1 Apr 2026, endorsed by Morgan Manager" in text.replace("April", "Apr")
 
 

@@ -156,6 +156,22 @@ def test_verify_page_confirms_genuine_and_flags_changes_and_forgeries(client, te
     assert "passport_verify_failed" in _actions()
 
 
+def test_the_check_page_shows_its_result_as_markup_not_as_text(client, team, new_client):
+    from training import passport
+
+    code = passport.build_view(db.session, team.worker.person).check_code
+    db.session.commit()
+    stranger = new_client()
+    for typed in (code, code.replace("-", "").lower()):
+        html = stranger.submit("/training/verify", {"code": typed}).get_data(as_text=True)
+        assert '<h3 class="govuk-notification-banner__heading">This is a genuine passport for Casey Carer</h3>' in html
+        assert "&lt;h3" not in html and "&lt;p" not in html  # was escaped: the page showed "<h3 class=..."
+    factories.training_record(team.worker.person)
+    html = stranger.get(f"/training/verify?code={code}").get_data(as_text=True)  # the PDF's address
+    assert "Genuine, but changed since" in html and "&lt;h3" not in html
+    assert re.search(r"<h3 class=\"govuk-notification-banner__heading\">This passport for Casey Carer was issued", html)
+
+
 def test_passport_page_queries_do_not_grow_with_the_record(client, team):
     from sqlalchemy import event
 
@@ -225,3 +241,10 @@ def test_share_times_are_shown_in_uk_time(client, team, new_client):
     db.session.commit()
     page = text(client.get("/training/passport/share"))
     assert "1 July 2030 at 12:30am" in page and "15 January 2030 at 9:05am" in page and "UTC" not in page
+
+
+def test_checking_codes_by_their_address_is_rate_limited(ctx, new_client):
+    """The check code is short (its seal 36 bits), so guessing by GET is throttled like the form's POST."""
+    stranger = new_client()
+    statuses = [stranger.get("/training/verify?code=ABCD-EFGH-JKLM-NPQR-STUV-WXYZ").status_code for _ in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429
