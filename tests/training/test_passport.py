@@ -206,7 +206,7 @@ def test_the_pdf_reads_signed_off_by_and_gives_dates_in_uk_time(worker):
     signed.state, signed.signed_off_by_id, signed.signed_off_at = StandardState.signed_off, manager.id, late_june
     db.session.commit()
     view = passport.build_view(db.session, worker.person)
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(render_passport_pdf(view, "Good Care"))).pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(render_passport_pdf(view, "Good Care", _check_url(view)))).pages)
     assert f"{signed.standard_number}. " in text and "Signed off by Morgan Manager on 1 Jul 2026" in text
     assert "signed off by" not in text.replace("Signed off by", "")
     assert "Verified by Morgan Manager, 1 Jul 2026" in text and "30 Jun 2026" not in text
