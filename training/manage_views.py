@@ -17,7 +17,7 @@ from academy.pagination import paginate, requested_page
 from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
-from training.forms import CompletedCertificateForm, CourseForm, SessionForm, StartInductionForm
+from training.forms import CompletedCertificateForm, CourseForm, SessionForm, StartInductionForm, VerifyManyForm
 from training.models import CareCertificateInduction, CertificateVersion, Course
 from training.people import current_employments, get_person_or_404, search_people, staff_people
 from training.views import MANAGING_ROLES
@@ -81,6 +81,27 @@ def verify_record(record_id: int):
         audit("verified_training", target=record, subject=record.person.user)
         flash(f"{record.course.name} for {record.person.full_name} is verified.", "success")
     return redirect(url_for("training.person", person_id=record.person_id))
+
+
+@bp.route("/staff/verify", methods=["GET", "POST"])
+@role_required(Role.manager)
+def verify_many():
+    """The self-declared training of the manager's staff: tick several, verify them at once (each audited)."""
+    waiting = records.to_verify(db.session, current_user)
+    form = VerifyManyForm(waiting)
+    if form.validate_on_submit():
+        chosen = [r for r in waiting if r.id in set(form.records.data)]
+        try:
+            done = records.verify_records(db.session, chosen, current_user)
+        except DomainError as problem:
+            form_error(form, "records", problem)
+        else:
+            for record in done:
+                audit("verified_training", target=record, subject=record.person.user)
+            flash(f"{len(done)} training {'record is' if len(done) == 1 else 'records are'} verified.", "success")
+            return redirect(url_for("training.verify_many"))
+    audit("viewed_training_to_verify", detail=f"records={len(waiting)}")
+    return render_template("training/verify_many.html", form=form, waiting=waiting), status_for(form)
 
 
 @bp.post("/records/<int:record_id>/withdraw-verification")

@@ -60,7 +60,8 @@ def _record_form_page(person):
     if form.validate_on_submit():
         stored = None
         values = records.RecordInput(form.course_id.data, form.completed_on.data, form.expires_on.data,
-                                     form.training_provider.data, form.certificate_reference.data, form.notes.data)
+                                     form.training_provider.data, form.certificate_reference.data, form.notes.data,
+                                     other_course=form.other_course.data)
         upload = form.certificate.data if getattr(form.certificate.data, "filename", "") else None
         try:
             checked = evidence.check_certificate(upload) if upload is not None else None
