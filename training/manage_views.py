@@ -12,7 +12,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.forms import form_error, status_for
+from academy.forms import flash_refusal, form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
@@ -75,8 +75,7 @@ def verify_record(record_id: int):
     try:
         records.verify_record(db.session, record, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("verified_training", target=record, subject=record.person.user)
         flash(f"{record.course.name} for {record.person.full_name} is verified.", "success")
@@ -111,8 +110,7 @@ def withdraw_verification(record_id: int):
     try:
         records.withdraw_verification(db.session, record, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("withdrew_training_verification", target=record, subject=record.person.user)
         flash(f"The verification of {record.course.name} for {record.person.full_name} is withdrawn. "
@@ -128,8 +126,7 @@ def verify_qualification(qualification_id: int):
     try:
         qualifications.verify_qualification(db.session, item, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("verified_qualification", target=item, subject=worker.user)
         flash(f"{item.title} for {worker.full_name} is verified.", "success")
@@ -171,8 +168,7 @@ def start_induction(person_id: int):
             item = inductions.start_induction(db.session, worker, form.started_on.data, current_user,
                                               workplace=workplaces[0].workplace if workplaces else None)
         except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
+            flash_refusal(problem)
         else:
             audit("started_care_certificate", target=item, subject=worker.user)
             flash(f"Care Certificate induction started. Target date: {item.target_on:%-d %B %Y}.", "success")
@@ -191,8 +187,7 @@ def record_completed_induction(person_id: int):
             item = inductions.record_completed_certificate(db.session, worker, CertificateVersion[form.version.data],
                                                            form.completed_on.data, current_user)
         except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
+            flash_refusal(problem)
         else:
             audit("recorded_care_certificate", target=item, subject=worker.user)
             flash(f"Care Certificate ({item.version.value}) recorded as completed.", "success")

@@ -14,7 +14,7 @@ from academy.auth.access import DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db, limiter
-from academy.forms import form_error, status_for
+from academy.forms import flash_refusal, form_error, status_for
 from academy.mail import public_url
 from training import catalogue, evidence, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
@@ -124,8 +124,7 @@ def delete_record(record_id: int):
     try:
         records.delete_own_record(db.session, record, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         evidence.remove_certificate(stored)
         audit("removed_training", target=("TrainingRecord", record_id), subject=current_user)
@@ -222,8 +221,7 @@ def set_standard(induction_id: int, number: int):
     try:
         inductions.set_standard_state(db.session, item, number, state, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("changed_care_certificate_standard", target=item, subject=person.user,
               detail=f"standard={number} state={state.name}")

@@ -13,7 +13,7 @@ from academy.auth.audit import action_text, audit
 from academy.auth.forms import ChangeRoleForm, ConfirmForm, InviteForm
 from academy.auth.models import AuditEvent, Invitation, Role, User
 from academy.extensions import db
-from academy.forms import form_error, status_for
+from academy.forms import flash_refusal, form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import Workplace
 
@@ -158,8 +158,7 @@ def _change_account(shown: User, change, action: str, done: str) -> None:
     except NotAllowed:
         refuse(403)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "info")
+        flash_refusal(problem, "info")
     else:
         audit(action, target=shown, subject=shown)
         flash(done, "success")
