@@ -136,3 +136,25 @@ def test_recognition_shows_on_the_passport_only_when_the_worker_chooses(scene):
     db.session.commit()
     shown = display.shown_recognition(db.session, scene.worker.person)
     assert [n.status for n in shown.awards] == [NominationStatus.winner] and len(shown.thanks) == 1
+
+
+def test_the_subject_access_export_has_recognition_and_erasure_removes_it(scene):
+    from academy.privacy import erasure, subject_access
+
+    factories.nomination(scene.worker.person, scene.open_round, scene.category, status="winner")
+    factories.thanks(scene.worker.person, by=scene.manager)
+    factories.recognition_choice(scene.worker.person, show=True)
+    factories.thanks(factories.care_worker(scene.workplace).person, by=scene.manager, message="From Mo")
+    export = str(subject_access.build_export(db.session, subject_access.subject_for_user(db.session, scene.worker)))
+    assert "award nominations" in export and "staff thanks" in export and "recognition choices" in export
+    assert "Thank you for covering the late shift." in export
+    person = scene.worker.person
+    request = factories.erasure_request(scene.worker)
+    erasure.confirm_erasure(db.session, request, scene.hcpa)
+    manager_request = factories.erasure_request(scene.manager)
+    erasure.confirm_erasure(db.session, manager_request, scene.hcpa)
+    db.session.commit()
+    assert db.session.query(Nomination).filter_by(person_id=person.id).count() == 0
+    assert db.session.query(Thanks).filter_by(person_id=person.id).count() == 0
+    assert not display.shows_on_passport(db.session, person)
+    assert [(t.from_name, t.from_user_id) for t in db.session.query(Thanks)] == [("Erased account", None)]
