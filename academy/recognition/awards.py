@@ -111,7 +111,7 @@ def find_nominees(session, name: str) -> list[CpaMembership]:
     return list(session.scalars(
         select(CpaMembership).join(Person, Person.id == CpaMembership.person_id)
         .options(joinedload(CpaMembership.person))
-        .where(CpaMembership.profile_visible.is_(True), Person.full_name.ilike(f"%{name}%"))
+        .where(CpaMembership.profile_visible.is_(True), Person.full_name.icontains(name, autoescape=True))
         .order_by(Person.full_name, Person.id).limit(NAME_SEARCH_LIMIT)))
 
 

@@ -69,6 +69,7 @@ def test_a_hidden_profile_cannot_be_nominated_nor_found_by_name(scene):
 
 def test_name_search_finds_visible_members(scene):
     assert [m.member_number for m in awards.find_nominees(db.session, "wren")] == [scene.member.member_number]
+    assert awards.find_nominees(db.session, "%%") == []  # typed wildcards are plain characters
 
 
 def test_no_self_nomination_and_no_repeat(scene):
