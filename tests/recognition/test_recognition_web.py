@@ -134,3 +134,16 @@ def test_the_worker_chooses_whether_the_passport_and_profile_show_recognition(ap
     assert "Rising star" in text(boss.get(f"/training/people/{scene.worker.person.id}"))
     assert worker.submit("/recognition/mine", {"show": "no"}).status_code == 302
     assert "Rising star" not in text(boss.get(profile))
+
+
+def test_a_shared_passport_shows_recognition_only_when_the_worker_chose_to(app, scene):
+    from training import passport
+
+    factories.thanks(scene.worker.person, by=scene.manager, message="Brilliant with the new starters.")
+    share, _code = passport.create_share(db.session, scene.worker.person, "A new employer", 7, scene.worker)
+    db.session.commit()
+    url = f"/training/shared/{passport.share_token(share)}"
+    employer = Client(app)
+    assert "Brilliant with the new starters." not in text(employer.get(url))
+    factories.recognition_choice(scene.worker.person, show=True)
+    assert "Brilliant with the new starters." in text(employer.get(url))
