@@ -14,6 +14,7 @@ from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import flash_refusal, form_error, status_for
 from academy.pagination import paginate, requested_page
+from academy.recognition.display import shown_recognition
 from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
@@ -65,7 +66,8 @@ def person(person_id: int):
     worker = get_person_or_404(db.session, person_id, current_user)
     passport.get_or_create_passport(db.session, worker)
     audit("viewed_training_record", target=("Person", worker.id), subject=worker.user)
-    return render_template("training/person.html", view=passport.build_view(db.session, worker), own=False)
+    return render_template("training/person.html", view=passport.build_view(db.session, worker), own=False,
+                           recognition=shown_recognition(db.session, worker))
 
 
 @bp.post("/records/<int:record_id>/verify")

@@ -16,6 +16,7 @@ from academy.auth.models import Role
 from academy.extensions import db, limiter
 from academy.forms import flash_refusal, form_error, status_for
 from academy.mail import public_url
+from academy.recognition.display import shown_recognition
 from training import catalogue, evidence, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
 from training.credentials.published import passport_verify_url
@@ -43,6 +44,7 @@ def start():
 
     person = _own_person_with_passport()
     return render_template("training/passport.html", view=passport.build_view(db.session, person), own=True,
+                           recognition=shown_recognition(db.session, person),
                            link_requests=pending_for(db.session, current_user))
 
 
@@ -292,6 +294,7 @@ def _show_opening(opening, how: str):
     audit("opened_passport_share", target=opening.share, subject=person.user, detail=f"via={how}")
     view = passport.build_view(db.session, person)
     return render_template("training/shared.html", view=view, share=opening.share,
+                           recognition=shown_recognition(db.session, person),
                            credentials_url=passport_verify_url(db.session, person, view))
 
 

@@ -16,6 +16,7 @@ from academy.auth.signing_in import begin_sign_in
 from academy.auth.tokens import read_confirmation_token, read_reset_token
 from academy.extensions import db, limiter
 from academy.forms import status_for
+from academy.recognition.thanks import thanks_for_user
 
 
 START_PAGES = {
@@ -228,4 +229,4 @@ def accept_invitation_form():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", thanks=thanks_for_user(db.session, current_user))

@@ -338,6 +338,22 @@ TABLE: dict[str, list[Case]] = {
     "/tiers/criteria/<int:criterion_id>/remove": [Case({"criterion_id": "@criterion"}, E({ADM})),
                                                   Case({"criterion_id": 999999}, E(set(), admin=404))],
 
+    # --- recognition (awards and thanks) -------------------------------------------------------
+    "/recognition/awards": one(E({HCPA})),
+    "/recognition/awards/categories": one(E({HCPA})),
+    "/recognition/awards/rounds": one(E({HCPA})),
+    "/recognition/awards/rounds/<int:round_id>": [Case({"round_id": "@award_round"}, E({HCPA})),
+                                                  Case({"round_id": 999999}, E(set(), hcpa_staff=404))],
+    "/recognition/awards/nominations/<int:nomination_id>/shortlist": [
+        Case({"nomination_id": "@nomination"}, E({HCPA})), Case({"nomination_id": 999999}, E(set(), hcpa_staff=404))],
+    "/recognition/awards/nominations/<int:nomination_id>/winner": [
+        Case({"nomination_id": "@nomination"}, E({HCPA})), Case({"nomination_id": 999999}, E(set(), hcpa_staff=404))],
+    "/recognition/nominate": one(E(SIGNED_IN)),
+    "/recognition/thanks": one(E({MGR})),
+    "/recognition/thanks/<int:person_id>": own_and_other({"person_id": "@person_a"}, {"person_id": "@person_b"},
+                                                         E({MGR}), E(set(), manager=404)),
+    "/recognition/mine": one(E({CW})),
+
     # --- training ------------------------------------------------------------------------------
     "/training/": one(E(EVERYONE)),
     "/training/courses": one(E(STAFF)),
