@@ -19,7 +19,7 @@ EMPLOYER = "Quillfeather Lodge"
 
 
 def page_text(response) -> str:
-    return unescape(re.sub(r"<[^>]+>", " ", text(response)))
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", text(response))).split())
 
 
 def job_links(response) -> list[int]:
@@ -132,6 +132,8 @@ def test_applying_from_the_board_records_the_interest_and_matching_ranks_it_firs
     application = db.session.query(Application).filter_by(user_id=applicant.id).one()
     assert application.state == State.draft and application.interested_vacancy_id == asked.id
     assert "interested in this job" in page_text(client.get(f"/recruitment/jobs/{asked.id}"))
+    start = page_text(client.get("/recruitment/"))
+    assert "You asked about the care worker job in St Albans" in start and EMPLOYER not in start
 
     # Answered in full and sent: the officer sees the asked-about vacancy first, though it scores less.
     for field, value in dict(district=factories.district(), hours_per_week=30, full_name="Ama Osei").items():
