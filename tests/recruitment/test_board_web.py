@@ -199,3 +199,15 @@ def test_signed_in_applicants_see_the_vacancies_that_match_them(client):
     matched = body[body.index("Vacancies that match you"):body.index("All open jobs")]
     assert f"/recruitment/jobs/{near.id}" in matched and f"/recruitment/jobs/{far_homecare.id}" not in matched
     assert board.matches_for(db.session, factories.user(Role.care_worker)) == []
+
+
+def test_the_officer_is_told_when_the_job_asked_about_is_one_the_applicant_cannot_take(client):
+    homecare = factories.vacancy(factories.workplace("Wayfarer Homecare", service_code="homecare"))
+    application = factories.application(State.ready_to_refer, driving_licence=False, has_car=False,
+                                        interested_vacancy_id=homecare.id)
+    client.sign_in(factories.user(Role.hcpa_staff))
+    matches = page_text(client.get(f"/recruitment/applications/{application.id}/matches"))
+    said = matches[matches.index("The applicant asked about"):]
+    assert said.startswith("The applicant asked about Wayfarer Homecare's care worker vacancy on the jobs board, "
+                           "but cannot be referred to it:")
+    assert "needs a driver with a car" in said[:250]
