@@ -41,6 +41,10 @@ for _role in (Role.hcpa_staff, Role.admin):
 # Requests to link a starter to a worker's passport (academy/portal/employer_links.py): HCPA link on behalf.
 _LINKS[Role.hcpa_staff].append(("Passport link requests", "portal.link_requests"))
 
+# The jobs board (recruitment/board.py): open jobs for visitors and applicants.
+_LINKS[None].insert(2, ("Jobs", "recruitment.board_list"))
+_LINKS[Role.applicant].append(("Jobs", "recruitment.board_list"))
+
 # Manager portal (academy/portal): a registered manager's start page, first in their navigation.
 _LINKS[Role.manager].insert(0, ("Manager portal", "portal.index"))
 

@@ -54,6 +54,8 @@ def test_the_board_lists_open_jobs_for_anyone_without_the_employer(client):
         for secret in (EMPLOYER, "Quillfeather", "Zebedee", "AL9 9ZZ", "Ashgrove"):
             assert secret not in body
     assert "Create an account" in page_text(job)
+    navigation = re.search(r'<ul class="govuk-service-navigation__list"[^>]*>(.*?)</ul>', text(job), re.S).group(1)
+    assert 'href="/recruitment/jobs"' in navigation  # in the visitors' navigation
     assert client.get(f"/recruitment/jobs/{closed.id}").status_code == 404
 
 
