@@ -382,6 +382,7 @@ TABLE: dict[str, list[Case]] = {
     "/training/shared/<token>": [Case({"token": "@share_token_a"}, E(EVERYONE)),
                                  Case({"token": "not-a-token"}, E(set(), **{r: 404 for r in ROLES}))],
     "/training/staff": one(E({MGR})),
+    "/training/staff/verify": one(E({MGR})),
     "/training/verify": one(E(EVERYONE)),
     # Credentials: the worker downloads their own (another worker's item is a 404); the issuer's
     # DID document, the status lists and the verify page are public; unknown verify links are 404s.
