@@ -7,6 +7,7 @@ from flask_login import current_user
 from academy.auth.access import DomainError, role_required
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import flash_refusal
 from academy.pagination import paginate, requested_page
 from recruitment import board, journey
 from recruitment.blueprint import bp
@@ -46,8 +47,7 @@ def board_apply(vacancy_id: int):
     try:
         board.record_interest(db.session, current_user, vacancy)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "info")
+        flash_refusal(problem)
         return redirect(url_for("recruitment.board_job", vacancy_id=vacancy_id))
     flash(f"We have noted that you are interested in the {vacancy.job_role.name.lower()} job. "
           "Your HCPA officer will look at it first when your application is sent.", "success")
