@@ -299,7 +299,8 @@ def matches(application_id: int):
     ranked = matching.vacancies_for(db.session, application)
     return render_template("recruitment/staff/matches.html", application=application,
                            suitable=[m for m in ranked if m.suitable][:30],
-                           unsuitable=len([m for m in ranked if not m.suitable]))
+                           unsuitable=len([m for m in ranked if not m.suitable]),
+                           asked_unsuitable=next((m for m in ranked if m.asked_about and not m.suitable), None))
 
 
 @bp.route("/applications/<int:application_id>/refer/<int:vacancy_id>", methods=["GET", "POST"])

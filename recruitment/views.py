@@ -13,7 +13,7 @@ from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import form_error, status_for
 from academy.privacy.retention import keep_warned_draft
-from recruitment import cv, dates, journey, referrals
+from recruitment import board, cv, dates, journey, referrals
 from recruitment.blueprint import bp
 from recruitment.forms import ContactForm, SubmitApplicationForm, WithdrawForm
 from recruitment.models import State
@@ -42,7 +42,8 @@ def start():
         return render_template("recruitment/start.html", application=application,
                                next_step=journey.first_unanswered(application) if application else None,
                                answered=len(journey.STEPS) - len(journey.missing_steps(application))
-                               if application else 0, steps=len(journey.STEPS))
+                               if application else 0, steps=len(journey.STEPS),
+                               interested=board.interested_listing(application))
     status, next_text = plain_status(application)
     return render_template("recruitment/yours.html", application=application, status=status, next_text=next_text,
                            timeline=timeline(application), started=application.placement is not None

@@ -300,6 +300,12 @@ TABLE: dict[str, list[Case]] = {
     "/recruitment/assessments/<int:assessment_id>": [Case({"assessment_id": "@assessment"}, E(STAFF)),
                                                      Case({"assessment_id": 999999}, E(set(), hcpa_staff=404,
                                                                                        admin=404))],
+    # The jobs board is public; applying from it is for applicants (their interest is recorded).
+    "/recruitment/jobs": one(E(EVERYONE)),
+    "/recruitment/jobs/<int:vacancy_id>": [Case({"vacancy_id": "@vacancy_a"}, E(EVERYONE)),
+                                           Case({"vacancy_id": 999999}, {r: 404 for r in ROLES})],
+    "/recruitment/jobs/<int:vacancy_id>/apply": [Case({"vacancy_id": "@vacancy_a"}, E({APP})),
+                                                 Case({"vacancy_id": 999999}, E(set(), applicant=404))],
     "/recruitment/check-ins": one(E({CW})),
     "/recruitment/check-ins/<int:follow_up_id>": _worker_record("follow_up_id", "follow_up", {CW} | STAFF),
     "/recruitment/follow-ups": one(E(STAFF)),
