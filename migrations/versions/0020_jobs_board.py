@@ -2,7 +2,6 @@
 
 Revision ID: 0020_jobs_board
 Revises: 0019_recognition
-re-point down_revision to it when merging)
 Create Date: 2026-12-05 16:05:00.000000
 
 """
