@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
+# The port `make run` serves on: `make run PORT=8000`. Email links follow it unless PUBLIC_BASE_URL is set.
+PORT   ?= 5000
 
 .PHONY: run test install worker cron clean
 
@@ -19,7 +21,7 @@ install: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
 	scripts/test

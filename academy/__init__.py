@@ -109,6 +109,7 @@ def register_models() -> None:
     import academy.outcomes.models  # noqa: F401
     import academy.portal.models  # noqa: F401
     import academy.privacy.models  # noqa: F401
+    import academy.recognition.models  # noqa: F401
     import academy.tiers.models  # noqa: F401
     import academy.workplaces.models  # noqa: F401
     import recruitment.models  # noqa: F401
@@ -131,9 +132,11 @@ def register_blueprints(app: Flask) -> None:
     import academy.portal.views  # noqa: F401
     import academy.privacy.views  # noqa: F401
     import academy.public.views  # noqa: F401
+    import academy.recognition.views  # noqa: F401
     import academy.tiers.rules_views  # noqa: F401
     import academy.tiers.views  # noqa: F401
     import academy.workplaces.views  # noqa: F401
+    import recruitment.board_views  # noqa: F401
     import recruitment.referral_views  # noqa: F401
     import recruitment.staff_views  # noqa: F401
     import recruitment.views  # noqa: F401
@@ -149,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     from academy.portal.blueprint import bp as portal_bp
     from academy.privacy.blueprint import bp as privacy_bp
     from academy.public.blueprint import bp as public_bp
+    from academy.recognition.blueprint import bp as recognition_bp
     from academy.tiers.blueprint import bp as tiers_bp
     from academy.workplaces.blueprint import bp as workplaces_bp
     from recruitment.blueprint import bp as recruitment_bp
@@ -156,7 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from training.credentials.blueprint import bp as credentials_bp
 
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
-                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp, credentials_bp):
+                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp, credentials_bp, recognition_bp):
         app.register_blueprint(blueprint)
 
 

@@ -41,6 +41,9 @@ def seed_course_catalogue():
     click.echo(f"Course catalogue: {added} courses added.")
 
 
+NEW_PASSWORDS = ".venv/bin/flask --app wsgi seed demo --new-passwords"
+
+
 @seed_cli.command("demo")
 @click.option("--new-passwords", is_flag=True, help="Give the demo users new passwords and print them.")
 def seed_demo(new_passwords: bool):
@@ -53,18 +56,26 @@ def seed_demo(new_passwords: bool):
 
     result = seed_demo_data(db.session, new_passwords=new_passwords)
     db.session.commit()
-    click.echo(f"Demo data: {result.workplaces} workplaces, {result.staff} staff, {result.vacancies} open vacancies, "
-               f"{result.applications} recruitment applications added.")
+    if result.added_anything:
+        click.echo(f"Demo data: {result.new_workplaces} workplaces and {result.applications} recruitment "
+                   f"applications added; there are now {result.workplaces} workplaces, {result.staff} staff and "
+                   f"{result.vacancies} open vacancies.")
+    else:
+        click.echo(f"Demo data is already loaded ({result.workplaces} workplaces, {result.staff} staff, "
+                   f"{result.vacancies} open vacancies): nothing was added.")
     click.echo(seed_demo_outcomes(db.session))
     lines = result.sign_in_lines(development=current_app.config.get("DEVELOPMENT", False))
     if lines:
-        click.echo("Demo sign-ins (shown once; run `flask seed demo --new-passwords` to get new ones):")
+        click.echo(f"Demo sign-ins (shown once; run `{NEW_PASSWORDS}` to get new ones):")
         for line in lines:
             click.echo(line)
         if result.authenticator_keys:
             click.echo("HCPA staff and admins sign in with a 6-digit code too: add the authenticator key to an "
                        "authenticator app, or print the current code with\n"
                        "  .venv/bin/python -c \"import pyotp, sys; print(pyotp.TOTP(sys.argv[1]).now())\" KEY")
+    else:
+        click.echo("The demo sign-ins' passwords were printed when they were set and are not kept. "
+                   f"For new ones (and new authenticator keys), run:\n  {NEW_PASSWORDS}")
 
 
 @jobs_cli.command("worker")

@@ -92,10 +92,16 @@ class DemoResult:
     workplaces: int = 0
     staff: int = 0
     vacancies: int = 0
-    applications: int = 0
+    applications: int = 0  # added by this run
+    new_workplaces: int = 0  # added by this run (`workplaces` is the total)
     passwords: dict[str, str] = field(default_factory=dict)
     # Authenticator keys of the staff accounts (two-step sign-in is required for their roles).
     authenticator_keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def added_anything(self) -> bool:
+        """Did this run add workplaces, applications or demo users (a new password is a new user)?"""
+        return bool(self.new_workplaces or self.applications or self.passwords)
 
     def sign_in_lines(self, development: bool) -> list[str]:
         """The demo sign-ins to print: email, password and authenticator key. Development only."""
@@ -138,7 +144,7 @@ def seed_demo_data(session, new_passwords: bool = False, today: date | None = No
         existing[name] = workplace
         # Its own seeded generator, so one workplace's history does not depend on the others'.
         add_workplace_history(session, workplace, roles, _demo_name, random.Random(f"{HISTORY_SEED} {name}"), today)
-        result.workplaces += 1
+        result.new_workplaces += 1
     session.flush()
 
     for email, full_name, role in DEMO_USERS:

@@ -1,6 +1,8 @@
 """Form building blocks shared by every feature: fields rendered with GOV.UK widgets."""
 from __future__ import annotations
 
+from flask import flash
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets as _widgets
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -97,6 +99,12 @@ def form_error(form, field_name: str, problem) -> None:
     db.session.rollback()
     field = form[field_name]
     field.errors = list(field.errors) + [str(problem)]
+
+
+def flash_refusal(problem, category: str = "error") -> None:
+    """A domain refusal of an action without a form (a button): nothing saved, the reason flashed."""
+    db.session.rollback()
+    flash(str(problem), category)
 
 
 def status_for(form) -> int:

@@ -42,6 +42,16 @@ for _role in (Role.hcpa_staff, Role.admin):
 # Requests to link a starter to a worker's passport (academy/portal/employer_links.py): HCPA link on behalf.
 _LINKS[Role.hcpa_staff].append(("Passport link requests", "portal.link_requests"))
 
+# Recognition (academy/recognition): HCPA run the Hertfordshire Care Awards; managers thank their staff;
+# care workers see their awards and thanks and choose whether their passport shows them.
+_LINKS[Role.hcpa_staff].append(("Care Awards", "recognition.manage"))
+_LINKS[Role.manager].append(("Say thank you", "recognition.staff_to_thank"))
+_LINKS[Role.care_worker].append(("Awards and thanks", "recognition.mine"))
+
+# The jobs board (recruitment/board.py): open jobs for visitors and applicants.
+_LINKS[None].insert(2, ("Jobs", "recruitment.board_list"))
+_LINKS[Role.applicant].append(("Jobs", "recruitment.board_list"))
+
 # Manager portal (academy/portal): a registered manager's start page, first in their navigation.
 _LINKS[Role.manager].insert(0, ("Manager portal", "portal.index"))
 

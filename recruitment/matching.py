@@ -36,6 +36,7 @@ HOURS_CLOSE, HOURS_NEAR, HOURS_FAR, HOURS_TOLERANCE_CLOSE, HOURS_TOLERANCE_NEAR 
 SHIFTS_FIT = 15
 SHIFT_MISSING = -30
 DRIVES = 10
+ASKED_ABOUT = "The applicant asked about this vacancy on the jobs board"
 SENIOR_WITHOUT_EXPERIENCE = -10
 
 
@@ -52,6 +53,8 @@ class Candidate:
     drives: bool
     experienced: bool
     registrations: frozenset[str] = frozenset()
+    interested_vacancy_id: int | None = None
+    """The vacancy they asked about on the jobs board: ranked first, and said so."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Match:
     suitable: bool = True
     reasons: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
+    asked_about: bool = False
 
 
 _neighbours: dict[str, set[str]] | None = None
@@ -98,7 +102,9 @@ def neighbours() -> dict[str, set[str]]:
 
 def score(candidate: Candidate, post: Post) -> Match:
     """How well one candidate fits one vacancy, and why."""
-    match = Match(candidate, post)
+    match = Match(candidate, post, asked_about=candidate.interested_vacancy_id == post.id)
+    if match.asked_about:
+        match.reasons.append(ASKED_ABOUT)
     _district(match)
     _service_type(match)
     _hours(match)
@@ -193,16 +199,17 @@ def registrations_in(qualifications: str | None) -> frozenset[str]:
 
 
 def rank_posts(candidate: Candidate, posts: list[Post]) -> list[Match]:
-    """Vacancies for one candidate, best first (suitable before unsuitable, then score, then the
-    vacancy open longest)."""
+    """Vacancies for one candidate, best first (suitable before unsuitable, then the vacancy they asked
+    about on the jobs board, then score, then the vacancy open longest)."""
     return sorted((score(candidate, post) for post in posts),
-                  key=lambda m: (not m.suitable, -m.score, m.post.opened_on, m.post.id))
+                  key=lambda m: (not m.suitable, not m.asked_about, -m.score, m.post.opened_on, m.post.id))
 
 
 def rank_candidates(post: Post, candidates: list[Candidate]) -> list[Match]:
-    """Candidates for one vacancy, best first (suitable first, then score, then name)."""
+    """Candidates for one vacancy, best first (suitable first, then those who asked about it on the jobs
+    board, then score, then name)."""
     return sorted((score(candidate, post) for candidate in candidates),
-                  key=lambda m: (not m.suitable, -m.score, m.candidate.name, m.candidate.id))
+                  key=lambda m: (not m.suitable, not m.asked_about, -m.score, m.candidate.name, m.candidate.id))
 
 
 # Building the profiles from the database ---------------------------------------------------------
@@ -217,6 +224,7 @@ def candidate_from(application: Application) -> Candidate:
         drives=bool(application.driving_licence and application.has_car),
         experienced=application.experience not in (None, Experience.none),
         registrations=registrations_in(application.qualifications),
+        interested_vacancy_id=application.interested_vacancy_id,
     )
 
 

@@ -11,7 +11,7 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import User
 from academy.extensions import db
-from academy.forms import form_error, status_for
+from academy.forms import flash_refusal, form_error, status_for
 from academy.jobs import JobsUnavailable, enqueue
 from academy.pagination import paginate, requested_page
 from academy.workplaces.directory import reference_lists
@@ -136,8 +136,7 @@ def move_application(application_id: int):
     except Conflict:
         return _conflict_redirect(application)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "info")
+        flash_refusal(problem, "info")
     else:
         flash(moved_message(application, was), "success")
     return redirect(url_for("recruitment.application", application_id=application.id))
@@ -163,8 +162,7 @@ def assign(application_id: int):
     except Conflict:
         return _conflict_redirect(application)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "info")
+        flash_refusal(problem, "info")
     else:
         audit("assigned_application", target=application, subject=application.user,
               detail=f"to {officer.full_name}" if officer else "to nobody")
@@ -301,7 +299,8 @@ def matches(application_id: int):
     ranked = matching.vacancies_for(db.session, application)
     return render_template("recruitment/staff/matches.html", application=application,
                            suitable=[m for m in ranked if m.suitable][:30],
-                           unsuitable=len([m for m in ranked if not m.suitable]))
+                           unsuitable=len([m for m in ranked if not m.suitable]),
+                           asked_unsuitable=next((m for m in ranked if m.asked_about and not m.suitable), None))
 
 
 @bp.route("/applications/<int:application_id>/refer/<int:vacancy_id>", methods=["GET", "POST"])

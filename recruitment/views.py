@@ -15,7 +15,7 @@ from academy.forms import form_error, status_for
 from academy.privacy.retention import keep_warned_draft
 from academy.auth.audit import audit
 from academy.extensions import utcnow
-from recruitment import booking, cv, dates, journey, referrals
+from recruitment import board, booking, cv, dates, journey, referrals
 from recruitment.blueprint import bp
 from recruitment.forms import (
     ApplicantCancelForm, BookSlotForm, ContactForm, OtherTimesForm, SubmitApplicationForm, WithdrawForm,
@@ -46,7 +46,8 @@ def start():
         return render_template("recruitment/start.html", application=application,
                                next_step=journey.first_unanswered(application) if application else None,
                                answered=len(journey.STEPS) - len(journey.missing_steps(application))
-                               if application else 0, steps=len(journey.STEPS))
+                               if application else 0, steps=len(journey.STEPS),
+                               interested=board.interested_listing(application))
     return _yours(application)
 
 

@@ -515,3 +515,53 @@ def issued_credential(who: Person, kind: str = "training_record", source_id: int
     issued = issue(db.session, who, CredentialKind[kind], source_id)
     db.session.commit()
     return issued
+
+
+# --- recognition (academy/recognition/models.py) ----------------------------------------------------
+
+def award_category(name: str | None = None, description: str | None = None):
+    from academy.recognition.models import AwardCategory
+
+    obj = AwardCategory(name=name or f"Category {_next()}", description=description)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def award_round(name: str | None = None, closes: date | None = None):
+    from academy.recognition.models import AwardRound
+
+    obj = AwardRound(name=name or f"Round {_next()}", closes_on=closes or date.today() + timedelta(days=30))
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def nomination(who: Person, of_round=None, category=None, by: User | None = None, status: str = "nominated",
+               reason: str = "Always goes the extra mile for residents and colleagues."):
+    from academy.recognition.models import Nomination, NominationStatus
+
+    obj = Nomination(round=of_round or award_round(), category=category or award_category(), person=who,
+                     nominated_by_id=(by or user()).id, reason=reason, status=NominationStatus[status])
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def thanks(who: Person, by: User | None = None, message: str = "Thank you for covering the late shift."):
+    from academy.recognition.models import Thanks
+
+    by = by or manager()
+    obj = Thanks(person=who, from_user_id=by.id, from_name=by.full_name, message=message)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def recognition_choice(who: Person, show: bool = True):
+    from academy.recognition.models import RecognitionChoice
+
+    obj = RecognitionChoice(person_id=who.id, show_on_passport=show)
+    db.session.add(obj)
+    db.session.commit()
+    return obj

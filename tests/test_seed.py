@@ -18,6 +18,10 @@ def test_seed_demo_twice_changes_nothing_the_second_time(app, ctx):
         app.config["DEVELOPMENT"] = False
     assert first.exit_code == 0 and "Demo sign-ins" in first.output
     assert second.exit_code == 0 and "Demo sign-ins" not in second.output  # passwords printed once
+    # The second run says it added nothing, and how to get new passwords.
+    assert "Demo data is already loaded (40 workplaces" in second.output and "nothing was added" in second.output
+    assert "seed demo --new-passwords" in second.output and " added;" not in second.output.split("Outcomes:")[0]
+    assert "Demo data: 40 workplaces and" in first.output
     assert counts == (db.session.scalar(select(func.count(Workplace.id))),
                       db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Vacancy.id))))
     assert counts[0] == 40 and counts[2] > 0

@@ -6,6 +6,7 @@ what each qualification type means (level, adult social care or not).
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 from pathlib import Path
 
@@ -94,18 +95,28 @@ def seed_courses(session) -> int:
     return added
 
 
+def natural_key(text: str) -> tuple:
+    """Sorts "standard 2" before "standard 10": runs of digits compare as numbers, the rest ignoring
+    case. re.split with a group puts text at even places and digits at odd ones, so types always match."""
+    return tuple(int(part) if index % 2 else part.casefold() for index, part in enumerate(re.split(r"(\d+)", text)))
+
+
+def course_order(course: Course) -> tuple:
+    """The catalogue's order: by category, then by name in natural order."""
+    return course.category.name, natural_key(course.name)
+
+
 def all_courses(session, include_inactive: bool = True) -> list[Course]:
-    statement = select(Course).options(selectinload(Course.mandatory_for)).order_by(Course.category, Course.name)
+    statement = select(Course).options(selectinload(Course.mandatory_for))
     if not include_inactive:
         statement = statement.where(Course.is_active)
-    return list(session.scalars(statement))
+    return sorted(session.scalars(statement), key=course_order)
 
 
 def training_courses(session) -> list[Course]:
-    """Active courses a training record can be for (not qualifications)."""
-    return list(session.scalars(
-        select(Course).where(Course.is_active, Course.category != CourseCategory.qualification)
-        .order_by(Course.category, Course.name)))
+    """Active courses a training record can be for (not qualifications), in the catalogue's order."""
+    return sorted(session.scalars(
+        select(Course).where(Course.is_active, Course.category != CourseCategory.qualification)), key=course_order)
 
 
 def save_course(session, values: dict, course: Course | None = None) -> Course:
@@ -125,7 +136,7 @@ def save_course(session, values: dict, course: Course | None = None) -> Course:
     if len(roles) != len(set(role_ids)):
         raise Invalid("Choose job roles from the list")
     if course is None:
-        course = Course(code=_new_code(session, name))
+        course = Course(code=new_course_code(session, name))
         session.add(course)
     course.name = name
     course.category = CourseCategory[values["category"]]
@@ -138,7 +149,8 @@ def save_course(session, values: dict, course: Course | None = None) -> Course:
     return course
 
 
-def _new_code(session, name: str) -> str:
+def new_course_code(session, name: str) -> str:
+    """A code made from the name, unique among the courses."""
     base = "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_")[:50] or "course"
     code, n = base, 1
     while session.scalar(select(Course.id).where(Course.code == code)) is not None:

@@ -21,6 +21,7 @@ from academy.forms import (
     IntegerField,
     Length,
     Optional,
+    ValidationError,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -30,6 +31,7 @@ from academy.forms import (
 )
 from training.models import CertificateVersion, CourseCategory, QualificationStatus, QualificationType
 from training.passport import SHARE_DAYS
+from training.records import OTHER_COURSE
 
 
 def _strip(value):
@@ -47,7 +49,11 @@ def _course_choices(courses) -> list[tuple[int, str]]:
 
 
 class TrainingRecordForm(FlaskForm):
-    course_id = SelectField("Course", coerce=int, widget=GovSelect())
+    course_id = SelectField("Course", coerce=int, widget=GovSelect(),
+                            description="Not in the list? Choose 'Other' at the end and type its name below")
+    other_course = StringField("Name of the training, if you chose 'Other'", filters=[_strip],
+                               validators=[Optional(), Length(max=200, message="The name of the course must be 200 characters or fewer")],
+                               widget=GovTextInput())
     completed_on = _date("Date completed", message="Enter the date the training was completed",
                          description="For example, 27 3 2025")
     expires_on = _date("Expiry date on the certificate (optional)", required=False,
@@ -64,7 +70,32 @@ class TrainingRecordForm(FlaskForm):
 
     def __init__(self, courses, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.course_id.choices = _course_choices(courses)
+        self.course_id.choices = _course_choices(courses) + [(OTHER_COURSE, "Other: not in the list")]
+
+
+class VerifyManyForm(FlaskForm):
+    """The self-declared training of a manager's staff: tick what you have checked, verify at once."""
+
+    records = SelectMultipleField("Training you have checked", coerce=int, widget=GovCheckboxesInput(),
+                                  validate_choice=False,  # validate_records says it in words
+                                  description="Check the certificate or evidence of each before you verify it.")
+    submit = submit("Verify selected training")
+
+    def __init__(self, to_verify, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records.choices = [
+            (r.id, f"{r.person.full_name}: {r.course.name}, completed {r.completed_on:%-d %B %Y}"
+                   + (f", certificate {r.certificate_reference}" if r.certificate_reference else "")
+                   + (", certificate uploaded" if r.certificate_file else ""))
+            for r in to_verify]
+
+    def validate_records(self, field):
+        if not field.data:
+            raise ValidationError("Select the training you have checked")
+        offered = {record_id for record_id, _ in field.choices}
+        if any(record_id not in offered for record_id in field.data):
+            raise ValidationError("Choose training from the list: only your own staff's self-declared training "
+                                  "can be verified here")
 
 
 class SessionForm(FlaskForm):

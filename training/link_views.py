@@ -9,6 +9,7 @@ from academy.auth.access import DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
+from academy.forms import flash_refusal
 from academy.portal import employer_links
 from training.blueprint import bp
 from training.forms import LinkAnswerForm
@@ -34,8 +35,7 @@ def _answer(request_id: int, accepting: bool):
         else:
             employer_links.decline(db.session, request, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
         return redirect(url_for("training.link_request", request_id=request.id))
     audit("accepted_passport_link_request" if accepting else "declined_passport_link_request",
           target=request, subject=current_user, detail=f"workplace={request.employment.workplace_id}")

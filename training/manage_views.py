@@ -12,12 +12,13 @@ from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
-from academy.forms import form_error, status_for
+from academy.forms import flash_refusal, form_error, status_for
 from academy.pagination import paginate, requested_page
+from academy.recognition.display import shown_recognition
 from academy.workplaces.models import JobRole
 from training import catalogue, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
-from training.forms import CompletedCertificateForm, CourseForm, SessionForm, StartInductionForm
+from training.forms import CompletedCertificateForm, CourseForm, SessionForm, StartInductionForm, VerifyManyForm
 from training.models import CareCertificateInduction, CertificateVersion, Course
 from training.people import current_employments, get_person_or_404, search_people, staff_people
 from training.views import MANAGING_ROLES
@@ -65,7 +66,8 @@ def person(person_id: int):
     worker = get_person_or_404(db.session, person_id, current_user)
     passport.get_or_create_passport(db.session, worker)
     audit("viewed_training_record", target=("Person", worker.id), subject=worker.user)
-    return render_template("training/person.html", view=passport.build_view(db.session, worker), own=False)
+    return render_template("training/person.html", view=passport.build_view(db.session, worker), own=False,
+                           recognition=shown_recognition(db.session, worker))
 
 
 @bp.post("/records/<int:record_id>/verify")
@@ -75,12 +77,32 @@ def verify_record(record_id: int):
     try:
         records.verify_record(db.session, record, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("verified_training", target=record, subject=record.person.user)
         flash(f"{record.course.name} for {record.person.full_name} is verified.", "success")
     return redirect(url_for("training.person", person_id=record.person_id))
+
+
+@bp.route("/staff/verify", methods=["GET", "POST"])
+@role_required(Role.manager)
+def verify_many():
+    """The self-declared training of the manager's staff: tick several, verify them at once (each audited)."""
+    waiting = records.to_verify(db.session, current_user)
+    form = VerifyManyForm(waiting)
+    if form.validate_on_submit():
+        chosen = [r for r in waiting if r.id in set(form.records.data)]
+        try:
+            done = records.verify_records(db.session, chosen, current_user)
+        except DomainError as problem:
+            form_error(form, "records", problem)
+        else:
+            for record in done:
+                audit("verified_training", target=record, subject=record.person.user)
+            flash(f"{len(done)} training {'record is' if len(done) == 1 else 'records are'} verified.", "success")
+            return redirect(url_for("training.verify_many"))
+    audit("viewed_training_to_verify", detail=f"records={len(waiting)}")
+    return render_template("training/verify_many.html", form=form, waiting=waiting), status_for(form)
 
 
 @bp.post("/records/<int:record_id>/withdraw-verification")
@@ -90,8 +112,7 @@ def withdraw_verification(record_id: int):
     try:
         records.withdraw_verification(db.session, record, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("withdrew_training_verification", target=record, subject=record.person.user)
         flash(f"The verification of {record.course.name} for {record.person.full_name} is withdrawn. "
@@ -107,8 +128,7 @@ def verify_qualification(qualification_id: int):
     try:
         qualifications.verify_qualification(db.session, item, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("verified_qualification", target=item, subject=worker.user)
         flash(f"{item.title} for {worker.full_name} is verified.", "success")
@@ -150,8 +170,7 @@ def start_induction(person_id: int):
             item = inductions.start_induction(db.session, worker, form.started_on.data, current_user,
                                               workplace=workplaces[0].workplace if workplaces else None)
         except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
+            flash_refusal(problem)
         else:
             audit("started_care_certificate", target=item, subject=worker.user)
             flash(f"Care Certificate induction started. Target date: {item.target_on:%-d %B %Y}.", "success")
@@ -170,8 +189,7 @@ def record_completed_induction(person_id: int):
             item = inductions.record_completed_certificate(db.session, worker, CertificateVersion[form.version.data],
                                                            form.completed_on.data, current_user)
         except DomainError as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
+            flash_refusal(problem)
         else:
             audit("recorded_care_certificate", target=item, subject=worker.user)
             flash(f"Care Certificate ({item.version.value}) recorded as completed.", "success")

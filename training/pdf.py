@@ -9,6 +9,7 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from recruitment.dates import short_date
 from training.passport import PassportView
 
 NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
@@ -22,7 +23,16 @@ def _text(value) -> str:
 
 
 def _date(day) -> str:
-    return day.strftime("%-d %b %Y") if day else "-"
+    """A date, or a moment's date in UK time (Europe/London): the day the reader's calendar showed."""
+    return short_date(day) if day else "-"
+
+
+def standard_state(progress) -> str:
+    """'Signed off by Morgan Manager on 3 Mar 2026' (not 'Signed off - signed off by ...'), else the state."""
+    if progress.signed_off_by is not None:
+        on = f" on {_date(progress.signed_off_at)}" if progress.signed_off_at else ""
+        return f"Signed off by {progress.signed_off_by.full_name}{on}"
+    return progress.state.value
 
 
 class _PassportPDF(FPDF):
@@ -76,7 +86,7 @@ def render_passport_pdf(view: PassportView, service_name: str, check_url: str) -
         if record is None:
             pdf.row([(line.course.name, 70), ("-", 25), ("-", 25), (line.state.value, 20), ("-", 50)])
             continue
-        verified = (f"Verified by {record.verified_by.full_name}, {_date(record.verified_at.date())}"
+        verified = (f"Verified by {record.verified_by.full_name}, {_date(record.verified_at)}"
                     if record.verified else "Self-declared")
         pdf.row([(line.course.name, 70), (_date(record.completed_on), 25),
                  (_date(record.expires_on) if record.expires_on else "Does not expire", 25),
@@ -88,7 +98,7 @@ def render_passport_pdf(view: PassportView, service_name: str, check_url: str) -
     for q in view.qualifications:
         dates = f"achieved {_date(q.achieved_on)}" if q.achieved_on else (
             f"started {_date(q.started_on)}" if q.started_on else "")
-        verified = (f"Verified by {q.verified_by.full_name}, {_date(q.verified_at.date())}"
+        verified = (f"Verified by {q.verified_by.full_name}, {_date(q.verified_at)}"
                     if q.verified else "Self-declared")
         level = f" (Level {q.level})" if q.level is not None else ""
         extra = f"; NMC PIN {q.registration_number}, renew by {_date(q.renewal_due_on)}" if q.registration_number else ""
@@ -106,9 +116,8 @@ def render_passport_pdf(view: PassportView, service_name: str, check_url: str) -
         pdf.multi_cell(0, 6, _text(f"{induction.version.value} standards. {status}."), **NEXT_LINE)
         names = view.standard_names()
         for progress in induction.standards:
-            who = (f" - signed off by {progress.signed_off_by.full_name}" if progress.signed_off_by else "")
             pdf.multi_cell(0, 5, _text(f"{progress.standard_number}. {names.get(progress.standard_number, '')}: "
-                                       f"{progress.state.value}{who}"), **NEXT_LINE)
+                                       f"{standard_state(progress)}"), **NEXT_LINE)
 
     pdf.heading("Career tier")
     if view.tier:

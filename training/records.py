@@ -11,15 +11,16 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.workplaces.models import Person
+from training.catalogue import natural_key, new_course_code
 from training.models import Course, CourseCategory, TrainingRecord, course_job_roles
-from training.people import can_manage, can_see, current_employments
+from training.people import can_manage, can_see, current_employments, managed_person_ids
 
 EXPIRING_WITHIN_DAYS = 60
 
@@ -69,6 +70,9 @@ def _latest_key(record: TrainingRecord):
 
 # --- adding and verifying -------------------------------------------------------------------
 
+OTHER_COURSE = -1  # the course list's "Other: not in the list" choice; the name is typed in
+
+
 @dataclass
 class RecordInput:
     course_id: int | None
@@ -77,6 +81,7 @@ class RecordInput:
     training_provider: str | None = None
     certificate_reference: str | None = None
     notes: str | None = None
+    other_course: str | None = None  # the course's name when course_id is OTHER_COURSE
 
 
 def invalid(message: str, field: str) -> Invalid:
@@ -86,11 +91,34 @@ def invalid(message: str, field: str) -> Invalid:
     return problem
 
 
+def other_course(session, name: str | None) -> Course:
+    """The course for a name typed in as "other": the catalogue's course of that name (any case) when
+    there is one, else a new specialist course not in use, which a training record adds to the session
+    (so an admin sees it in the catalogue, can rename or merge it, and put it in use for everyone).
+    A check only: nothing is added to the session here."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise invalid("Enter the name of the course", "other_course")
+    if len(name) > 200:
+        raise invalid("The name of the course must be 200 characters or fewer", "other_course")
+    course = session.scalar(select(Course).where(func.lower(Course.name) == name.lower()))
+    if course is not None and course.category == CourseCategory.qualification:
+        raise invalid(f"{course.name} is a qualification: add it on your qualifications page", "other_course")
+    if course is not None:
+        return course
+    return Course(code=new_course_code(session, name), name=name, category=CourseCategory.specialist,
+                  renewal_months=None, is_active=False,
+                  description="Typed in as an 'other' course with a training record: not in the catalogue yet.")
+
+
 def check_record_input(session, values: RecordInput, today: date) -> tuple[Course, date | None]:
     """The course and the expiry date for `values`, or Invalid with a message for the page."""
-    course = session.get(Course, values.course_id) if values.course_id else None
-    if course is None or not course.is_active or course.category == CourseCategory.qualification:
-        raise invalid("Choose a course from the list", "course_id")
+    if values.course_id == OTHER_COURSE:
+        course = other_course(session, values.other_course)
+    else:
+        course = session.get(Course, values.course_id) if values.course_id else None
+        if course is None or not course.is_active or course.category == CourseCategory.qualification:
+            raise invalid("Choose a course from the list", "course_id")
     if values.completed_on is None:
         raise invalid("Enter the date the training was completed", "completed_on")
     if values.completed_on > today:
@@ -135,6 +163,37 @@ def verify_record(session, record: TrainingRecord, by: User) -> TrainingRecord:
         record.verified_by_id, record.verified_at = by.id, utcnow()
         session.flush()
     return record
+
+
+def to_verify(session, manager: User, today: date | None = None) -> list[TrainingRecord]:
+    """Self-declared training of the manager's staff in post (never their own), by person then
+    newest first, with each record's person and course: one query."""
+    ids = managed_person_ids(session, manager, today or date.today())
+    return list(session.scalars(
+        select(TrainingRecord).join(TrainingRecord.person)
+        .options(joinedload(TrainingRecord.person), joinedload(TrainingRecord.course))
+        .where(TrainingRecord.person_id.in_(ids), TrainingRecord.verified_at.is_(None),
+               or_(Person.user_id.is_(None), Person.user_id != manager.id))
+        .order_by(Person.full_name, Person.id, TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())))
+
+
+def verify_records(session, chosen: list[TrainingRecord], by: User, today: date | None = None) -> list[TrainingRecord]:
+    """Verify several records at once, all or none: a manager only their own staff's (one query for
+    who they are), never their own. Returns those newly verified (one already verified is left as it was)."""
+    if by.role not in (Role.manager, Role.hcpa_staff, Role.admin):
+        raise NotAllowed("Only a manager of this worker's workplace or HCPA can verify their training")
+    if by.role == Role.manager:
+        staff = set(session.scalars(managed_person_ids(session, by, today or date.today())))
+        if any(record.person_id not in staff for record in chosen):
+            raise NotAllowed("You can only verify the training of your own staff")
+    if any(record.person.user_id == by.id for record in chosen):
+        raise NotAllowed("You cannot verify your own training")
+    now = utcnow()
+    done = [record for record in chosen if record.verified_at is None]
+    for record in done:
+        record.verified_by_id, record.verified_at = by.id, now
+    session.flush()
+    return done
 
 
 def withdraw_verification(session, record: TrainingRecord, by: User) -> TrainingRecord:
@@ -226,7 +285,7 @@ def course_lines(records: list[TrainingRecord], mandatory: set[int], courses: di
         if course_id in courses:
             lines.append(CourseLine(courses[course_id], None, TrainingState.missing, True, []))
     order = {TrainingState.expired: 0, TrainingState.missing: 1, TrainingState.expiring: 2, TrainingState.current: 3}
-    return sorted(lines, key=lambda line: (not line.mandatory, order[line.state], line.course.name))
+    return sorted(lines, key=lambda line: (not line.mandatory, order[line.state], natural_key(line.course.name)))
 
 
 def training_overview(session, people: list[Person], on: date | None = None) -> dict[int, list[CourseLine]]:

@@ -14,8 +14,9 @@ from academy.auth.access import DomainError, role_required
 from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db, limiter
-from academy.forms import form_error, status_for
+from academy.forms import flash_refusal, form_error, status_for
 from academy.mail import public_url
+from academy.recognition.display import shown_recognition
 from training import catalogue, evidence, induction as inductions, passport, qualifications, records
 from training.blueprint import bp
 from training.credentials.published import passport_verify_url
@@ -43,6 +44,7 @@ def start():
 
     person = _own_person_with_passport()
     return render_template("training/passport.html", view=passport.build_view(db.session, person), own=True,
+                           recognition=shown_recognition(db.session, person),
                            link_requests=pending_for(db.session, current_user))
 
 
@@ -60,7 +62,8 @@ def _record_form_page(person):
     if form.validate_on_submit():
         stored = None
         values = records.RecordInput(form.course_id.data, form.completed_on.data, form.expires_on.data,
-                                     form.training_provider.data, form.certificate_reference.data, form.notes.data)
+                                     form.training_provider.data, form.certificate_reference.data, form.notes.data,
+                                     other_course=form.other_course.data)
         upload = form.certificate.data if getattr(form.certificate.data, "filename", "") else None
         try:
             checked = evidence.check_certificate(upload) if upload is not None else None
@@ -123,8 +126,7 @@ def delete_record(record_id: int):
     try:
         records.delete_own_record(db.session, record, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         evidence.remove_certificate(stored)
         audit("removed_training", target=("TrainingRecord", record_id), subject=current_user)
@@ -221,8 +223,7 @@ def set_standard(induction_id: int, number: int):
     try:
         inductions.set_standard_state(db.session, item, number, state, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("changed_care_certificate_standard", target=item, subject=person.user,
               detail=f"standard={number} state={state.name}")
@@ -293,6 +294,7 @@ def _show_opening(opening, how: str):
     audit("opened_passport_share", target=opening.share, subject=person.user, detail=f"via={how}")
     view = passport.build_view(db.session, person)
     return render_template("training/shared.html", view=view, share=opening.share,
+                           recognition=shown_recognition(db.session, person),
                            credentials_url=passport_verify_url(db.session, person, view))
 
 

@@ -1,7 +1,7 @@
 """Administration: users and roles, the audit log, refused requests, and invitations to staff roles."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -9,13 +9,16 @@ from sqlalchemy.orm import joinedload
 from academy.admin.blueprint import bp
 from academy.auth import accounts, lifecycle
 from academy.auth.access import STAFF_ROLES, DomainError, NotAllowed, refuse, role_required
-from academy.auth.audit import audit
+from academy.auth.audit import action_text, audit
 from academy.auth.forms import ChangeRoleForm, ConfirmForm, InviteForm
 from academy.auth.models import AuditEvent, Invitation, Role, User
 from academy.extensions import db
-from academy.forms import form_error, status_for
+from academy.forms import flash_refusal, form_error, status_for
 from academy.pagination import paginate, requested_page
 from academy.workplaces.models import Workplace
+
+
+bp.add_app_template_filter(action_text, "audit_action")
 
 
 @bp.get("/users")
@@ -68,8 +71,26 @@ def audit_log():
     page = paginate(db.session, statement, requested_page(), 50)
     body = render_template("admin/audit_log.html", page=page, filters=filters, action=action, form=form,
                            unknown=unknown)
-    audit("viewed_audit_log")  # after rendering: the commit would expire the events shown
+    _audit_viewing(filters, action)  # after rendering: the commit would expire the events shown
     return body, status_for(form)
+
+
+AUDIT_LOG_VIEWS = "audit_log_views"  # in the session: the views of the log already recorded
+
+
+def _audit_viewing(filters: dict, action: str) -> None:
+    """Record viewing the audit log once for each thing looked at in a signed-in session (the whole
+    log, or one person's records, or one action), never again for its next pages or a reload: the
+    log stays readable, and whose records an admin looked at is still known."""
+    subject, actor = filters.get("subject"), filters.get("actor")
+    key = f"{subject.id if subject else ''}/{actor.id if actor else ''}/{action}"
+    seen = session.get(AUDIT_LOG_VIEWS, [])
+    if key in seen:
+        return
+    detail = ", ".join(part for part in (f"subject={subject.id}" if subject else "", f"actor={actor.id}" if actor else "",
+                                         f"action={action}" if action else "") if part)
+    audit("viewed_audit_log", detail=detail or None)  # ids in the detail: not itself a row about the person
+    session[AUDIT_LOG_VIEWS] = (seen + [key])[-20:]
 
 
 @bp.get("/refusals")
@@ -137,8 +158,7 @@ def _change_account(shown: User, change, action: str, done: str) -> None:
     except NotAllowed:
         refuse(403)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "info")
+        flash_refusal(problem, "info")
     else:
         audit(action, target=shown, subject=shown)
         flash(done, "success")

@@ -9,6 +9,21 @@ from academy.auth.models import AuditEvent, User
 from academy.extensions import db
 
 
+# How an action reads to people (the audit log, a subject-access export) where its code would
+# mislead: "passport share revoked" is logged when someone opens a link its owner revoked earlier.
+ACTION_TEXT = {
+    "passport_share_revoked": "revoked passport link opened",
+    "passport_share_expired": "expired passport link opened",
+    "passport_share_invalid": "passport link or code that does not exist tried",
+    "viewed_audit_log": "viewed the audit log",
+}
+
+
+def action_text(action: str) -> str:
+    """What happened, in words: ACTION_TEXT's wording, else the code read out ("viewed dbs")."""
+    return ACTION_TEXT.get(action) or action.replace("_", " ")
+
+
 def _target_parts(target) -> tuple[str | None, str | None]:
     if target is None:
         return None, None

@@ -16,6 +16,7 @@ from academy.auth.signing_in import begin_sign_in
 from academy.auth.tokens import read_confirmation_token, read_reset_token
 from academy.extensions import db, limiter
 from academy.forms import status_for
+from academy.recognition.thanks import thanks_for_user
 
 
 START_PAGES = {
@@ -68,6 +69,9 @@ def check_email():
     return render_template("auth/check_email.html", email=session.get("check_email"))
 
 
+CONFIRMED_EMAIL = "confirmed_email"
+
+
 @bp.get("/confirm-email/<token>")
 def confirm_email(token: str):
     user = read_confirmation_token(token)
@@ -76,6 +80,7 @@ def confirm_email(token: str):
                                reason="This confirmation link is not valid or has expired.",
                                resend=True), 400
     accounts.confirm_email(db.session, user)
+    session[CONFIRMED_EMAIL] = user.email  # the sign-in form fills it in (never in the URL)
     flash("Your email address is confirmed. You can now sign in.", "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -102,6 +107,8 @@ def sign_in():
         return redirect(start_page_for(current_user))
     form = SignInForm()
     problem = None
+    if request.method == "GET" and session.get(CONFIRMED_EMAIL):
+        form.email.data = session.pop(CONFIRMED_EMAIL)  # just confirmed: one address fewer to type
     if form.validate_on_submit():
         address = throttle.client_address()
         wait = throttle.seconds_to_wait(form.email.data, address)
@@ -222,4 +229,4 @@ def accept_invitation_form():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", thanks=thanks_for_user(db.session, current_user))

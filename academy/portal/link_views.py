@@ -8,6 +8,7 @@ from flask_login import current_user
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.extensions import db
+from academy.forms import flash_refusal
 from academy.pagination import paginate, requested_page
 from academy.portal import employer_links, staff
 from academy.portal.blueprint import bp
@@ -31,8 +32,7 @@ def cancel_link_request(workplace_id: int, employment_id: int):
     try:
         employer_links.cancel(db.session, request, current_user)
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("cancelled_passport_link_request", target=request, subject=request.user_id)
         flash("The request to link their training passport is cancelled.", "success")
@@ -60,8 +60,7 @@ def link_on_behalf(request_id: int):
         employer_links.link_on_behalf(db.session, request, current_user)
         employer_links.tell_linked_on_behalf(request)  # queued when the request commits
     except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        flash_refusal(problem)
     else:
         audit("linked_passport_on_behalf", target=request, subject=request.user_id,
               detail=f"workplace={request.employment.workplace_id}")

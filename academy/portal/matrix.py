@@ -16,6 +16,7 @@ from academy.auth.access import refuse
 from academy.portal.access import get_portal_workplace_or_404
 from academy.workplaces.models import Employment, JobRole, Person, Workplace
 from training import induction as inductions
+from training.catalogue import course_order
 from training.models import CareCertificateInduction, Course, StandardState, TrainingRecord
 from training.people import current_employment_clause
 from training.records import TrainingState, course_lines, mandatory_course_ids
@@ -219,7 +220,7 @@ def build_matrix(session, workplace: Workplace, on: date, role_id: int | None = 
     roles = sorted({r.id: r for m in data.staff for r in m.roles}.values(), key=lambda r: r.name)
     chosen = [m for m in data.staff if role_id is None or any(r.id == role_id for r in m.roles)]
     column_ids = set().union(*(data.mandatory[m.person.id] for m in chosen)) if chosen else set()
-    courses = sorted((data.courses[i] for i in column_ids), key=lambda c: (c.category.name, c.name))
+    courses = sorted((data.courses[i] for i in column_ids), key=course_order)
     rows = []
     counts = {s: 0 for s in TrainingState}
     for member in chosen:

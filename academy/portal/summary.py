@@ -1,9 +1,13 @@
-"""A workplace's own numbers: filled posts, vacancies, starters and leavers in the last 12 months,
-training compliance and care inductions, and the tier mix of the staff in post.
+"""A workplace's summary, in three parts that never mix:
 
-The figures are the outcomes engine's: its stored workplace snapshot for the latest month end when
-one exists (academy.outcomes.snapshots), otherwise computed now from today's records with the same
-formulas (academy.outcomes.snapshots.compute_snapshots over this workplace's inputs).
+- what needs the manager's attention today (academy.portal.attention: referrals waiting, training
+  expired or expiring within 30 days, inductions past 12 weeks, tiers waiting for endorsement);
+- today's counts, counted exactly as the staff and vacancies pages count them (`live_counts`);
+- the month-end figures (filled posts, vacancy, starters and turnover rates, training compliance, care
+  inductions) at the latest month end, labelled with that date: the outcomes dashboard's stored
+  workplace snapshot when there is one (academy.outcomes.snapshots), otherwise the same formulas over
+  this workplace's records at that month end. They count permanent and temporary staff only, so they
+  differ from today's staff list by design.
 """
 from __future__ import annotations
 
@@ -14,7 +18,11 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from sqlalchemy import case, func, select
+
 from academy.outcomes import metrics, readers, snapshots
+from academy.portal import staff, vacancies
+from academy.portal.matrix import staff_training
 from academy.workplaces.models import Workplace
 
 SHOWN = ("filled_posts", "vacancy_rate", "starters_rate", "turnover_rate", "training_compliance",
@@ -42,11 +50,35 @@ class Figure:
 @dataclass
 class Summary:
     workplace: Workplace
-    source: str  # "stored" (the outcomes engine's snapshot) or "computed" (from today's records)
-    as_of: date
+    source: str  # "stored" (the outcomes dashboard's snapshot) or "computed" (the same formulas, now)
+    as_of: date  # the month end the figures are at
     figures: dict[str, Figure]
     tier_mix: list[tuple[str, int]] = field(default_factory=list)
     tiers_shown: bool = False
+    live: LiveCounts | None = None
+    attention: list = field(default_factory=list)
+
+
+@dataclass
+class LiveCounts:
+    """Today's counts, each the total its own page shows."""
+
+    staff: int  # the staff page: in post today plus those starting later
+    starting_later: int
+    vacancies: int  # the vacancies page: open vacancies
+    vacant_posts: int
+
+
+def live_counts(session, workplace: Workplace, today: date) -> LiveCounts:
+    """Counted over the very queries the staff and vacancies pages page through (two queries)."""
+    listed = staff.staff_query(workplace, today).order_by(None).subquery()
+    staff_total, later = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((listed.c.start_date > today, 1), else_=0)), 0))
+        .select_from(listed)).one()
+    open_ = vacancies.vacancies_query(workplace, closed=False, today=today).order_by(None).subquery()
+    vacancy_total, posts = session.execute(
+        select(func.count(), func.coalesce(func.sum(open_.c.posts), 0)).select_from(open_)).one()
+    return LiveCounts(int(staff_total), int(later), int(vacancy_total), int(posts))
 
 
 def latest_month_end(today: date) -> date:
@@ -75,11 +107,11 @@ def compute_now(session, workplace: Workplace, day: date) -> pd.DataFrame:
     """This workplace's rows at `day`, computed as the outcomes job would compute them."""
     connection = session.connection()
     inputs = readers.read_inputs(connection, [day])
-    staff = inputs.staff[inputs.staff["workplace_id"].to_numpy() == workplace.id]
-    people = staff["person_id"].to_numpy(np.int64)
+    employed = inputs.staff[inputs.staff["workplace_id"].to_numpy() == workplace.id]
+    people = employed["person_id"].to_numpy(np.int64)
     one = readers.Inputs(
         workplaces=inputs.workplaces[inputs.workplaces["workplace_id"].to_numpy() == workplace.id],
-        staff=staff,
+        staff=employed,
         vacancies=inputs.vacancies[inputs.vacancies["workplace_id"].to_numpy() == workplace.id],
         mandatory=inputs.mandatory,
         training_records=inputs.training_records[np.isin(inputs.training_records["person_id"].to_numpy(), people)],
@@ -91,29 +123,51 @@ def compute_now(session, workplace: Workplace, day: date) -> pd.DataFrame:
     return frame[(frame["scope_type"].astype(str) == "workplace") & (frame["scope_id"] == workplace.id)]
 
 
-def workplace_summary(session, workplace: Workplace, people=(), today: date | None = None) -> Summary:
-    today = today or date.today()
+def month_end_summary(session, workplace: Workplace, today: date) -> Summary:
+    """The figures at the latest month end: stored when the outcomes job has run, else computed."""
     month_end = latest_month_end(today)
     frame = stored(session, workplace, month_end)
     if len(frame):
-        summary = Summary(workplace, "stored", month_end, _figures(frame))
-    else:
-        summary = Summary(workplace, "computed", today, _figures(compute_now(session, workplace, today)))
-    summary.tiers_shown, summary.tier_mix = tier_mix(session, list(people), today)
+        return Summary(workplace, "stored", month_end, _figures(frame))
+    return Summary(workplace, "computed", month_end, _figures(compute_now(session, workplace, month_end)))
+
+
+def workplace_summary(session, workplace: Workplace, viewer=None, today: date | None = None) -> Summary:
+    """The whole summary page: attention list, today's counts, month-end figures, tier mix.
+    A fixed number of queries whatever the number of staff, vacancies or referrals."""
+    from academy.portal import attention
+
+    today = today or date.today()
+    summary = month_end_summary(session, workplace, today)
+    summary.live = live_counts(session, workplace, today)
+    data = staff_training(session, workplace, today)
+    evaluations = _evaluations(session, [member.person for member in data.staff], today)
+    summary.tiers_shown = evaluations is not None
+    summary.tier_mix = tier_rows(evaluations or {})
+    summary.attention = attention.needs_attention(session, workplace, viewer, today, data, evaluations)
     return summary
+
+
+def _evaluations(session, people, today: date):
+    """Tier evaluations of the staff in post (None when the tiers feature is not installed)."""
+    if not staff.tiers_available():
+        return None
+    if not people:
+        return {}
+    from academy.tiers.evaluator import tiers_for
+
+    return tiers_for(session, people, today)
 
 
 def tier_mix(session, people, today: date) -> tuple[bool, list[tuple[str, int]]]:
     """How many staff in post hold each awarded tier (None yet included), if tiers exist."""
-    from academy.portal.staff import tiers_available
-
-    if not tiers_available():
+    evaluations = _evaluations(session, list(people), today)
+    if evaluations is None:
         return False, []
-    if not people:
-        return True, []
-    from academy.tiers.evaluator import tiers_for
+    return True, tier_rows(evaluations)
 
-    evaluations = tiers_for(session, people, today)
+
+def tier_rows(evaluations: dict) -> list[tuple[str, int]]:
     names: dict[int, str] = {}
     counts: Counter = Counter()
     for evaluation in evaluations.values():
@@ -123,4 +177,4 @@ def tier_mix(session, people, today: date) -> tuple[bool, list[tuple[str, int]]]
             for tier in sorted(t for t in counts if t is not None)]
     if counts[None]:
         rows.append(("No tier awarded yet", counts[None]))
-    return True, rows
+    return rows

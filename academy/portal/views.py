@@ -41,10 +41,10 @@ def index():
 @bp.get("/<int:workplace_id>/")
 @portal_view
 def summary(workplace_id: int):
+    """Needs your attention, today's counts (as the staff and vacancies pages count them), and the
+    month-end figures labelled with their date."""
     workplace = get_portal_workplace_or_404(db.session, workplace_id, current_user)
-    people = [e.person for e in db.session.scalars(staff.staff_query(workplace)).unique()
-              if e.start_date <= date.today()]
-    result = summaries.workplace_summary(db.session, workplace, people)
+    result = summaries.workplace_summary(db.session, workplace, current_user)
     return render_template("portal/summary.html", workplace=workplace, summary=result)
 
 

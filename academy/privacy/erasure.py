@@ -36,6 +36,8 @@ WE_DELETE = (
          "on an application that did not lead to a job", "They were only needed to decide on your application."),
     Item("Your check-in comments and any training passport links you shared",
          "Links stop working at once; your comments are removed."),
+    Item("Hertfordshire Care Awards nominations of you, managers' thanks to you, and your name on thanks you sent",
+         "They were only there to recognise your work."),
 )
 
 WE_KEEP = (
@@ -188,13 +190,26 @@ def _erase_workforce_links(session, user: User) -> None:
                     .values(shared_with="(removed)"))
     session.execute(update(PassportShare).where(PassportShare.passport_id.in_(passport_ids),
                                                 PassportShare.revoked_at.is_(None)).values(revoked_at=now))
+    _erase_recognition(session, person)
     person.user_id, person.email = None, None
     has_records = bool(person.employments or person.training_records or person.qualifications or person.inductions)
     if not has_records:
         person.full_name = "Erased person"
 
 
+def _erase_recognition(session, person) -> None:
+    from academy.recognition.models import Nomination, RecognitionChoice, Thanks
+
+    for model in (Nomination, Thanks, RecognitionChoice):
+        session.execute(delete(model).where(model.person_id == person.id))
+
+
 def _erase_account(session, user: User) -> None:
+    from academy.recognition.models import Nomination, Thanks
+
+    session.execute(update(Thanks).where(Thanks.from_user_id == user.id)
+                    .values(from_user_id=None, from_name="Erased account"))
+    session.execute(update(Nomination).where(Nomination.nominated_by_id == user.id).values(nominated_by_id=None))
     session.execute(update(Invitation).where(or_(Invitation.accepted_user_id == user.id,
                                                  func.lower(Invitation.email) == user.email.lower()))
                     .values(email=f"erased-{user.id}@erased.invalid", full_name="Erased account"))

@@ -20,6 +20,7 @@ from flask import abort
 from sqlalchemy import func, or_, select
 
 from academy.auth.access import STAFF_ROLES, refuse
+from academy.auth.audit import action_text
 from academy.auth.models import AuditEvent, User
 from academy.extensions import utcnow
 from academy.workplaces.models import Employment, Person
@@ -272,7 +273,7 @@ def _audit(session, subject: Subject) -> list[dict]:
         return []
     events = session.scalars(select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.occurred_at, AuditEvent.id))
     mine = subject.user.id if subject.user is not None else None
-    return [{"when": plain(e.occurred_at), "action": e.action.replace("_", " "),
+    return [{"when": plain(e.occurred_at), "action": action_text(e.action),
              "by": None if e.actor is None else "you" if e.actor_id == mine else e.actor.role.label,
              "record": f"{e.target_type} {e.target_id}" if e.target_type else None} for e in events]
 

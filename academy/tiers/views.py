@@ -13,6 +13,7 @@ from academy.auth.audit import audit
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import status_for
+from academy.recognition.display import shown_recognition
 from academy.tiers import awards, membership
 from academy.tiers.blueprint import bp
 from academy.tiers.evaluator import evaluate, load_tiers
@@ -76,7 +77,8 @@ def member_profile(member_number: str):
     """A member's professional profile, if they chose to make it visible to employers."""
     member = membership.get_visible_profile_or_404(db.session, member_number, current_user)
     audit("viewed_cpa_profile", target=member, subject=member.person.user)
-    return render_template("tiers/profile.html", profile=membership.profile(db.session, member.person))
+    return render_template("tiers/profile.html", profile=membership.profile(db.session, member.person),
+                           recognition=shown_recognition(db.session, member.person))
 
 
 @bp.get("/endorsements")

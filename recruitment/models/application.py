@@ -104,6 +104,10 @@ class Application(TimestampMixin, db.Model):
     held_from: Mapped[State | None] = mapped_column(stored_enum(State, "held_from_state"))
     # The HCPA officer looking after it (the queue filters by it); None until someone takes it on.
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The vacancy the applicant asked about on the jobs board (recruitment/board.py): matching ranks it
+    # first for the officer. None when they started from the start page.
+    interested_vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancies.id", ondelete="SET NULL"),
+                                                              index=True)
 
     full_name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(30))
@@ -145,6 +149,7 @@ class Application(TimestampMixin, db.Model):
     user = relationship("User", lazy="joined", innerjoin=True, foreign_keys=[user_id])
     assigned_to = relationship("User", foreign_keys=[assigned_to_id], lazy="joined")
     district = relationship("District", lazy="joined")
+    interested_vacancy = relationship("Vacancy", foreign_keys=[interested_vacancy_id])
     service_types = relationship("ServiceType", secondary=application_service_types,
                                  order_by="ServiceType.id", lazy="selectin")
     history = relationship("StateChange", back_populates="application", order_by="StateChange.id",

@@ -199,9 +199,9 @@ def test_the_applicant_completes_the_application_with_the_keyboard_alone(ctx, pa
     cv.write_bytes(b"%PDF-1.4\n%%EOF\n")
     tab_to_label(page, "Upload a file (optional)")
     chooser = None
-    for key in ("Space", "Enter"):  # Chromium opens the chooser on either; Space alone was seen to miss once
-        try:
-            with page.expect_file_chooser(timeout=5_000) as opening:
+    for key in ("Space", "Enter", "Space"):  # Chromium opens the chooser on either; one key was seen to
+        try:                                 # miss on a loaded machine, so each gets another go
+            with page.expect_file_chooser(timeout=10_000) as opening:
                 page.keyboard.press(key)
             chooser = opening.value
             break

@@ -30,7 +30,7 @@ def test_a_manager_runs_their_workforce_from_the_portal(ctx, page):
     sign_in(page, manager.email, factories.DEFAULT_PASSWORD)
     assert page.url.endswith(f"/portal/{home.id}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Workplace summary"
-    assert "computed from today" in page.content()
+    assert "Needs your attention" in page.content() and "1 referral waiting for your decision" in page.content()
     assert_accessible(page)
 
     # A starter: a mistake first (no start date), then the real thing.

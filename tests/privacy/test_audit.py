@@ -113,6 +113,8 @@ def test_the_audit_log_uses_the_same_number_of_queries_for_10_and_120_events(cli
             f"/admin/audit?actor={people['officer'].id}&page=2"]
     few = [statements_for(client, url) for url in urls]
     add_events(110, people["officer"], people["jo"])
+    client.sign_out()  # a new session: its first view of each is recorded again, as in the first round
+    client.sign_in(people["admin"])
     many = [statements_for(client, url) for url in urls]
     assert few == many, (few, many)
     assert max(many) <= 12

@@ -116,3 +116,15 @@ def test_mismatches_lower_the_rank_and_are_listed():
     assert ranked[0].score - ranked[1].score == 15 + 30
     far_hours = score(candidate(hours_per_week=16), post(3, hours_per_week=40.0))
     assert "40 hours a week (they want 16)" in far_hours.concerns and far_hours.score == 35 + 25 - 10 + 15
+
+
+def test_the_vacancy_asked_about_on_the_jobs_board_ranks_first_among_suitable_ones():
+    asker = candidate(interested_vacancy_id=2)
+    best, asked = post(1), post(2, district="Watford", hours_per_week=12.0)
+    ranked = rank_posts(asker, [best, asked])
+    assert [m.post.id for m in ranked] == [2, 1] and ranked[0].score < ranked[1].score
+    assert ranked[0].asked_about and "The applicant asked about this vacancy on the jobs board" in ranked[0].reasons
+    unsuitable = post(3, service_type="homecare", service_type_name="Homecare")  # no car
+    assert [m.post.id for m in rank_posts(candidate(interested_vacancy_id=3), [best, unsuitable])] == [1, 3]
+    assert [m.candidate.id for m in rank_candidates(asked, [candidate(), candidate(id=2, name="Zed",
+                                                                                   interested_vacancy_id=2)])] == [2, 1]

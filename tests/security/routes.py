@@ -300,6 +300,12 @@ TABLE: dict[str, list[Case]] = {
     "/recruitment/assessments/<int:assessment_id>": [Case({"assessment_id": "@assessment"}, E(STAFF)),
                                                      Case({"assessment_id": 999999}, E(set(), hcpa_staff=404,
                                                                                        admin=404))],
+    # The jobs board is public; applying from it is for applicants (their interest is recorded).
+    "/recruitment/jobs": one(E(EVERYONE)),
+    "/recruitment/jobs/<int:vacancy_id>": [Case({"vacancy_id": "@vacancy_a"}, E(EVERYONE)),
+                                           Case({"vacancy_id": 999999}, {r: 404 for r in ROLES})],
+    "/recruitment/jobs/<int:vacancy_id>/apply": [Case({"vacancy_id": "@vacancy_a"}, E({APP})),
+                                                 Case({"vacancy_id": 999999}, E(set(), applicant=404))],
     "/recruitment/check-ins": one(E({CW})),
     "/recruitment/check-ins/<int:follow_up_id>": _worker_record("follow_up_id", "follow_up", {CW} | STAFF),
     "/recruitment/follow-ups": one(E(STAFF)),
@@ -342,6 +348,22 @@ TABLE: dict[str, list[Case]] = {
     "/tiers/criteria/<int:criterion_id>/remove": [Case({"criterion_id": "@criterion"}, E({ADM})),
                                                   Case({"criterion_id": 999999}, E(set(), admin=404))],
 
+    # --- recognition (awards and thanks) -------------------------------------------------------
+    "/recognition/awards": one(E({HCPA})),
+    "/recognition/awards/categories": one(E({HCPA})),
+    "/recognition/awards/rounds": one(E({HCPA})),
+    "/recognition/awards/rounds/<int:round_id>": [Case({"round_id": "@award_round"}, E({HCPA})),
+                                                  Case({"round_id": 999999}, E(set(), hcpa_staff=404))],
+    "/recognition/awards/nominations/<int:nomination_id>/shortlist": [
+        Case({"nomination_id": "@nomination"}, E({HCPA})), Case({"nomination_id": 999999}, E(set(), hcpa_staff=404))],
+    "/recognition/awards/nominations/<int:nomination_id>/winner": [
+        Case({"nomination_id": "@nomination"}, E({HCPA})), Case({"nomination_id": 999999}, E(set(), hcpa_staff=404))],
+    "/recognition/nominate": one(E(SIGNED_IN)),
+    "/recognition/thanks": one(E({MGR})),
+    "/recognition/thanks/<int:person_id>": own_and_other({"person_id": "@person_a"}, {"person_id": "@person_b"},
+                                                         E({MGR}), E(set(), manager=404)),
+    "/recognition/mine": one(E({CW})),
+
     # --- training ------------------------------------------------------------------------------
     "/training/": one(E(EVERYONE)),
     "/training/courses": one(E(STAFF)),
@@ -380,6 +402,7 @@ TABLE: dict[str, list[Case]] = {
     "/training/shared/<token>": [Case({"token": "@share_token_a"}, E(EVERYONE)),
                                  Case({"token": "not-a-token"}, E(set(), **{r: 404 for r in ROLES}))],
     "/training/staff": one(E({MGR})),
+    "/training/staff/verify": one(E({MGR})),
     "/training/verify": one(E(EVERYONE)),
     # Credentials: the worker downloads their own (another worker's item is a 404); the issuer's
     # DID document, the status lists and the verify page are public; unknown verify links are 404s.

@@ -78,9 +78,9 @@ def test_a_recovery_code_signs_in_once(client):
     codes = factories.recovery_codes(user)
     _password(client, user)
     response = client.submit("/sign-in/two-step", {"code": codes[0].upper()})
-    assert response.status_code == 302 and location_path(response) == "/workplaces/"
+    assert response.status_code == 302 and location_path(response) == "/recruitment/screening"  # HCPA's start
     assert "recovery_code_used" in _actions()
-    assert "You have 9 left" in text(client.get("/workplaces/"))
+    assert "You have 9 left" in text(client.get("/recruitment/screening"))
     client.sign_out()
     _password(client, user)
     response = client.submit("/sign-in/two-step", {"code": codes[0]})

@@ -126,6 +126,9 @@ def _build_world() -> World:
     member_a = factories.cpa_membership(worker_a["person"], visible=True)
     member_b = factories.cpa_membership(worker_b["person"], visible=False)  # hidden from employers
     criterion = next(c for t in tiers.values() for c in t.criteria)
+    award_round = factories.award_round()
+    nomination = factories.nomination(worker_a["person"], award_round, by=manager_b)
+    factories.thanks(worker_a["person"], by=manager_a)
 
     baseline = factories.baseline()
     factories.outcome_snapshot(scope_type="workplace", scope_id=a.id)
@@ -152,6 +155,7 @@ def _build_world() -> World:
         tier_number=min(tiers), criterion=criterion.id, erasure_request=erasure.id,
         own_erasure_request=own_erasure.id, first_step=journey.STEPS[0].slug,
         member_a=member_a.member_number, member_b=member_b.member_number,
+        award_round=award_round.id, nomination=nomination.id,
         applicant_user=applicant_app.user.id, import_batch=batch, manager_import_batch=manager_batch,
         provider_a=a.provider_id, provider_b=b.provider_id,
         course=courses[0].id, invitation=invitation.id, manager_user_a=manager_a.id, hcpa_user=hcpa.id,

@@ -185,3 +185,28 @@ def test_the_passport_carries_the_current_career_tier_into_the_page_pdf_and_fing
     assert passport.build_view(db.session, worker.person, date(2026, 3, 15)).tier is None  # lapsed, not yet tier 2
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(render_passport_pdf(view, "Good Care", _check_url(view)))).pages)
     assert f"Tier 2: {view.tier.name}. Awarded on 1 Apr 2026, endorsed by Morgan Manager" in text.replace("April", "Apr")
+
+
+def test_the_pdf_reads_signed_off_by_and_gives_dates_in_uk_time(worker):
+    """'3. Duty of care: Signed off by Morgan Manager on 1 Jul 2026', never 'Signed off - signed off by';
+    a moment late on 30 June UTC is 1 July in the UK (BST), and the PDF says the UK date."""
+    from datetime import datetime, timezone
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from training.models import StandardState
+
+    manager = factories.manager([worker.person.employments[0].workplace], full_name="Morgan Manager")
+    late_june = datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 July in London
+    record = factories.training_record(worker.person, verified_by=manager)
+    record.verified_at = late_june
+    induction = factories.induction(worker.person)
+    signed = induction.standards[2]
+    signed.state, signed.signed_off_by_id, signed.signed_off_at = StandardState.signed_off, manager.id, late_june
+    db.session.commit()
+    view = passport.build_view(db.session, worker.person)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(render_passport_pdf(view, "Good Care", _check_url(view)))).pages)
+    assert f"{signed.standard_number}. " in text and "Signed off by Morgan Manager on 1 Jul 2026" in text
+    assert "signed off by" not in text.replace("Signed off by", "")
+    assert "Verified by Morgan Manager, 1 Jul 2026" in text and "30 Jun 2026" not in text

@@ -224,6 +224,25 @@ def test_the_worker_the_manager_and_a_shared_link_see_the_career_tier(client, te
     assert expected in text(manager.get(f"/training/people/{team.worker.person.id}"))
 
 
+def test_share_times_are_shown_in_uk_time(client, team, new_client):
+    """A link that ends at 23:30 UTC on 30 June ends at 12:30am on 1 July in the UK (BST): the pages say so."""
+    from datetime import datetime, timezone
+
+    from recruitment.dates import date_and_time
+
+    client.sign_in(team.worker)
+    link, _ = _share(client)
+    share = db.session.query(PassportShare).one()
+    shared = text(new_client().get(link))  # the link is signed with its end: opened before changing it
+    assert f"works until {date_and_time(share.expires_at)} (UK time)" in shared
+    share.expires_at = datetime(2030, 6, 30, 23, 30, tzinfo=timezone.utc)
+    share.last_opened_at = share.first_opened_at = datetime(2030, 1, 15, 9, 5, tzinfo=timezone.utc)  # GMT
+    share.open_count = 1
+    db.session.commit()
+    page = text(client.get("/training/passport/share"))
+    assert "1 July 2030 at 12:30am" in page and "15 January 2030 at 9:05am" in page and "UTC" not in page
+
+
 def test_checking_codes_by_their_address_is_rate_limited(ctx, new_client):
     """The check code is short (its seal 36 bits), so guessing by GET is throttled like the form's POST."""
     stranger = new_client()

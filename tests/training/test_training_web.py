@@ -354,3 +354,51 @@ def test_training_start_page_for_other_roles_links_to_their_pages(client, role, 
     client.sign_in(factories.user(role, workplaces=[factories.workplace()] if role == Role.manager else ()))
     response = client.get("/training/")
     assert response.status_code == 200 and link in text(response)
+
+
+def test_the_course_list_sorts_naturally(client, team):
+    factories.catalogue()
+    client.sign_in(team.worker)
+    page = text(client.get("/training/records/new"))
+    positions = [page.index(f">Care Certificate standard {n}:") for n in (1, 2, 9, 10, 16)]
+    assert positions == sorted(positions)  # 1, 2, 9, 10, 16: not 1, 10, 16, 2, 9
+    assert page.index(">Other: not in the list<") > positions[-1]  # "Other" comes last
+    client.sign_out()
+    client.sign_in(factories.user(Role.hcpa_staff))
+    catalogue_page = text(client.get("/training/courses"))
+    positions = [catalogue_page.index(f"Care Certificate standard {n}:") for n in (1, 2, 9, 10, 16)]
+    assert positions == sorted(positions)
+
+
+def test_a_course_not_in_the_list_can_be_typed_in(client, team):
+    client.sign_in(team.worker)
+    data = _record_form(factories.course(name="Fire safety"), other_course="  Makaton   level 1 ")
+    data["course_id"] = "-1"
+    response = client.submit("/training/records/new", data)
+    assert location_path(response) == "/training/"
+    record = db.session.query(TrainingRecord).one()
+    assert record.course.name == "Makaton level 1" and not record.course.is_active  # not offered to others yet
+    assert record.expires_on is None and not record.verified
+    assert "Makaton level 1" in text(client.get("/training/"))
+    # Typed again (any case), the same course is used, not a second one.
+    data["other_course"] = "makaton LEVEL 1"
+    client.submit("/training/records/new", data)
+    assert db.session.query(Course).filter(Course.name.ilike("makaton%")).count() == 1
+    assert db.session.query(TrainingRecord).count() == 2
+    # A name typed for a course in the list uses that course.
+    data["other_course"] = "fire safety"
+    client.submit("/training/records/new", data)
+    assert db.session.query(TrainingRecord).order_by(TrainingRecord.id.desc()).first().course.name == "Fire safety"
+
+
+@pytest.mark.parametrize("other, message", [
+    ("", "Enter the name of the course"),
+    ("x" * 201, "200 characters or fewer"),
+])
+def test_other_course_needs_a_name(client, team, other, message):
+    client.sign_in(team.worker)
+    data = _record_form(factories.course(name="Fire safety"), other_course=other)
+    data["course_id"] = "-1"
+    response = client.submit("/training/records/new", data)
+    assert response.status_code == 422 and has_error_summary(response) and message in text(response)
+    assert db.session.query(TrainingRecord).count() == 0 and db.session.query(Course).count() == 1

@@ -55,3 +55,16 @@ def test_xlsx_number_formats_apply_to_their_column():
     assert sheet["A3"].value is None
     dated = load_workbook(io.BytesIO(xlsx_bytes(["Day"], [[date(2026, 1, 2)]]))).active
     assert dated["A2"].number_format == "yyyy-mm-dd"
+
+
+def test_xlsx_freezes_a_bold_header_row_and_sizes_each_column():
+    long_name = "Oliver McGowan Mandatory Training on Learning Disability and Autism, Tier 1 e-learning"
+    rows = [["Ann Smith", long_name, date(2026, 3, 1), 3]] + [["Bo", "Fire", None, i] for i in range(300)]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(HEADER, rows, "Matrix"))).active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCD"}
+    assert widths["A"] == len("Ann Smith") + 2  # the longest name
+    assert widths["B"] == 60  # long text is capped
+    assert widths["C"] == len("yyyy-mm-dd") + 2 and widths["D"] == 8  # dates fit; narrow columns have a minimum
+    assert sheet.max_row == 302  # every row written, the sized ones and the streamed rest

@@ -19,4 +19,28 @@ def test_the_readme_gives_exactly_two_set_up_commands():
     commands = [line.split("#")[0].strip() for line in block.strip().splitlines() if line.strip()]
     assert commands == ["make run", "make test"]
     makefile = (ROOT / "Makefile").read_text()
-    assert "--port 5000" in makefile and "scripts/test" in makefile
+    assert "PORT   ?= 5000" in makefile and "--port $(PORT)" in makefile and "scripts/test" in makefile
+    assert "make run PORT=8000" in readme
+
+
+def test_make_run_serves_on_the_port_given_and_email_links_follow():
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+
+    def serve_line(*args: str, env_extra: dict | None = None) -> str:
+        import os
+
+        env = {k: v for k, v in os.environ.items() if k not in ("PORT", "PUBLIC_BASE_URL")} | (env_extra or {})
+        out = subprocess.run(["make", "-n", "-W", ".venv/.installed", "run", *args], cwd=ROOT, env=env,
+                             capture_output=True, text=True, check=True).stdout
+        return next(line for line in out.splitlines() if " run --host" in line)
+
+    default = serve_line()
+    assert "--port 5000" in default and "http://127.0.0.1:5000" in default
+    chosen = serve_line("PORT=8123")
+    assert "--port 8123" in chosen and "http://127.0.0.1:8123" in chosen

@@ -22,7 +22,10 @@ def test_sign_up_confirm_sign_in_and_out(client, outbox):
     assert refused.status_code == 422 and "Confirm your email address" in text(refused)
 
     confirm = client.get(path_of(links_in(outbox[-1])[0]))
-    assert location_path(confirm) == "/sign-in"
+    assert location_path(confirm) == "/sign-in" and "grace" not in confirm.headers["Location"]  # not in the URL
+    form = text(client.get("/sign-in"))
+    assert "Your email address is confirmed" in form and 'value="grace@example.com"' in form  # filled in
+    assert 'value="grace@example.com"' not in text(client.get("/sign-in"))  # once: not kept in the session
     signed_in = client.submit("/sign-in", {"email": "grace@example.com", "password": "kettle-orchard-lantern"})
     assert location_path(signed_in) == "/recruitment/"
     assert "Signed in as Grace Hopper" in text(client.get("/recruitment/"))

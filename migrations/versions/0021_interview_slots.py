@@ -1,8 +1,8 @@
 """Interview slots the applicant books, the interview's calendar event (length, SEQUENCE), no-shows,
 cancellations (who and why), the applicant's request for other times, and day-before reminders
 
-Revision ID: 0019_interview_slots
-Revises: 0018_recruitment_journeys
+Revision ID: 0021_interview_slots
+Revises: 0020_jobs_board (the brief said 0019 after 0018; main has since taken 0019_recognition and 0020_jobs_board)
 Create Date: 2026-12-05 16:10:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019_interview_slots'
-down_revision = '0018_recruitment_journeys'
+revision = '0021_interview_slots'
+down_revision = '0020_jobs_board'
 branch_labels = None
 depends_on = None
 
