@@ -48,6 +48,8 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from load import free_port  # noqa: E402
 from outcomes import create_database, database_urls, drop_database, generate, log, migrate  # noqa: E402
 
+from training.credentials.keys import new_key_set  # noqa: E402
+
 DB_NAME = "goodcare_bench_faults"
 PASSWORD = "fault-drill-kettle-orchard-9"
 SCALE = {"workplaces": 4_000, "in_post": 300_000, "records": 380_000, "vacancies": 60_000, "training": 2_000_000}
@@ -98,7 +100,8 @@ class Services:
         self.env = dict(os.environ, DATABASE_URL=url, REDIS_URL=self.redis_url, GOODCARE_ENV="production",
                         SECRET_KEY="fault-drill-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
                         PUBLIC_BASE_URL="https://127.0.0.1", MAIL_LOG_ONLY="on",
-                        STORAGE_DIR=str(self.work / "storage"), PYTHONPATH=str(PROJECT))
+                        STORAGE_DIR=str(self.work / "storage"), PYTHONPATH=str(PROJECT),
+                        CREDENTIAL_SIGNING_KEYS=new_key_set())
         self.redis = self.web = self.worker = None
 
     def start_redis(self) -> None:

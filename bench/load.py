@@ -37,6 +37,8 @@ sys.path.insert(0, str(PROJECT / "bench"))
 
 from outcomes import SCALES, create_database, database_urls, drop_database, generate, log, migrate  # noqa: E402
 
+from training.credentials.keys import new_key_set  # noqa: E402
+
 PASSWORD = "load-bench-kettle-orchard-9"
 DB_NAME = "goodcare_bench_load"
 
@@ -96,7 +98,7 @@ def serve(url: str, redis_url: str, port: int, log_path: Path) -> subprocess.Pop
                SECRET_KEY="load-bench-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
                PUBLIC_BASE_URL="https://127.0.0.1", MAIL_LOG_ONLY="on",
                SIGN_IN_LIMIT_PER_ADDRESS="100000 per minute",
-               STORAGE_DIR=tempfile.mkdtemp(prefix="goodcare-load-"))
+               STORAGE_DIR=tempfile.mkdtemp(prefix="goodcare-load-"), CREDENTIAL_SIGNING_KEYS=new_key_set())
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
          "bench.load_app:app"], cwd=PROJECT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT)

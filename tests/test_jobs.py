@@ -60,7 +60,8 @@ def test_a_real_worker_process_runs_a_job_from_redis(app, ctx, database_url):
     queue = Queue("default", connection=redis_connection())
     job = queue.enqueue(jobs_for_tests.record_steps, 3, "worker_job_ran", meta={"owner_id": None})
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": app.config["REDIS_URL"],
-           "SECRET_KEY": "test-secret-key-not-for-use", "GOODCARE_ENV": "test", "PYTHONPATH": str(PROJECT),
+           "SECRET_KEY": "test-secret-key-not-for-use", "GOODCARE_ENV": "test",
+           "CREDENTIAL_SIGNING_KEYS": app.config["CREDENTIAL_SIGNING_KEYS"], "PYTHONPATH": str(PROJECT),
            "PUBLIC_BASE_URL": "https://localhost", "MAIL_LOG_ONLY": "on"}
     worker = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--burst",
                              "--queue", "default"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
