@@ -163,12 +163,15 @@ def manager_offers(page, home):
         page.get_by_role("link", name="Download Ama Mensah's CV (PDF)").click()
     assert download.value.suggested_filename == "cv-ama-mensah.pdf"
     interview = date.today() + timedelta(days=2)
+    # The page also offers interview times to book (the same kinds of field): this is the form that
+    # arranges one directly.
+    arrange = page.locator("form", has=page.get_by_role("button", name="Save interview"))
     page.locator("#interview_date-day").fill(str(interview.day))
     page.locator("#interview_date-month").fill(str(interview.month))
     page.locator("#interview_date-year").fill(str(interview.year))
-    page.get_by_label("Interview time").fill("14:30")
-    page.get_by_label("Video call").check()
-    page.get_by_label("Where, or how to join").fill("https://meet.example/verulam")
+    arrange.get_by_label("Interview time").fill("14:30")
+    arrange.get_by_label("Video call").check()
+    arrange.get_by_label("Where, or how to join").fill("https://meet.example/verulam")
     click_through(page.get_by_role("button", name="Save interview"))
     assert "Ama Mensah's interview is arranged for" in page.content()
     assert "Interview arranged" in page.content() and "https://meet.example/verulam" in page.content()
