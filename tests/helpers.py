@@ -101,3 +101,26 @@ def path_of(url: str) -> str:
 def has_error_summary(response) -> bool:
     body = text(response)
     return "govuk-error-summary" in body and "There is a problem" in body
+
+
+def statements_for(client, url: str) -> int:
+    """How many SQL statements a GET of `url` sends (for list pages' fixed query counts); it must be a 200."""
+    return page_statements(client, url)[0]
+
+
+def page_statements(client, url: str) -> tuple[int, str]:
+    """(SQL statements sent, page text) for a GET of `url`, which must answer 200."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200, text(response)[:500]
+    return len(seen), text(response)

@@ -2,12 +2,10 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import event
-
 from academy.extensions import db
 from academy.workplaces.models import ContractType, Employment, Person
 from tests import factories
-from tests.helpers import text
+from tests.helpers import statements_for, text
 from training.models import CareCertificateInduction, CareCertificateStandardProgress, CertificateVersion, StandardState
 
 
@@ -29,19 +27,6 @@ def add_staff(home, count: int, start: int = 0) -> None:
     db.session.commit()
 
 
-def statements_for(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(seen)
 
 
 def test_the_staff_list_uses_the_same_number_of_queries_for_10_and_300_staff(app, client):

@@ -1,13 +1,13 @@
 """Audit: views of DBS, health and right-to-work details, exports and passport shares are logged;
 admins filter the log by person and by actor, page by page, in a fixed number of queries."""
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from academy.auth.models import AuditEvent, Role
 from academy.extensions import db
 from recruitment.models import State
 from tests import factories
-from tests.helpers import text
+from tests.helpers import statements_for, text
 
 
 def actions(**where) -> list[str]:
@@ -55,19 +55,6 @@ def add_events(count: int, actor, subject) -> None:
     db.session.commit()
 
 
-def statements_for(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200, text(response)[:500]
-    return len(seen)
 
 
 @pytest.fixture

@@ -5,15 +5,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html import unescape
 
-from sqlalchemy import event
-
 from academy.auth.models import Role
 from academy.extensions import db
 from academy.workplaces.models import ContractType, Provider, Vacancy
 from recruitment import board, matching
 from recruitment.models import Application, State
 from tests import factories
-from tests.helpers import location_path, text
+from tests.helpers import location_path, statements_for, text
 
 EMPLOYER = "Quillfeather Lodge"
 
@@ -94,19 +92,6 @@ def test_the_board_is_paginated_and_keeps_its_filters(app, client):
     assert len(job_links(second)) == 2 and not set(job_links(second)) & set(job_links(first))
 
 
-def statements_for(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(seen)
 
 
 def test_the_board_uses_the_same_number_of_queries_for_3_and_25_jobs(client):

@@ -1,11 +1,11 @@
 """The HCPA screening queue loads in a fixed number of SQL statements, however many applications."""
 import pytest
-from sqlalchemy import event
 
 from academy.auth.models import Role, User
 from academy.extensions import db, utcnow
 from recruitment.models import Application, State
 from tests import factories
+from tests.helpers import statements_for
 
 STATES = [State.submitted, State.screening, State.checks, State.ready_to_refer]
 
@@ -24,20 +24,6 @@ def add_applications(count: int, start: int = 0) -> None:
     db.session.commit()
 
 
-def statements_for(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(seen)
 
 
 @pytest.mark.parametrize("url", ["/recruitment/screening", "/recruitment/screening?sort=name&page=2",

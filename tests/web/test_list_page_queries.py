@@ -2,27 +2,12 @@
 (no query per row): the admins' invitations and HCPA's passport link requests."""
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from academy.auth.models import Role
 from academy.extensions import db
 from tests import factories
-from tests.helpers import text
+from tests.helpers import page_statements, text
 
 
-def _queries(client, url) -> tuple[int, str]:
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(seen), text(response)
 
 
 def test_the_invitations_page_takes_the_same_queries_for_2_and_12_invitations(client):
@@ -30,10 +15,10 @@ def test_the_invitations_page_takes_the_same_queries_for_2_and_12_invitations(cl
     for _ in range(2):
         factories.invitation(by=admin, role=Role.manager, workplace=factories.workplace())
     client.sign_in(admin)
-    few, _ = _queries(client, "/admin/invitations")
+    few, _ = page_statements(client, "/admin/invitations")
     for _ in range(10):
         factories.invitation(by=admin, role=Role.manager, workplace=factories.workplace())
-    many, page = _queries(client, "/admin/invitations")
+    many, page = page_statements(client, "/admin/invitations")
     assert page.count("Cancel") >= 12 and many == few
 
 
@@ -42,8 +27,8 @@ def test_the_link_requests_page_takes_the_same_queries_for_2_and_12_requests(cli
     for _ in range(2):
         factories.employer_link_request(factories.user(Role.care_worker), factories.workplace())
     client.sign_in(hcpa)
-    few, _ = _queries(client, "/portal/link-requests")
+    few, _ = page_statements(client, "/portal/link-requests")
     for _ in range(10):
         factories.employer_link_request(factories.user(Role.care_worker), factories.workplace())
-    many, _ = _queries(client, "/portal/link-requests")
+    many, _ = page_statements(client, "/portal/link-requests")
     assert many == few
