@@ -113,6 +113,8 @@ def cancel_interview(session, referral: Referral, by: User, reason: str | None) 
         referrals._require_manager_or_staff(by, referral)
     if referral.status != ReferralStatus.interview_arranged:
         raise Invalid("There is no arranged interview to cancel")
+    if applicant and referral.interview_at <= utcnow():
+        raise Invalid("The interview time has passed: it can no longer be cancelled")
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("Tell us why the interview is cancelled")

@@ -94,7 +94,8 @@ def book_interview():
     """The applicant books one of the offered times: both sides get the calendar invitation."""
     application, referral = _own_referral()
     chosen = request.form.get("slot", "")
-    if chosen.isdigit():  # someone else's time (a guessed id) is a 404, counted in the security log
+    if chosen.isascii() and chosen.isdigit() and len(chosen) < 10:  # someone else's time (a guessed id)
+        # is a 404, counted in the security log; other digits ("²", 30 nines) fail the choices below
         booking.get_slot_or_404(db.session, int(chosen), current_user)
     form = BookSlotForm()
     form.slot.choices = [(str(slot.id), "") for slot in referral.slots if slot.is_open]

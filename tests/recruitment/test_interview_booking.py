@@ -260,3 +260,24 @@ def test_another_applicant_or_another_workplaces_manager_gets_404(setting, clien
     assert client.submit(f"/portal/{other_home.id}/referrals/{referral.id}",
                          _slot_data(referral, day)).status_code == 404
     assert client.get(f"/recruitment/referrals/{referral.id}").status_code == 404
+
+
+def test_a_slot_id_that_is_not_plain_digits_is_a_form_error_not_a_500(client):
+    """'²' passes str.isdigit but not int(); 30 nines pass int() but not the database's integer."""
+    referral = factories.application_at(State.referred).open_referral
+    client.sign_in(referral.application.user)
+    for chosen in ("²", "9" * 30):
+        response = client.submit("/recruitment/interview/book", {"slot": chosen}, form_page="/recruitment/")
+        assert response.status_code in (404, 422), (chosen, response.status_code)
+
+
+def test_the_applicant_cannot_cancel_an_interview_whose_time_has_passed(setting):
+    """After the time (a no-show recorded, or an outcome due) a cancellation would wipe the pending outcome."""
+    referral, manager, application = setting["referral"], setting["manager"], setting["application"]
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(hours=2),
+                                InterviewFormat.phone, "We will call you")
+    referral.interview_at = utcnow() - timedelta(hours=1)
+    booking.record_no_show(db.session, referral, manager)
+    with pytest.raises(Invalid, match="has passed"):
+        booking.cancel_interview(db.session, referral, application.user, "Too late")
+    assert referral.status == ReferralStatus.interview_arranged and referral.interview_no_show
