@@ -40,8 +40,9 @@ def get_slot_or_404(session, slot_id: int, for_user: User) -> InterviewSlot:
 
 
 def offer_slot(session, referral: Referral, by: User, starts_at: datetime, minutes: int,
-               interview_format: InterviewFormat | None, place: str | None) -> InterviewSlot:
-    """The manager (or HCPA) offers a time for the interview; the applicant is emailed to choose one."""
+               interview_format: InterviewFormat | None, place: str | None, *, email_now: bool = True) -> InterviewSlot:
+    """The manager (or HCPA) offers a time for the interview. With email_now the applicant is emailed
+    every time not yet sent, in one email; without it the time waits for more (the "add another" pattern)."""
     referrals._require_manager_or_staff(by, referral)
     if referral.status not in (ReferralStatus.sent, ReferralStatus.accepted):
         raise Invalid("Times can be offered only before the interview is arranged (to move it, change the interview)")
@@ -65,14 +66,65 @@ def offer_slot(session, referral: Referral, by: User, starts_at: datetime, minut
                          place=place, offered_by_id=by.id)
     session.add(slot)
     referral.other_times_request = None
-    application = referral.application
-    send_mail(application.user.email, f"Choose a time for your interview with {referral.vacancy.workplace.name}",
-              f"Hello {application.full_name},\n\n{referral.vacancy.workplace.name} would like to interview you "
-              f"and has offered a time: {date_and_time(starts_at)} ({minutes} minutes), "
-              f"{interview_format.value.lower()}.\n\nChoose a time that suits you, or ask for other times, on "
-              f"your application page: {public_url('recruitment.start')}\n\nGood Care Recruitment, HCPA")
+    if email_now:
+        send_offered_times(session, referral, by)
     flush_or_conflict(session)
     return slot
+
+
+def unsent_times(referral: Referral) -> list[InterviewSlot]:
+    return [s for s in referral.slots if s.is_open and s.emailed_at is None]
+
+
+def send_offered_times(session, referral: Referral, by: User) -> int:
+    """Email the applicant the times not yet sent, in one email that lists every time they can book.
+    Returns how many times were new to them."""
+    referrals._require_manager_or_staff(by, referral)
+    if referral.status not in (ReferralStatus.sent, ReferralStatus.accepted):
+        raise Invalid("The interview is already arranged")
+    new = unsent_times(referral)
+    if not new:
+        raise Invalid("There are no new times to send: offer a time first")
+    now = utcnow()
+    for slot in new:
+        slot.emailed_at = now
+    application = referral.application
+    workplace = referral.vacancy.workplace.name
+    send_mail(application.user.email, f"Choose a time for your interview with {workplace}",
+              f"Hello {application.full_name},\n\n{workplace} would like to interview you. The times you "
+              f"can choose from:\n\n{_times_list(referral)}\n\nBook the one that suits you, or ask for other "
+              f"times, on your application page: {public_url('recruitment.start')}\n\nGood Care Recruitment, HCPA")
+    flush_or_conflict(session)
+    return len(new)
+
+
+def withdraw_slot(session, referral: Referral, slot: InterviewSlot, by: User) -> None:
+    """The manager (or HCPA) takes back one offered time; the applicant, if already emailed it, is told
+    which times are left (or that new ones will follow)."""
+    referrals._require_manager_or_staff(by, referral)
+    if slot.referral_id != referral.id:
+        refuse(404, by, ("InterviewSlot", slot.id))
+    if not slot.is_open:
+        raise Invalid("That time has already been booked or withdrawn")
+    slot.withdrawn_at = utcnow()
+    if slot.emailed_at is not None:
+        application = referral.application
+        left = _times_list(referral)
+        send_mail(application.user.email, f"Interview time withdrawn: {date_and_time(slot.starts_at)}",
+                  f"Hello {application.full_name},\n\n{referral.vacancy.workplace.name} can no longer interview "
+                  f"you on {date_and_time(slot.starts_at)}.\n\n"
+                  + (f"You can still book one of these times:\n\n{left}\n\non your application page: "
+                     f"{public_url('recruitment.start')}" if left else
+                     "They will offer you other times, and we will email you when they do.")
+                  + "\n\nGood Care Recruitment, HCPA")
+    flush_or_conflict(session)
+
+
+def _times_list(referral: Referral) -> str:
+    """The times the applicant can book, a line each, in UK time."""
+    return "\n".join(f"- {date_and_time(s.starts_at)} ({s.minutes} minutes), {s.interview_format.value.lower()}"
+                     for s in sorted(referral.slots, key=lambda s: s.starts_at)
+                     if s.is_open and s.emailed_at is not None)
 
 
 def book(session, slot: InterviewSlot, by: User) -> Referral:
@@ -94,7 +146,7 @@ def ask_for_other_times(session, referral: Referral, by: User, message: str | No
         raise Invalid("Tell the care provider when you can come")
     referral.other_times_request = message
     for slot in referral.slots:
-        if slot.is_open:
+        if slot.is_offered:  # (times the manager has not sent yet stay theirs to send or withdraw)
             slot.withdrawn_at = utcnow()
     for manager in referral.vacancy.workplace.managers:
         send_mail(manager.email, f"{referral.application.full_name} asks for other interview times",

@@ -16,7 +16,8 @@ from recruitment import booking, followup, referrals
 from recruitment.blueprint import bp
 from recruitment.dates import date_and_time, from_london
 from recruitment.forms import (
-    CancelInterviewForm, CheckInForm, InterviewForm, NoShowForm, OutcomeForm, ReferralDecisionForm, SlotForm,
+    CancelInterviewForm, CheckInForm, InterviewForm, NoShowForm, OutcomeForm, ReferralDecisionForm, SendTimesForm,
+    SlotForm, WithdrawSlotForm,
 )
 from recruitment.models import VALUES, Application, InterviewFormat, Referral, ReferralStatus
 from recruitment.screening import current_assessment
@@ -50,6 +51,12 @@ def step_forms(referral, posted: str | None = None):
             interview_format=referral.interview_format.name if referral.interview_format else None)
     if referral.status in (ReferralStatus.sent, ReferralStatus.accepted):
         forms["slot"] = SlotForm() if posted == "slot" else SlotForm(formdata=None, version=referral.version)
+        if booking.unsent_times(referral):
+            forms["send_times"] = SendTimesForm() if posted == "send_times" else \
+                SendTimesForm(formdata=None, version=referral.version)
+        if any(slot.is_open for slot in referral.slots):
+            forms["withdraw_slot"] = WithdrawSlotForm() if posted == "withdraw_slot" else \
+                WithdrawSlotForm(formdata=None, version=referral.version)
     if referral.status == ReferralStatus.interview_arranged:
         forms["cancel"] = CancelInterviewForm() if posted == "cancel" else \
             CancelInterviewForm(formdata=None, version=referral.version)
@@ -79,20 +86,25 @@ def handle_step(referral, page_url: str):
                        problem)  # (NoShowForm: its submit button)
         else:
             audit(f"referral_{posted}", target=referral, subject=referral.application.user)
-            flash(step_done_message(referral, posted), "success")
+            flash(step_done_message(referral, posted, form), "success")
             return redirect(page_url), forms, form
     return None, forms, form
 
 
-def step_done_message(referral, step: str) -> str:
+def step_done_message(referral, step: str, form=None) -> str:
     """What the step did, in words: "You accepted Ama Mensah: arrange their interview below"."""
     name = referral.application.full_name
     if step == "decision":
         if referral.status == ReferralStatus.accepted:
             return f"You accepted {name}: arrange their interview below"
         return f"You declined {name}. We will tell them and look for another vacancy for them"
-    if step == "slot":
-        return f"You offered {name} a time. We have emailed them to choose one"
+    if step == "slot" and form is not None and form.another.data == "yes":
+        return f"Time saved. Add another below: we email {name} when you choose to"
+    if step in ("slot", "send_times"):
+        sent = sum(1 for slot in referral.slots if slot.is_offered)
+        return f"We have emailed {name} {sent} time{'' if sent == 1 else 's'} to choose from"
+    if step == "withdraw_slot":
+        return "You withdrew the time. If we had emailed it, we have told the applicant"
     if step == "cancel":
         return f"The interview with {name} is cancelled. We have sent everyone the cancellation"
     if step == "no_show":
@@ -140,7 +152,13 @@ def act_on_step(referral, step: str, form) -> None:
                                     InterviewFormat[form.interview_format.data], form.interview_place.data)
     elif step == "slot":
         booking.offer_slot(db.session, referral, current_user, from_london(form.slot_date.data, form.slot_time.data),
-                              form.minutes.data, InterviewFormat[form.slot_format.data], form.slot_place.data)
+                           form.minutes.data, InterviewFormat[form.slot_format.data], form.slot_place.data,
+                           email_now=form.another.data == "no")
+    elif step == "send_times":
+        booking.send_offered_times(db.session, referral, current_user)
+    elif step == "withdraw_slot":
+        slot = booking.get_slot_or_404(db.session, int(form.slot.data), current_user)
+        booking.withdraw_slot(db.session, referral, slot, current_user)
     elif step == "cancel":
         booking.cancel_interview(db.session, referral, current_user, form.cancel_reason.data)
     elif step == "no_show":

@@ -125,7 +125,7 @@ def arrange_interview(session, referral: Referral, by: User, when: datetime,
     if booking is not None:
         if by.id != referral.application.user_id or booking.referral_id != referral.id:
             raise NotAllowed("Only the applicant can book one of their interview times")
-        if not booking.is_open:
+        if not booking.is_offered:
             raise Invalid("That time is no longer available: choose another")
     else:
         _require_manager_or_staff(by, referral)

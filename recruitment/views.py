@@ -67,7 +67,7 @@ def interview_forms(referral, posted=None) -> dict:
     forms = {}
     if referral is None:
         return forms
-    offered = [slot for slot in referral.slots if slot.is_open]
+    offered = [slot for slot in referral.slots if slot.is_offered]
     if offered and referral.status in (ReferralStatus.sent, ReferralStatus.accepted):
         book = posted if isinstance(posted, BookSlotForm) else BookSlotForm(formdata=None)
         book.slot.choices = [(str(slot.id), f"{dates.date_and_time(slot.starts_at)} ({slot.minutes} minutes), "
@@ -98,7 +98,7 @@ def book_interview():
         # is a 404, counted in the security log; other digits ("²", 30 nines) fail the choices below
         booking.get_slot_or_404(db.session, int(chosen), current_user)
     form = BookSlotForm()
-    form.slot.choices = [(str(slot.id), "") for slot in referral.slots if slot.is_open]
+    form.slot.choices = [(str(slot.id), "") for slot in referral.slots if slot.is_offered]
     if form.validate_on_submit():
         slot = booking.get_slot_or_404(db.session, int(form.slot.data), current_user)
         try:

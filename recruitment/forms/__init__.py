@@ -14,7 +14,8 @@ from recruitment.forms.common import (  # noqa: F401
 )
 from recruitment.forms.referrals import (  # noqa: F401
     ApplicantCancelForm, BookSlotForm, CancelInterviewForm, CheckInForm, InterviewForm, NoShowForm,
-    OfferDeclinedForm, OtherTimesForm, OutcomeForm, PlacementForm, ReferForm, ReferralDecisionForm, SlotForm,
+    OfferDeclinedForm, OtherTimesForm, OutcomeForm, PlacementForm, ReferForm, ReferralDecisionForm, SendTimesForm, SlotForm,
+    WithdrawSlotForm,
 )
 from recruitment.forms.screening import (  # noqa: F401
     SCORE_CHOICES, AssignForm, MoveForm, NoteForm, ReviewForm, ValuesAssessmentForm,

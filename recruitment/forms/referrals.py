@@ -2,7 +2,7 @@
 worker checks in."""
 from __future__ import annotations
 
-from wtforms import TimeField
+from wtforms import HiddenField, TimeField
 from wtforms.validators import DataRequired
 
 from academy.forms import (
@@ -86,11 +86,29 @@ class SlotForm(VersionedForm):
                              validators=[DataRequired(message="Enter where the interview is, or how to join"),
                                          Length(max=300, message="Where, or how to join, must be 300 "
                                                                  "characters or fewer")])
+    another = RadioField("Do you want to offer another time before we email the applicant?", widget=GovRadioInput(),
+                         choices=[("yes", "Yes, add another time"), ("no", "No, email them the times now")],
+                         validators=[InputRequired(message="Select whether you want to offer another time")])
     submit = submit("Offer this time")
 
     def validate_minutes(self, field):
         if field.data is not None and not 10 <= field.data <= 240:
             raise ValidationError("An interview must last between 10 and 240 minutes")
+
+
+class SendTimesForm(VersionedForm):
+    """Email the applicant the times offered but not yet sent."""
+    submit = submit("Email these times to the applicant")
+
+
+class WithdrawSlotForm(VersionedForm):
+    """Take back one offered time (its id in `slot`)."""
+    submit = submit("Withdraw this time")
+    slot = HiddenField()
+
+    def validate_slot(self, field):
+        if not (field.data or "").isascii() or not (field.data or "").isdigit() or len(field.data) > 9:
+            raise ValidationError("Choose a time to withdraw")
 
 
 class CancelInterviewForm(VersionedForm):

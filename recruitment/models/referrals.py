@@ -102,12 +102,20 @@ class InterviewSlot(TimestampMixin, db.Model):
     offered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     booked_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]
+    """When the applicant was emailed this time: until then only the manager sees it (they may add
+    more, and the applicant gets one email for them all)."""
 
     referral = relationship("Referral", back_populates="slots")
 
     @property
     def is_open(self) -> bool:
         return self.booked_at is None and self.withdrawn_at is None
+
+    @property
+    def is_offered(self) -> bool:
+        """Open and sent to the applicant: theirs to book."""
+        return self.is_open and self.emailed_at is not None
 
 
 class InterviewReminder(db.Model):

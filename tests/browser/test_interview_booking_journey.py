@@ -1,4 +1,4 @@
-"""Headless Chromium: a manager offers two interview times on the referral page, the applicant books
+"""Headless Chromium: a manager offers two interview times on the referral page (one email for both), the applicant books
 one from their page on a 390 px phone, and both get the calendar invitation (issue 17)."""
 from datetime import date, timedelta
 
@@ -14,13 +14,14 @@ def sign_out(page):
     click_through(page.get_by_role("button", name="Sign out"))
 
 
-def offer(page, day: date, at: str, how: str, place: str):
+def offer(page, day: date, at: str, how: str, place: str, another: bool):
     for box, value in zip(page.locator("input[name='slot_date']").all(), (day.day, day.month, day.year)):
         box.fill(str(value))
     page.get_by_label("Time (UK time)").fill(at)
     page.get_by_label("Length in minutes").fill("45")
     page.locator(f"input[name='slot_format'][value='{how}']").check()
     page.locator("input[name='slot_place']").fill(place)
+    page.get_by_label("Yes, add another time" if another else "No, email them the times now").check()
     click_through(page.get_by_role("button", name="Offer this time"))
 
 
@@ -34,10 +35,14 @@ def test_manager_offers_two_times_and_the_applicant_books_one_on_a_phone(ctx, pa
 
     sign_in(page, manager.email, factories.DEFAULT_PASSWORD)
     page.goto(f"/portal/{home.id}/referrals/{referral.id}")
-    offer(page, day, "10:00", "in_person", "Verulam House, AL1 3JE")
-    assert page.get_by_text("You offered Ama Mensah a time").is_visible()
-    offer(page, day, "14:30", "video", "https://meet.example/ama")
+    offer(page, day, "10:00", "in_person", "Verulam House, AL1 3JE", another=True)
+    assert page.get_by_text("Time saved. Add another below").is_visible()
+    assert page.locator("#offered-times").get_by_text("Not emailed yet").is_visible()
+    assert outbox == []
+    offer(page, day, "14:30", "video", "https://meet.example/ama", another=False)
+    assert page.get_by_text("We have emailed Ama Mensah 2 times to choose from").is_visible()
     assert page.locator("#offered-times li").count() == 2
+    assert [m["To"] for m in outbox] == [application.user.email]
     assert_accessible(page)
     sign_out(page)
 

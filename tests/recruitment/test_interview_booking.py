@@ -57,12 +57,21 @@ def test_offered_time_booked_by_the_applicant_invites_both_in_uk_time(setting, o
     referral, manager, application = setting["referral"], setting["manager"], setting["application"]
     starts = from_london(summer_day(), time(14, 30))
     first = booking.offer_slot(db.session, referral, manager, starts, 45, InterviewFormat.video,
-                                  "https://meet.example/abc")
+                               "https://meet.example/abc", email_now=False)
+    assert outbox == [] and not first.is_offered
+    with pytest.raises(Invalid):  # a time not yet emailed is not the applicant's to book
+        booking.book(db.session, first, application.user)
+    db.session.rollback()
+    first = booking.offer_slot(db.session, referral, manager, starts, 45, InterviewFormat.video,
+                               "https://meet.example/abc", email_now=False)
     other = booking.offer_slot(db.session, referral, manager, starts + timedelta(days=1), 45,
-                                  InterviewFormat.in_person, "Verulam House, AL1 3JE")
+                               InterviewFormat.in_person, "Verulam House, AL1 3JE")
     db.session.commit()
     assert referral.status == ReferralStatus.accepted
-    assert [m["To"] for m in outbox] == [application.user.email] * 2 and "Choose a time" in outbox[0]["Subject"]
+    assert [m["To"] for m in outbox] == [application.user.email] and "Choose a time" in outbox[0]["Subject"]
+    body = outbox[0].get_content()
+    assert "2:30pm" in body and "in person" in body and "video" in body  # one email, both times, UK time
+    assert first.is_offered and other.is_offered
     outbox.clear()
 
     booking.book(db.session, first, application.user)
@@ -190,9 +199,10 @@ def test_hcpa_sees_interviews_arranged_waiting_and_overdue(setting, client):
 
 # Through the web ---------------------------------------------------------------------------------
 
-def _slot_data(referral, day, at="10:00", fmt="in_person", place="Verulam House, AL1 3JE", minutes="60"):
+def _slot_data(referral, day, at="10:00", fmt="in_person", place="Verulam House, AL1 3JE", minutes="60",
+               another="no"):
     return {"step": "slot", "version": str(referral.version), "slot_date": [str(day.day), str(day.month), str(day.year)],
-            "slot_time": at, "minutes": minutes, "slot_format": fmt, "slot_place": place}
+            "slot_time": at, "minutes": minutes, "slot_format": fmt, "slot_place": place, "another": another}
 
 
 def test_manager_offers_times_and_the_applicant_books_from_their_page(setting, client, outbox):
@@ -203,12 +213,17 @@ def test_manager_offers_times_and_the_applicant_books_from_their_page(setting, c
     day = date.today() + timedelta(days=5)
     bad = client.submit(url, _slot_data(referral, day, minutes="5"))
     assert bad.status_code == 422 and "between 10 and 240 minutes" in page_text(bad)
-    page = page_text(client.submit(url, _slot_data(referral, day), follow_redirects=True))
-    assert "You offered Ama Mensah a time" in page
+    unanswered = client.submit(url, _slot_data(referral, day, another=""))
+    assert unanswered.status_code == 422 and "Select whether you want to offer another time" in page_text(unanswered)
+    page = page_text(client.submit(url, _slot_data(referral, day, another="yes"), follow_redirects=True))
+    assert "Time saved. Add another below" in page and "Not emailed yet" in page and outbox == []
     db.session.refresh(referral)
-    client.submit(url, _slot_data(referral, day, at="15:00"), follow_redirects=True)
+    page = page_text(client.submit(url, _slot_data(referral, day, at="15:00"), follow_redirects=True))
+    assert "We have emailed Ama Mensah 2 times to choose from" in page and "Not emailed yet" not in page
     db.session.refresh(referral)
     assert len(referral.slots) == 2
+    assert [m["To"] for m in outbox] == [application.user.email]
+    assert "10am" in outbox[0].get_content() and "3pm" in outbox[0].get_content()
 
     client.sign_out()
     client.sign_in(application.user)
@@ -281,3 +296,70 @@ def test_the_applicant_cannot_cancel_an_interview_whose_time_has_passed(setting)
     with pytest.raises(Invalid, match="has passed"):
         booking.cancel_interview(db.session, referral, application.user, "Too late")
     assert referral.status == ReferralStatus.interview_arranged and referral.interview_no_show
+
+
+def test_the_manager_sends_waiting_times_and_withdraws_one_and_the_applicant_is_told(setting, client, outbox):
+    referral, manager, application, home = (setting["referral"], setting["manager"], setting["application"],
+                                            setting["home"])
+    soon, later = utcnow() + timedelta(days=3), utcnow() + timedelta(days=4)
+    first = booking.offer_slot(db.session, referral, manager, soon, 30, InterviewFormat.phone, "Call", email_now=False)
+    second = booking.offer_slot(db.session, referral, manager, later, 30, InterviewFormat.phone, "Call",
+                                email_now=False)
+    db.session.commit()
+    client.sign_in(application.user)
+    assert "Choose your interview time" not in page_text(client.get("/recruitment/"))  # nothing sent yet
+    client.sign_out()
+
+    client.sign_in(manager)
+    url = f"/portal/{home.id}/referrals/{referral.id}"
+    done = page_text(client.submit(url, {"step": "send_times", "version": str(referral.version)},
+                                   follow_redirects=True))
+    assert "We have emailed Ama Mensah 2 times to choose from" in done
+    assert len(outbox) == 1
+    again = client.submit(url, {"step": "send_times", "version": str(referral.version)})
+    assert again.status_code == 200 and "Email these times" not in page_text(again)  # no form: nothing to send
+    outbox.clear()
+
+    gone = page_text(client.submit(url, {"step": "withdraw_slot", "version": str(referral.version),
+                                         "slot": str(first.id)}, follow_redirects=True))
+    assert "You withdrew the time" in gone
+    db.session.refresh(first)
+    assert first.withdrawn_at is not None and second.is_offered
+    assert [m["To"] for m in outbox] == [application.user.email]
+    assert "Interview time withdrawn" in outbox[0]["Subject"] and "You can still book" in outbox[0].get_content()
+    twice = client.submit(url, {"step": "withdraw_slot", "version": str(referral.version), "slot": str(first.id)})
+    assert twice.status_code == 422 and "already been booked or withdrawn" in page_text(twice)
+    for bad in ("", "²", "9" * 30):
+        assert client.submit(url, {"step": "withdraw_slot", "version": str(referral.version),
+                                   "slot": bad}).status_code == 422
+
+    client.sign_out()
+    client.sign_in(application.user)
+    outbox.clear()
+    assert client.submit("/recruitment/interview/book", {"slot": str(first.id)}).status_code == 422
+
+
+def test_only_this_workplaces_managers_withdraw_its_times(setting, client):
+    referral, manager, home = setting["referral"], setting["manager"], setting["home"]
+    slot = booking.offer_slot(db.session, referral, manager, utcnow() + timedelta(days=3), 30,
+                              InterviewFormat.phone, "Call")
+    other = factories.application_at(State.referred, at_vacancy=factories.vacancy(home))
+    their_slot = booking.offer_slot(db.session, other.referrals[-1], manager, utcnow() + timedelta(days=3), 30,
+                                    InterviewFormat.phone, "Call")
+    db.session.commit()
+    stranger = factories.manager(workplaces=[factories.workplace()])
+    client.sign_in(stranger)
+    assert client.submit(f"/portal/{home.id}/referrals/{referral.id}",
+                         {"step": "withdraw_slot", "version": str(referral.version), "slot": str(slot.id)}
+                         ).status_code == 404
+    client.sign_out()
+    client.sign_in(manager)  # a time of another referral, through this referral's page
+    assert client.submit(f"/portal/{home.id}/referrals/{referral.id}",
+                         {"step": "withdraw_slot", "version": str(referral.version), "slot": str(their_slot.id)}
+                         ).status_code == 404
+    with pytest.raises(NotAllowed):
+        booking.withdraw_slot(db.session, referral, slot, factories.user(Role.applicant))
+    db.session.rollback()
+    db.session.refresh(slot)
+    db.session.refresh(their_slot)
+    assert slot.is_open and their_slot.is_open
