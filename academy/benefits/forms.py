@@ -1,7 +1,7 @@
 """Forms for HCPA's benefits catalogue and the member's "I've used this"."""
 from __future__ import annotations
 
-from academy.benefits.catalogue import BenefitValues
+from academy.benefits.catalogue import TOP_TIER, BenefitValues
 from academy.benefits.models import BenefitKind
 from academy.forms import (
     DayMonthYearField, FlaskForm, GovCheckboxesInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput,
@@ -51,8 +51,10 @@ class BenefitForm(FlaskForm):
 
     def __init__(self, tiers, job_roles, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        names = {tier.number: tier.name for tier in tiers}
         self.min_tier.choices = [(0, "Every tier (all CPA members)")] + [
-            (tier.number, f"Tier {tier.number}: {tier.name}") for tier in tiers]
+            (number, f"Tier {number}: {names[number]}" if number in names else f"Tier {number}")
+            for number in range(1, TOP_TIER + 1)]
         self.job_role_ids.choices = [(role.id, role.name) for role in job_roles]
 
     def values(self) -> BenefitValues:

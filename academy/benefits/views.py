@@ -42,8 +42,8 @@ def mine():
 @role_required(*members.MEMBER_ROLES)
 def detail(benefit_id: int):
     """How to claim one benefit (only one the member is eligible for; any other is a 404)."""
-    person = _own_member()
     benefit = members.get_member_benefit_or_404(db.session, benefit_id, current_user)
+    person = _own_member()
     return render_template("benefits/detail.html", benefit=benefit, who_for=who_for(benefit), form=ButtonForm(),
                            used=members.used_on(db.session, person, [benefit.id]).get(benefit.id))
 
@@ -52,8 +52,8 @@ def detail(benefit_id: int):
 @role_required(*members.MEMBER_ROLES)
 def used(benefit_id: int):
     """"I've used this": the member declares use (counted for managers, never named)."""
-    person = _own_member()
     benefit = members.get_member_benefit_or_404(db.session, benefit_id, current_user)
+    person = _own_member()
     if ButtonForm().validate_on_submit():
         try:
             use = members.record_use(db.session, benefit, person, current_user)
