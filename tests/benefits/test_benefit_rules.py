@@ -195,3 +195,17 @@ def test_only_hcpa_changes_the_catalogue_and_a_benefit_is_withdrawn_once(ctx):
     assert benefit.withdrawn_at is not None and benefit.status_on(TODAY) == "Withdrawn"
     with pytest.raises(Invalid):
         catalogue.withdraw(db.session, benefit, hcpa)
+
+
+def test_the_subject_access_export_has_the_members_uses_and_erasure_removes_them(ctx):
+    from academy.privacy import erasure, subject_access
+
+    worker = factories.care_worker(factories.workplace())
+    benefit = factories.benefit("Gym discount")
+    factories.benefit_use(benefit, worker.person)
+    export = str(subject_access.build_export(db.session, subject_access.subject_for_user(db.session, worker)))
+    assert "benefit uses" in export
+    erasure.confirm_erasure(db.session, factories.erasure_request(worker), factories.user(Role.hcpa_staff))
+    db.session.commit()
+    assert db.session.query(BenefitUse).count() == 0
+    assert any("member benefits" in item.what for item in erasure.WE_DELETE)
