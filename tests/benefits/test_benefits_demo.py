@@ -29,6 +29,7 @@ def test_the_demo_shows_benefits_counts_and_a_winner_on_the_passport(app, ctx):
     verulam = db.session.scalar(select(Workplace).where(Workplace.name == "Verulam House"))
     portal = text(manager.get(f"/benefits/workplaces/{verulam.id}"))
     assert ">8<" in portal and "fewer than 5" in portal and "CPA-" in portal
+    assert "9 of your" in portal  # eight staff and the demo care worker are members (docs/benefits.md)
 
 
 def _password(user) -> str:
