@@ -4,7 +4,7 @@ the portal's CPA members and counts (another workplace's manager gets a 404), ro
 the HCPA member provider flag, and list pages' fixed query counts."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
