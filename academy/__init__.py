@@ -106,6 +106,7 @@ def register_models() -> None:
     """Import every model module so SQLAlchemy and Alembic see the whole schema."""
     import academy.ascwds.models  # noqa: F401
     import academy.auth.models  # noqa: F401
+    import academy.benefits.models  # noqa: F401
     import academy.outcomes.models  # noqa: F401
     import academy.portal.models  # noqa: F401
     import academy.privacy.models  # noqa: F401
@@ -124,6 +125,8 @@ def register_blueprints(app: Flask) -> None:
     import academy.ascwds.views  # noqa: F401
     import academy.auth.two_step_views  # noqa: F401
     import academy.auth.views  # noqa: F401
+    import academy.benefits.catalogue_views  # noqa: F401
+    import academy.benefits.views  # noqa: F401
     import academy.outcomes.views  # noqa: F401
     import academy.portal.link_views  # noqa: F401
     import academy.portal.referral_views  # noqa: F401
@@ -147,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from academy.admin.blueprint import bp as admin_bp
     from academy.ascwds.blueprint import bp as ascwds_bp
     from academy.auth.blueprint import bp as auth_bp, two_step_bp
+    from academy.benefits.blueprint import bp as benefits_bp
     from academy.jobs_views import bp as jobs_bp
     from academy.outcomes.blueprint import bp as outcomes_bp
     from academy.portal.blueprint import bp as portal_bp
@@ -160,7 +164,8 @@ def register_blueprints(app: Flask) -> None:
     from training.credentials.blueprint import bp as credentials_bp
 
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
-                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp, credentials_bp, recognition_bp):
+                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp, credentials_bp, recognition_bp,
+                      benefits_bp):
         app.register_blueprint(blueprint)
 
 

@@ -188,7 +188,8 @@ def _demo_name(rng: random.Random) -> str:
 
 
 def _seed_training(session, today: date) -> None:
-    """Training passports, records and inductions for the demo care worker and staff."""
+    """Training passports, records and inductions for the demo care worker and staff; their tiers,
+    awards and thanks, and the benefits catalogue with Verulam House's staff's use of it."""
     from training.demo import seed_demo_training
 
     users = {u.email: u for u in session.scalars(select(User).where(User.email.in_([e for e, _, _ in DEMO_USERS])))}
@@ -196,6 +197,13 @@ def _seed_training(session, today: date) -> None:
     from academy.tiers.demo import seed_demo_tiers
 
     seed_demo_tiers(session, users["careworker@demo.goodcare.example"], users["manager@demo.goodcare.example"], today)
+    from academy.recognition.demo import seed_demo_recognition
+
+    seed_demo_recognition(session, users["careworker@demo.goodcare.example"], users["manager@demo.goodcare.example"],
+                          today)
+    from academy.benefits.demo import seed_demo_benefits
+
+    seed_demo_benefits(session, users["careworker@demo.goodcare.example"], today)
 
 
 _WORDS = ["meadow", "harbour", "lantern", "orchard", "pebble", "willow", "copper", "thistle", "beacon",

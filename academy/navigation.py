@@ -48,6 +48,10 @@ _LINKS[Role.hcpa_staff].append(("Care Awards", "recognition.manage"))
 _LINKS[Role.manager].append(("Say thank you", "recognition.staff_to_thank"))
 _LINKS[Role.care_worker].append(("Awards and thanks", "recognition.mine"))
 
+# Benefits and wellbeing (academy/benefits): HCPA keep the catalogue; members see what they are eligible for.
+_LINKS[Role.hcpa_staff].append(("Benefits catalogue", "benefits.catalogue_list"))
+_LINKS[Role.care_worker].append(("Your benefits", "benefits.mine"))
+
 # The jobs board (recruitment/board.py): open jobs for visitors and applicants.
 _LINKS[None].insert(2, ("Jobs", "recruitment.board_list"))
 _LINKS[Role.applicant].append(("Jobs", "recruitment.board_list"))

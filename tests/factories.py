@@ -565,3 +565,29 @@ def recognition_choice(who: Person, show: bool = True):
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+# --- benefits (academy/benefits/models.py) ---------------------------------------------------------
+
+def benefit(title: str | None = None, kind: str = "discount", roles=(), min_tier: int | None = None,
+            member_provider_only: bool = False, **fields):
+    """A live benefit for every CPA member unless told otherwise; `roles` are job-role codes."""
+    from academy.benefits.models import Benefit, BenefitKind
+
+    obj = Benefit(title=title or f"Benefit {_next()}", kind=BenefitKind[kind],
+                  description=fields.pop("description", "Money off for CPA members."),
+                  how_to_claim=fields.pop("how_to_claim", "Show your CPA member number at the till."),
+                  min_tier=min_tier, member_provider_only=member_provider_only,
+                  job_roles=[job_role(code) for code in roles], **fields)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def benefit_use(of, who: Person, used: date | None = None):
+    from academy.benefits.models import BenefitUse
+
+    obj = BenefitUse(benefit=of, person=who, used_on=used or date.today())
+    db.session.add(obj)
+    db.session.commit()
+    return obj

@@ -64,9 +64,11 @@ class _PassportPDF(FPDF):
         self.set_font("Helvetica", size=10)
 
 
-def render_passport_pdf(view: PassportView, service_name: str, check_url: str) -> bytes:
+def render_passport_pdf(view: PassportView, service_name: str, check_url: str, recognition=None) -> bytes:
     """The passport; `check_url` is the public address of the check page with this passport's check
-    code (academy.mail.public_url), printed and drawn as a QR code."""
+    code (academy.mail.public_url), printed and drawn as a QR code. `recognition` is what the worker
+    chose to show (academy.recognition.display.shown_recognition: empty unless they chose to), as on
+    the HTML passport."""
     pdf = _PassportPDF(service_name)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
@@ -126,8 +128,29 @@ def render_passport_pdf(view: PassportView, service_name: str, check_url: str) -
                                    f"{endorsed}."), **NEXT_LINE)
     else:
         pdf.multi_cell(0, 6, "No Care Professional Academy tier awarded yet.", **NEXT_LINE)
+    if recognition:
+        _recognition_section(pdf, recognition)
     _check_section(pdf, view, service_name, check_url)
     return bytes(pdf.output())
+
+
+def _recognition_section(pdf: _PassportPDF, recognition) -> None:
+    """Hertfordshire Care Awards (shortlisted, winner) and managers' thanks the worker chose to show."""
+    pdf.heading("Recognition")
+    if recognition.awards:
+        pdf.heading("Hertfordshire Care Awards", size=11)
+        for nomination in recognition.awards:
+            pdf.multi_cell(0, 5, _text(f"{nomination.status.value}: {nomination.category.name}, "
+                                       f"{nomination.round.name}"), **NEXT_LINE)
+    if recognition.thanks:
+        pdf.heading("Thanks from managers", size=11)
+        for thanks in recognition.thanks:
+            place = f", {thanks.workplace.name}" if thanks.workplace is not None else ""
+            pdf.multi_cell(0, 5, _text(f'"{thanks.message}"'), **NEXT_LINE)
+            pdf.set_font("Helvetica", "I", 9)
+            pdf.multi_cell(0, 5, _text(f"From {thanks.from_name}{place}, {_date(thanks.created_at)}"), **NEXT_LINE)
+            pdf.set_font("Helvetica", size=10)
+            pdf.ln(1)
 
 
 def _check_section(pdf: _PassportPDF, view: PassportView, service_name: str, check_url: str) -> None:

@@ -243,7 +243,8 @@ def passport_pdf():
     person = _own_person_with_passport()
     view = passport.build_view(db.session, person)
     pdf = render_passport_pdf(view, current_app.config["SERVICE_NAME"],
-                              public_url("training.verify", code=view.check_code))
+                              public_url("training.verify", code=view.check_code),
+                              recognition=shown_recognition(db.session, person))
     audit("downloaded_passport_pdf", target=("Person", person.id), subject=current_user)
     filename = "training-passport-" + "".join(ch if ch.isalnum() else "-" for ch in person.full_name.lower()) + ".pdf"
     return Response(pdf, mimetype="application/pdf",

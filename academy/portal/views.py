@@ -172,6 +172,7 @@ PORTAL_NAV = (
     ("Training needs", "portal.training_needs"),
     ("Vacancies", "portal.vacancies_list"),
     ("Referrals", "portal.referrals_list"),
+    ("CPA members and benefits", "benefits.workplace"),  # academy/benefits/views.py
 )
 
 

@@ -38,6 +38,7 @@ WE_DELETE = (
          "Links stop working at once; your comments are removed."),
     Item("Hertfordshire Care Awards nominations of you, managers' thanks to you, and your name on thanks you sent",
          "They were only there to recognise your work."),
+    Item("Which member benefits you told us you used", "They were only there to count how often benefits are used."),
 )
 
 WE_KEEP = (
@@ -191,6 +192,7 @@ def _erase_workforce_links(session, user: User) -> None:
     session.execute(update(PassportShare).where(PassportShare.passport_id.in_(passport_ids),
                                                 PassportShare.revoked_at.is_(None)).values(revoked_at=now))
     _erase_recognition(session, person)
+    _erase_benefit_uses(session, person)
     person.user_id, person.email = None, None
     has_records = bool(person.employments or person.training_records or person.qualifications or person.inductions)
     if not has_records:
@@ -202,6 +204,12 @@ def _erase_recognition(session, person) -> None:
 
     for model in (Nomination, Thanks, RecognitionChoice):
         session.execute(delete(model).where(model.person_id == person.id))
+
+
+def _erase_benefit_uses(session, person) -> None:
+    from academy.benefits.models import BenefitUse
+
+    session.execute(delete(BenefitUse).where(BenefitUse.person_id == person.id))
 
 
 def _erase_account(session, user: User) -> None:

@@ -13,7 +13,8 @@ WORKPLACE_FIELDS = ("name", "cqc_location_id", "address_line_1", "address_line_2
                     "district_id", "service_type_id", "care_standard_signed", "beds", "care_hours_per_week")
 # What the regulator and the council say about a workplace, not the workplace itself: only HCPA
 # staff and admins set them (a manager may not raise their own CQC rating or change their provider).
-STAFF_ONLY_FIELDS = ("provider_name", "cqc_rating")
+# Whether the workplace is an HCPA member (which some CPA member benefits need) is HCPA's to say too.
+STAFF_ONLY_FIELDS = ("provider_name", "cqc_rating", "hcpa_member")
 
 
 def may_set_regulatory_fields(user: User | None) -> bool:
@@ -101,6 +102,7 @@ def save_workplace(session, values: dict, workplace: Workplace | None = None, by
         if regulatory:
             workplace.cqc_rating = CqcRating[values.get("cqc_rating") or "not_yet_rated"]
             workplace.provider = provider
+            workplace.hcpa_member = bool(values.get("hcpa_member"))
     session.flush()
     return workplace
 

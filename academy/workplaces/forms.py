@@ -64,6 +64,8 @@ class WorkplaceForm(FlaskForm):
     cqc_rating = SelectField("CQC rating", widget=GovSelect(),
                              choices=[(r.name, r.value) for r in CqcRating], default=CqcRating.not_yet_rated.name)
     care_standard_signed = BooleanField("It has signed the Hertfordshire Care Standard", widget=GovCheckboxInput())
+    hcpa_member = BooleanField("It is an HCPA member provider (its staff get member-provider benefits)",
+                               widget=GovCheckboxInput())
     beds = IntegerField("Number of beds (care homes)", validators=[Optional()], widget=GovTextInput(),
                         render_kw={"inputmode": "numeric"})
     care_hours_per_week = IntegerField("Care hours a week (homecare)", validators=[Optional()],
@@ -71,12 +73,13 @@ class WorkplaceForm(FlaskForm):
     submit = submit("Save workplace")
 
     def __init__(self, districts, service_types, *args, regulatory: bool = True, **kwargs):
-        """`regulatory=False` (a manager's own workplace): no provider or CQC rating fields, which
-        only HCPA staff and admins set (academy.workplaces.directory.STAFF_ONLY_FIELDS)."""
+        """`regulatory=False` (a manager's own workplace): no provider, CQC rating or HCPA membership
+        fields, which only HCPA staff and admins set (academy.workplaces.directory.STAFF_ONLY_FIELDS)."""
         super().__init__(*args, **kwargs)
         if not regulatory:
             del self.provider_name
             del self.cqc_rating
+            del self.hcpa_member
         self.district_id.choices = [(0, "Choose a district")] + [(d.id, d.name) for d in districts]
         self.service_type_id.choices = [(s.id, s.name) for s in service_types]
 

@@ -101,6 +101,9 @@ class Workplace(TimestampMixin, db.Model):
     service_type_id: Mapped[int] = mapped_column(ForeignKey("service_types.id"), index=True)
     cqc_rating: Mapped[CqcRating] = mapped_column(stored_enum(CqcRating, "cqc_rating"), default=CqcRating.not_yet_rated)
     care_standard_signed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The provider running it is a member of HCPA (set by HCPA staff): some CPA member benefits are
+    # only for staff of member providers (academy/benefits/eligibility.py).
+    hcpa_member: Mapped[bool] = mapped_column(default=False, server_default=false())
     beds: Mapped[int | None]
     care_hours_per_week: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())

@@ -364,6 +364,23 @@ TABLE: dict[str, list[Case]] = {
                                                          E({MGR}), E(set(), manager=404)),
     "/recognition/mine": one(E({CW})),
 
+    # --- benefits and wellbeing ------------------------------------------------------------------
+    # A member opens only a benefit they are eligible for (one that is not theirs is a 404, as if it
+    # did not exist); HCPA keep the catalogue; the portal page is read by the workplace's managers
+    # and by HCPA and admins, like every portal page.
+    "/benefits/": one(E({CW})),
+    "/benefits/<int:benefit_id>": [Case({"benefit_id": "@benefit"}, E({CW})),
+                                   Case({"benefit_id": "@benefit_not_for_a"}, E(set(), care_worker=404))],
+    "/benefits/<int:benefit_id>/used": [Case({"benefit_id": "@benefit"}, E({CW})),
+                                        Case({"benefit_id": "@benefit_not_for_a"}, E(set(), care_worker=404))],
+    "/benefits/catalogue": one(E({HCPA})),
+    "/benefits/catalogue/new": one(E({HCPA})),
+    "/benefits/catalogue/<int:benefit_id>/edit": [Case({"benefit_id": "@benefit"}, E({HCPA})),
+                                                  Case({"benefit_id": 999999}, E(set(), hcpa_staff=404))],
+    "/benefits/catalogue/<int:benefit_id>/withdraw": [Case({"benefit_id": "@benefit"}, E({HCPA})),
+                                                      Case({"benefit_id": 999999}, E(set(), hcpa_staff=404))],
+    "/benefits/workplaces/<int:workplace_id>": _portal(),
+
     # --- training ------------------------------------------------------------------------------
     "/training/": one(E(EVERYONE)),
     "/training/courses": one(E(STAFF)),

@@ -5,7 +5,8 @@ a qualification, a Care Certificate induction, a passport share, a follow-up che
 and a CPA membership) and an open referral; HCPA staff and an admin; the applicant who walks the
 site (a submitted application with a CV) and other applicants; outcome figures, an invitation,
 a job, erasure requests and ASC-WDS import batches (one a manager's, one HCPA's); each workplace
-has asked the other's worker to link their passport (a waiting request on a starter record of its own).
+has asked the other's worker to link their passport (a waiting request on a starter record of its own);
+a benefit for every CPA member (used by A's worker) and one for tier 5 only.
 
 The walking users are `users[role]`; everything "A" belongs to them, everything "B" to someone
 else, so a route with an id is tried with both (`@key` in the route table names `ids[key]`).
@@ -129,6 +130,9 @@ def _build_world() -> World:
     award_round = factories.award_round()
     nomination = factories.nomination(worker_a["person"], award_round, by=manager_b)
     factories.thanks(worker_a["person"], by=manager_a)
+    benefit = factories.benefit("Walk discount")
+    benefit_not_for_a = factories.benefit("Leaders' retreat", min_tier=5)  # worker A holds tier 1
+    factories.benefit_use(benefit, worker_a["person"])
 
     baseline = factories.baseline()
     factories.outcome_snapshot(scope_type="workplace", scope_id=a.id)
@@ -156,6 +160,7 @@ def _build_world() -> World:
         own_erasure_request=own_erasure.id, first_step=journey.STEPS[0].slug,
         member_a=member_a.member_number, member_b=member_b.member_number,
         award_round=award_round.id, nomination=nomination.id,
+        benefit=benefit.id, benefit_not_for_a=benefit_not_for_a.id,
         applicant_user=applicant_app.user.id, import_batch=batch, manager_import_batch=manager_batch,
         provider_a=a.provider_id, provider_b=b.provider_id,
         course=courses[0].id, invitation=invitation.id, manager_user_a=manager_a.id, hcpa_user=hcpa.id,
