@@ -106,6 +106,7 @@ def register_models() -> None:
     """Import every model module so SQLAlchemy and Alembic see the whole schema."""
     import academy.ascwds.models  # noqa: F401
     import academy.auth.models  # noqa: F401
+    import academy.jobs_models  # noqa: F401
     import academy.outcomes.models  # noqa: F401
     import academy.portal.models  # noqa: F401
     import academy.privacy.models  # noqa: F401

@@ -12,8 +12,9 @@ from datetime import date, timedelta
 
 from rq import get_current_job
 
+from academy.auth.access import STAFF_ROLES
 from academy.extensions import db
-from academy.jobs import job_status, redis_connection, redis_or_unavailable, report_progress
+from academy.jobs import job_status, redis_connection, redis_or_unavailable, report_progress, restartable
 from academy.outcomes import metrics
 from academy.outcomes.snapshots import AlreadyRunning, run_outcomes, validate_range
 from academy.unit_of_work import enqueue_after_commit, job
@@ -77,14 +78,17 @@ def _release(token: str) -> None:
         connection.delete(LOCK_KEY)
 
 
-def start_recompute(start: date, end: date, owner_id: int | None, follow_up: tuple[str, str] | None = None) -> str:
-    """Queue a recompute of [start, end] for `owner_id` to watch; returns the job id. `follow_up`
-    (link text, URL): where its status page links once it has ended (the dashboard).
+def start_recompute(start: date, end: date, owner_id: int | None, follow_up: tuple[str, str] | None = None,
+                    job_id: str | None = None) -> str:
+    """Queue a recompute of [start, end] for `owner_id` to watch; returns the job id (`job_id`, or
+    a new one). `follow_up` (link text, URL): where its status page links once it has ended (the
+    dashboard). The service remembers it (academy.jobs.restartable): if Redis loses it, its page
+    says so and offers to start it again.
 
     Raises Invalid for a bad range, AlreadyRunning if one is under way, JobsUnavailable if Redis is down.
     """
     validate_range(start, end)
-    job_id = f"outcomes-{uuid.uuid4().hex}"
+    job_id = job_id or f"outcomes-{uuid.uuid4().hex}"
     with redis_or_unavailable():
         _acquire(job_id)
     try:
@@ -97,6 +101,14 @@ def start_recompute(start: date, end: date, owner_id: int | None, follow_up: tup
     return job_id
 
 
+def _recompute_again(session, record, job_id: str) -> None:
+    """Start a lost recompute again (academy.jobs_restart): the same dates, owner and follow-up link.
+    The lock is taken as for any start: refused while another recompute is under way."""
+    start, end = (date.fromisoformat(value) for value in record.arguments)
+    start_recompute(start, end, owner_id=record.owner_id, follow_up=record.follow_up, job_id=job_id)
+
+
+@restartable("outcomes.recompute", roles=STAFF_ROLES, restart=_recompute_again)
 @job
 def recompute_outcomes(start: str | None = None, end: str | None = None) -> dict:
     """The job: recompute and store snapshots for [start, end] (default: the nightly range)."""
