@@ -82,6 +82,9 @@ def test_a_recompute_redis_forgot_is_lost_and_its_owner_starts_it_again(client, 
         "message": "The job queue restarted without this job, so it did not run (or did not finish)."}
     recompute_page = text(client.get("/outcomes/recompute"))
     assert "already running" not in recompute_page.lower()  # the lock went with the job: not running for ever
+    lost = f"The last recompute (01 January {YEAR} to 31 March {YEAR}) was lost when the job queue restarted"
+    for page in (recompute_page, text(client.get("/outcomes/"))):  # never silently gone
+        assert lost in page and f'href="/jobs/{job_id}">Start the lost recompute again' in page
 
     queued_not_run()  # the job queue is back (and runs jobs inline here)
     started = client.submit(f"/jobs/{job_id}/start-again", form_page=f"/jobs/{job_id}")
@@ -95,6 +98,7 @@ def test_a_recompute_redis_forgot_is_lost_and_its_owner_starts_it_again(client, 
     assert len(audit) == 1 and audit[0].actor_id == officer.id and audit[0].target_id == job_id
     assert audit[0].detail == f"outcomes.recompute, started again as {new_id}"
 
+    assert "was lost" not in text(client.get("/outcomes/recompute"))
     old = text(client.get(f"/jobs/{job_id}"))
     assert "It has been started again" in old and f"/jobs/{new_id}" in old and "Start it again" not in old
     twice = client.submit(f"/jobs/{job_id}/start-again", form_page=f"/jobs/{job_id}")
@@ -128,6 +132,8 @@ def test_only_the_owner_or_an_admin_in_a_role_that_may_sees_and_starts_a_lost_jo
 
     colleague = new_user_client(factories.user(Role.hcpa_staff))
     assert colleague.get(f"/jobs/{job_id}").status_code == 404
+    told = text(colleague.get("/outcomes/recompute"))
+    assert "was lost when the job queue restarted" in told and f"/jobs/{job_id}" not in told
     assert colleague.submit(f"/jobs/{job_id}/start-again", form_page="/account").status_code == 404
     assert client.post(f"/jobs/{job_id}/start-again").status_code == 400  # no CSRF token
 
