@@ -25,13 +25,24 @@ def _wants_json() -> bool:
     return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
 
 
+def roll_back_or_let_go() -> None:
+    """Roll the request's session back; if even that fails (PostgreSQL ended the connection: a
+    restart's "terminating connection due to administrator command"), drop its connections
+    without a word to the server, so nothing later (the teardown) tries again and fails."""
+    from academy.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception as problem:  # noqa: BLE001 - the connection is gone: nothing to roll back
+        log.warning("Rollback failed (%s): the session's connections are dropped", type(problem).__name__)
+        with contextlib.suppress(Exception):
+            db.session.invalidate()
+
+
 def show_as_to_a_visitor() -> None:
     """From here on, this request's pages show the navigation and header of a visitor (the person
     stays signed in: their cookie is untouched). Nothing the layout then reads needs the database."""
-    from academy.extensions import db
-
-    with contextlib.suppress(Exception):  # the connection may be gone: nothing to roll back
-        db.session.rollback()
+    roll_back_or_let_go()
     g._login_user = current_app.login_manager.anonymous_user()
 
 
@@ -96,15 +107,12 @@ def register(app) -> None:
         again, not a 500; the pool's pre-ping and Redis's reconnects recover without a restart."""
         log.warning("A backing service is unavailable on %s %s: %s", request.method, request.path,
                     type(error).__name__)
-        from academy.extensions import db
-
         if isinstance(error, DATABASE_UNAVAILABLE):
             # Nothing from the database can be used: the signed-in user may be what failed to load,
             # and the rollback expired them anyway. Show the page as to a visitor, from templates alone.
             show_as_to_a_visitor()
         else:
-            with contextlib.suppress(Exception):
-                db.session.rollback()
+            roll_back_or_let_go()
         response, code = render_error(ServiceUnavailable())
         return response, code, {"Retry-After": "60"}
 
@@ -113,8 +121,22 @@ def register(app) -> None:
         if isinstance(error, HTTPException):
             return render_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        roll_back_or_let_go()  # the database may be what failed
+        return render_error(InternalServerError())
+
+    @app.teardown_appcontext
+    def end_the_session_whatever_happened(exc):
+        """Registered after Flask-SQLAlchemy's teardown, so it runs first: end the request's session.
+        If its closing rollback fails (the connection died mid-request: PostgreSQL restarting), the
+        page has already been rendered; drop the connections rather than let the teardown turn the
+        answer into a bare 500. Flask-SQLAlchemy's own teardown then finds nothing left to close."""
         from academy.extensions import db
 
-        with contextlib.suppress(Exception):  # the database may be what failed
-            db.session.rollback()
-        return render_error(InternalServerError())
+        try:
+            db.session.remove()
+        except Exception as problem:  # noqa: BLE001 - the answer is ready: never a 500 from here
+            log.warning("Closing the session failed (%s): its connections are dropped", type(problem).__name__)
+            with contextlib.suppress(Exception):
+                db.session.invalidate()
+            with contextlib.suppress(Exception):
+                db.session.remove()

@@ -262,3 +262,33 @@ def test_a_refusal_while_the_database_goes_away_is_still_the_404_page(app, clien
     assert response.status_code == 404 and "Page not found" in text(response)
     assert "Signed in as" not in text(response)
     assert "Could not record a refused request: OperationalError" in caplog.text
+
+
+@pytest.mark.parametrize("url, code", [("/no-such-page", 404), ("/account", 200)])
+def test_a_connection_the_server_ended_does_not_turn_the_answer_into_a_500(app, monkeypatch, url, code):
+    """The PostgreSQL restart drill found this: the server ended the request's connection
+    ("terminating connection due to administrator command"), so even the ROLLBACK that closes the
+    session failed, in the teardown, after the page was rendered: gunicorn answered a bare 500.
+    (Requests here run in contexts of their own, as in production, so the teardown runs.)"""
+    from academy.extensions import db
+    from tests.factories import DEFAULT_PASSWORD
+    from tests.helpers import CSRF
+
+    with app.test_request_context():
+        email = factories.user(Role.applicant).email
+        db.session.commit()
+    browser = app.test_client()
+    token = CSRF.search(browser.get("/sign-in").get_data(as_text=True)).group(1)
+    signed_in = browser.post("/sign-in", data={"csrf_token": token, "email": email, "password": DEFAULT_PASSWORD})
+    assert signed_in.status_code == 302
+    with app.app_context():
+        dialect = db.engine.dialect
+
+    def ended_by_the_server(*args, **kwargs):
+        raise dialect.loaded_dbapi.OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(dialect, "do_rollback", ended_by_the_server)
+    response = browser.get(url)
+    assert response.status_code == code
+    monkeypatch.undo()
+    assert browser.get("/account").status_code == 200
