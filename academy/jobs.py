@@ -104,9 +104,9 @@ def restartable(kind: str, *, roles, restart: Callable | None = None):
     return register
 
 
-def remember_job(session, func, args: tuple, options: dict) -> str | None:
-    """If `func` is restartable, add the record of queueing it (`options`: enqueue's) to the
-    caller's unit of work and return its job id (`options["job_id"]`, or a new one); else None."""
+def remember_job(session, func, args: tuple, options: dict, state: str = "queued") -> RememberedJob | None:
+    """If `func` is restartable, add the record of queueing it (`options`: enqueue's; its job id is
+    `options["job_id"]`, or a new one) to the caller's unit of work and return it; else None."""
     kind = _KIND_OF.get(func)
     if kind is None:
         return None
@@ -114,9 +114,10 @@ def remember_job(session, func, args: tuple, options: dict) -> str | None:
     kept = {key: options[key] for key in ("queue", "timeout", "retries", "description") if options.get(key) is not None}
     if options.get("follow_up"):
         kept["follow_up"] = list(options["follow_up"])
-    session.add(RememberedJob(id=job_id, kind=kind, arguments=list(args), options=kept,
-                              owner_id=options.get("owner_id"), state="queued"))
-    return job_id
+    record = RememberedJob(id=job_id, kind=kind, arguments=list(args), options=kept,
+                           owner_id=options.get("owner_id"), state=state)
+    session.add(record)
+    return record
 
 
 def _note_state(job_id: str, state: str) -> None:
@@ -169,9 +170,8 @@ def enqueue(func, *args, queue: str = "default", description: str | None = None,
     if remembered and remember:
         remember_job(db.session, func, args, {"job_id": queued.id, "queue": queue, "timeout": timeout,
                                               "retries": retries, "description": description,
-                                              "follow_up": follow_up, "owner_id": owner_id})
-        record = db.session.get(RememberedJob, queued.id)
-        record.state = getattr(queued.get_status(), "value", None) or "queued"  # it may have run inline
+                                              "follow_up": follow_up, "owner_id": owner_id},
+                     state=getattr(queued.get_status(), "value", None) or "queued")  # it may have run inline
     return queued
 
 

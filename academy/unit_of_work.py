@@ -111,9 +111,9 @@ def enqueue_after_commit(func, *args, check_queue: bool = True, **enqueue_option
         with redis_or_unavailable():
             redis_connection().ping()
         session.info[_QUEUE_CHECKED] = True
-    remembered_id = remember_job(session, func, args, enqueue_options)
-    if remembered_id is not None:
-        enqueue_options = {**enqueue_options, "job_id": remembered_id, "remember": False}
+    remembered = remember_job(session, func, args, enqueue_options)
+    if remembered is not None:
+        enqueue_options = {**enqueue_options, "job_id": remembered.id, "remember": False}
     after_commit(_enqueue_saved, func, args, enqueue_options)
     return enqueue_options.get("job_id")
 
