@@ -1,15 +1,16 @@
-"""One error handler for every HTTP error: renders errors/<code>.html in the site's style."""
+"""One error handler for every HTTP error: renders errors/<code>.html in the site's style, as to a
+visitor when the database cannot say who is signed in (docs/operations.md)."""
 from __future__ import annotations
 
 import contextlib
 import logging
 
 from flask import current_app, g, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from flask_login import current_user
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError, ServiceUnavailable
 
