@@ -261,3 +261,18 @@ def test_with_a_real_redis_a_flushed_job_is_lost_and_a_worker_runs_it_when_start
     assert "Finished" in text(client.get(f"/jobs/{new_id}"))
     db.session.expire_all()
     assert db.session.get(RememberedJob, new_id).state == "finished"  # the worker's callback said so
+
+
+def test_a_lost_job_of_a_kind_the_service_no_longer_has_is_shown_lost_and_not_offered(client):
+    """A kind renamed or removed since it was queued: still lost (never a 404 or 'waiting'), with
+    no button, and a forged POST changes nothing."""
+    officer = factories.user(Role.hcpa_staff)
+    record = factories.remembered_job(officer, kind="retired.kind", description="An old job")
+    client.sign_in(officer)
+    page = text(client.get(f"/jobs/{record.id}"))
+    assert "This job was lost" in page and "Start it again" not in page and "An old job" in page
+    refused = client.submit(f"/jobs/{record.id}/start-again", form_page=f"/jobs/{record.id}")
+    assert location_path(refused) == f"/jobs/{record.id}"
+    assert "This job cannot be started again" in text(client.get(f"/jobs/{record.id}"))
+    db.session.expire_all()
+    assert db.session.get(RememberedJob, record.id).restarted_as is None and _audits("restarted_lost_job") == []
