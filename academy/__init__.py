@@ -107,6 +107,7 @@ def register_models() -> None:
     import academy.ascwds.models  # noqa: F401
     import academy.auth.models  # noqa: F401
     import academy.benefits.models  # noqa: F401
+    import academy.jobs_models  # noqa: F401
     import academy.outcomes.models  # noqa: F401
     import academy.portal.models  # noqa: F401
     import academy.privacy.models  # noqa: F401

@@ -1,32 +1,75 @@
-"""One error handler for every HTTP error: renders errors/<code>.html in the site's style."""
+"""One error handler for every HTTP error: renders errors/<code>.html in the site's style, as to a
+visitor when the database cannot say who is signed in (docs/operations.md)."""
 from __future__ import annotations
 
 import contextlib
 import logging
 
 from flask import current_app, g, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError, ServiceUnavailable
 
 from academy.jobs import JobsUnavailable
 
 log = logging.getLogger(__name__)
 
+# The database did not answer (PostgreSQL restarting, the network, a dropped connection): a 503.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
 
 def _wants_json() -> bool:
     return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(error: HTTPException):
-    code = error.code or 500
+def roll_back_or_let_go() -> None:
+    """Roll the request's session back; if even that fails (PostgreSQL ended the connection: a
+    restart's "terminating connection due to administrator command"), drop its connections
+    without a word to the server, so nothing later (the teardown) tries again and fails."""
+    from academy.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception as problem:  # noqa: BLE001 - the connection is gone: nothing to roll back
+        log.warning("Rollback failed (%s): the session's connections are dropped", type(problem).__name__)
+        with contextlib.suppress(Exception):
+            db.session.invalidate()
+
+
+def show_as_to_a_visitor() -> None:
+    """From here on, this request's pages show the navigation and header of a visitor (the person
+    stays signed in: their cookie is untouched). Nothing the layout then reads needs the database."""
+    roll_back_or_let_go()
+    g._login_user = current_app.login_manager.anonymous_user()
+
+
+def _layout_needs_no_database() -> None:
+    """An error page must render whatever failed, the database included. The layout reads the
+    signed-in user (the navigation for their role, "Signed in as ..."), which Flask-Login loads
+    from the database the first time it is asked for, and which a rollback expires. Load them and
+    what the layout reads now: if that fails (the database is restarting, unreachable, or the
+    session is in a failed state), the page is shown as to a visitor rather than becoming a 500."""
+    try:
+        user = current_user._get_current_object()
+        if user.is_authenticated:
+            _ = user.role, user.full_name  # what base.html and academy.navigation read
+    except Exception as problem:  # noqa: BLE001 - an error page must never fail for want of the user
+        log.warning("Error page on %s %s shown as to a visitor: the signed-in user could not be loaded (%s)",
+                    request.method, request.path, type(problem).__name__)
+        show_as_to_a_visitor()
+
+
+def render_error(error: HTTPException, template: str | None = None, code: int | None = None):
+    code = code or error.code or 500
     if _wants_json():
         return jsonify({"error": error.name, "status": code}), code
+    _layout_needs_no_database()
     try:
-        return render_template(f"errors/{code}.html", error=error), code
+        return render_template(template or f"errors/{code}.html", error=error), code
     except TemplateNotFound:
         return render_template("errors/generic.html", error=error), code
 
@@ -53,9 +96,10 @@ def register(app) -> None:
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):
         log.warning("CSRF check failed on %s: %s", request.path, error.description)
-        return render_template("errors/csrf.html", error=error), 400
+        return render_error(error, "errors/csrf.html", 400)
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     @app.errorhandler(RedisConnectionError)
     @app.errorhandler(RedisTimeoutError)
     @app.errorhandler(JobsUnavailable)
@@ -64,14 +108,12 @@ def register(app) -> None:
         again, not a 500; the pool's pre-ping and Redis's reconnects recover without a restart."""
         log.warning("A backing service is unavailable on %s %s: %s", request.method, request.path,
                     type(error).__name__)
-        from academy.extensions import db
-
-        with contextlib.suppress(Exception):  # the connection may be gone: nothing to roll back
-            db.session.rollback()
-        if isinstance(error, OperationalError):
+        if isinstance(error, DATABASE_UNAVAILABLE):
             # Nothing from the database can be used: the signed-in user may be what failed to load,
             # and the rollback expired them anyway. Show the page as to a visitor, from templates alone.
-            g._login_user = current_app.login_manager.anonymous_user()
+            show_as_to_a_visitor()
+        else:
+            roll_back_or_let_go()
         response, code = render_error(ServiceUnavailable())
         return response, code, {"Retry-After": "60"}
 
@@ -80,7 +122,22 @@ def register(app) -> None:
         if isinstance(error, HTTPException):
             return render_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        roll_back_or_let_go()  # the database may be what failed
+        return render_error(InternalServerError())
+
+    @app.teardown_appcontext
+    def end_the_session_whatever_happened(exc):
+        """Registered after Flask-SQLAlchemy's teardown, so it runs first: end the request's session.
+        If its closing rollback fails (the connection died mid-request: PostgreSQL restarting), the
+        page has already been rendered; drop the connections rather than let the teardown turn the
+        answer into a bare 500. Flask-SQLAlchemy's own teardown then finds nothing left to close."""
         from academy.extensions import db
 
-        db.session.rollback()
-        return render_error(InternalServerError())
+        try:
+            db.session.remove()
+        except Exception as problem:  # noqa: BLE001 - the answer is ready: never a 500 from here
+            log.warning("Closing the session failed (%s): its connections are dropped", type(problem).__name__)
+            with contextlib.suppress(Exception):
+                db.session.invalidate()
+            with contextlib.suppress(Exception):
+                db.session.remove()

@@ -90,7 +90,7 @@ def after_commit(func, *args, **kwargs) -> None:
     session.info.setdefault(_PENDING, []).append((func, args, kwargs))
 
 
-def enqueue_after_commit(func, *args, check_queue: bool = True, **enqueue_options) -> None:
+def enqueue_after_commit(func, *args, check_queue: bool = True, **enqueue_options) -> str | None:
     """Run `func(*args)` as a job (`academy.jobs.enqueue(func, *args, **enqueue_options)`: queue,
     description, owner_id, job_id...) once the current transaction commits.
 
@@ -98,16 +98,24 @@ def enqueue_after_commit(func, *args, check_queue: bool = True, **enqueue_option
     still say "try again later" (academy.jobs.JobsUnavailable) rather than save a change whose
     side effect cannot follow (`check_queue=False` skips this, for a change that must stand even
     when the queue is down). If the queue fails after the commit, the change stays saved: the
-    failure is logged and counted (`not_queued_after_commit`, `flash_when_committed`)."""
+    failure is logged and counted (`not_queued_after_commit`, `flash_when_committed`).
+
+    A `restartable` job (academy.jobs) is remembered in the same transaction, so a job that never
+    reached the queue, or that Redis later forgets, is shown as lost and can be started again;
+    returns its job id (None for other jobs, unless `job_id` was given)."""
     from academy.extensions import db
-    from academy.jobs import redis_connection, redis_or_unavailable
+    from academy.jobs import redis_connection, redis_or_unavailable, remember_job
 
     session = db.session()
     if check_queue and not session.info.get(_QUEUE_CHECKED):
         with redis_or_unavailable():
             redis_connection().ping()
         session.info[_QUEUE_CHECKED] = True
+    remembered = remember_job(session, func, args, enqueue_options)
+    if remembered is not None:
+        enqueue_options = {**enqueue_options, "job_id": remembered.id, "remember": False}
     after_commit(_enqueue_saved, func, args, enqueue_options)
+    return enqueue_options.get("job_id")
 
 
 def _enqueue_saved(func, args, enqueue_options) -> None:

@@ -8,12 +8,18 @@
      not finish and offers Apply again, and applying again writes every row exactly once;
   2. Redis stopped while the site runs: pages still serve; starting a recompute says
      "try again later" (with the dates the officer entered still in the form); Redis back: it works;
+  2b. Redis restarted with its append-only file (as compose.yml runs it): a queued recompute is
+     still queued; Redis restarted empty: its page says it was lost and "Start it again" queues it
+     again (the dashboard says so too);
   3. PostgreSQL restarted under load: requests during the restart fail cleanly (the 503 "service
      unavailable" page, never a 500; no hung workers) and the site recovers without being
-     restarted (pool pre-ping).
+     restarted (pool pre-ping). Signed-in clients meanwhile ask for a missing page (always the
+     404 page), post a form without its CSRF token (always the 400 "form has expired" page) and
+     with it (422 as usual, 503 while the database is away): never a 500.
 
     .venv/bin/python bench/faults.py            # every drill
-    .venv/bin/python bench/faults.py --only redis   # or worker, import, postgres
+    .venv/bin/python bench/faults.py --only redis --only postgres   # or worker, import
+    .venv/bin/python bench/faults.py --only postgres --scale small  # a tenth of the data, built faster
 
 Uses its own Redis server on a free port (so no other Redis user is disturbed), a database
 goodcare_bench_faults on the PostgreSQL in BENCH_DATABASE_URL (default
@@ -27,6 +33,7 @@ import argparse
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -38,8 +45,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+import pyotp
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -52,8 +61,11 @@ from training.credentials.keys import new_key_set  # noqa: E402
 
 DB_NAME = "goodcare_bench_faults"
 PASSWORD = "fault-drill-kettle-orchard-9"
+TOTP_SECRET = pyotp.random_base32()
 SCALE = {"workplaces": 4_000, "in_post": 300_000, "records": 380_000, "vacancies": 60_000, "training": 2_000_000}
+SMALL_SCALE = {key: value // 10 for key, value in SCALE.items()}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+JOB_ID = re.compile(r'/jobs/([A-Za-z0-9_-]+)\.json')
 results: list[tuple[bool, str]] = []
 
 
@@ -71,6 +83,16 @@ class Browser:
 
     def get(self, path: str) -> tuple[int, str]:
         return self._open(urllib.request.Request(self.base + path))
+
+    def token(self, form_page: str) -> str:
+        _, page = self.get(form_page)
+        return CSRF.search(page).group(1)
+
+    def post_with(self, path: str, token: str | None, data: dict) -> tuple[int, str]:
+        """A POST with the given CSRF token (None: without one, as after a page that had none)."""
+        fields = {**({"csrf_token": token} if token is not None else {}), **data}
+        body = urllib.parse.urlencode(fields, doseq=True).encode()
+        return self._open(urllib.request.Request(self.base + path, data=body))
 
     def post(self, path: str, form_page: str, data: dict) -> tuple[int, str]:
         _, page = self.get(form_page)
@@ -97,6 +119,8 @@ class Services:
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         self.web_port = free_port()
         self.work = Path(tempfile.mkdtemp(prefix="goodcare-faults-"))
+        self.redis_dir = self.work / "redis"
+        self.redis_dir.mkdir()
         self.env = dict(os.environ, DATABASE_URL=url, REDIS_URL=self.redis_url, GOODCARE_ENV="production",
                         SECRET_KEY="fault-drill-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
                         PUBLIC_BASE_URL="https://127.0.0.1", MAIL_LOG_ONLY="on",
@@ -104,9 +128,13 @@ class Services:
                         CREDENTIAL_SIGNING_KEYS=new_key_set())
         self.redis = self.web = self.worker = None
 
-    def start_redis(self) -> None:
+    def start_redis(self, append_only: bool = False) -> None:
+        """Redis on our port: by default without persistence (a restart starts it empty); with
+        `append_only`, as compose.yml runs it (appendonly yes, in a folder kept across restarts)."""
+        persistence = ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", str(self.redis_dir)] \
+            if append_only else ["--appendonly", "no"]
         self.redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port),
-                                       "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+                                       "--save", "", *persistence], stdout=subprocess.DEVNULL)
         self._wait(lambda: socket.create_connection(("127.0.0.1", self.redis_port), timeout=1).close())
 
     def stop_redis(self) -> None:
@@ -195,6 +223,7 @@ def snapshot_fingerprint(app) -> tuple[int, int]:
 
 
 def make_officer(app) -> str:
+    """An HCPA officer, with two-step sign-in set up (their role requires it) on TOTP_SECRET."""
     from academy.auth.models import Role, User
     from academy.auth.passwords import hash_password
     from academy.extensions import db, utcnow
@@ -202,9 +231,34 @@ def make_officer(app) -> str:
     email = "officer@faults.example"
     with app.app_context():
         db.session.add(User(email=email, full_name="Fault Drill Officer", role=Role.hcpa_staff,
-                            password_hash=hash_password(PASSWORD), email_confirmed_at=utcnow()))
+                            password_hash=hash_password(PASSWORD), email_confirmed_at=utcnow(),
+                            totp_secret=TOTP_SECRET, two_step_enabled_at=utcnow()))
         db.session.commit()
     return email
+
+
+_last_code_step: list[int] = []
+
+
+def two_step_code() -> str:
+    """The officer's authenticator code, one the service has not accepted yet (it refuses a code
+    used before): this 30-second step's or the next's, else wait for a new step."""
+    totp = pyotp.TOTP(TOTP_SECRET)
+    while True:
+        now = totp.timecode(datetime.now())
+        for step in (now, now + 1):
+            if not _last_code_step or step > _last_code_step[-1]:
+                _last_code_step.append(step)
+                return totp.generate_otp(step)
+        time.sleep(1)
+
+
+def sign_in(browser: Browser, email: str) -> tuple[int, str]:
+    """Sign in with the password, then the two-step code; the last page's status and text."""
+    status, page = browser.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
+    if 'name="code"' in page:
+        status, page = browser.post("/sign-in/two-step", "/sign-in/two-step", {"code": two_step_code()})
+    return status, page
 
 
 def wait_for_job(job_id: str, connection, seconds: int) -> str | None:
@@ -358,7 +412,7 @@ def drill_import_killed(services: Services, app, email: str) -> None:
                               f"({time.time() - killed_at:.0f} s after the kill)")
     base = f"http://127.0.0.1:{services.web_port}"
     officer_browser = Browser(base)
-    officer_browser.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
+    sign_in(officer_browser, email)
     page_url = f"/ascwds/imports/{batch_id}"
     code, page = officer_browser.get(page_url)
     says = "did not finish, so nothing was changed" in page
@@ -388,8 +442,8 @@ def drill_import_killed(services: Services, app, email: str) -> None:
 def drill_redis_stopped(services: Services, app, email: str) -> None:
     base = f"http://127.0.0.1:{services.web_port}"
     officer = Browser(base)
-    status, _ = officer.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
-    check(status == 200, f"signed in as HCPA with Redis up (HTTP {status})")
+    status, page = sign_in(officer, email)
+    check(status == 200 and "Signed in as" in page, f"signed in as HCPA with Redis up (HTTP {status})")
     services.stop_redis()
     pages = {path: officer.get(path)[0] for path in ("/", "/recruitment/screening", "/outcomes/", "/workplaces/")}
     check(all(code == 200 for code in pages.values()), f"Redis stopped: pages still serve {pages}")
@@ -402,18 +456,68 @@ def drill_redis_stopped(services: Services, app, email: str) -> None:
           f"Redis stopped: starting a recompute answers HTTP {status}, says try again later: {says_later}, "
           f"keeps the dates entered: {kept}")
     stranger = Browser(base)
-    status, _ = stranger.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
-    check(status == 200, f"Redis stopped: a new sign-in still works (HTTP {status})")
+    status, page = sign_in(stranger, email)
+    check(status == 200 and "Signed in as" in page, f"Redis stopped: a new sign-in still works (HTTP {status})")
     services.start_redis()
     status, page = officer.post("/outcomes/recompute", "/outcomes/recompute", form)
     check(status == 200 and "try again" not in page.lower(), f"Redis back: the recompute starts (HTTP {status})")
 
 
+def drill_redis_restarted(services: Services, email: str) -> None:
+    """A queued recompute (no worker runs) across a Redis restart with its append-only file, then
+    across one without (empty): lost, said so, and started again from its page."""
+    base = f"http://127.0.0.1:{services.web_port}"
+    services.stop_redis()
+    services.start_redis(append_only=True)  # as compose.yml runs it
+    officer = Browser(base)
+    sign_in(officer, email)
+    year = str(date.today().year - 1)
+    form = {"start": ["1", "1", year], "end": ["31", "3", year]}
+    status, page = officer.post("/outcomes/recompute", "/outcomes/recompute", form)
+    found = JOB_ID.search(page)
+    if status != 200 or not found:
+        check(False, f"a recompute to follow across Redis restarts could not be queued (HTTP {status})")
+        return
+    job_id = found.group(1)
+    services.stop_redis()
+    services.start_redis(append_only=True)
+    status, page = officer.get(f"/jobs/{job_id}")
+    kept = "Waiting to start" in page and "was lost" not in page
+    check(status == 200 and kept, f"Redis restarted with its append-only file: the queued recompute is still "
+                                  f"queued: {kept} (HTTP {status})")
+    services.stop_redis()
+    shutil.rmtree(services.redis_dir)
+    services.redis_dir.mkdir()
+    services.start_redis()  # empty
+    status, page = officer.get(f"/jobs/{job_id}")
+    lost, offered = "This job was lost" in page, "Start it again" in page
+    _, dashboard = officer.get("/outcomes/")
+    told = "was lost when the job queue restarted" in dashboard
+    check(status == 200 and lost and offered and told,
+          f"Redis restarted empty: the recompute's page (HTTP {status}) says it was lost: {lost}, offers Start it "
+          f"again: {offered}; the dashboard says so: {told}")
+    status, page = officer.post(f"/jobs/{job_id}/start-again", f"/jobs/{job_id}", {})
+    again = JOB_ID.search(page)
+    check(status == 200 and again is not None and again.group(1) != job_id and "Waiting to start" in page,
+          f"Start it again: a new recompute is queued (HTTP {status}, {again.group(1) if again else 'no job'})")
+
+
 def drill_postgres_restart(services: Services, email: str) -> None:
+    """PostgreSQL restarted while 4 signed-in clients ask for a page, a missing page, and post a
+    form with and without its CSRF token."""
     base = f"http://127.0.0.1:{services.web_port}"
     officer = Browser(base)
-    officer.post("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
-    codes: Counter = Counter()
+    sign_in(officer, email)
+    token = officer.token("/outcomes/recompute")
+    bad_dates = {"start": ["31", "3", "2025"], "end": ["1", "1", "2025"]}  # refused (422): nothing is queued
+    asks = {
+        "page": lambda me: me.get("/recruitment/screening"),
+        "missing page": lambda me: me.get("/no-such-page"),
+        "POST without CSRF": lambda me: me.post_with("/outcomes/recompute", None, bad_dates),
+        "POST with CSRF": lambda me: me.post_with("/outcomes/recompute", token, bad_dates),
+    }
+    codes: dict[str, Counter] = {what: Counter() for what in asks}
+    unavailable: list[float] = []  # when a 503 was answered
     slow = []
     stop = threading.Event()
 
@@ -421,11 +525,14 @@ def drill_postgres_restart(services: Services, email: str) -> None:
         me = Browser(base)
         me.opener = officer.opener  # same signed-in session
         while not stop.is_set():
-            started = time.time()
-            code, _ = me.get("/recruitment/screening")
-            codes[code] += 1
-            if time.time() - started > 30:
-                slow.append(time.time() - started)
+            for what, ask in asks.items():
+                started = time.time()
+                code, _ = ask(me)
+                codes[what][code] += 1
+                if code == 503:
+                    unavailable.append(time.time())
+                if time.time() - started > 30:
+                    slow.append(time.time() - started)
 
     threads = [threading.Thread(target=hammer) for _ in range(4)]
     for thread in threads:
@@ -440,15 +547,28 @@ def drill_postgres_restart(services: Services, email: str) -> None:
     for thread in threads:
         thread.join()
     after = Counter(officer.get("/recruitment/screening")[0] for _ in range(20))
-    check(not slow and set(codes) <= {200, 503},
-          f"PostgreSQL restarted ({restarted_in:.1f} s) under 4 clients: answers {dict(codes)}, none hung")
+    window = max(unavailable) - min(unavailable) if unavailable else 0.0
+    check(not slow and set(codes["page"]) <= {200, 503},
+          f"PostgreSQL restarted ({restarted_in:.1f} s) under 4 signed-in clients: pages answer "
+          f"{dict(codes['page'])}, none hung; 503s for {window:.2f} s")
+    check(set(codes["missing page"]) == {404},
+          f"a signed-in missing page meanwhile: always the 404 page {dict(codes['missing page'])}")
+    check(set(codes["POST without CSRF"]) == {400},
+          f"a signed-in POST without its CSRF token: always the 400 page {dict(codes['POST without CSRF'])}")
+    check(set(codes["POST with CSRF"]) <= {422, 503},
+          f"a signed-in POST with its token: 422 as usual, 503 while the database is away "
+          f"{dict(codes['POST with CSRF'])}")
     check(after == Counter({200: 20}), f"after the restart, without restarting the app: {dict(after)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["worker", "import", "redis", "postgres"])
+    parser.add_argument("--only", choices=["worker", "import", "redis", "postgres"], action="append",
+                        help="run only this drill (repeat for several)")
+    parser.add_argument("--scale", choices=["full", "small"], default="full",
+                        help="the drill database: full (300,000 staff) or small (a tenth)")
     args = parser.parse_args()
+    only = set(args.only or ("worker", "import", "redis", "postgres"))
     admin_url, url = database_urls(os.environ.get("BENCH_DATABASE_URL",
                                                   "postgresql://postgres@127.0.0.1:5432/postgres"), DB_NAME)
     sa_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
@@ -457,18 +577,19 @@ def main() -> None:
     try:
         log("Building the drill database ...")
         migrate(sa_url)
-        generate(url, SCALE, date.today())
+        generate(url, SCALE if args.scale == "full" else SMALL_SCALE, date.today())
         services.start_redis()
         app = app_for(services)
         email = make_officer(app)
         services.start_web()
-        if args.only in (None, "worker"):
+        if "worker" in only:
             drill_worker_killed(services, app)
-        if args.only in (None, "import"):
+        if "import" in only:
             drill_import_killed(services, app, email)
-        if args.only in (None, "redis"):
+        if "redis" in only:
             drill_redis_stopped(services, app, email)
-        if args.only in (None, "postgres"):
+            drill_redis_restarted(services, email)
+        if "postgres" in only:
             drill_postgres_restart(services, email)
     finally:
         services.stop()

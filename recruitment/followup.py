@@ -12,9 +12,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
-from academy.auth.access import Invalid, NotAllowed, refuse
+from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import db, utcnow
+from academy.jobs import restartable
 from academy.mail import send_mail
 from academy.unit_of_work import job
 from academy.workplaces.models import Employment
@@ -130,6 +131,7 @@ def record_retention(session, today: date | None = None) -> int:
     return recorded
 
 
+@restartable("recruitment.follow_ups", roles=STAFF_ROLES)
 @job
 def run_follow_ups() -> dict[str, int]:
     """The daily job (academy/jobs_cron.py): due check-ins and retention, both idempotent."""

@@ -41,6 +41,7 @@ WHERE_TESTS_RUN = {
     "tests/test_jobs.py": "postgres_too",  # jobs through a real Redis
     "tests/test_health_and_errors.py": "postgres_too",  # /healthz asks the real database and Redis
     "tests/test_service_faults.py": "postgres_too",  # Redis or the database away
+    "tests/test_lost_jobs.py": "postgres_too",  # jobs Redis forgot: a real Redis; the restart's claim
     "tests/outcomes/": "postgres_too",  # readers and snapshot writes use COPY; an advisory lock
     "tests/outcomes/test_metrics.py": None,  # numpy on frames built in memory
     "tests/outcomes/test_training_lines.py": None,

@@ -591,3 +591,19 @@ def benefit_use(of, who: Person, used: date | None = None):
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+def remembered_job(owner: User | None = None, kind: str = "outcomes.recompute", arguments=("2025-01-01", "2025-03-31"),
+                   state: str = "queued", job_id: str | None = None, **options):
+    """A job the service remembers queueing (academy.jobs_models); Redis knows nothing of it unless
+    the test queues it, so its page shows it lost."""
+    import uuid
+
+    from academy.jobs_models import RememberedJob
+
+    obj = RememberedJob(id=job_id or f"job-{uuid.uuid4().hex}", kind=kind, arguments=list(arguments),
+                        options={"queue": "default", "description": "A remembered job", **options},
+                        owner_id=(owner or user(Role.hcpa_staff)).id, state=state)
+    db.session.add(obj)
+    db.session.commit()
+    return obj

@@ -7,9 +7,9 @@ import uuid
 from academy.ascwds.batches import apply_batch, check_batch, not_applied_reason
 from academy.ascwds.models import ImportBatch, ImportState
 from academy.auth.access import Invalid
-from academy.auth.models import User
+from academy.auth.models import Role, User
 from academy.extensions import db
-from academy.jobs import report_progress
+from academy.jobs import report_progress, restartable
 from academy.unit_of_work import enqueue_after_commit, job
 
 TIMEOUT = 30 * 60
@@ -20,6 +20,29 @@ def _load(batch_id: int) -> tuple[ImportBatch, User]:
     return batch, db.session.get(User, batch.created_by_id)
 
 
+ROLES = (Role.manager, Role.hcpa_staff, Role.admin)
+
+
+def _lost_batch(session, record, states: tuple[ImportState, ...]) -> ImportBatch:
+    """The batch a lost job was working on, if that job is still the batch's latest and the batch
+    is still where the job left it."""
+    batch = session.get(ImportBatch, record.arguments[0])
+    if batch is None or batch.job_id != record.id or batch.state not in states:
+        raise Invalid("This import has moved on since: open it from ASC-WDS files")
+    return batch
+
+
+def _check_again(session, record, job_id: str) -> None:
+    batch = _lost_batch(session, record, (ImportState.uploaded, ImportState.validating))
+    start(batch, check_import, record.description or "Checking ASC-WDS files", job_id=job_id)
+
+
+def _apply_again(session, record, job_id: str) -> None:
+    batch = _lost_batch(session, record, (ImportState.validated,))
+    start(batch, apply_import, record.description or "Applying ASC-WDS files", *record.arguments[1:], job_id=job_id)
+
+
+@restartable("ascwds.check", roles=ROLES, restart=_check_again)
 @job
 def check_import(batch_id: int) -> str:
     batch, user = _load(batch_id)
@@ -31,6 +54,7 @@ def check_import(batch_id: int) -> str:
     return summary
 
 
+@restartable("ascwds.apply", roles=ROLES, restart=_apply_again)
 @job
 def apply_import(batch_id: int, provider_id: int | None = None) -> str:
     batch, user = _load(batch_id)
@@ -51,10 +75,10 @@ def apply_import(batch_id: int, provider_id: int | None = None) -> str:
     return summary
 
 
-def start(batch: ImportBatch, func, description: str, *args) -> str:
+def start(batch: ImportBatch, func, description: str, *args, job_id: str | None = None) -> str:
     """Queue `func` for the batch once the request commits (the job must see the batch); its id now,
-    for the status page."""
-    batch.job_id = f"ascwds-{uuid.uuid4().hex}"
+    for the status page (`job_id`, or a new one)."""
+    batch.job_id = job_id or f"ascwds-{uuid.uuid4().hex}"
     enqueue_after_commit(func, batch.id, *args, job_id=batch.job_id, description=description,
                          owner_id=batch.created_by_id, timeout=TIMEOUT, retries=0)
     return batch.job_id

@@ -11,13 +11,19 @@ import uuid
 from datetime import date, timedelta
 
 from rq import get_current_job
+from sqlalchemy import select
 
+from academy.auth.access import STAFF_ROLES
 from academy.extensions import db
-from academy.jobs import job_status, redis_connection, redis_or_unavailable, report_progress
+from academy.jobs import (
+    JobsUnavailable, JobStatus, job_status, redis_connection, redis_or_unavailable, report_progress, restartable,
+)
+from academy.jobs_models import RememberedJob
 from academy.outcomes import metrics
 from academy.outcomes.snapshots import AlreadyRunning, run_outcomes, validate_range
 from academy.unit_of_work import enqueue_after_commit, job
 
+KIND = "outcomes.recompute"  # as remembered (academy.jobs.restartable)
 LOCK_KEY = "goodcare:outcomes:recompute"
 LOCK_SECONDS = 3 * 3600
 JOB_TIMEOUT = 2 * 3600
@@ -42,6 +48,20 @@ def running_job_id() -> str | None:
     holder = holder.decode()
     status = job_status(holder)
     return holder if status is not None and not status.finished else None
+
+
+def lost_recompute(session) -> JobStatus | None:
+    """The latest recompute someone started, if Redis lost it and nobody has started it again (a
+    later one supersedes it); None too when Redis is not answering."""
+    record = session.scalar(select(RememberedJob).where(RememberedJob.kind == KIND)
+                            .order_by(RememberedJob.enqueued_at.desc()).limit(1))
+    if record is None or record.ended or record.restarted_as:
+        return None
+    try:
+        status = job_status(record.id)
+    except JobsUnavailable:
+        return None
+    return status if status is not None and status.lost else None
 
 
 def _acquire(token: str) -> None:
@@ -77,14 +97,17 @@ def _release(token: str) -> None:
         connection.delete(LOCK_KEY)
 
 
-def start_recompute(start: date, end: date, owner_id: int | None, follow_up: tuple[str, str] | None = None) -> str:
-    """Queue a recompute of [start, end] for `owner_id` to watch; returns the job id. `follow_up`
-    (link text, URL): where its status page links once it has ended (the dashboard).
+def start_recompute(start: date, end: date, owner_id: int | None, follow_up: tuple[str, str] | None = None,
+                    job_id: str | None = None) -> str:
+    """Queue a recompute of [start, end] for `owner_id` to watch; returns the job id (`job_id`, or
+    a new one). `follow_up` (link text, URL): where its status page links once it has ended (the
+    dashboard). The service remembers it (academy.jobs.restartable): if Redis loses it, its page
+    says so and offers to start it again.
 
     Raises Invalid for a bad range, AlreadyRunning if one is under way, JobsUnavailable if Redis is down.
     """
     validate_range(start, end)
-    job_id = f"outcomes-{uuid.uuid4().hex}"
+    job_id = job_id or f"outcomes-{uuid.uuid4().hex}"
     with redis_or_unavailable():
         _acquire(job_id)
     try:
@@ -97,6 +120,14 @@ def start_recompute(start: date, end: date, owner_id: int | None, follow_up: tup
     return job_id
 
 
+def _recompute_again(session, record, job_id: str) -> None:
+    """Start a lost recompute again (academy.jobs_restart): the same dates, owner and follow-up link.
+    The lock is taken as for any start: refused while another recompute is under way."""
+    start, end = (date.fromisoformat(value) for value in record.arguments)
+    start_recompute(start, end, owner_id=record.owner_id, follow_up=record.follow_up, job_id=job_id)
+
+
+@restartable(KIND, roles=STAFF_ROLES, restart=_recompute_again)
 @job
 def recompute_outcomes(start: str | None = None, end: str | None = None) -> dict:
     """The job: recompute and store snapshots for [start, end] (default: the nightly range)."""

@@ -43,19 +43,27 @@ def _running_recompute():
         return None
 
 
+def _lost_recompute():
+    """The latest recompute, if Redis lost it (a restart without its data) and nobody started it
+    again: the staff pages say so rather than let it vanish."""
+    return jobs.lost_recompute(db.session)
+
+
 @bp.get("/")
 @role_required(*VIEWERS)
 def index():
     """The five strategy outcomes (latest, 12-month trend, baselines) and the recruitment funnel."""
     scopes, choices = _scopes()
     latest = snapshots.latest_date(db.session)
-    running_status = _running_recompute() if dashboard.is_staff(current_user) else None
+    staff = dashboard.is_staff(current_user)
+    running_status = _running_recompute() if staff else None
+    lost = _lost_recompute() if staff and running_status is None else None
     return render_template(
         "outcomes/dashboard.html", scopes=scopes, choices=choices, latest=latest,
         panels=dashboard.panels(db.session, scopes, latest) if latest else [],
         induction=dashboard.induction_parts(db.session, scopes, latest) if latest else [],
         funnel=dashboard.funnel(db.session, latest) if latest and dashboard.is_staff(current_user) else [],
-        staff=dashboard.is_staff(current_user), running=running_status,
+        staff=staff, running=running_status, lost=lost,
         query={k: v for k, v in request.args.items() if k in ("scope", "compare")})
 
 
@@ -128,7 +136,8 @@ def recompute():
                   detail=f"{form.start.data.isoformat()} to {form.end.data.isoformat()}")
             return redirect(url_for("jobs.status", job_id=job_id))
     status = status_for(form)
-    return render_template("outcomes/recompute.html", form=form, running=running), status
+    lost = _lost_recompute() if running is None else None
+    return render_template("outcomes/recompute.html", form=form, running=running, lost=lost), status
 
 
 @bp.get("/baselines")

@@ -2,7 +2,7 @@
 times and the applicant gets one email listing them all
 
 Revision ID: 0029_slot_emails
-Revises: 0025_benefits
+Revises: 0026_remembered_jobs
 Create Date: 2026-12-05 17:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0029_slot_emails'
-down_revision = '0025_benefits'
+down_revision = '0026_remembered_jobs'
 branch_labels = None
 depends_on = None
 

@@ -174,6 +174,12 @@ TABLE: dict[str, list[Case]] = {
     "/jobs/<job_id>.json": [Case({"job_id": "@job"},
                                  E({HCPA, ADM}, applicant=404, care_worker=404, manager=404)),
                             Case({"job_id": "no-such-job"}, E(set(), **{r: 404 for r in SIGNED_IN}))],
+    # Starting a lost job again: whoever may see its page; the walk's job is not lost (nor
+    # restartable), so they are sent back to its page, which says why.
+    "/jobs/<job_id>/start-again": [
+        Case({"job_id": "@job"}, E(set(), hcpa_staff="/jobs/{job}", admin="/jobs/{job}",
+                                   applicant=404, care_worker=404, manager=404)),
+        Case({"job_id": "no-such-job"}, E(set(), **{r: 404 for r in SIGNED_IN}))],
 
     # --- workplaces ----------------------------------------------------------------------------
     "/workplaces/": one(E(STAFF)),
