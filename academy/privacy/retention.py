@@ -41,8 +41,9 @@ from recruitment.models import (
 
 log = logging.getLogger(__name__)
 
-RETAINED_STATES = (State.not_progressed, State.withdrawn)
-"""Applications that ended without a placement: the ones the retention period applies to."""
+RETAINED_STATES = (State.not_progressed, State.withdrawn, State.merged)
+"""Applications that ended without a placement: the ones the retention period applies to (a
+duplicate merged into another application is one: what it held that mattered moved to the kept one)."""
 
 PERSONAL_COLUMNS = (
     "full_name", "phone", "postcode", "right_to_work", "driving_licence", "has_car", "available_days",
