@@ -48,6 +48,9 @@ _LINKS[Role.hcpa_staff].append(("Care Awards", "recognition.manage"))
 _LINKS[Role.manager].append(("Say thank you", "recognition.staff_to_thank"))
 _LINKS[Role.care_worker].append(("Awards and thanks", "recognition.mine"))
 
+# Possible duplicate applications (recruitment/duplicates.py): HCPA compare, dismiss or merge them.
+_LINKS[Role.hcpa_staff].insert(1, ("Possible duplicates", "recruitment.duplicates_list"))
+
 # The jobs board (recruitment/board.py): open jobs for visitors and applicants.
 _LINKS[None].insert(2, ("Jobs", "recruitment.board_list"))
 _LINKS[Role.applicant].append(("Jobs", "recruitment.board_list"))
