@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from academy.auth.access import STAFF_ROLES, DomainError, Invalid, role_required
+from academy.auth.access import STAFF_ROLES, DomainError, role_required
 from academy.auth.audit import audit
 from academy.extensions import db
 from academy.forms import flash_refusal, form_error, status_for
@@ -91,13 +91,5 @@ def merge_duplicates(pair_id: int):
                   "other records are below, marked as from application " f"{away.id}.", "success")
             return redirect(url_for("recruitment.application", application_id=keep.id))
     return render_template("recruitment/staff/merge.html", pair=pair, form=form, first=first, second=second,
-                           plans={first.id: _plan_or_problem(first, second), second.id: _plan_or_problem(second, first)}
-                           ), status_for(form)
-
-
-def _plan_or_problem(keep, away):
-    """What keeping `keep` would move, or why it is refused (a sentence)."""
-    try:
-        return duplicates.plan_merge(db.session, keep, away)
-    except Invalid as problem:
-        return str(problem)
+                           plans={first.id: duplicates.plan_or_problem(db.session, first, second),
+                                  second.id: duplicates.plan_or_problem(db.session, second, first)}), status_for(form)

@@ -212,6 +212,11 @@ def plan_merge(session, keep: Application, away: Application) -> MergePlan:
                      cv_moves=bool(away.cv_stored_name) and not keep.cv_stored_name)
 
 
+def plan_or_problem(session, keep: Application, away: Application) -> MergePlan | str:
+    """What keeping `keep` would move, or why it cannot be kept (a sentence for the page)."""
+    return merge_problem(keep, away) or plan_merge(session, keep, away)
+
+
 def merge(session, pair: PossibleDuplicate, keep: Application, by: User) -> MergePlan:
     """Merge the pair into `keep` (one of its two applications); cannot be undone.
 

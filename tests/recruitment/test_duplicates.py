@@ -272,3 +272,27 @@ def test_the_merged_away_applications_other_pairs_pass_to_the_kept_one(ctx):
         keep.id, third.id, DuplicateStatus.open)
     assert with_fourth.status == DuplicateStatus.merged  # keep and fourth were already decided
     assert already.status == DuplicateStatus.dismissed
+
+
+def test_a_merged_away_application_leaves_the_outcomes_funnel_and_the_queue(ctx):
+    from datetime import date
+
+    from academy.outcomes.readers import read_applications
+    from recruitment import screening
+
+    keep, away = factories.application(), factories.application()
+    pair = factories.possible_duplicate(keep, away)
+
+    def funnel_rows():
+        with db.engine.connect() as connection:
+            return len(read_applications(connection, date.today() - timedelta(days=400), date.today()))
+
+    def queue_ids():
+        return set(db.session.scalars(screening.queue_query(screening.QueueFilters())).unique())
+
+    assert funnel_rows() == 2 and {keep, away} <= queue_ids()
+    duplicates.merge(db.session, pair, keep, factories.user(Role.hcpa_staff))
+    db.session.commit()
+    assert funnel_rows() == 1
+    assert keep in queue_ids() and away not in queue_ids()
+    assert screening.state_counts(db.session)[State.merged] == 1
