@@ -296,3 +296,17 @@ def test_a_merged_away_application_leaves_the_outcomes_funnel_and_the_queue(ctx)
     assert funnel_rows() == 1
     assert keep in queue_ids() and away not in queue_ids()
     assert screening.state_counts(db.session)[State.merged] == 1
+
+
+def test_anonymising_an_application_drops_its_undecided_pairs_and_keeps_decided_ones(ctx):
+    from academy.privacy.retention import anonymise_application
+
+    application = factories.application()
+    undecided = factories.possible_duplicate(application, factories.application())
+    decided = factories.possible_duplicate(factories.application(), application, status="dismissed")
+    undecided_id = undecided.id
+    anonymise_application(db.session, application, "retention")
+    db.session.commit()
+    assert db.session.get(PossibleDuplicate, undecided_id) is None
+    assert db.session.get(PossibleDuplicate, decided.id) is not None
+    assert (application.full_name, application.mobile_key, application.email_key) == (None, None, None)
