@@ -36,6 +36,8 @@ NOT_MATCHED = (State.draft, State.merged)
 """Applications never matched: drafts (not sent yet) and those already merged away."""
 KEYS = (("email_key", "same_email"), ("mobile_key", "same_mobile"), ("name_postcode_key", "same_name_postcode"))
 """Each matching key of the application and the pair's flag that says it matched."""
+CLOSED = (State.withdrawn, State.not_progressed)
+"""Ended without a placement: such an application is never kept over one still in progress."""
 CV_COLUMNS = ("cv_stored_name", "cv_original_name", "cv_kind", "cv_size", "cv_uploaded_at")
 
 
@@ -198,6 +200,9 @@ def merge_problem(keep: Application, away: Application) -> str | None:
     if away.open_referral is not None:
         return (f"Application {away.id} has an open referral: keep that application instead, "
                 f"or close its referral first")
+    if keep.state in CLOSED and away.state not in CLOSED:
+        return (f"Application {keep.id} is {keep.state.label.lower()} and application {away.id} is still "
+                f"going: keep application {away.id} (the one in progress)")
     return None
 
 
@@ -302,15 +307,16 @@ def _hand_over_pairs(session, merged: PossibleDuplicate, keep: Application, away
     """The merged-away application's other open pairs become the kept one's (or close, when the
     kept one is already paired with that application): a third record that looked like the same
     person still does."""
-    others = session.scalars(select(PossibleDuplicate).where(
+    others = list(session.scalars(select(PossibleDuplicate).where(
         PossibleDuplicate.id != merged.id, PossibleDuplicate.status == DuplicateStatus.open,
-        or_(PossibleDuplicate.application_id == away.id, PossibleDuplicate.other_application_id == away.id)))
+        or_(PossibleDuplicate.application_id == away.id, PossibleDuplicate.other_application_id == away.id))))
     paired_with_keep = {pair.partner_of(keep.id).id for pair in session.scalars(select(PossibleDuplicate).where(
         or_(PossibleDuplicate.application_id == keep.id, PossibleDuplicate.other_application_id == keep.id)))}
-    for pair in list(others):
+    for pair in others:
         partner = pair.partner_of(away.id)
         if partner.id == keep.id or partner.id in paired_with_keep:
             pair.status, pair.decided_at, pair.kept_application_id = DuplicateStatus.merged, utcnow(), keep.id
+            pair.decided_by_id = merged.decided_by_id
             continue
         pair.application_id, pair.other_application_id = sorted((keep.id, partner.id))
         paired_with_keep.add(partner.id)

@@ -219,6 +219,7 @@ def test_merge_keeps_the_kept_ones_checks_and_cv_and_leaves_the_others_on_the_po
     ("both referred", "Both applications have an open referral"),
     ("other referred", "has an open referral: keep that application instead"),
     ("not for this pair", "Choose one of the two applications to keep"),
+    ("keeping the withdrawn one", "is withdrawn and application .* is still going"),
 ])
 def test_merges_that_make_no_sense_are_refused_with_a_reason(ctx, case, message):
     officer = factories.user(Role.hcpa_staff)
@@ -229,6 +230,9 @@ def test_merges_that_make_no_sense_are_refused_with_a_reason(ctx, case, message)
         factories.placement(away_offered(away))
         if case == "both placed":
             factories.placement(away_offered(keep))
+    if case == "keeping the withdrawn one":
+        keep.state = State.withdrawn
+        db.session.commit()
     if case == "already merged":
         away.state, away.merged_into_id = State.merged, factories.application().id
         db.session.commit()
