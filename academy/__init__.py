@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     import academy.tiers.rules_views  # noqa: F401
     import academy.tiers.views  # noqa: F401
     import academy.workplaces.views  # noqa: F401
+    import recruitment.duplicate_views  # noqa: F401
     import recruitment.board_views  # noqa: F401
     import recruitment.referral_views  # noqa: F401
     import recruitment.staff_views  # noqa: F401

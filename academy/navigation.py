@@ -51,6 +51,8 @@ _LINKS[Role.care_worker].append(("Awards and thanks", "recognition.mine"))
 # Benefits and wellbeing (academy/benefits): HCPA keep the catalogue; members see what they are eligible for.
 _LINKS[Role.hcpa_staff].append(("Benefits catalogue", "benefits.catalogue_list"))
 _LINKS[Role.care_worker].append(("Your benefits", "benefits.mine"))
+# Possible duplicate applications (recruitment/duplicates.py): HCPA compare, dismiss or merge them.
+_LINKS[Role.hcpa_staff].insert(1, ("Possible duplicates", "recruitment.duplicates_list"))
 
 # The jobs board (recruitment/board.py): open jobs for visitors and applicants.
 _LINKS[None].insert(2, ("Jobs", "recruitment.board_list"))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from academy.workplaces.models import ContractType, District, Employment, JobRole, Person, ServiceType, Vacancy, Workplace
-from recruitment import matching
+from recruitment import duplicates, matching
 from recruitment.followup import create_due_follow_ups
 from recruitment.models import (
     VALUES, Application, CheckStatus, DbsStatus, Experience, HeardAbout, HistoryStatus, Placement, ReferenceKind,
@@ -37,6 +37,10 @@ DEMO_APPLICANTS = [
     ("isaac.moyo@demo.goodcare.example", "Isaac Moyo", "St Albans", ["homecare"], State.placed, 70, True),
     ("jade.khan@demo.goodcare.example", "Jade Khan", "Broxbourne", ["nursing_home"], State.not_progressed, 30, False),
 ]
+# Bola Adeyemi signs up again with another email address and sends a second application (the
+# same mobile, name and postcode): the pair HCPA find under "Possible duplicates" (recruitment/duplicates.py).
+DEMO_DUPLICATE = ("bola.a@demo.goodcare.example", "Bola Adeyemi", 1)
+"""(email, name, days since sent) of the second application; it copies Bola's first one."""
 ANSWERS = {
     "care": "My neighbour was upset after a fall. I sat with her, made her a cup of tea and called her daughter.",
     "compassion": "At my last job a customer was rude because he was frightened about his bill; I listened first.",
@@ -56,17 +60,18 @@ def seed_recruitment_demo(session, hcpa: User, applicant: User, today: date | No
     if session.scalar(select(Application).where(Application.user_id == applicant.id)) is None:
         _amals_draft(session, applicant, districts)
         added += 1
-    for email, name, district, codes, state, days, drives in DEMO_APPLICANTS:
+    for number, (email, name, district, codes, state, days, drives) in enumerate(DEMO_APPLICANTS):
         if session.scalar(select(User).where(User.email == email)) is not None:
             continue
         user = User(email=email, full_name=name, role=Role.applicant, email_confirmed_at=utcnow())
         user.set_password(secrets.token_urlsafe(16))  # data only: these people do not sign in
-        application = _complete(user, name, districts[district], [types[c] for c in codes], drives)
+        application = _complete(user, name, districts[district], [types[c] for c in codes], drives, number)
         application.submitted_at = utcnow() - timedelta(days=days)
         session.add(application)
         _walk(session, application, state, hcpa, today, days)
         added += 1
     session.flush()
+    added += _duplicate(session, hcpa, districts, types)
     create_due_follow_ups(session, today, notify=False)
     return added
 
@@ -80,9 +85,28 @@ def _amals_draft(session, applicant: User, districts) -> None:
     ))
 
 
-def _complete(user, name, district, service_types, drives) -> Application:
+def _duplicate(session, hcpa: User, districts, types) -> int:
+    """Bola's second application, sent a day ago and recorded as a possible duplicate of the first."""
+    email, name, days = DEMO_DUPLICATE
+    first = session.scalar(select(Application).join(User, User.id == Application.user_id)
+                           .where(User.email == DEMO_APPLICANTS[0][0]))
+    if first is None or session.scalar(select(User).where(User.email == email)) is not None:
+        return 0
+    user = User(email=email, full_name=name, role=Role.applicant, email_confirmed_at=utcnow())
+    user.set_password(secrets.token_urlsafe(16))
+    application = _complete(user, name, first.district, list(first.service_types), False, 0)
+    application.submitted_at = utcnow() - timedelta(days=days)
+    session.add(application)
+    _walk(session, application, State.submitted, hcpa, date.today(), days)
+    session.flush()
+    duplicates.record_possible_duplicates(session, application)
+    return 1
+
+
+def _complete(user, name, district, service_types, drives, number: int) -> Application:
+    """A complete application; `number` gives each demo applicant a mobile number of their own."""
     application = Application(
-        user=user, state=State.submitted, full_name=name, phone="07700 900456", postcode="AL3 5NQ",
+        user=user, state=State.submitted, full_name=name, phone=f"07700 900{400 + number}", postcode="AL3 5NQ",
         district=district, right_to_work=RightToWork.settled, driving_licence=drives, has_car=drives,
         available_days=True, available_nights=False, available_weekends=True, hours_per_week=30,
         service_types_answered=True, experience=Experience.under_one_year,

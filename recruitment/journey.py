@@ -12,7 +12,7 @@ from sqlalchemy import select
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import Role, User
 from academy.workplaces.models import District, ServiceType
-from recruitment import forms
+from recruitment import duplicates, forms
 from recruitment.models import VALUES, Application, Experience, HeardAbout, RightToWork, State
 from recruitment.pipeline import flush_or_conflict, gate, move
 
@@ -206,15 +206,20 @@ def update_contact_details(session, application: Application, by: User, phone: s
     """After sending, the applicant can still keep their phone number and postcode up to date."""
     if by.id != application.user_id:
         raise NotAllowed("You can only change your own contact details")
-    if application.state in (State.withdrawn, State.not_progressed):
+    if application.state in (State.withdrawn, State.not_progressed, State.merged):
         raise Invalid("Your application is closed, so there is nothing to update")
     application.phone, application.postcode = phone, postcode
     flush_or_conflict(session)
+    duplicates.record_possible_duplicates(session, application)  # for HCPA; the applicant sees no difference
 
 
 def send(session, application: Application, by: User):
-    """Send the finished application to HCPA (the pipeline refuses it while questions are unanswered)."""
-    return move(session, application, State.submitted, by)
+    """Send the finished application to HCPA (the pipeline refuses it while questions are unanswered).
+    Likely duplicates of earlier applications are recorded for HCPA (recruitment/duplicates.py):
+    never a reason to refuse, and the applicant is told nothing different."""
+    change = move(session, application, State.submitted, by)
+    duplicates.record_possible_duplicates(session, application)
+    return change
 
 
 # Postcode -> district ---------------------------------------------------------------------------

@@ -36,6 +36,10 @@ PLAIN_STATUS = {
                            "We have emailed you about this. Contact us if you have any questions."),
     State.on_hold: ("Your application is paused",
                     "We have paused your application for now and will contact you before it carries on."),
+    # Merged into another application (recruitment/duplicates.py): said neutrally, as the other
+    # account may not be theirs to know about.
+    State.merged: ("This application is closed",
+                   "You do not need to do anything. If you have any questions, contact us."),
 }
 
 _EMAILS = {
@@ -86,6 +90,7 @@ TIMELINE_WORDS = {
     State.withdrawn: "You withdrew your application",
     State.not_progressed: "We stopped taking your application further",
     State.on_hold: "We paused your application",
+    State.merged: "We closed this application",
 }
 BACK_FROM_REFERRAL = (State.referred, State.interviewing, State.offered)
 
@@ -100,9 +105,13 @@ def timeline(application: Application) -> list[TimelineEntry]:
     """The applicant's own history of their application, oldest first, in their words: what happened
     and when, never who moved it or HCPA's internal reasons."""
     entries = []
-    referrals = iter(application.referrals)
+    # What came from another application merged into this one (recruitment/duplicates.py) is HCPA's
+    # record, not part of the story this applicant is told.
+    referrals = iter([r for r in application.referrals if r.merged_from_id is None])
     workplace = "a care provider"
     for change in application.history:
+        if change.merged_from_id is not None:
+            continue
         if change.to_state == State.referred:
             referral = next(referrals, None)
             workplace = referral.vacancy.workplace.name if referral else workplace

@@ -16,7 +16,7 @@ from academy.jobs import JobsUnavailable, enqueue
 from academy.pagination import paginate, requested_page
 from academy.workplaces.directory import reference_lists
 from academy.workplaces.models import Vacancy
-from recruitment import checks, cv, followup, matching, placement, referrals, screening
+from recruitment import checks, cv, duplicates, followup, matching, placement, referrals, screening
 from recruitment.blueprint import bp
 from recruitment.forms import (
     AssignForm, ChecksForm, MoveForm, NoteForm, OfferDeclinedForm, PlacementForm, ReferForm, ReviewForm, ValuesAssessmentForm,
@@ -116,7 +116,9 @@ def application(application_id: int):
                            note_form=NoteForm(), assign_form=assign_form,
                            next_check_in=followup.next_check_in(application.placement),
                            assessment=screening.current_assessment(application),
-                           missing=checks.missing_checks(application.checks), values=VALUES)
+                           missing=checks.missing_checks(application.checks), values=VALUES,
+                           possible_duplicates=duplicates.open_pairs_for(db.session, application),
+                           merged_here=duplicates.merged_into_this(db.session, application))
     # The answers include the applicant's right-to-work answer: every view is audited.
     audit("viewed_application", target=application, subject=application.user, detail="shows right to work answer")
     return page

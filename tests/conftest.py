@@ -56,6 +56,9 @@ WHERE_TESTS_RUN = {
     "tests/recruitment/test_followup.py": "postgres_too",  # a unique clash: PostgreSQL aborts the transaction
     "tests/recruitment/test_journeys_web.py": "postgres_too",  # the name search (ILIKE with ESCAPE), assignment
     "tests/recruitment/test_interview_booking.py": "postgres_too",  # the reminder claim: a unique clash in a savepoint
+    "tests/recruitment/test_duplicates.py": "postgres_too",  # a merge's bulk UPDATEs under real foreign keys; savepoints
+    "tests/recruitment/test_duplicates_web.py": "postgres_too",  # the list's query count, the merge's conflicts
+    "tests/recruitment/test_duplicates_migration.py": "postgres_too",  # 0022's data migration
     "tests/training/test_reminders.py": "postgres_too",  # savepoint + unique clash
     "tests/training/test_records.py": "postgres_too",  # deleting a record under real foreign keys
     "tests/training/test_credentials.py": "postgres_too",  # the status list's id ranges, revocation sweeps

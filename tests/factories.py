@@ -607,3 +607,18 @@ def remembered_job(owner: User | None = None, kind: str = "outcomes.recompute", 
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+def possible_duplicate(first=None, second=None, status: str = "open", **flags):
+    """Two sent applications recorded as a possible duplicate (by default the same mobile number)."""
+    from recruitment.models import DuplicateStatus, PossibleDuplicate
+
+    first = first or application()
+    second = second or application()
+    low, high = sorted((first.id, second.id))
+    flags = flags or {"same_mobile": True}
+    obj = PossibleDuplicate(application_id=low, other_application_id=high, status=DuplicateStatus[status],
+                            found_at=utcnow(), **flags)
+    db.session.add(obj)
+    db.session.commit()
+    return obj

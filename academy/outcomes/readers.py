@@ -452,7 +452,7 @@ def applications_sql(connection) -> str:
         "LEFT JOIN (SELECT application_id, min(created_at) AS referred_at FROM referrals GROUP BY application_id) r "
         "ON r.application_id = a.id "
         "LEFT JOIN placements p ON p.application_id = a.id LEFT JOIN employments e ON e.id = p.employment_id "
-        "WHERE a.submitted_at IS NOT NULL"
+        "WHERE a.submitted_at IS NOT NULL AND a.state <> 'merged'"  # a duplicate merged away: counted once, as the kept one
     )
 
 

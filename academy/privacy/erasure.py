@@ -165,7 +165,7 @@ def _erase_recruitment(session, user: User, by: User) -> None:
     application = session.scalar(select(Application).where(Application.user_id == user.id))
     if application is None:
         return
-    if application.state not in (State.placed, State.withdrawn, State.not_progressed):
+    if application.state not in (State.placed, State.withdrawn, State.not_progressed, State.merged):
         now = utcnow()
         session.add(StateChange(application=application, from_state=application.state, to_state=State.withdrawn,
                                 by_id=by.id, occurred_at=now))

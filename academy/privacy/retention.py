@@ -35,14 +35,15 @@ from academy.extensions import db, utcnow
 from academy.privacy.models import Redaction
 from academy.unit_of_work import job
 from recruitment.models import (
-    Application, FollowUp, Note, Placement, Referral, SaferRecruitmentCheck, State, StateChange,
-    ValuesAssessment,
+    Application, DuplicateStatus, FollowUp, Note, Placement, PossibleDuplicate, Referral, SaferRecruitmentCheck,
+    State, StateChange, ValuesAssessment,
 )
 
 log = logging.getLogger(__name__)
 
-RETAINED_STATES = (State.not_progressed, State.withdrawn)
-"""Applications that ended without a placement: the ones the retention period applies to."""
+RETAINED_STATES = (State.not_progressed, State.withdrawn, State.merged)
+"""Applications that ended without a placement: the ones the retention period applies to (a
+duplicate merged into another application is one: what it held that mattered moved to the kept one)."""
 
 PERSONAL_COLUMNS = (
     "full_name", "phone", "postcode", "right_to_work", "driving_licence", "has_car", "available_days",
@@ -256,6 +257,11 @@ def anonymise_application(session, application: Application, reason: str, keep_c
                         .values(corrects_id=None))
         session.execute(delete(ValuesAssessment).where(ValuesAssessment.application_id == application.id))
     session.execute(update(StateChange).where(StateChange.application_id == application.id).values(reason=None))
+    # Nothing is left to compare: an undecided possible duplicate goes (decided ones stay, as the record).
+    session.execute(delete(PossibleDuplicate).where(
+        PossibleDuplicate.status == DuplicateStatus.open,
+        (PossibleDuplicate.application_id == application.id)
+        | (PossibleDuplicate.other_application_id == application.id)))
     session.execute(update(Referral).where(Referral.application_id == application.id)
                     .values(**{name: None for name in REFERRAL_TEXT}, version=Referral.version + 1))
     session.execute(update(FollowUp).where(FollowUp.placement_id.in_(

@@ -6,11 +6,12 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, false
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import TimestampMixin, db, utcnow
 from academy.extensions import stored_enum
+from recruitment.duplicate_keys import email_key, mobile_key, name_postcode_key
 
 if TYPE_CHECKING:
     from recruitment.models.referrals import Referral
@@ -35,6 +36,7 @@ class State(enum.Enum):
     withdrawn = "withdrawn"
     not_progressed = "not_progressed"
     on_hold = "on_hold"
+    merged = "merged"  # merged into another application (merged_into_id): a pointer, out of every queue
 
     @property
     def label(self) -> str:
@@ -46,7 +48,7 @@ STATE_LABELS = {
     State.values_assessed: "Values assessed", State.checks: "Checks", State.ready_to_refer: "Ready to refer",
     State.referred: "Referred", State.interviewing: "Interviewing", State.offered: "Offered",
     State.placed: "Placed", State.withdrawn: "Withdrawn", State.not_progressed: "Not progressed",
-    State.on_hold: "On hold",
+    State.on_hold: "On hold", State.merged: "Merged",
 }
 
 
@@ -146,6 +148,16 @@ class Application(TimestampMixin, db.Model):
     # written without touching updated_at, so the warning itself is not activity.
     draft_warned_at: Mapped[datetime | None]
 
+    # Matching keys for likely duplicates (recruitment/duplicate_keys.py), kept up to date by the
+    # listener below whenever the row is written; indexed, so finding duplicates is a lookup.
+    email_key: Mapped[str | None] = mapped_column(String(254), index=True)
+    mobile_key: Mapped[str | None] = mapped_column(String(20), index=True)
+    name_postcode_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    # A duplicate merged into another application (recruitment/duplicates.py): state merged, kept as a pointer.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    merged_at: Mapped[datetime | None]
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
     user = relationship("User", lazy="joined", innerjoin=True, foreign_keys=[user_id])
     assigned_to = relationship("User", foreign_keys=[assigned_to_id], lazy="joined")
     district = relationship("District", lazy="joined")
@@ -160,6 +172,8 @@ class Application(TimestampMixin, db.Model):
     checks = relationship("SaferRecruitmentCheck", back_populates="application", uselist=False)
     referrals = relationship("Referral", back_populates="application", order_by="Referral.id")
     placement = relationship("Placement", back_populates="application", uselist=False)
+    merged_into = relationship("Application", remote_side=[id], foreign_keys=[merged_into_id])
+    merged_by = relationship("User", foreign_keys=[merged_by_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -168,11 +182,23 @@ class Application(TimestampMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.state not in (State.draft, State.placed, State.withdrawn, State.not_progressed)
+        return self.state not in (State.draft, State.placed, State.withdrawn, State.not_progressed, State.merged)
 
     @property
     def open_referral(self) -> Referral | None:
         return next((r for r in reversed(self.referrals) if r.is_open), None)
+
+
+@event.listens_for(Application, "before_insert")
+@event.listens_for(Application, "before_update")
+def _matching_keys(mapper, connection, target: Application) -> None:
+    """Keep the duplicate-matching keys in step with the answers (and the account's email). An
+    application without a name (anonymised, or a draft not yet that far) has no keys: nothing to match."""
+    named = bool(target.full_name)
+    user = target.user
+    target.email_key = email_key(user.email) if named and user is not None else None
+    target.mobile_key = mobile_key(target.phone) if named else None
+    target.name_postcode_key = name_postcode_key(target.full_name, target.postcode)
 
 
 class StateChange(db.Model):
@@ -187,6 +213,10 @@ class StateChange(db.Model):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The application this was recorded on, when that one was merged into this one (recruitment/duplicates.py).
+    # A plain id, not a foreign key: merged applications are never deleted, and a second key to
+    # applications would make every join between the tables ambiguous.
+    merged_from_id: Mapped[int | None]
 
     application = relationship("Application", back_populates="history")
     by = relationship("User", lazy="joined")
@@ -201,6 +231,7 @@ class Note(TimestampMixin, db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text)
+    merged_from_id: Mapped[int | None]
 
     application = relationship("Application", back_populates="notes")
     author = relationship("User", lazy="joined")

@@ -71,6 +71,7 @@ class Referral(TimestampMixin, db.Model):
     interview_cancel_reason: Mapped[str | None] = mapped_column(Text)
     # The applicant's "none of these times suit me" message, until the manager offers new times.
     other_times_request: Mapped[str | None] = mapped_column(Text)
+    merged_from_id: Mapped[int | None]  # made for that application before it was merged into this one
 
     application = relationship("Application", back_populates="referrals")
     vacancy = relationship("Vacancy", lazy="joined")

@@ -44,6 +44,7 @@ class ValuesAssessment(TimestampMixin, db.Model):
     reviewed_at: Mapped[datetime | None]
     review_agrees: Mapped[bool | None]
     review_comment: Mapped[str | None] = mapped_column(Text)
+    merged_from_id: Mapped[int | None]  # recorded on that application before it was merged into this one
 
     application = relationship("Application", back_populates="assessments", foreign_keys=[application_id])
     assessor = relationship("User", foreign_keys=[assessor_id], lazy="joined")

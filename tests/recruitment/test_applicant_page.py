@@ -22,7 +22,7 @@ def _application_in(state):
         return factories.placement(start=date.today() - timedelta(days=3)).application
     if state == State.on_hold:
         return factories.application_at(State.on_hold, held_from=State.checks)
-    if state in (State.withdrawn, State.not_progressed):
+    if state in (State.withdrawn, State.not_progressed, State.merged):  # merged: into another (duplicates.py)
         return factories.application(state=state)
     return factories.application_at(state)
 
@@ -36,8 +36,9 @@ def test_the_applicant_s_page_says_where_it_is_in_plain_english(client, state):
     status, next_text = PLAIN_STATUS[state]
     assert page.status_code == 200
     assert status in body and next_text in body
-    assert "Update your contact details" in body or state in (State.withdrawn, State.not_progressed)
-    may_withdraw = state not in (State.withdrawn, State.not_progressed, State.placed)
+    closed = (State.withdrawn, State.not_progressed, State.merged)
+    assert ("Update your contact details" in body) == (state not in closed)
+    may_withdraw = state not in (*closed, State.placed)
     assert ("Withdraw your application" in body) == may_withdraw
     assert "score" not in body.lower() and "DBS certificate" not in body  # nothing only HCPA may see
 

@@ -330,6 +330,15 @@ TABLE: dict[str, list[Case]] = {
     "/recruitment/referrals/<int:referral_id>/place": own_and_other(
         {"referral_id": "@referral_a"}, {"referral_id": "@referral_b"}, E(STAFF), E(STAFF)),
     "/recruitment/screening": one(E(STAFF)),
+    # Possible duplicate applications (recruitment/duplicates.py): HCPA staff only.
+    "/recruitment/duplicates": one(E(STAFF)),
+    "/recruitment/duplicates/<int:pair_id>": [Case({"pair_id": "@duplicate_pair"}, E(STAFF)),
+                                              Case({"pair_id": 999999}, E(set(), hcpa_staff=404, admin=404))],
+    "/recruitment/duplicates/<int:pair_id>/dismiss": [
+        Case({"pair_id": "@duplicate_pair"}, E(STAFF)),
+        Case({"pair_id": 999999}, E(set(), hcpa_staff=404, admin=404))],
+    "/recruitment/duplicates/<int:pair_id>/merge": [Case({"pair_id": "@duplicate_pair"}, E(STAFF)),
+                                                    Case({"pair_id": 999999}, E(set(), hcpa_staff=404, admin=404))],
     "/recruitment/vacancies": one(E(STAFF)),
     "/recruitment/vacancies/<int:vacancy_id>/candidates": own_and_other(
         {"vacancy_id": "@vacancy_a"}, {"vacancy_id": "@vacancy_b"}, E(STAFF), E(STAFF)),

@@ -3,7 +3,7 @@
 Two workplaces, A and B, each with a manager, a vacancy, a placed care worker (training records,
 a qualification, a Care Certificate induction, a passport share, a follow-up check-in, a tier
 and a CPA membership) and an open referral; HCPA staff and an admin; the applicant who walks the
-site (a submitted application with a CV) and other applicants; outcome figures, an invitation,
+site (a submitted application with a CV) and other applicants (two of them a possible duplicate); outcome figures, an invitation,
 a job, erasure requests and ASC-WDS import batches (one a manager's, one HCPA's); each workplace
 has asked the other's worker to link their passport (a waiting request on a starter record of its own);
 a benefit for every CPA member (used by A's worker) and one for tier 5 only.
@@ -113,6 +113,9 @@ def _build_world() -> World:
     other_applicant_app = factories.application_at(State.values_assessed)
     referred_a = factories.application_at(State.referred, at_vacancy=vacancy_a)
     referred_b = factories.application_at(State.referred, at_vacancy=vacancy_b)
+    duplicate_pair = factories.possible_duplicate(
+        factories.application_at(State.screening, full_name="Dee Double", postcode="SG1 1AA"),
+        factories.application(full_name="Dee Double", postcode="SG1 1AA"), same_mobile=True, same_name_postcode=True)
     db.session.commit()
 
     worker_a = _placed_worker(a, placing_a, courses, hcpa)
@@ -159,7 +162,7 @@ def _build_world() -> World:
         tier_number=min(tiers), criterion=criterion.id, erasure_request=erasure.id,
         own_erasure_request=own_erasure.id, first_step=journey.STEPS[0].slug,
         member_a=member_a.member_number, member_b=member_b.member_number,
-        award_round=award_round.id, nomination=nomination.id,
+        award_round=award_round.id, nomination=nomination.id, duplicate_pair=duplicate_pair.id,
         benefit=benefit.id, benefit_not_for_a=benefit_not_for_a.id,
         applicant_user=applicant_app.user.id, import_batch=batch, manager_import_batch=manager_batch,
         provider_a=a.provider_id, provider_b=b.provider_id,

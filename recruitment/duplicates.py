@@ -1,0 +1,322 @@
+"""Likely duplicate applications: finding them, the HCPA list, "not a duplicate", and merging two.
+
+An application matches another when they share a matching key (recruitment/duplicate_keys.py):
+the same email address (Gmail's dots and +tags ignored), the same UK mobile number, or the same
+name and postcode. Keys are indexed columns of the application, so finding the matches of one
+application is one indexed query. Matches are found when an application is sent and when the
+applicant changes their contact details afterwards, and recorded as `PossibleDuplicate` pairs for
+HCPA staff; the applicant is never blocked and is told nothing different.
+
+Merging keeps one application and closes the other as a pointer (state `merged`,
+`merged_into_id`): the other's state history, notes, values assessments, referrals (with their
+interviews, placements and follow-ups) move to the kept one, each marked `merged_from_id`, keeping
+who recorded it and when. See `merge` for what is refused and docs/recruitment.md for the rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import flag_modified
+
+from academy.auth.access import Invalid, NotAllowed, refuse
+from academy.auth.models import Role, User
+from academy.extensions import utcnow
+from recruitment.models import (
+    Application, DuplicateStatus, Note, PossibleDuplicate, Referral, SaferRecruitmentCheck, State, StateChange,
+    ValuesAssessment,
+)
+from recruitment.pipeline import flush_or_conflict
+
+STAFF = (Role.hcpa_staff, Role.admin)
+NOT_MATCHED = (State.draft, State.merged)
+"""Applications never matched: drafts (not sent yet) and those already merged away."""
+KEYS = (("email_key", "same_email"), ("mobile_key", "same_mobile"), ("name_postcode_key", "same_name_postcode"))
+"""Each matching key of the application and the pair's flag that says it matched."""
+CLOSED = (State.withdrawn, State.not_progressed)
+"""Ended without a placement: such an application is never kept over one still in progress."""
+CV_COLUMNS = ("cv_stored_name", "cv_original_name", "cv_kind", "cv_size", "cv_uploaded_at")
+
+
+def require_staff(user: User) -> None:
+    if user.role not in STAFF:
+        raise NotAllowed("Only HCPA staff can deal with duplicate applications")
+
+
+# Finding -----------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Match:
+    """Another application that looks like the same person, and which keys matched."""
+
+    application: Application
+    same_email: bool
+    same_mobile: bool
+    same_name_postcode: bool
+
+
+def find_matches(session, application: Application) -> list[Match]:
+    """Sent, unmerged applications sharing a key with `application` (one indexed query), oldest first."""
+    wanted = [(getattr(Application, column), getattr(application, column), flag) for column, flag in KEYS
+              if getattr(application, column)]
+    if not wanted:
+        return []
+    statement = (select(Application)
+                 .where(Application.id != application.id, Application.state.not_in(NOT_MATCHED),
+                        or_(*(column == value for column, value, _ in wanted)))
+                 .order_by(Application.id))
+    matches = []
+    for other in session.scalars(statement).unique():
+        flags = {flag: getattr(other, column.key) == value for column, value, flag in wanted}
+        matches.append(Match(other, flags.get("same_email", False), flags.get("same_mobile", False),
+                             flags.get("same_name_postcode", False)))
+    return matches
+
+
+def record_possible_duplicates(session, application: Application) -> list[PossibleDuplicate]:
+    """Record (or refresh the reasons of) a pair for each match of this sent application. A pair
+    HCPA has decided (not a duplicate, merged) is left as it is: it is never shown again. Flushes;
+    returns the open pairs found."""
+    if application.state in NOT_MATCHED:
+        return []
+    session.flush()  # the keys follow the latest answers (the model's listener runs on flush)
+    matches = find_matches(session, application)
+    if not matches:
+        return []
+    known = {pair.partner_of(application.id).id: pair for pair in session.scalars(
+        select(PossibleDuplicate).where(or_(PossibleDuplicate.application_id == application.id,
+                                            PossibleDuplicate.other_application_id == application.id)))}
+    found = []
+    for match in matches:
+        pair = known.get(match.application.id)
+        if pair is None:
+            low, high = sorted((application.id, match.application.id))
+            pair = PossibleDuplicate(application_id=low, other_application_id=high, found_at=utcnow())
+            _set_reasons(pair, match)
+            try:
+                with session.begin_nested():  # another request may record the same pair at the same moment
+                    session.add(pair)
+            except IntegrityError:
+                continue
+        elif pair.status == DuplicateStatus.open:
+            _set_reasons(pair, match)
+        else:
+            continue
+        found.append(pair)
+    session.flush()
+    return found
+
+
+def _set_reasons(pair: PossibleDuplicate, match: Match) -> None:
+    pair.same_email, pair.same_mobile, pair.same_name_postcode = (
+        match.same_email, match.same_mobile, match.same_name_postcode)
+
+
+def open_pairs_query():
+    """The open pairs for the staff list, newest found first (both applications and their
+    accounts joined: a fixed number of queries per page)."""
+    return (select(PossibleDuplicate).where(PossibleDuplicate.status == DuplicateStatus.open)
+            .order_by(PossibleDuplicate.found_at.desc(), PossibleDuplicate.id.desc()))
+
+
+def open_pairs_for(session, application: Application) -> list[PossibleDuplicate]:
+    """The open pairs this application is in (the warning on its page): one query."""
+    return list(session.scalars(
+        select(PossibleDuplicate)
+        .where(PossibleDuplicate.status == DuplicateStatus.open,
+               or_(PossibleDuplicate.application_id == application.id,
+                   PossibleDuplicate.other_application_id == application.id))
+        .order_by(PossibleDuplicate.id)).unique())
+
+
+def merged_into_this(session, application: Application) -> list[Application]:
+    """The applications merged into this one (pointers to it), oldest merge first."""
+    return list(session.scalars(select(Application).where(Application.merged_into_id == application.id)
+                                .order_by(Application.merged_at, Application.id)).unique())
+
+
+def get_pair_or_404(session, pair_id: int, for_user: User) -> PossibleDuplicate:
+    """A possible-duplicate pair, for HCPA staff (a counted 404 for anyone else)."""
+    if for_user.role not in STAFF:
+        refuse(404, for_user, ("PossibleDuplicate", pair_id))
+    pair = session.get(PossibleDuplicate, pair_id, options=[joinedload(PossibleDuplicate.decided_by)])
+    if pair is None:
+        abort(404)
+    return pair
+
+
+# Deciding ----------------------------------------------------------------------------------------
+
+def _require_open(pair: PossibleDuplicate) -> None:
+    if pair.status != DuplicateStatus.open:
+        raise Invalid(f"This pair has already been dealt with: {pair.status.value.lower()}")
+
+
+def dismiss(session, pair: PossibleDuplicate, by: User) -> None:
+    """"Not a duplicate": the pair is kept as dismissed, so it is never shown (or found) again."""
+    require_staff(by)
+    _require_open(pair)
+    pair.status, pair.decided_by_id, pair.decided_at = DuplicateStatus.dismissed, by.id, utcnow()
+    session.flush()
+
+
+@dataclass(slots=True)
+class MergePlan:
+    """What a merge of `away` into `keep` would move (the confirmation page lists it)."""
+
+    keep: Application
+    away: Application
+    history: int
+    notes: int
+    assessments: int
+    referrals: int
+    checks_move: bool
+    """The other's safer-recruitment checks move (the kept one has none); else they stay on the pointer."""
+    cv_moves: bool
+    """The other's CV moves (the kept one has none); else it stays on the pointer."""
+
+
+def merge_problem(keep: Application, away: Application) -> str | None:
+    """Why these two cannot be merged with `keep` kept, in words for the page; None if they can."""
+    if keep.id == away.id:
+        return "An application cannot be merged with itself"
+    for application in (keep, away):
+        if application.state == State.merged:
+            return (f"Application {application.id} is already merged into application "
+                    f"{application.merged_into_id}")
+        if application.state == State.draft:
+            return f"Application {application.id} has not been sent yet"
+    if away.placement is not None and keep.placement is not None:
+        return "Both applications have a placement: they are two people's jobs and cannot be merged"
+    if away.placement is not None:
+        return (f"Application {away.id} has a placement: keep that application instead "
+                f"(the placed one must be the one kept)")
+    if away.open_referral is not None and keep.open_referral is not None:
+        return ("Both applications have an open referral: close one of the referrals first "
+                "(a person is put forward for one job at a time)")
+    if away.open_referral is not None:
+        return (f"Application {away.id} has an open referral: keep that application instead, "
+                f"or close its referral first")
+    if keep.state in CLOSED and away.state not in CLOSED:
+        return (f"Application {keep.id} is {keep.state.label.lower()} and application {away.id} is still "
+                f"going: keep application {away.id} (the one in progress)")
+    return None
+
+
+def plan_merge(session, keep: Application, away: Application) -> MergePlan:
+    """What `merge` would do (raises Invalid when it would be refused)."""
+    problem = merge_problem(keep, away)
+    if problem:
+        raise Invalid(problem)
+    return MergePlan(keep=keep, away=away, history=len(away.history), notes=len(away.notes),
+                     assessments=len(away.assessments), referrals=len(away.referrals),
+                     checks_move=away.checks is not None and keep.checks is None,
+                     cv_moves=bool(away.cv_stored_name) and not keep.cv_stored_name)
+
+
+def plan_or_problem(session, keep: Application, away: Application) -> MergePlan | str:
+    """What keeping `keep` would move, or why it cannot be kept (a sentence for the page)."""
+    return merge_problem(keep, away) or plan_merge(session, keep, away)
+
+
+def merge(session, pair: PossibleDuplicate, keep: Application, by: User) -> MergePlan:
+    """Merge the pair into `keep` (one of its two applications); cannot be undone.
+
+    Moves the other application's state history, notes, values assessments and referrals (with
+    their interview times, placement and follow-ups) to `keep`, each keeping who recorded it and
+    when and marked `merged_from_id`; its safer-recruitment checks and CV too when `keep` has none
+    (else they stay on the other, which is kept as a pointer: state merged, `merged_into_id`).
+    The kept application's state, answers and account are unchanged; a note on it says what came
+    from where. The other's account is not told. Refused (Invalid) as `merge_problem` says.
+    Flushes; the caller audits and its owner commits.
+    """
+    require_staff(by)
+    _require_open(pair)
+    if keep.id not in (pair.application_id, pair.other_application_id):
+        raise Invalid("Choose one of the two applications to keep")
+    away = pair.partner_of(keep.id)
+    plan = plan_merge(session, keep, away)
+    now = utcnow()
+    _move_records(session, plan)
+    change = StateChange(application_id=away.id, from_state=away.state, to_state=State.merged, by_id=by.id,
+                         reason=f"Merged into application {keep.id}", occurred_at=now)
+    session.add(change)
+    away.state, away.state_changed_at, away.held_from, away.assigned_to_id = State.merged, now, None, None
+    away.merged_into_id, away.merged_at, away.merged_by_id = keep.id, now, by.id
+    session.add(Note(application_id=keep.id, author_id=by.id, text=_merge_note(plan)))
+    flag_modified(keep, "updated_at")  # a new version: a form open on the kept application meets a conflict
+    pair.status, pair.decided_by_id, pair.decided_at, pair.kept_application_id = (
+        DuplicateStatus.merged, by.id, now, keep.id)
+    _hand_over_pairs(session, pair, keep, away)
+    flush_or_conflict(session)
+    for application in (keep, away):
+        session.expire(application, ["history", "notes", "assessments", "checks", "referrals", "placement"])
+    return plan
+
+
+def _move_records(session, plan: MergePlan) -> None:
+    """Re-point the other's records at the kept application with bulk UPDATEs (values assessments
+    are immutable to the ORM, and rightly: their scores never change; only whose application
+    they belong to does, recorded in merged_from_id)."""
+    keep, away = plan.keep, plan.away
+    moved = {"application_id": keep.id, "merged_from_id": away.id}
+    session.flush()
+    session.execute(update(StateChange).where(StateChange.application_id == away.id).values(**moved)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Note).where(Note.application_id == away.id).values(**moved)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(ValuesAssessment).where(ValuesAssessment.application_id == away.id).values(**moved)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Referral).where(Referral.application_id == away.id)
+                    .values(**moved, version=Referral.version + 1).execution_options(synchronize_session=False))
+    if plan.checks_move:
+        session.execute(update(SaferRecruitmentCheck).where(SaferRecruitmentCheck.application_id == away.id)
+                        .values(**moved, version=SaferRecruitmentCheck.version + 1)
+                        .execution_options(synchronize_session=False))
+    if plan.cv_moves:
+        for column in CV_COLUMNS:
+            setattr(keep, column, getattr(away, column))
+            setattr(away, column, None)
+        keep.cv_answered = True
+    for application in (keep, away):
+        session.expire(application, ["history", "notes", "assessments", "checks", "referrals"])
+
+
+def _merge_note(plan: MergePlan) -> str:
+    away = plan.away
+    moved = [f"{plan.history} history entries", f"{plan.notes} notes", f"{plan.assessments} values assessments",
+             f"{plan.referrals} referrals"]
+    if plan.checks_move:
+        moved.append("the safer-recruitment checks")
+    if plan.cv_moves:
+        moved.append("the CV")
+    kept_there = [what for what, stays in (("safer-recruitment checks", away.checks is not None and not plan.checks_move),
+                                           ("CV", bool(away.cv_stored_name) and not plan.cv_moves)) if stays]
+    text = (f"Application {away.id} ({away.full_name}, {away.user.email}) was merged into this one. "
+            f"Moved here, marked as from application {away.id}: {', '.join(moved)}.")
+    if kept_there:
+        text += f" This application already had its own, so the {' and '.join(kept_there)} of application " \
+                f"{away.id} stay on that application."
+    return text
+
+
+def _hand_over_pairs(session, merged: PossibleDuplicate, keep: Application, away: Application) -> None:
+    """The merged-away application's other open pairs become the kept one's (or close, when the
+    kept one is already paired with that application): a third record that looked like the same
+    person still does."""
+    others = list(session.scalars(select(PossibleDuplicate).where(
+        PossibleDuplicate.id != merged.id, PossibleDuplicate.status == DuplicateStatus.open,
+        or_(PossibleDuplicate.application_id == away.id, PossibleDuplicate.other_application_id == away.id))))
+    paired_with_keep = {pair.partner_of(keep.id).id for pair in session.scalars(select(PossibleDuplicate).where(
+        or_(PossibleDuplicate.application_id == keep.id, PossibleDuplicate.other_application_id == keep.id)))}
+    for pair in others:
+        partner = pair.partner_of(away.id)
+        if partner.id == keep.id or partner.id in paired_with_keep:
+            pair.status, pair.decided_at, pair.kept_application_id = DuplicateStatus.merged, utcnow(), keep.id
+            pair.decided_by_id = merged.decided_by_id
+            continue
+        pair.application_id, pair.other_application_id = sorted((keep.id, partner.id))
+        paired_with_keep.add(partner.id)
