@@ -111,6 +111,7 @@ def register_models() -> None:
     import academy.privacy.models  # noqa: F401
     import academy.recognition.models  # noqa: F401
     import academy.tiers.models  # noqa: F401
+    import academy.voice.models  # noqa: F401
     import academy.workplaces.models  # noqa: F401
     import recruitment.models  # noqa: F401
     import training.credentials.models  # noqa: F401
