@@ -136,6 +136,8 @@ def register_blueprints(app: Flask) -> None:
     import academy.recognition.views  # noqa: F401
     import academy.tiers.rules_views  # noqa: F401
     import academy.tiers.views  # noqa: F401
+    import academy.voice.manage_views  # noqa: F401
+    import academy.voice.views  # noqa: F401
     import academy.workplaces.views  # noqa: F401
     import recruitment.board_views  # noqa: F401
     import recruitment.referral_views  # noqa: F401
@@ -155,13 +157,15 @@ def register_blueprints(app: Flask) -> None:
     from academy.public.blueprint import bp as public_bp
     from academy.recognition.blueprint import bp as recognition_bp
     from academy.tiers.blueprint import bp as tiers_bp
+    from academy.voice.blueprint import bp as voice_bp
     from academy.workplaces.blueprint import bp as workplaces_bp
     from recruitment.blueprint import bp as recruitment_bp
     from training.blueprint import bp as training_bp
     from training.credentials.blueprint import bp as credentials_bp
 
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
-                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp, credentials_bp, recognition_bp):
+                      portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp, credentials_bp, recognition_bp,
+                      voice_bp):
         app.register_blueprint(blueprint)
 
 

@@ -48,6 +48,11 @@ _LINKS[Role.hcpa_staff].append(("Care Awards", "recognition.manage"))
 _LINKS[Role.manager].append(("Say thank you", "recognition.staff_to_thank"))
 _LINKS[Role.care_worker].append(("Awards and thanks", "recognition.mine"))
 
+# Staff voice (academy/voice): HCPA run polls and pulse surveys; members answer; managers see their results.
+_LINKS[Role.hcpa_staff].append(("Polls and surveys", "voice.polls_list"))
+_LINKS[Role.manager].append(("Staff polls", "voice.workplace_polls"))
+_LINKS[Role.care_worker].append(("Have your say", "voice.mine"))
+
 # The jobs board (recruitment/board.py): open jobs for visitors and applicants.
 _LINKS[None].insert(2, ("Jobs", "recruitment.board_list"))
 _LINKS[Role.applicant].append(("Jobs", "recruitment.board_list"))
