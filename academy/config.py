@@ -69,6 +69,7 @@ class Config:
         self._public_address(env)
         self._training_and_retention(env)
         self._credentials(env)
+        self._voice(env)
 
     def _service(self, env: dict[str, str]) -> None:
         self.ENV_NAME = env.get("GOODCARE_ENV", "development")

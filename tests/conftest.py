@@ -60,7 +60,8 @@ WHERE_TESTS_RUN = {
     "tests/training/test_credentials.py": "postgres_too",  # the status list's id ranges, revocation sweeps
     "tests/tiers/test_awards.py": "postgres_too",  # endorsement requests: savepoint + unique clash
     "tests/portal/test_summary.py": "postgres_too",  # month-end figures through the outcomes readers' SQL; CASE counts
-    "tests/recognition/": "postgres_too",  # name search (ILIKE), erasure deletes under real foreign keys
+    "tests/recognition/": "postgres_too",
+    "tests/voice/": "postgres_too",  # grouped counts, savepoints and unique clashes, the database-level anonymity checks  # name search (ILIKE), erasure deletes under real foreign keys
     "tests/portal/test_employer_links.py": "postgres_too",  # moves and deletes across the workforce spine
     "tests/security/test_sign_in_throttle.py": "postgres_too",  # the rate limiter's counters in Redis
     "tests/web/test_refusals.py": "postgres_too",  # a connection of its own; SQLite's write lock; grouped counts

@@ -228,8 +228,10 @@ def export_rows(results: PollResults) -> list[list]:
         question = result.question
         if question.kind == QuestionKind.free_text:
             continue
-        for breakdown, cell in [("Hertfordshire", result.total)] + [
-                (b.title.removeprefix("By ").capitalize(), c) for b in result.breakdowns for c in b.cells]:
+        groups = [("Hertfordshire", result.total)]
+        if result.total.shown:  # a hidden total hides its breakdowns whole (even their empty groups)
+            groups += [(b.title.removeprefix("By ").capitalize(), c) for b in result.breakdowns for c in b.cells]
+        for breakdown, cell in groups:
             if cell.hidden:
                 why = (f"Hidden: fewer than {results.minimum}" if cell.hidden == HIDDEN_SMALL
                        else "Hidden: protects a smaller group")
