@@ -261,3 +261,26 @@ def test_the_pulse_outcome_is_the_share_answering_4_or_5_under_the_threshold(pla
     assert watford.points[0].denominator is None  # 5 answers, but hidden so Stevenage's 1 cannot be worked out
     assert (st_albans.points[0].numerator, st_albans.points[0].denominator) == (6, 6)
     assert (workplace.points[0].numerator, workplace.points[0].denominator) == (6, 6)
+
+
+def test_flask_voice_pulse_opens_the_quarters_pulse_once_and_emails_members(app, places, outbox):
+    worker = factories.care_worker(places.st_albans_home)
+    first = app.test_cli_runner().invoke(args=["voice", "pulse"])
+    assert first.exit_code == 0 and "1 members emailed" in first.output, first.output
+    assert [m["To"] for m in outbox] == [worker.email]
+    again = app.test_cli_runner().invoke(args=["voice", "pulse"])
+    assert "already exists" in again.output and len(outbox) == 1
+
+
+def test_the_export_says_a_member_answered_and_erasure_removes_that_but_not_the_anonymous_answers(places):
+    from academy.privacy import erasure, subject_access
+
+    worker = factories.care_worker(places.st_albans_home)
+    poll = factories.poll()
+    factories.answered_by(poll, [worker], choice=3)
+    export = str(subject_access.build_export(db.session, subject_access.subject_for_user(db.session, worker)))
+    assert "voice participation" in export
+    erasure.confirm_erasure(db.session, factories.erasure_request(worker), factories.user(Role.hcpa_staff))
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(PollParticipation)) == 0
+    assert db.session.scalar(select(func.count()).select_from(PollAnswer)) == 1
