@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import User
 from academy.auth.tokens import make_poll_answer_token, read_poll_answer_token
-from academy.voice.audience import Member, as_member, audience
+from academy.voice.audience import Member, as_member, audience, member_jobs, reaches
 from academy.voice.models import (
     SCALE, Moderation, Poll, PollAnswer, PollParticipation, PollQuestion, PollStatus, QuestionKind,
 )
@@ -94,8 +94,8 @@ def polls_for(session, user: User, on: date | None = None) -> list[PollForMember
     if not open_polls:
         return []
     answered = set(session.scalars(select(PollParticipation.poll_id).where(PollParticipation.user_id == user.id)))
-    return [PollForMember(poll, poll.id in answered) for poll in open_polls
-            if as_member(session, poll, user, on) is not None]
+    jobs = member_jobs(session, user, on)  # once, whatever the number of polls
+    return [PollForMember(poll, poll.id in answered) for poll in open_polls if any(reaches(poll, j) for j in jobs)]
 
 
 def _answer_for(question: PollQuestion, value, member: Member) -> PollAnswer | None:

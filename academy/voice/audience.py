@@ -87,6 +87,11 @@ def audience(session, poll: Poll, on: date | None = None) -> list[Member]:
     return list(chosen.values())
 
 
+def member_jobs(session, user: User, on: date | None = None) -> list[Member]:
+    """The user's jobs in post as a member (newest first); none for anyone but a care worker."""
+    return _jobs(session, on or date.today(), user.id) if user.role == Role.care_worker else []
+
+
 def as_member(session, poll: Poll, user: User, on: date | None = None) -> Member | None:
     """The user as a member the poll reaches (their newest job it reaches), or None."""
     if user.role != Role.care_worker:

@@ -212,3 +212,13 @@ def test_the_pulse_shows_on_the_outcomes_dashboard_beside_turnover(app, scene):
     page = text(as_user(app, scene.hcpa).get("/outcomes/"))
     assert "How are you finding work?" in page and "5 of 5" in page
     assert page.index("Turnover rate") < page.index("How are you finding work?")
+
+
+def test_a_members_poll_list_takes_the_same_queries_for_few_and_many_polls(app, scene):
+    worker = as_user(app, scene.worker)
+    factories.poll()
+    few = statements_for(worker, "/voice/")
+    for _ in range(5):
+        factories.poll()
+    factories.poll(district_ids=joined([scene.other_home.district_id]))
+    assert statements_for(worker, "/voice/") == few
