@@ -88,6 +88,6 @@ def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_fiv
     # Now five: the results show, with the chart.
     sign_in(page, hcpa.email, factories.DEFAULT_PASSWORD)
     page.goto(f"/voice/polls/{poll.id}/results")
-    assert "Hertfordshire: 5 answers to How well do your breaks let you rest?" in page.content()
+    assert "Hertfordshire: 5 answers to question 1, How well do your breaks let you rest?" in page.content()
     assert page.locator("img.app-outcome__chart").first.evaluate("img => img.complete && img.naturalWidth > 0")
     checked(page)
