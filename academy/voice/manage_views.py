@@ -238,7 +238,8 @@ def moderate(answer_id: str):
         except DomainError as problem:
             form_error(form, "text", problem)
         else:
-            audit("moderated_poll_answer", target=poll, detail=form.decision.data + "d")
+            audit("moderated_poll_answer", target=poll,
+                  detail="approved" if form.decision.data == "approve" else "rejected")
             flash("Answer approved: it can now be shown." if form.decision.data == "approve"
                   else "Answer rejected and deleted.", "success")
             return redirect(url_for("voice.moderation_queue"))

@@ -170,6 +170,8 @@ def test_hcpa_moderate_free_text_and_only_approved_text_is_shown(app, scene):
     page = text(hcpa.get(f"/voice/polls/{poll.id}/results"))
     assert "Someone in the office is rude" in page and "Sam" not in page
     assert as_user(app, scene.manager).get(f"/voice/moderation/{second}").status_code == 403
+    assert sorted(db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "moderated_poll_answer"))) \
+        == ["approved", "rejected"]
 
 
 def test_a_manager_sees_their_own_workplace_results_of_closed_polls_only(app, scene):
