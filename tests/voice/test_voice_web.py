@@ -224,3 +224,33 @@ def test_a_members_poll_list_takes_the_same_queries_for_few_and_many_polls(app, 
         factories.poll()
     factories.poll(district_ids=joined([scene.other_home.district_id]))
     assert statements_for(worker, "/voice/") == few
+
+
+def test_hcpa_change_a_draft_remove_a_question_and_close_an_open_poll_early(app, scene):
+    hcpa = as_user(app, scene.hcpa)
+    draft = factories.poll(status="draft", questions=("scale", "free_text"))
+    edit = f"/voice/polls/{draft.id}/edit"
+    assert draft.title in text(hcpa.get(edit))
+    changed = hcpa.submit(edit, {"title": "Night shifts", **_date("opens_on", TODAY),
+                                 **_date("closes_on", TODAY + timedelta(days=3)), "tiers": [1]})
+    assert changed.status_code == 422  # no tier 1 yet: choose from the list
+    factories.tiers()
+    assert hcpa.submit(edit, {"title": "Night shifts", **_date("opens_on", TODAY),
+                              **_date("closes_on", TODAY + timedelta(days=3)), "tiers": [1]}).status_code == 302
+    db.session.expire_all()
+    assert (draft.title, draft.tiers) == ("Night shifts", "1")
+    page = f"/voice/polls/{draft.id}"
+    first = draft.questions[0].id
+    assert hcpa.submit(f"{page}/questions/{first}/remove", form_page=page).status_code == 302
+    db.session.expire_all()
+    assert [q.position for q in draft.questions] == [1] and draft.questions[0].kind.name == "free_text"
+    open_poll = factories.poll(closes=TODAY + timedelta(days=10))
+    open_page = f"/voice/polls/{open_poll.id}"
+    assert hcpa.submit(f"/voice/polls/{open_poll.id}/edit", {"title": "Renamed", **_date("opens_on", TODAY),
+                                                             **_date("closes_on", TODAY)}).status_code == 422
+    assert hcpa.submit(f"{open_page}/close", form_page=open_page).status_code == 302
+    db.session.expire_all()
+    assert open_poll.status == PollStatus.closed and open_poll.closes_on == TODAY
+    again = hcpa.submit(f"{open_page}/close", form_page=open_page, follow_redirects=True)
+    assert "Only an open poll can be closed" in text(again)
+    assert hcpa.post(f"{open_page}/close").status_code == 400  # no CSRF token
