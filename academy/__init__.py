@@ -113,6 +113,7 @@ def register_models() -> None:
     import academy.privacy.models  # noqa: F401
     import academy.recognition.models  # noqa: F401
     import academy.tiers.models  # noqa: F401
+    import academy.voice.models  # noqa: F401
     import academy.workplaces.models  # noqa: F401
     import recruitment.models  # noqa: F401
     import training.credentials.models  # noqa: F401
@@ -139,6 +140,8 @@ def register_blueprints(app: Flask) -> None:
     import academy.recognition.views  # noqa: F401
     import academy.tiers.rules_views  # noqa: F401
     import academy.tiers.views  # noqa: F401
+    import academy.voice.manage_views  # noqa: F401
+    import academy.voice.views  # noqa: F401
     import academy.workplaces.views  # noqa: F401
     import recruitment.duplicate_views  # noqa: F401
     import recruitment.board_views  # noqa: F401
@@ -160,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     from academy.public.blueprint import bp as public_bp
     from academy.recognition.blueprint import bp as recognition_bp
     from academy.tiers.blueprint import bp as tiers_bp
+    from academy.voice.blueprint import bp as voice_bp
     from academy.workplaces.blueprint import bp as workplaces_bp
     from recruitment.blueprint import bp as recruitment_bp
     from training.blueprint import bp as training_bp
@@ -167,7 +171,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, auth_bp, admin_bp, workplaces_bp, jobs_bp, outcomes_bp, recruitment_bp, training_bp,
                       portal_bp, privacy_bp, tiers_bp, ascwds_bp, two_step_bp, credentials_bp, recognition_bp,
-                      benefits_bp):
+                      benefits_bp, voice_bp):
         app.register_blueprint(blueprint)
 
 

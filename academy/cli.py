@@ -130,6 +130,7 @@ def register(app) -> None:
     from academy.ascwds.cli import register as register_ascwds
     from academy.outcomes.cli import register as register_outcomes
     from academy.privacy.cli import register as register_privacy
+    from academy.voice.cli import register as register_voice
     from training.credentials.cli import register as register_credentials
 
     app.cli.add_command(seed_cli)
@@ -138,3 +139,4 @@ def register(app) -> None:
     register_ascwds(app)
     register_privacy(app)
     register_credentials(app)
+    register_voice(app)

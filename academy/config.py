@@ -69,6 +69,7 @@ class Config:
         self._public_address(env)
         self._training_and_retention(env)
         self._credentials(env)
+        self._voice(env)
 
     def _service(self, env: dict[str, str]) -> None:
         self.ENV_NAME = env.get("GOODCARE_ENV", "development")
@@ -200,6 +201,10 @@ class Config:
                                    "(make one with `flask credentials new-key`)")
             value = str(_development_credential_keys())
         self.CREDENTIAL_SIGNING_KEYS = value
+
+    def _voice(self, env: dict[str, str]) -> None:
+        # Staff voice (academy/voice): poll results are shown only for groups of at least this many answers.
+        self.VOICE_MIN_GROUP = max(2, int(env.get("VOICE_MIN_GROUP", "5")))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

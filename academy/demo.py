@@ -204,6 +204,9 @@ def _seed_training(session, today: date) -> None:
     from academy.benefits.demo import seed_demo_benefits
 
     seed_demo_benefits(session, users["careworker@demo.goodcare.example"], today)
+    from academy.voice.demo import seed_demo_voice
+
+    seed_demo_voice(session, users["hcpa@demo.goodcare.example"], users["manager@demo.goodcare.example"], today)
 
 
 _WORDS = ["meadow", "harbour", "lantern", "orchard", "pebble", "willow", "copper", "thistle", "beacon",

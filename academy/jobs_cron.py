@@ -11,6 +11,7 @@ from academy.privacy.retention import retention_job
 from recruitment.followup import run_follow_ups
 from recruitment.booking import interview_reminders_job
 from training.reminders import daily_reminders_job
+from academy.voice.pulse import voice_daily_job
 
 # Outcomes: every night at 02:30, the latest month end and the current month to date.
 cron.register(recompute_outcomes, "outcomes", cron="30 2 * * *", job_timeout=JOB_TIMEOUT, name="nightly-outcomes")
@@ -28,3 +29,5 @@ cron.register(endorsement_requests_job, "default", cron="15 7 * * *", job_timeou
               name="daily-tier-endorsement-requests")
 # Good Care Recruitment: the day-before interview reminders, hourly at :10 (each claimed once).
 cron.register(interview_reminders_job, "default", cron="10 * * * *", job_timeout=600, name="hourly-interview-reminders")
+# Staff voice: close polls past their date, open the quarter's pulse, email polls opening today; daily at 06:50.
+cron.register(voice_daily_job, "default", cron="50 6 * * *", job_timeout=30 * 60, name="daily-staff-voice")

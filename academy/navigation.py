@@ -53,6 +53,10 @@ _LINKS[Role.hcpa_staff].append(("Benefits catalogue", "benefits.catalogue_list")
 _LINKS[Role.care_worker].append(("Your benefits", "benefits.mine"))
 # Possible duplicate applications (recruitment/duplicates.py): HCPA compare, dismiss or merge them.
 _LINKS[Role.hcpa_staff].insert(1, ("Possible duplicates", "recruitment.duplicates_list"))
+# Staff voice (academy/voice): HCPA run polls and pulse surveys; members answer; managers see their results.
+_LINKS[Role.hcpa_staff].append(("Polls and surveys", "voice.polls_list"))
+_LINKS[Role.manager].append(("Staff polls", "voice.workplace_polls"))
+_LINKS[Role.care_worker].append(("Have your say", "voice.mine"))
 
 # The jobs board (recruitment/board.py): open jobs for visitors and applicants.
 _LINKS[None].insert(2, ("Jobs", "recruitment.board_list"))

@@ -66,6 +66,7 @@ WHERE_TESTS_RUN = {
     "tests/portal/test_summary.py": "postgres_too",  # month-end figures through the outcomes readers' SQL; CASE counts
     "tests/recognition/": "postgres_too",  # name search (ILIKE), erasure deletes under real foreign keys
     "tests/benefits/": "postgres_too",  # grouped, distinct counts of use; a unique row per member and benefit
+    "tests/voice/": "postgres_too",  # grouped counts, savepoints and unique clashes, the database-level anonymity checks
     "tests/portal/test_employer_links.py": "postgres_too",  # moves and deletes across the workforce spine
     "tests/security/test_sign_in_throttle.py": "postgres_too",  # the rate limiter's counters in Redis
     "tests/web/test_refusals.py": "postgres_too",  # a connection of its own; SQLite's write lock; grouped counts

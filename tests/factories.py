@@ -584,10 +584,40 @@ def benefit(title: str | None = None, kind: str = "discount", roles=(), min_tier
     return obj
 
 
+# --- staff voice (academy/voice/models.py) ---------------------------------------------------------
+
+def poll(title: str | None = None, status: str = "open", questions=("scale",), opens: date | None = None,
+         closes: date | None = None, by: User | None = None, **fields):
+    """A poll (open by default, from a week ago for a month) with questions of the given kinds:
+    "scale", "single_choice" (options Yes / No / Not sure) or "free_text"."""
+    from academy.voice.models import Poll, PollQuestion, PollStatus, QuestionKind
+
+    obj = Poll(title=title or f"Poll {_next()}", status=PollStatus[status],
+               opens_on=opens or date.today() - timedelta(days=7),
+               closes_on=closes or date.today() + timedelta(days=21),
+               created_by_id=by.id if by is not None else None, **fields)
+    for position, kind in enumerate(questions, start=1):
+        obj.questions.append(PollQuestion(
+            position=position, kind=QuestionKind[kind], text=f"Question {position} ({kind})",
+            options="Yes\nNo\nNot sure" if kind == "single_choice" else None))
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
 def benefit_use(of, who: Person, used: date | None = None):
     from academy.benefits.models import BenefitUse
 
     obj = BenefitUse(benefit=of, person=who, used_on=used or date.today())
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def poll_participation(of_poll, who: User):
+    from academy.voice.models import PollParticipation
+
+    obj = PollParticipation(poll_id=of_poll.id, user_id=who.id)
     db.session.add(obj)
     db.session.commit()
     return obj
@@ -609,6 +639,21 @@ def remembered_job(owner: User | None = None, kind: str = "outcomes.recompute", 
     return obj
 
 
+def poll_answer(of_poll, question=None, choice: int | None = 4, text: str | None = None, at: Workplace | None = None,
+                moderation: str | None = None):
+    """One answer row (no participation): for tests of results. `at` gives its group."""
+    from academy.voice.models import Moderation, PollAnswer
+
+    question = question or of_poll.questions[0]
+    obj = PollAnswer(poll_id=of_poll.id, question_id=question.id, choice=None if text is not None else choice,
+                     text=text, moderation=Moderation[moderation] if moderation else None,
+                     district_id=at.district_id if at else None, service_type_id=at.service_type_id if at else None,
+                     workplace_id=at.id if at else None)
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
 def possible_duplicate(first=None, second=None, status: str = "open", **flags):
     """Two sent applications recorded as a possible duplicate (by default the same mobile number)."""
     from recruitment.models import DuplicateStatus, PossibleDuplicate
@@ -622,3 +667,21 @@ def possible_duplicate(first=None, second=None, status: str = "open", **flags):
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+def answered_by(of_poll, workers, choice: int = 4, text: str | None = None) -> None:
+    """Each worker answers every question through the domain function (scale/choice `choice`)."""
+    from academy.voice.answering import answer_poll, field_name
+    from academy.voice.models import QuestionKind
+
+    for worker in workers:
+        values = {}
+        for question in of_poll.questions:
+            if question.kind == QuestionKind.free_text:
+                values[field_name(question)] = text
+            elif question.kind == QuestionKind.scale:
+                values[field_name(question)] = str(choice)
+            else:
+                values[field_name(question)] = str(min(choice, len(question.option_list) - 1))
+        answer_poll(db.session, of_poll, worker, values)
+    db.session.commit()

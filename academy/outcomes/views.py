@@ -17,6 +17,7 @@ from academy.outcomes.blueprint import bp
 from academy.outcomes.forms import BaselineForm, RecomputeForm
 from academy.outcomes.metrics import ALL_METRICS
 from academy.outcomes.models import Baseline
+from academy.voice import outcomes as voice_outcomes
 
 VIEWERS = (Role.manager, *STAFF_ROLES)
 
@@ -64,6 +65,7 @@ def index():
         induction=dashboard.induction_parts(db.session, scopes, latest) if latest else [],
         funnel=dashboard.funnel(db.session, latest) if latest and dashboard.is_staff(current_user) else [],
         staff=staff, running=running_status, lost=lost,
+        pulse=voice_outcomes.pulse_series(db.session, scopes),  # staff voice's quarterly pulse (academy/voice)
         query={k: v for k, v in request.args.items() if k in ("scope", "compare")})
 
 

@@ -2,7 +2,7 @@
 members' declared use, and whether a workplace is an HCPA member provider
 
 Revision ID: 0025_benefits
-Revises: 0022_duplicate_applicants
+Revises: 0024_staff_voice
 Create Date: 2026-12-05 17:50:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0025_benefits'
-down_revision = '0022_duplicate_applicants'
+down_revision = '0024_staff_voice'
 branch_labels = None
 depends_on = None
 

@@ -395,6 +395,45 @@ TABLE: dict[str, list[Case]] = {
     "/benefits/catalogue/<int:benefit_id>/withdraw": [Case({"benefit_id": "@benefit"}, E({HCPA})),
                                                       Case({"benefit_id": 999999}, E(set(), hcpa_staff=404))],
     "/benefits/workplaces/<int:workplace_id>": _portal(),
+    # --- staff voice (polls and pulse surveys) ------------------------------------------------
+    # HCPA run polls (an unknown poll is a 404 to them); members answer polls that reach them (one
+    # aimed at B's district only is a 404 to A's worker); the emailed link is its member's alone
+    # (anyone else signed in: 404); managers see A's results, never B's.
+    "/voice/polls": one(E({HCPA})),
+    "/voice/polls/new": one(E({HCPA})),
+    "/voice/polls/<int:poll_id>": [Case({"poll_id": "@poll_draft"}, E({HCPA})),
+                                   Case({"poll_id": 999999}, E(set(), hcpa_staff=404))],
+    "/voice/polls/<int:poll_id>/edit": [Case({"poll_id": "@poll_draft"}, E({HCPA})),
+                                        Case({"poll_id": 999999}, E(set(), hcpa_staff=404))],
+    "/voice/polls/<int:poll_id>/questions": [Case({"poll_id": "@poll_draft"}, E({HCPA})),
+                                             Case({"poll_id": 999999}, E(set(), hcpa_staff=404))],
+    "/voice/polls/<int:poll_id>/questions/<int:question_id>/remove": [
+        Case({"poll_id": "@poll_draft", "question_id": "@poll_draft_question"}, E({HCPA})),
+        Case({"poll_id": "@poll_closed", "question_id": "@poll_draft_question"}, E(set(), hcpa_staff=404))],
+    "/voice/polls/<int:poll_id>/open": [Case({"poll_id": "@poll_draft"}, E({HCPA})),
+                                        Case({"poll_id": 999999}, E(set(), hcpa_staff=404))],
+    "/voice/polls/<int:poll_id>/close": [Case({"poll_id": "@poll_open"}, E({HCPA})),
+                                         Case({"poll_id": 999999}, E(set(), hcpa_staff=404))],
+    "/voice/polls/<int:poll_id>/results": [Case({"poll_id": "@poll_closed"}, E({HCPA})),
+                                           Case({"poll_id": 999999}, E(set(), hcpa_staff=404))],
+    "/voice/polls/<int:poll_id>/results.<fmt>": [Case({"poll_id": "@poll_closed", "fmt": "csv"}, E({HCPA})),
+                                                 Case({"poll_id": "@poll_closed", "fmt": "xlsx"}, E({HCPA})),
+                                                 Case({"poll_id": 999999, "fmt": "csv"}, E(set(), hcpa_staff=404))],
+    "/voice/polls/<int:poll_id>/questions/<int:question_id>/chart.svg": [
+        Case({"poll_id": "@poll_closed", "question_id": "@poll_closed_question"}, E({HCPA})),
+        Case({"poll_id": "@poll_draft", "question_id": "@poll_closed_question"}, E(set(), hcpa_staff=404))],
+    "/voice/moderation": one(E({HCPA})),
+    "/voice/moderation/<answer_id>": [Case({"answer_id": "@poll_waiting_answer"}, E({HCPA})),
+                                      Case({"answer_id": "0" * 32}, E(set(), hcpa_staff=404))],
+    "/voice/": one(E({CW})),
+    "/voice/polls/<int:poll_id>/answer": [Case({"poll_id": "@poll_open"}, E({CW})),
+                                          Case({"poll_id": "@poll_for_b"}, E(set(), care_worker=404))],
+    "/voice/answer/<token>": [Case({"token": "@poll_link_a"}, E({ANON, CW}, **{r: 404 for r in (APP, MGR, HCPA, ADM)})),
+                              Case({"token": "not-a-token"}, E(set(), **{r: 404 for r in ROLES}))],
+    "/voice/workplaces": one(E({MGR})),
+    "/voice/workplaces/<int:workplace_id>/polls/<int:poll_id>": own_and_other(
+        {"workplace_id": "@workplace_a", "poll_id": "@poll_closed"},
+        {"workplace_id": "@workplace_b", "poll_id": "@poll_closed"}, E({MGR}), E(set(), manager=404)),
 
     # --- training ------------------------------------------------------------------------------
     "/training/": one(E(EVERYONE)),

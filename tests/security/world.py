@@ -136,6 +136,7 @@ def _build_world() -> World:
     benefit = factories.benefit("Walk discount")
     benefit_not_for_a = factories.benefit("Leaders' retreat", min_tier=5)  # worker A holds tier 1
     factories.benefit_use(benefit, worker_a["person"])
+    voice = _staff_voice(a, b, worker_a["user"])
 
     baseline = factories.baseline()
     factories.outcome_snapshot(scope_type="workplace", scope_id=a.id)
@@ -163,7 +164,7 @@ def _build_world() -> World:
         own_erasure_request=own_erasure.id, first_step=journey.STEPS[0].slug,
         member_a=member_a.member_number, member_b=member_b.member_number,
         award_round=award_round.id, nomination=nomination.id, duplicate_pair=duplicate_pair.id,
-        benefit=benefit.id, benefit_not_for_a=benefit_not_for_a.id,
+        benefit=benefit.id, benefit_not_for_a=benefit_not_for_a.id, **voice,
         applicant_user=applicant_app.user.id, import_batch=batch, manager_import_batch=manager_batch,
         provider_a=a.provider_id, provider_b=b.provider_id,
         course=courses[0].id, invitation=invitation.id, manager_user_a=manager_a.id, hcpa_user=hcpa.id,
@@ -176,6 +177,28 @@ def _build_world() -> World:
         ids[f"follow_up_{suffix}"] = follow_ups[worker["placement"].id].id
         ids[f"worker_user_{suffix}"] = worker["user"].id
     return world
+
+
+def _staff_voice(a, b, worker_a: User) -> dict:
+    """Polls: one open to everyone, one for B's district only, a draft, and a closed one with five
+    answers from A (results shown) and a free-text answer waiting to be read; A's worker's link."""
+    from academy.auth.tokens import make_poll_answer_token
+
+    poll_open = factories.poll(title="Breaks at work")
+    poll_for_b = factories.poll(title="Watford only", district_ids=str(b.district_id))
+    poll_draft = factories.poll(title="Draft poll", status="draft", questions=("single_choice", "scale"))
+    poll_closed = factories.poll(title="Rotas", status="closed", questions=("scale", "single_choice", "free_text"))
+    for choice in (1, 4, 4, 5, 5):
+        factories.poll_answer(poll_closed, choice=choice, at=a)
+        factories.poll_answer(poll_closed, question=poll_closed.questions[1], choice=choice % 3, at=a)
+    factories.poll_answer(poll_closed, question=poll_closed.questions[2], text="Kind colleagues", at=a,
+                          moderation="approved")
+    waiting = factories.poll_answer(poll_closed, question=poll_closed.questions[2], text="Nights are hard", at=a,
+                                    moderation="waiting")
+    return {"poll_open": poll_open.id, "poll_for_b": poll_for_b.id, "poll_draft": poll_draft.id,
+            "poll_draft_question": poll_draft.questions[0].id, "poll_closed": poll_closed.id,
+            "poll_closed_question": poll_closed.questions[0].id, "poll_waiting_answer": waiting.id,
+            "poll_link_a": make_poll_answer_token(poll_open.id, worker_a.id)}
 
 
 def _job(owner: User, job_id: str | None = None) -> str:

@@ -18,6 +18,7 @@ BATCH_JOBS_THAT_COMMIT_PER_ITEM = {
     "training/reminders.py",
     "recruitment/booking.py",  # interview_reminders_job: each reminder claimed and sent in its own commit
     "academy/outcomes/snapshots.py",  # run_outcomes: a run's snapshots stored together, under its lock
+    "academy/voice/invitations.py",  # send_poll_invitations: the poll claimed as emailed before its links go
 }
 REFUSALS = {"DomainError", "Invalid", "NotAllowed", "Conflict"}
 UNDOES = {"form_error", "refuse", "rollback"}
