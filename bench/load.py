@@ -22,6 +22,7 @@ its users are threads of bench/driver.py.
     nice -n 10 .venv/bin/python bench/load.py --step --scale hertfordshire
     nice -n 10 .venv/bin/python bench/load.py --step --scale england --keep     # builds 2M staff records first
     nice -n 10 .venv/bin/python bench/load.py --step --scale england --reuse    # the database kept last time
+    nice -n 10 .venv/bin/python bench/load.py --step --reuse --every-step --max-users 16 --step-seconds 30   # a quick look
 
 Pages of the step mode: home, the sign-in page and signing in, an application question page and
 its answer (POST), the screening queue and an application, the manager's summary, staff list and
@@ -159,6 +160,8 @@ def main() -> None:
     parser.add_argument("--bare-seconds", type=float, default=20, help="step mode: seconds of each bare-only run")
     parser.add_argument("--max-users", type=int, default=256, help="step mode: stop after this many users")
     parser.add_argument("--json", type=Path, help="step mode: also write every figure to this file")
+    parser.add_argument("--every-step", action="store_true",
+                        help="step mode: go on to --max-users past p95 > 500 ms (the capacity is still the last step within it)")
     args = parser.parse_args()
     if args.step:
         from step import run_steps
