@@ -378,7 +378,7 @@ def run_steps(args) -> None:
                       f"(mixed/bare {mixed['rps'] / max(bare_only['rps'], 1e-9):.1%}; load average {step['load_average']:.1f})",
                       flush=True)
                 print("\n".join(page_table(mixed)), flush=True)
-                if mixed["p95"] > P95_LIMIT or mixed["failures"]:
+                if (mixed["p95"] > P95_LIMIT or mixed["failures"]) and not args.every_step:
                     break
                 users *= 2
         finally:
