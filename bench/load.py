@@ -12,9 +12,27 @@ and the number of 5xx answers (target: zero).
     .venv/bin/python bench/load.py --minutes 10 --users 24
     .venv/bin/python bench/load.py --minutes 1 --users 8  # a quick look
 
+Step mode (docs/capacity.md): no think time; 2, 4, 8, 16, ... virtual users, each step first
+the mixed workload (every page below in turn, the bare page among them), then the bare page alone
+with as many users, until the mixed run's p95 passes 500 ms or a request fails. Prints per step
+and per page p50/p95/p99, the ratio of each page's p95 to the bare page's, the capacity (requests a
+second at the last step within the limit) and whether the targets are met. It needs no locust:
+its users are threads of bench/driver.py.
+
+    nice -n 10 .venv/bin/python bench/load.py --step --scale hertfordshire
+    nice -n 10 .venv/bin/python bench/load.py --step --scale england --keep     # builds 2M staff records first
+    nice -n 10 .venv/bin/python bench/load.py --step --scale england --reuse    # the database kept last time
+    nice -n 10 .venv/bin/python bench/load.py --step --reuse --every-step --max-users 16 --step-seconds 30   # a quick look
+
+Pages of the step mode: home, the sign-in page and signing in, an application question page and
+its answer (POST), the screening queue and an application, the manager's summary, staff list and
+training matrix of a 300-staff workplace, the outcomes dashboard (snapshots computed first), a
+care worker's passport page and its PDF, and the ASC-WDS import report of a 5,000-row staff file.
+
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres; a
-database goodcare_bench_load is made and dropped) and Redis (BENCH_REDIS_URL, default
-redis://127.0.0.1:6379/14, flushed at the start). Only 127.0.0.1 is ever contacted.
+database goodcare_bench_load (step mode: goodcare_bench_step_<scale>) is made and dropped) and
+Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/14, flushed at the start). Only 127.0.0.1
+is ever contacted.
 """
 from __future__ import annotations
 
@@ -93,8 +111,9 @@ def seed_people(url: str, managers: int, officers: int, applicants: int, queue: 
     return {"workplaces": list(busiest), "first_application": first_application, "queue": queue}
 
 
-def serve(url: str, redis_url: str, port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, GOODCARE_ENV="production",
+def serve(url: str, redis_url: str, port: int, log_path: Path, **extra_env: str) -> subprocess.Popen:
+    """gunicorn, 2 sync workers, serving bench/load_app.py on 127.0.0.1:port (production settings)."""
+    env = dict(os.environ, **extra_env, DATABASE_URL=url, REDIS_URL=redis_url, GOODCARE_ENV="production",
                SECRET_KEY="load-bench-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
                PUBLIC_BASE_URL="https://127.0.0.1", MAIL_LOG_ONLY="on",
                SIGN_IN_LIMIT_PER_ADDRESS="100000 per minute",
@@ -134,7 +153,21 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--users", type=int, default=24, help="virtual users (a quarter of each kind)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--step", action="store_true", help="step mode: raise the users until p95 > 500 ms or errors")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="hertfordshire", help="step mode's database")
+    parser.add_argument("--reuse", action="store_true", help="step mode: use the database a --keep run left")
+    parser.add_argument("--step-seconds", type=float, default=60, help="step mode: seconds of each mixed run")
+    parser.add_argument("--bare-seconds", type=float, default=20, help="step mode: seconds of each bare-only run")
+    parser.add_argument("--max-users", type=int, default=256, help="step mode: stop after this many users")
+    parser.add_argument("--json", type=Path, help="step mode: also write every figure to this file")
+    parser.add_argument("--every-step", action="store_true",
+                        help="step mode: go on to --max-users past p95 > 500 ms (the capacity is still the last step within it)")
     args = parser.parse_args()
+    if args.step:
+        from step import run_steps
+
+        run_steps(args)
+        return
     base = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     admin_url, url = database_urls(base, DB_NAME)

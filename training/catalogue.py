@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -95,6 +95,7 @@ def seed_courses(session) -> int:
     return added
 
 
+@lru_cache(maxsize=4096)
 def natural_key(text: str) -> tuple:
     """Sorts "standard 2" before "standard 10": runs of digits compare as numbers, the rest ignoring
     case. re.split with a group puts text at even places and digits at odd ones, so types always match."""

@@ -1,9 +1,11 @@
 """Passwords: how they are hashed (argon2id) and which ones are refused as too easy to guess.
 
-Hashing: argon2id with argon2-cffi's RFC 9106 "low memory" profile (64 MiB, 3 passes, 4 lanes),
-above OWASP's minimum (19 MiB, 2 passes, 1 lane). Hashes made before (Werkzeug's scrypt or
-pbkdf2) still verify, and `needs_rehash` tells the caller to hash the password again, as argon2id
-with today's parameters, once the user has proved it by signing in.
+Hashing: argon2id with OWASP's minimum, m=19456 KiB (19 MiB), t=2 passes, p=1 lane (one of its five
+equal-strength options), chosen with bench/signin.py so that 20 people signing in at once on two
+gunicorn workers stay under 1 s at p95 (docs/security.md, "Password hashing: the trade-off"). Hashes
+made before (Werkzeug's scrypt or pbkdf2, or argon2id with other parameters, such as the RFC 9106
+low-memory profile used until issue 20) still verify, and `needs_rehash` tells the caller to hash
+the password again, as argon2id with today's parameters, once the user has proved it by signing in.
 
 Guessability, for a new password: 12 to 128 characters, and
 1. not in the 30,000 most common passwords of real breaches (the `passwords` frequency list that
@@ -21,7 +23,6 @@ import string
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from argon2.profiles import RFC_9106_LOW_MEMORY
 from werkzeug.security import check_password_hash
 
 MIN_LENGTH = 12
@@ -31,7 +32,9 @@ ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses longer input; the first 72 characters d
 
 TOO_EASY = "Password is too easy to guess. Try 3 random words, for example 'coffee-window-meadow'"
 
-_hasher = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+# OWASP Password Storage Cheat Sheet, argon2id: "m=19456 (19 MiB), t=2, p=1".
+MEMORY_KIB, PASSES, LANES = 19_456, 2, 1
+_hasher = PasswordHasher(time_cost=PASSES, memory_cost=MEMORY_KIB, parallelism=LANES)
 _AROUND = string.digits + string.punctuation + string.whitespace
 # Characters people put in place of letters; 1 is tried as both i and l.
 _LOOK_ALIKES = (str.maketrans("@4310$5!7+|", "aaeiossitti"), str.maketrans("@4310$5!7+|", "aaelosslttl"))

@@ -17,9 +17,9 @@ from academy.portal.access import get_portal_workplace_or_404
 from academy.workplaces.models import Employment, JobRole, Person, Workplace
 from training import induction as inductions
 from training.catalogue import course_order
-from training.models import CareCertificateInduction, Course, StandardState, TrainingRecord
+from training.models import CareCertificateInduction, Course, StandardState
 from training.people import current_employment_clause
-from training.records import TrainingState, course_lines, mandatory_course_ids
+from training.records import RecordFacts, TrainingState, course_lines, mandatory_course_ids, record_facts_by_person
 
 STATE_ORDER = (TrainingState.expired, TrainingState.missing, TrainingState.expiring, TrainingState.current)
 
@@ -157,32 +157,9 @@ def inductions_by_person(session, person_ids) -> dict[int, CareCertificateInduct
     return {pid: inductions.current_induction(items) for pid, items in found.items()}
 
 
-@dataclass(frozen=True)
-class RecordFacts:
-    """The columns of a TrainingRecord that its state needs, with its course (what
-    training.records.course_lines reads), loaded without building full ORM objects."""
-
-    id: int
-    person_id: int
-    course_id: int
-    completed_on: date
-    expires_on: date | None
-    course: Course
-
-
 def mandatory_records(session, person_ids, courses: dict[int, Course]) -> dict[int, list[RecordFacts]]:
     """Many people's records of the given courses, in one query: person id -> records."""
-    result: dict[int, list[RecordFacts]] = {pid: [] for pid in person_ids}
-    if not person_ids or not courses:
-        return result
-    rows = session.execute(
-        select(TrainingRecord.id, TrainingRecord.person_id, TrainingRecord.course_id, TrainingRecord.completed_on,
-               TrainingRecord.expires_on)
-        .where(TrainingRecord.person_id.in_(list(person_ids)), TrainingRecord.course_id.in_(list(courses))))
-    for record_id, person_id, course_id, completed_on, expires_on in rows:
-        result[person_id].append(RecordFacts(record_id, person_id, course_id, completed_on, expires_on,
-                                             courses[course_id]))
-    return result
+    return record_facts_by_person(session, person_ids, courses)
 
 
 @dataclass

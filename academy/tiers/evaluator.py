@@ -101,8 +101,8 @@ def criterion_names(session, tiers: list[Tier]) -> Names:
 
 def passports_for(session, people: list[Person], on: date) -> dict[int, Passport]:
     ids = [p.id for p in people]
-    lines = training_overview(session, people, on)
     employments = current_employments(session, ids, on)
+    lines = training_overview(session, people, on, facts_only=True, employments=employments)
     qualifications: dict[int, list[Qualification]] = {i: [] for i in ids}
     inductions: dict[int, list[CareCertificateInduction]] = {i: [] for i in ids}
     first_start: dict[int, date] = {}

@@ -63,7 +63,7 @@ def test_new_hashes_are_argon2id_with_at_least_owasps_parameters():
 def test_one_hash_is_fast_enough_for_sign_in():
     started = time.perf_counter()
     hash_password("kettle-orchard-lantern")
-    assert time.perf_counter() - started < 2.0  # ~0.12 s measured on the 2-core development machine
+    assert time.perf_counter() - started < 2.0  # ~0.06 s measured on the 2-core development machine
 
 
 def test_scrypt_hashes_still_verify_and_are_due_for_rehash():
@@ -73,9 +73,19 @@ def test_scrypt_hashes_still_verify_and_are_due_for_rehash():
 
 
 def test_argon2_hashes_with_weaker_parameters_are_due_for_rehash():
-    weaker = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash("kettle-orchard-lantern")
+    weaker = PasswordHasher(time_cost=1, memory_cost=12 * 1024, parallelism=1).hash("kettle-orchard-lantern")
     assert verify_password(weaker, "kettle-orchard-lantern")
     assert needs_rehash(weaker)
+
+
+def test_hashes_of_the_rfc_9106_profile_used_before_still_verify_and_are_due_for_rehash():
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    before = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY).hash("kettle-orchard-lantern")
+    assert "m=65536,t=3,p=4" in before
+    assert verify_password(before, "kettle-orchard-lantern") and not verify_password(before, "kettle-orchard")
+    assert needs_rehash(before)
+    assert "m=19456,t=2,p=1" in hash_password("kettle-orchard-lantern")  # what it is hashed again with
 
 
 @pytest.mark.parametrize("garbage", ["", "not-a-real-hash", "$argon2id$broken"])

@@ -54,6 +54,20 @@ def test_a_scrypt_hash_is_upgraded_to_argon2id_at_the_next_sign_in(client):
     client.sign_in(user)  # and the new hash works
 
 
+def test_a_hash_of_the_rfc_9106_profile_used_before_is_hashed_again_with_todays_parameters_at_sign_in(client):
+    from argon2 import PasswordHasher
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    user = factories.user()
+    user.password_hash = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY).hash(factories.DEFAULT_PASSWORD)
+    db.session.commit()
+    client.sign_in(user)
+    db.session.refresh(user)
+    assert "$m=19456,t=2,p=1$" in user.password_hash and not user.password_needs_rehash
+    client.sign_out()
+    client.sign_in(user)  # and the new hash works
+
+
 def test_an_unknown_email_is_refused_like_a_wrong_password(client):
     response = client.submit("/sign-in", {"email": "nobody@example.com", "password": "kettle-orchard-lantern"})
     assert response.status_code == 422 and "Enter a correct email address and password" in text(response)
