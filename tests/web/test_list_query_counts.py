@@ -391,6 +391,75 @@ def add_tier_criteria(world, start, count):
     db.session.commit()
 
 
+def add_duplicate_pairs(world, start, count):
+    """Possible duplicates: pairs of sent applications with the same mobile number."""
+    from recruitment.models import DuplicateStatus, PossibleDuplicate
+
+    firsts, seconds = _applications(start, count), _applications(start + 1000, count)
+    db.session.flush()
+    db.session.add_all(PossibleDuplicate(application_id=a.id, other_application_id=b.id, same_mobile=True,
+                                         status=DuplicateStatus.open, found_at=utcnow())
+                       for a, b in zip(firsts, seconds))
+    db.session.commit()
+
+
+def _benefits(start, count):
+    from academy.benefits.models import Benefit, BenefitKind
+
+    made = [Benefit(title=f"{bulk_name(n)} offer", kind=BenefitKind.discount, description="Money off.",
+                    how_to_claim="Show your member number.") for n in range(start, start + count)]
+    db.session.add_all(made)
+    return made
+
+
+def add_benefits(world, start, count):
+    _benefits(start, count)
+    db.session.commit()
+
+
+def add_members_using_benefits(world, start, count):
+    """Staff at home who are CPA members, each using a benefit of their own."""
+    from academy.benefits.models import BenefitUse
+    from academy.tiers.models import CpaMembership
+
+    jobs, offers = _staff(world.home, start, count), _benefits(start, count)
+    db.session.add_all(CpaMembership(person=job.person, member_number=f"BULK{n:05d}")
+                       for n, job in zip(range(start, start + count), jobs))
+    db.session.add_all(BenefitUse(benefit=offer, person=job.person, used_on=date.today())
+                       for offer, job in zip(offers, jobs))
+    db.session.commit()
+
+
+def _polls(start, count, **fields):
+    from academy.voice.models import Poll, PollQuestion, PollStatus, QuestionKind
+
+    made = []
+    for n in range(start, start + count):
+        poll = Poll(title=f"{bulk_name(n)} poll", status=fields.get("status", PollStatus.open),
+                    opens_on=date.today() - timedelta(days=7), closes_on=date.today() + timedelta(days=21))
+        poll.questions.append(PollQuestion(position=1, kind=fields.get("kind", QuestionKind.scale),
+                                           text=f"{bulk_name(n)} question"))
+        made.append(poll)
+    db.session.add_all(made)
+    return made
+
+
+def add_polls(world, start, count):
+    _polls(start, count)
+    db.session.commit()
+
+
+def add_free_text_to_read(world, start, count):
+    """Free-text answers waiting for HCPA to read, one poll each."""
+    from academy.voice.models import Moderation, PollAnswer, QuestionKind
+
+    polls = _polls(start, count, kind=QuestionKind.free_text)
+    db.session.flush()
+    db.session.add_all(PollAnswer(poll_id=poll.id, question_id=poll.questions[0].id, text="Rota changes at short notice",
+                                  moderation=Moderation.waiting) for poll in polls)
+    db.session.commit()
+
+
 LIST_PAGES = [
     # Good Care Recruitment
     ListPage("hcpa: screening queue", "hcpa", "/recruitment/screening", add_applications, "Bulk 099"),
@@ -441,6 +510,15 @@ LIST_PAGES = [
     ListPage("manager: staff to thank", "manager", "/recognition/thanks", add_staff, "Bulk 099"),
     ListPage("manager: tier endorsements", "manager", "/tiers/endorsements", add_tier_ready_staff, "Bulk 099"),
     ListPage("admin: tier rules", "admin", "/tiers/rules", add_tier_criteria),
+    # duplicates, benefits, staff voice
+    ListPage("hcpa: possible duplicates", "hcpa", "/recruitment/duplicates", add_duplicate_pairs, "Bulk 099"),
+    ListPage("hcpa: benefits catalogue", "hcpa", "/benefits/catalogue", add_benefits, "Bulk 099 offer"),
+    ListPage("care worker: your benefits", "care_worker", "/benefits/", add_benefits, "Bulk 099 offer"),
+    ListPage("manager: CPA members and benefits", "manager", "/benefits/workplaces/{home}", add_members_using_benefits,
+             "Bulk 099"),
+    ListPage("hcpa: polls and surveys", "hcpa", "/voice/polls", add_polls, "Bulk 099 poll"),
+    ListPage("hcpa: free text to read", "hcpa", "/voice/moderation", add_free_text_to_read),
+    ListPage("care worker: have your say", "care_worker", "/voice/", add_polls, "Bulk 099 poll"),
 ]
 
 
