@@ -493,6 +493,9 @@ def load(session, scope_type: str, scope_id: int, dates: list[date]) -> pd.DataF
 
 
 def figures_from_rows(frame: pd.DataFrame, scope_type: str, scope_id: int, dates: list[date]) -> FunnelFigures:
+    """The funnel of one scope from its stored rows (those at `dates` are used)."""
+    if len(frame):
+        frame = frame[pd.to_datetime(frame["date"]).isin(pd.to_datetime(pd.Series(list(dates))))]
     numerators = frame.groupby("metric")["numerator"].sum(min_count=1) if len(frame) else pd.Series(dtype=float)
     denominators = frame.groupby("metric")["denominator"].sum(min_count=1) if len(frame) else pd.Series(dtype=float)
     latest = max(dates) if dates else None
@@ -543,3 +546,27 @@ def scope_names(session, scope_type: str, ids=None) -> dict[int, str]:
         wanted = ids if ids is not None else [d * CELL + s for d in districts for s in SOURCE_CODES]
         names = {i: f"{districts.get(i // CELL, f'#{i // CELL}')}, {SOURCE_CODES.get(i % CELL, '?')}" for i in wanted}
     return names if ids is None else {i: names[i] for i in ids if i in names}
+
+
+def as_text(figures_: FunnelFigures, name: str) -> str:
+    """The funnel of one scope as fixed-width text (`flask outcomes show`)."""
+    dates = figures_.dates
+    period = f"{dates[0]:%d %b %Y}" if len(dates) == 1 else f"{dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}"
+    header = ("Stage", "Moved in", "Ended", "Went on", "Dropped", "Median", "90th percentile", "In it now")
+    lines = [(s.label, str(s.entered), str(s.left),
+              "" if s.went_on_rate is None else f"{s.went_on} ({100 * s.went_on_rate:.1f}%)",
+              "" if s.dropped_rate is None else f"{s.dropped} ({100 * s.dropped_rate:.1f}%)",
+              s.median, s.p90, str(s.waiting)) for s in figures_.stages]
+    lines.append(("Placed", str(figures_.placed), "", "", "", "", "", ""))
+    lines.append(("Online form started", str(figures_.started), "", "", "", "", "", ""))
+    lines += [(f"  page {p.number}: {p.title}", str(p.reached), "", "" if p.rate is None else f"{100 * p.rate:.1f}%",
+               "", "", "", "") for p in figures_.pages]
+    lines.append(("  sent", str(figures_.sent), "", "" if figures_.sent_rate is None else f"{100 * figures_.sent_rate:.1f}%",
+                  "", "", "", ""))
+    widths = [max(len(row[i]) for row in (header, *lines)) for i in range(len(header))]
+    out = [f"GCR funnel, {name}, month{'s' if len(dates) > 1 else ''} to {period}"]
+    for i, row in enumerate((header, *lines)):
+        out.append("  ".join(v.ljust(w) if j == 0 else v.rjust(w) for j, (v, w) in enumerate(zip(row, widths))).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
