@@ -10,16 +10,19 @@ up to D (a month-to-date snapshot covers the days so far).
 - stage s (one of STAGES): `entered` (moves into s in the month), `went_on` (of the stays in s that
   ended in the month, those that moved on to a later stage / all of them), `dropped` (of those, the
   ones withdrawn or not progressed), `waiting` (in s at D: a stock, summed over scopes, never over
-  months), and the time in s of the stays that ended in the month as counts per day bucket
-  (BUCKET_EDGES), from which the median and 90th percentile are read (`percentile_bucket`).
+  months), and the median and 90th percentile of the whole days those stays lasted (kind "median":
+  numerator the days, denominator the stays), with the same two over the 12 months to the run's
+  latest date (`_12m`, stored at that date only). Percentiles do not add up: they are computed from
+  the stays of each scope, never from other scopes' or months' percentiles.
 - the online form: `started` (applications begun in the month), `page_NN` (of those, the ones whose
   furthest page saved is page NN or later; a sent application went through every page) and `sent`
   (of those, sent by D).
 
 On hold is not a stage: time on hold counts in the stage it was held from, and resuming is no move.
 
-Scopes: "gcr_cell" (scope_id = district_id * 10 + source code, the finest grain), summed into
-"gcr_source" (SOURCE_CODES), "gcr_district" (0: district not given yet, a draft) and "county" (0).
+Scopes: counted per cell of source x district (district_id * CELL + source code), then summed into
+"gcr_source" (SOURCE_CODES), "gcr_district" (0: district not given yet, a draft) and "county" (0),
+which are stored; the cells are not (about three times the rows: see docs/outcomes.md, benchmark).
 A figure with numerator and denominator both 0 is not stored (nothing happened): read as 0.
 """
 from __future__ import annotations
@@ -34,6 +37,7 @@ import sqlalchemy as sa
 from academy.outcomes import metrics, readers
 from academy.outcomes.metrics import Metric
 from academy.outcomes.models import OutcomeSnapshot
+from academy.workplaces.models import District
 from recruitment.journey import STEPS
 from recruitment.models import HeardAbout, State
 
@@ -47,13 +51,15 @@ STAGE_LABELS = {
     State.interviewing: "Interview arranged", State.offered: "Offered a job", State.placed: "Placed",
 }
 DROPPED = (State.withdrawn, State.not_progressed)
-BUCKET_EDGES = np.array([0, 1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 28, 42, 56, 90, 180, 365], dtype=np.int64)
-"""Lower edges, in whole days, of the time-in-stage buckets; the last is open (365 days or more)."""
+PERCENTILES = {"median": 0.5, "p90": 0.9}
+"""Time in a stage: the stay this far through them, shortest first (the nearest rank: the median of
+an even number is the lower middle one), in whole days."""
+WINDOW_MONTHS = 12  # the 12-month times: the latest date's month and the 11 before it
 PAGES = len(STEPS)
 SOURCE_CODES = {0: "Not given", **{i + 1: h.value for i, h in enumerate(HeardAbout)}}
 """heard_about ("how did you hear about us") as a scope id: 0 for an application that has not said yet."""
-CELL = 10  # a cell's scope_id is district_id * CELL + source code
-SCOPE_TYPES = ("gcr_cell", "gcr_source", "gcr_district", "county")
+CELL = 10  # a cell (source x district, counted, not stored) is district_id * CELL + source code
+SCOPE_TYPES = ("gcr_source", "gcr_district", "county")
 SECONDS_A_DAY = 86_400
 
 _STATE_CODES = {state.name: i for i, state in enumerate(State)}
@@ -66,19 +72,10 @@ _IS_DROPPED[[_STATE_CODES[s.name] for s in DROPPED]] = True
 
 # -- the metrics -------------------------------------------------------------------------------------
 
-def _bucket_text(index: int) -> str:
-    low = int(BUCKET_EDGES[index])
-    if index == len(BUCKET_EDGES) - 1:
-        return f"{low} days or more"
-    high = int(BUCKET_EDGES[index + 1]) - 1
-    if low == high:
-        return "under 1 day" if low == 0 else f"{low} day{'s' if low != 1 else ''}"
-    return f"{low} to {high} days"
-
-
 def _stage_metrics(stage: State) -> list[Metric]:
     key, label = f"funnel_{stage.name}", STAGE_LABELS[stage]
     left = f"Stays in {label.lower()} that ended in the month"
+    year = f"Stays in {label.lower()} that ended in the 12 months to the date"
     return [
         Metric(f"{key}_entered", f"{label}: moved in", "count", "Applications that moved to this stage in the month",
                None),
@@ -87,9 +84,13 @@ def _stage_metrics(stage: State) -> list[Metric]:
         Metric(f"{key}_dropped", f"{label}: withdrew or not progressed", "rate",
                "Of the stays that ended, withdrawn or not progressed", left, "down"),
         Metric(f"{key}_waiting", f"{label}: in the stage at the date", "count", "Applications in this stage", None),
-        *(Metric(f"{key}_days_{int(low)}", f"{label}: stays of {_bucket_text(i)}", "count",
-                 f"Stays that ended in the month after {_bucket_text(i)}", None)
-          for i, low in enumerate(BUCKET_EDGES)),
+        Metric(f"{key}_median_days", f"{label}: median days in the stage", "median", "Median whole days", left),
+        Metric(f"{key}_p90_days", f"{label}: 90th percentile days in the stage", "median",
+               "90th percentile of whole days", left),
+        Metric(f"{key}_median_days_12m", f"{label}: median days in the stage, 12 months", "median",
+               "Median whole days", year),
+        Metric(f"{key}_p90_days_12m", f"{label}: 90th percentile days in the stage, 12 months", "median",
+               "90th percentile of whole days", year),
     ]
 
 
@@ -106,6 +107,7 @@ FORM_METRICS: tuple[Metric, ...] = (
            "up"),
 )
 METRICS: dict[str, Metric] = {m.key: m for m in STAGE_METRICS + FORM_METRICS}
+COUNTED = [key for key, metric in METRICS.items() if metric.kind != "median"]  # summed over cells (not the times)
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -117,26 +119,51 @@ def _seconds(column: str, dialect: str) -> str:
     return f"CAST(strftime('%s', {column}) AS INTEGER)"
 
 
-def changes_sql(connection, end: date) -> str:
-    """Every recorded move up to the end of `end` (a later move cannot change figures at D <= end)."""
-    d = connection.dialect.name
-    until = readers._date(date.fromordinal(end.toordinal() + 1), d)
-    return (f"SELECT c.id AS change_id, c.application_id, c.to_state, {_seconds('c.occurred_at', d)} AS at "
-            f"FROM application_state_changes c WHERE c.occurred_at < {until}")
+ACTIVE_NAMES = tuple(s.name for s in (*STAGES, State.on_hold))  # where an application can be waiting
 
 
-def applications_sql(connection, end: date) -> str:
+def window_start(latest: date) -> date:
+    """The first day of the 12-month times' window: the month 11 months before the latest date's."""
+    year, month = divmod(latest.year * 12 + latest.month - 1 - (WINDOW_MONTHS - 1), 12)
+    return date(year, month + 1, 1)
+
+
+def _bounds(connection, dates: list[date]) -> tuple[str, str]:
+    """The first day any figure at `dates` looks at (the earliest date's month, or the latest date's
+    12-month window) and the day after the latest date, as SQL."""
     d = connection.dialect.name
-    until = readers._date(date.fromordinal(end.toordinal() + 1), d)
-    return (f"SELECT a.id AS application_id, {readers._day_of('a.created_at', d)} AS started_day, "
+    first = min(min(dates).replace(day=1), window_start(max(dates)))
+    return readers._date(first, d), readers._date(date.fromordinal(max(dates).toordinal() + 1), d)
+
+
+def changes_sql(connection, dates: list[date]) -> str:
+    """Every move up to the latest date of the applications whose history can count at `dates` (their
+    last move was since the first day a figure looks at, or they are still in a stage, perhaps waiting
+    since before), with each application's source and district. A later move cannot change figures
+    at these dates (a stay it ends still counts as waiting)."""
+    d = connection.dialect.name
+    since, until = _bounds(connection, dates)
+    states = ", ".join(f"'{name}'" for name in ACTIVE_NAMES)
+    return (f"SELECT c.id AS change_id, c.application_id, c.to_state, {_seconds('c.occurred_at', d)} AS at, "
+            "a.heard_about, COALESCE(a.district_id, 0) AS district_id "
+            "FROM application_state_changes c JOIN applications a ON a.id = c.application_id "
+            f"WHERE c.occurred_at < {until} AND (a.state_changed_at >= {since} OR a.state IN ({states}))")
+
+
+def applications_sql(connection, dates: list[date]) -> str:
+    """The applications begun in the months of `dates` (the online form's figures)."""
+    d = connection.dialect.name
+    since, until = _bounds(connection, dates)
+    return (f"SELECT {readers._day_of('a.created_at', d)} AS started_day, "
             f"{readers._day_of('a.submitted_at', d)} AS sent_day, a.heard_about, "
             f"COALESCE(a.district_id, 0) AS district_id, a.furthest_page FROM applications a "
-            f"WHERE a.created_at < {until}")
+            f"WHERE a.created_at >= {since} AND a.created_at < {until}")
 
 
-CHANGE_DTYPES = {"change_id": "int64", "application_id": "int64", "to_state": "object", "at": "int64"}
-APPLICATION_DTYPES = {"application_id": "int64", "started_day": "float64", "sent_day": "float64",
-                      "heard_about": "object", "district_id": "int64", "furthest_page": "int64"}
+CHANGE_DTYPES = {"change_id": "int64", "application_id": "int64", "to_state": "category", "at": "int64",
+                 "heard_about": "category", "district_id": "int64"}
+APPLICATION_DTYPES = {"started_day": "float64", "sent_day": "float64", "heard_about": "category",
+                      "district_id": "int64", "furthest_page": "int64"}
 
 
 def available(connection) -> bool:
@@ -148,22 +175,23 @@ def available(connection) -> bool:
 
 @dataclass
 class Inputs:
-    changes: pd.DataFrame  # change_id, application_id, state (State code), at (seconds)
-    applications: pd.DataFrame  # application_id, started_day, sent_day (NaN), source, district_id, furthest_page
+    changes: pd.DataFrame  # change_id, application_id, state (State code), at (seconds), source, district_id
+    applications: pd.DataFrame  # begun in the months: started_day, sent_day (NaN), source, district_id, furthest_page
 
 
-def read(connection, end: date, use_copy: bool | None = None) -> Inputs | None:
-    """The funnel's inputs up to `end`, or None where the tables are not there yet."""
+def read(connection, dates: list[date], use_copy: bool | None = None) -> Inputs | None:
+    """The funnel's inputs for `dates`, or None where the tables are not there yet."""
     if not available(connection):
         return None
-    changes = readers.read_frame(connection, changes_sql(connection, end), CHANGE_DTYPES, use_copy)
-    applications = readers.read_frame(connection, applications_sql(connection, end), APPLICATION_DTYPES, use_copy)
+    changes = readers.read_frame(connection, changes_sql(connection, dates), CHANGE_DTYPES, use_copy)
+    applications = readers.read_frame(connection, applications_sql(connection, dates), APPLICATION_DTYPES, use_copy)
     return Inputs(
         pd.DataFrame({"change_id": changes["change_id"].to_numpy(np.int64),
                       "application_id": changes["application_id"].to_numpy(np.int64),
-                      "state": state_codes(changes["to_state"]), "at": changes["at"].to_numpy(np.int64)}),
-        pd.DataFrame({"application_id": applications["application_id"].to_numpy(np.int64),
-                      "started_day": applications["started_day"].to_numpy(np.float64),
+                      "state": state_codes(changes["to_state"]), "at": changes["at"].to_numpy(np.int64),
+                      "source": source_codes(changes["heard_about"]),
+                      "district_id": changes["district_id"].to_numpy(np.int64)}),
+        pd.DataFrame({"started_day": applications["started_day"].to_numpy(np.float64),
                       "sent_day": applications["sent_day"].to_numpy(np.float64),
                       "source": source_codes(applications["heard_about"]),
                       "district_id": applications["district_id"].to_numpy(np.int64),
@@ -171,52 +199,43 @@ def read(connection, end: date, use_copy: bool | None = None) -> Inputs | None:
 
 
 def state_codes(names) -> np.ndarray:
-    return pd.Categorical(pd.Series(names, dtype=object), categories=list(_STATE_CODES)).codes.astype(np.int64)
+    """State member names to their position in State."""
+    return _codes(names, list(_STATE_CODES))
 
 
 def source_codes(names) -> np.ndarray:
     """HeardAbout member names to SOURCE_CODES (None: 0)."""
-    return (pd.Categorical(pd.Series(names, dtype=object), categories=[h.name for h in HeardAbout]).codes
-            .astype(np.int64) + 1)
+    return _codes(names, [h.name for h in HeardAbout]) + 1
+
+
+def _codes(names, categories: list[str]) -> np.ndarray:
+    if isinstance(names, pd.Series) and isinstance(names.dtype, pd.CategoricalDtype):
+        names = names.cat.set_categories(categories)  # a few categories mapped, not every row
+        return names.cat.codes.to_numpy(np.int64)
+    return pd.Categorical(pd.Series(names, dtype=object), categories=categories).codes.astype(np.int64)
 
 
 # -- computing ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _Calendar:
-    """The run's snapshot dates as day numbers, and which date's month an event day falls in."""
+    """The run's snapshot dates as day numbers, each counting the days from its month's first."""
     days: np.ndarray
-    months: np.ndarray
+    month_starts: np.ndarray
+    window_start: int  # the first day of the latest date's 12-month window
 
     @classmethod
     def of(cls, dates) -> _Calendar:
-        days = np.array([np.datetime64(d, "D").astype(np.int64) for d in sorted(set(dates))], dtype=np.int64)
-        return cls(days, _month_numbers(days))
+        dates = sorted(set(dates))
+        return cls(np.array([np.datetime64(d, "D").astype(np.int64) for d in dates], dtype=np.int64),
+                   np.array([np.datetime64(d.replace(day=1), "D").astype(np.int64) for d in dates], dtype=np.int64),
+                   int(np.datetime64(window_start(dates[-1]), "D").astype(np.int64)) if dates else 0)
 
     def index(self, event_days: np.ndarray) -> np.ndarray:
-        """The date index whose month holds each day (up to that date); -1 for none."""
-        where = np.searchsorted(self.months, _month_numbers(event_days)).clip(0, max(len(self.days) - 1, 0))
-        inside = (self.months[where] == _month_numbers(event_days)) & (event_days <= self.days[where])
+        """The index of the date whose month (up to the date) holds each day; -1 for none."""
+        where = np.searchsorted(self.month_starts, event_days, side="right") - 1
+        inside = (where >= 0) & (event_days <= self.days[where.clip(0)])
         return np.where(inside, where, -1)
-
-
-def _month_numbers(days: np.ndarray) -> np.ndarray:
-    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-
-
-@dataclass
-class _Counters:
-    """(n_cells, n_dates) counts, by name, for the cells (source x district) in `cell_ids`."""
-    cell_ids: np.ndarray
-    n_dates: int
-    values: dict
-
-    def add(self, name: str, cells: np.ndarray, date_index: np.ndarray, weights=None) -> None:
-        keep = date_index >= 0
-        key = cells[keep] * self.n_dates + date_index[keep]
-        counted = np.bincount(key, weights=None if weights is None else weights[keep],
-                              minlength=len(self.cell_ids) * self.n_dates)
-        self.values[name] = counted.reshape(len(self.cell_ids), self.n_dates)
 
 
 def compute(inputs: Inputs, dates) -> pd.DataFrame:
@@ -227,11 +246,12 @@ def compute(inputs: Inputs, dates) -> pd.DataFrame:
     sent on 10 January and withdraws on 11 February. B began the form on 9 January and saved 5 pages.
 
     >>> day = lambda text: int(np.datetime64(text, "s").astype(np.int64))
-    >>> changes = pd.DataFrame({"change_id": [1, 2, 3, 4, 5], "application_id": [1, 2, 1, 2, 1],
-    ...     "state": state_codes(["submitted", "submitted", "screening", "withdrawn", "values_assessed"]),
-    ...     "at": [day("2025-01-02"), day("2025-01-10"), day("2025-01-05"), day("2025-02-11"), day("2025-02-20")]})
-    >>> apps = pd.DataFrame({"application_id": [1, 2], "started_day": [np.nan, day("2025-01-09") // 86400],
-    ...     "sent_day": [np.nan, np.nan], "source": [2, 2], "district_id": [3, 3], "furthest_page": [19, 5]})
+    >>> changes = pd.DataFrame({"change_id": [1, 2, 3, 4, 5], "application_id": [1, 1, 1, 2, 2],
+    ...     "state": state_codes(["submitted", "screening", "values_assessed", "submitted", "withdrawn"]),
+    ...     "at": [day("2025-01-02"), day("2025-01-05"), day("2025-02-20"), day("2025-01-10"), day("2025-02-11")],
+    ...     "source": 2, "district_id": 3})
+    >>> apps = pd.DataFrame({"started_day": [day("2025-01-09") // 86400], "sent_day": [np.nan], "source": [2],
+    ...     "district_id": [3], "furthest_page": [5]})
     >>> rows = compute(Inputs(changes, apps), [date(2025, 1, 31), date(2025, 2, 28)])
     >>> county = rows[rows.scope_type == "county"].set_index(["metric", "date"])
     >>> county.loc["funnel_submitted_entered", ["numerator"]].to_numpy().ravel().tolist()
@@ -242,6 +262,10 @@ def compute(inputs: Inputs, dates) -> pd.DataFrame:
     [1.0]
     >>> county.loc["funnel_form_page_05", ["numerator", "denominator"]].to_numpy().tolist()
     [[1.0, 1.0]]
+    >>> county.loc["funnel_submitted_median_days", ["numerator", "denominator"]].to_numpy().tolist()
+    [[3.0, 1.0], [32.0, 1.0]]
+    >>> county.loc["funnel_submitted_p90_days_12m", ["numerator", "denominator"]].to_numpy().tolist()
+    [[32.0, 2.0]]
 
     In January both were sent; A's stay waiting for screening ended (3 days: it went on) and B's is
     still open, so B is waiting. In February B's stay ended (32 days: withdrawn) and A's screening
@@ -249,96 +273,117 @@ def compute(inputs: Inputs, dates) -> pd.DataFrame:
     """
     calendar = _Calendar.of(dates)
     if not len(calendar.days):
-        return metrics._empty_snapshots()
-    apps = inputs.applications
-    app_ids = apps["application_id"].to_numpy(np.int64)
+        return _no_rows()
+    changes, apps = inputs.changes, inputs.applications
+    change_cells = changes["district_id"].to_numpy(np.int64) * CELL + changes["source"].to_numpy(np.int64)
     app_cells = apps["district_id"].to_numpy(np.int64) * CELL + apps["source"].to_numpy(np.int64)
-    cell_ids, app_cell_rows = np.unique(app_cells, return_inverse=True)
-    counters = _Counters(cell_ids, len(calendar.days), {})
-    _stage_counts(counters, inputs.changes, app_ids, app_cell_rows, calendar)
-    _form_counts(counters, apps, app_cell_rows, calendar)
-    return _rows(counters, calendar)
+    cell_ids, cell_rows = np.unique(np.concatenate([change_cells, app_cells]), return_inverse=True)
+    counts: dict[str, np.ndarray] = {}
+    ended = _stage_counts(counts, changes, cell_rows[:len(changes)], len(cell_ids), calendar)
+    _form_counts(counts, apps, cell_rows[len(changes):], len(cell_ids), calendar)
+    return pd.concat([_rows(counts, cell_ids, calendar), _percentile_rows(ended, cell_ids, calendar)],
+                     ignore_index=True)
 
 
-def _stays(changes: pd.DataFrame, app_ids: np.ndarray) -> pd.DataFrame:
-    """Each application's moves in order, less holds and resumptions: a stay in `state` from `at`
-    until the next move (`next_at`, `next_state`; -1 while it lasts), with the application's row."""
-    order_of_app = np.argsort(app_ids)
-    apps_sorted = app_ids[order_of_app]
+def _stays(changes: pd.DataFrame, cells: np.ndarray) -> pd.DataFrame:
+    """Each application's moves in order, less holds and resumptions: a stay in `state` from `at` until
+    the next move (`next_at`, `next_state`; -1 while it lasts), in the application's cell."""
     moved = changes["application_id"].to_numpy(np.int64)
-    where = np.searchsorted(apps_sorted, moved).clip(0, max(len(apps_sorted) - 1, 0))
-    known = (apps_sorted[where] == moved) if len(apps_sorted) else np.zeros(len(moved), dtype=bool)
     states = changes["state"].to_numpy(np.int64)
-    known &= states != _STATE_CODES["on_hold"]
-    moved, states, rows = moved[known], states[known], order_of_app[where[known]]
-    at = changes["at"].to_numpy(np.int64)[known]
-    order = np.lexsort((changes["change_id"].to_numpy(np.int64)[known], at, moved))
-    moved, states, rows, at = moved[order], states[order], rows[order], at[order]
-    if not len(moved):
-        return pd.DataFrame({column: np.zeros(0, dtype=np.int64)
-                             for column in ("row", "state", "at", "next_at", "next_state")})
-    same_app_before = np.r_[False, moved[1:] == moved[:-1]]
-    repeat = same_app_before & np.r_[False, states[1:] == states[:-1]]  # resumed after a hold
-    moved, states, rows, at = moved[~repeat], states[~repeat], rows[~repeat], at[~repeat]
-    has_next = np.r_[moved[1:] == moved[:-1], False]
-    return pd.DataFrame({"row": rows, "state": states, "at": at,
-                         "next_at": np.where(has_next, np.r_[at[1:], 0], -1),
-                         "next_state": np.where(has_next, np.r_[states[1:], 0], -1)})
+    at = changes["at"].to_numpy(np.int64)
+    order = np.lexsort((changes["change_id"].to_numpy(np.int64), at, moved))  # by application, then time
+    keep = order[states[order] != _STATE_CODES["on_hold"]]
+    moved, states, at, cells = moved[keep], states[keep], at[keep], np.asarray(cells, dtype=np.int64)[keep]
+    repeat = np.r_[False, (moved[1:] == moved[:-1]) & (states[1:] == states[:-1])] if len(moved) else moved > 0
+    moved, states, at, cells = moved[~repeat], states[~repeat], at[~repeat], cells[~repeat]  # resumed after a hold
+    has_next = np.r_[moved[1:] == moved[:-1], False] if len(moved) else moved > 0
+    return pd.DataFrame({"cell": cells, "state": states, "at": at,
+                         "next_at": np.where(has_next, np.r_[at[1:], 0][:len(moved)], -1),
+                         "next_state": np.where(has_next, np.r_[states[1:], 0][:len(moved)], -1)})
 
 
-def _stage_counts(counters: _Counters, changes, app_ids, app_cell_rows, calendar: _Calendar) -> None:
-    stays = _stays(changes, app_ids)
-    cells = app_cell_rows[stays["row"].to_numpy(np.int64)] if len(stays) else np.zeros(0, dtype=np.int64)
-    state = stays["state"].to_numpy(np.int64)
-    entered_day = stays["at"].to_numpy(np.int64) // SECONDS_A_DAY
-    next_at = stays["next_at"].to_numpy(np.int64)
-    ended = next_at >= 0
+def _counted(groups: np.ndarray, date_index: np.ndarray, n_groups: int, n_dates: int) -> np.ndarray:
+    """(n_groups, n_dates) counts of the rows with a date (index >= 0)."""
+    keep = date_index >= 0
+    return np.bincount(groups[keep] * n_dates + date_index[keep], minlength=n_groups * n_dates).reshape(
+        n_groups, n_dates)
+
+
+@dataclass
+class _EndedStays:
+    """The stays that ended: their stage's rank, cell row, whole days, the day they ended and the
+    index of the date whose month holds it (-1: none)."""
+    rank: np.ndarray
+    cell: np.ndarray
+    days: np.ndarray
+    left_day: np.ndarray
+    date_index: np.ndarray
+
+
+def _stage_counts(counts: dict, changes, change_cells, n_cells: int, calendar: _Calendar) -> _EndedStays:
+    """Per stage and cell, (n_cells, n_dates) counts of moves in, stays ended (all, went on, dropped)
+    and stays open at each date: one bincount a counter for every stage at once. Returns the ended
+    stays (for the times)."""
+    stays = _stays(changes, change_cells)
+    n_dates, n_stages = len(calendar.days), len(STAGES) + 1
+    rank = _RANK[stays["state"].to_numpy(np.int64)]
+    in_pipeline = rank >= 0
+    stays = stays[in_pipeline]
+    rank = rank[in_pipeline]
+    cells = stays["cell"].to_numpy(np.int64)
+    group = rank * n_cells + cells  # (stage, cell)
+    at, next_at = stays["at"].to_numpy(np.int64), stays["next_at"].to_numpy(np.int64)
     next_state = stays["next_state"].to_numpy(np.int64)
+    ended = next_at >= 0
+    entered_day = at // SECONDS_A_DAY
     left_day = np.where(ended, next_at // SECONDS_A_DAY, metrics.NEVER)
-    entered_index, left_index = calendar.index(entered_day), calendar.index(np.where(ended, left_day, 0))
-    left_index = np.where(ended, left_index, -1)
-    went_on = ended & (_RANK[np.where(ended, next_state, 0)] > _RANK[state])
-    dropped = ended & _IS_DROPPED[np.where(ended, next_state, 0)]
-    days_in = np.where(ended, (next_at - stays["at"].to_numpy(np.int64)) // SECONDS_A_DAY, 0)
-    bucket = np.searchsorted(BUCKET_EDGES, days_in, side="right") - 1
-    # waiting at date i: entered on or before it, not left by it
-    waiting_from = np.searchsorted(calendar.days, entered_day, side="left")
-    waiting_until = np.searchsorted(calendar.days, left_day, side="left")
-    for stage in (*STAGES, State.placed):
-        in_stage = state == _STATE_CODES[stage.name]
+    left_index = np.where(ended, calendar.index(left_day), -1)
+    next_known = np.where(ended, next_state, 0)
+    went_on = ended & (_RANK[next_known] > rank)
+    dropped = ended & _IS_DROPPED[next_known]
+    n_groups = n_stages * n_cells
+    shaped = {
+        "entered": _counted(group, calendar.index(entered_day), n_groups, n_dates),
+        "left": _counted(group, left_index, n_groups, n_dates),
+        "went_on": _counted(group, np.where(went_on, left_index, -1), n_groups, n_dates),
+        "dropped": _counted(group, np.where(dropped, left_index, -1), n_groups, n_dates),
+        # in the stage at date i: moved in on or before it, not left by it
+        "waiting": metrics.range_counts(group, np.searchsorted(calendar.days, entered_day, side="left"),
+                                        np.searchsorted(calendar.days, left_day, side="left"), n_groups, n_dates),
+    }
+    for stage_rank, stage in enumerate((*STAGES, State.placed)):
         key = f"funnel_{stage.name}"
-        counters.add(f"{key}_entered", cells[in_stage], entered_index[in_stage])
-        if stage == State.placed:
-            continue
-        counters.add(f"{key}_left", cells[in_stage], left_index[in_stage])
-        counters.add(f"{key}_went_on", cells[in_stage & went_on], left_index[in_stage & went_on])
-        counters.add(f"{key}_dropped", cells[in_stage & dropped], left_index[in_stage & dropped])
-        counters.values[f"{key}_waiting"] = metrics.range_counts(
-            cells[in_stage], waiting_from[in_stage], waiting_until[in_stage], len(counters.cell_ids), counters.n_dates)
-        for i, low in enumerate(BUCKET_EDGES):
-            chosen = in_stage & ended & (bucket == i)
-            counters.add(f"{key}_days_{int(low)}", cells[chosen], left_index[chosen])
+        rows = slice(stage_rank * n_cells, (stage_rank + 1) * n_cells)
+        counts[f"{key}_entered"] = shaped["entered"][rows]
+        if stage != State.placed:
+            for name in ("left", "went_on", "dropped", "waiting"):
+                counts[f"{key}_{name}"] = shaped[name][rows]
+    return _EndedStays(rank[ended], cells[ended], (next_at[ended] - at[ended]) // SECONDS_A_DAY, left_day[ended],
+                       left_index[ended])
 
 
-def _form_counts(counters: _Counters, apps: pd.DataFrame, app_cell_rows, calendar: _Calendar) -> None:
+def _form_counts(counts: dict, apps: pd.DataFrame, app_cell_rows, n_cells: int, calendar: _Calendar) -> None:
+    """Per cell, forms begun in each date's month, how many reached each page, and sent by the date."""
+    n_dates = len(calendar.days)
     started_day = apps["started_day"].to_numpy(np.float64)
     begun = ~np.isnan(started_day)
     started_index = np.where(begun, calendar.index(np.nan_to_num(started_day).astype(np.int64)), -1)
     sent_day = apps["sent_day"].to_numpy(np.float64)
     sent = ~np.isnan(sent_day)
     furthest = np.where(sent, PAGES, apps["furthest_page"].to_numpy(np.int64).clip(0, PAGES))
-    counters.add("funnel_form_started", app_cell_rows, started_index)
+    counts["funnel_form_started"] = _counted(app_cell_rows, started_index, n_cells, n_dates)
     sent_by_date = sent & (np.nan_to_num(sent_day, nan=np.inf) <= calendar.days[started_index.clip(0)])
-    counters.add("funnel_form_sent", app_cell_rows[sent_by_date], started_index[sent_by_date])
-    for page in range(1, PAGES + 1):
-        reached = furthest >= page
-        counters.add(f"funnel_form_page_{page:02d}", app_cell_rows[reached], started_index[reached])
+    counts["funnel_form_sent"] = _counted(app_cell_rows, np.where(sent_by_date, started_index, -1), n_cells, n_dates)
+    stopped_at = _counted(app_cell_rows * (PAGES + 1) + furthest, started_index, n_cells * (PAGES + 1), n_dates)
+    reached = np.cumsum(stopped_at.reshape(n_cells, PAGES + 1, n_dates)[:, ::-1], axis=1)[:, ::-1]
+    for page in range(1, PAGES + 1):  # reached page p: stopped at p or later
+        counts[f"funnel_form_page_{page:02d}"] = reached[:, page, :]
 
 
 def _pairs(values: dict) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
     """Each metric's (numerator, denominator or None) counters, in METRICS order."""
     pairs = {}
-    for key, metric in METRICS.items():
+    for key in COUNTED:
         if key.endswith(("_went_on", "_dropped")):
             stage = key.removesuffix("_went_on").removesuffix("_dropped")
             pairs[key] = (values[key], values[f"{stage}_left"])
@@ -349,27 +394,22 @@ def _pairs(values: dict) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
     return pairs
 
 
-def _rows(counters: _Counters, calendar: _Calendar) -> pd.DataFrame:
-    """The cells' counts, and their sums by source, by district and for the county, as snapshot rows;
-    rows where nothing happened (numerator and denominator 0) are left out."""
-    keys = list(METRICS)
-    pairs = _pairs(counters.values)
+def _rows(counts: dict, cell_ids: np.ndarray, calendar: _Calendar) -> pd.DataFrame:
+    """The cells' counts summed by source, by district and for the county, as snapshot rows; rows
+    where nothing happened (numerator and denominator 0) are left out."""
+    keys = list(COUNTED)
+    pairs = _pairs(counts)
+    n_cells, n_dates = len(cell_ids), len(calendar.days)
     numerators = np.stack([pairs[k][0] for k in keys]).astype(np.float64)  # (metrics, cells, dates)
-    denominators = np.stack([pairs[k][1] if pairs[k][1] is not None else np.zeros_like(pairs[k][0])
+    denominators = np.stack([pairs[k][1] if pairs[k][1] is not None else np.zeros((n_cells, n_dates))
                              for k in keys]).astype(np.float64)
     has_denominator = np.array([pairs[k][1] is not None for k in keys])
-    groupings = {
-        "gcr_cell": counters.cell_ids,
-        "gcr_source": counters.cell_ids % CELL,
-        "gcr_district": counters.cell_ids // CELL,
-        "county": np.zeros(len(counters.cell_ids), dtype=np.int64),
-    }
     frames = []
-    for scope_type, of_cell in groupings.items():
+    for scope_type, of_cell in _groupings(cell_ids):
         groups, group_of_cell = np.unique(of_cell, return_inverse=True)
-        summed = [np.zeros((len(keys), len(groups), counters.n_dates)) for _ in range(2)]
-        for total, values in zip(summed, (numerators, denominators)):
-            np.add.at(total, (slice(None), group_of_cell), values)
+        to_group = np.zeros((n_cells, len(groups)))
+        to_group[np.arange(n_cells), group_of_cell] = 1.0  # summing cells into groups: one matrix product
+        summed = [np.einsum("mcd,cg->mgd", values, to_group) for values in (numerators, denominators)]
         metric_index, group_index, date_index = np.nonzero((summed[0] != 0) | (summed[1] != 0))
         frames.append(pd.DataFrame({
             "scope_type": scope_type, "scope_id": groups[group_index],
@@ -378,35 +418,67 @@ def _rows(counters: _Counters, calendar: _Calendar) -> pd.DataFrame:
             "numerator": summed[0][metric_index, group_index, date_index],
             "denominator": np.where(has_denominator[metric_index], summed[1][metric_index, group_index, date_index],
                                     np.nan),
+            "source": "records",
         }))
-    frame = pd.concat(frames, ignore_index=True) if frames else metrics._empty_snapshots()
-    frame["source"] = "records"
-    return frame
+    return pd.concat(frames, ignore_index=True)
+
+
+def _percentile_rows(ended: _EndedStays, cell_ids: np.ndarray, calendar: _Calendar) -> pd.DataFrame:
+    """Median and 90th percentile days of the stays that ended, per scope: in each date's month, and in
+    the 12 months to the latest date (stored at that date). Each from the stays themselves, sorted
+    once per scope type: the nearest rank in each (scope, stage, month) run."""
+    n_dates, n_stages = len(calendar.days), len(STAGES)
+    latest = len(calendar.days) - 1
+    in_year = (ended.left_day >= calendar.window_start) & (ended.left_day <= calendar.days[-1])
+    frames = []
+    for scope_type, of_cell in _groupings(cell_ids):
+        groups, group_of_cell = np.unique(of_cell, return_inverse=True)
+        scope_rows = group_of_cell[ended.cell]
+        for suffix, chosen, date_index in (("", ended.date_index >= 0, ended.date_index),
+                                           ("_12m", in_year, np.full(len(ended.rank), latest))):
+            key = ((scope_rows * n_stages + ended.rank) * n_dates + date_index)[chosen]
+            days = ended.days[chosen]
+            order = np.lexsort((days, key))
+            key, days = key[order], days[order]
+            runs, first, sizes = np.unique(key, return_index=True, return_counts=True)
+            scope_index, rest = np.divmod(runs, n_stages * n_dates)
+            stage_index, date_of_run = np.divmod(rest, n_dates)
+            for name, fraction in PERCENTILES.items():
+                rank = np.maximum(np.ceil(fraction * sizes).astype(np.int64), 1)  # the rank-th shortest stay
+                frames.append(pd.DataFrame({
+                    "scope_type": scope_type, "scope_id": groups[scope_index],
+                    "date": calendar.days[date_of_run].astype("datetime64[D]").astype("datetime64[s]"),
+                    "metric": np.array([f"funnel_{s.name}_{name}_days{suffix}" for s in STAGES],
+                                       dtype=object)[stage_index],
+                    "numerator": days[first + rank - 1].astype(np.float64), "denominator": sizes.astype(np.float64),
+                    "source": "records",
+                }))
+    return pd.concat(frames, ignore_index=True) if frames else _no_rows()
+
+
+def _groupings(cell_ids: np.ndarray):
+    """Each stored scope type and the scope of every cell."""
+    return (("gcr_source", cell_ids % CELL), ("gcr_district", cell_ids // CELL),
+            ("county", np.zeros(len(cell_ids), dtype=np.int64)))
+
+
+def _no_rows() -> pd.DataFrame:
+    return metrics._empty_snapshots().assign(source=pd.Series(dtype=object))
 
 
 def snapshot_rows(connection, dates: list[date]) -> pd.DataFrame:
     """The job's hook: read and compute the funnel's rows for `dates` (none where the tables are missing)."""
-    inputs = read(connection, max(dates))
-    if inputs is None:
-        return metrics._empty_snapshots().assign(source=pd.Series(dtype=object))
-    return compute(inputs, dates)
+    inputs = read(connection, dates)
+    return _no_rows() if inputs is None else compute(inputs, dates)
 
 
 # -- reading the stored figures back ----------------------------------------------------------------
 
-def percentile_bucket(counts, fraction: float) -> int | None:
-    """The index of the bucket holding the stay at `fraction` of the way through, smallest first
-    (the median is 0.5: the middle stay, the lower middle of an even number), or None for no stays.
-
-    >>> percentile_bucket([2, 0, 3, 5], 0.5), percentile_bucket([2, 0, 3, 5], 0.9), percentile_bucket([0, 0], 0.5)
-    (2, 3, None)
-    """
-    counts = np.asarray(counts, dtype=np.float64)
-    total = counts.sum()
-    if total <= 0:
-        return None
-    rank = max(np.ceil(fraction * total), 1)  # the rank-th smallest stay
-    return int(np.searchsorted(np.cumsum(counts), rank, side="left"))
+def days_text(days: float | None) -> str:
+    """ "under 1 day", "1 day", "12 days"; "" for no figure."""
+    if days is None:
+        return ""
+    return "under 1 day" if days < 1 else f"{days:,.0f} day{'' if round(days) == 1 else 's'}"
 
 
 @dataclass
@@ -418,7 +490,8 @@ class StageFigures:
     went_on: int
     dropped: int
     waiting: int | None
-    days: list[int]  # stays per BUCKET_EDGES bucket
+    median_days: float | None  # of the stays that ended (in the month, or in the 12 months)
+    p90_days: float | None
 
     @property
     def returned(self) -> int:
@@ -435,13 +508,11 @@ class StageFigures:
 
     @property
     def median(self) -> str:
-        index = percentile_bucket(self.days, 0.5)
-        return "" if index is None else _bucket_text(index)
+        return days_text(self.median_days)
 
     @property
     def p90(self) -> str:
-        index = percentile_bucket(self.days, 0.9)
-        return "" if index is None else _bucket_text(index)
+        return days_text(self.p90_days)
 
 
 @dataclass
@@ -478,7 +549,8 @@ class FunnelFigures:
 
 
 def figures(session, scope_type: str, scope_id: int, dates: list[date]) -> FunnelFigures:
-    """The stored funnel of one scope summed over `dates` (one query); `waiting` is at the latest date."""
+    """The stored funnel of one scope summed over `dates` (one query); `waiting` is at the latest date, and
+    the times are the month's (one date) or the 12 months' to the latest date (several)."""
     return figures_from_rows(load(session, scope_type, scope_id, dates), scope_type, scope_id, dates)
 
 
@@ -506,6 +578,12 @@ def figures_from_rows(frame: pd.DataFrame, scope_type: str, scope_id: int, dates
         value = series.get(key)
         return 0 if value is None or pd.isna(value) else int(round(float(value)))
 
+    times = "" if len(dates) == 1 else "_12m"  # one month's times, or the 12 months' (stored at the latest)
+
+    def time(key) -> float | None:
+        value = stocks.get(key)
+        return None if value is None or pd.isna(value) else float(value)
+
     stages = []
     for stage in STAGES:
         key = f"funnel_{stage.name}"
@@ -513,7 +591,7 @@ def figures_from_rows(frame: pd.DataFrame, scope_type: str, scope_id: int, dates
             stage, STAGE_LABELS[stage], total(numerators, f"{key}_entered"), total(denominators, f"{key}_went_on")
             or total(denominators, f"{key}_dropped"), total(numerators, f"{key}_went_on"),
             total(numerators, f"{key}_dropped"), total(stocks, f"{key}_waiting"),
-            [total(numerators, f"{key}_days_{int(low)}") for low in BUCKET_EDGES]))
+            time(f"{key}_median_days{times}"), time(f"{key}_p90_days{times}")))
     started = total(numerators, "funnel_form_started")
     pages = [PageFigures(n, step.title, total(numerators, f"funnel_form_page_{n:02d}"), started)
              for n, step in enumerate(STEPS, start=1)]
@@ -522,9 +600,7 @@ def figures_from_rows(frame: pd.DataFrame, scope_type: str, scope_id: int, dates
 
 
 def scope_for(source: int | None, district_id: int | None) -> tuple[str, int]:
-    """The stored scope answering a choice of source and district (None: all)."""
-    if source is not None and district_id is not None:
-        return "gcr_cell", district_id * CELL + source
+    """The stored scope answering a choice of a source or a district (None: all)."""
     if source is not None:
         return "gcr_source", source
     if district_id is not None:
@@ -534,17 +610,9 @@ def scope_for(source: int | None, district_id: int | None) -> tuple[str, int]:
 
 def scope_names(session, scope_type: str, ids=None) -> dict[int, str]:
     """Names of the funnel's own scopes (report.scope_names asks here for them)."""
-    from academy.workplaces.models import District
-
     districts = dict(session.execute(sa.select(District.id, District.name)).all())
     districts[0] = "District not given"
-    if scope_type == "gcr_source":
-        names = dict(SOURCE_CODES)
-    elif scope_type == "gcr_district":
-        names = districts
-    else:  # gcr_cell
-        wanted = ids if ids is not None else [d * CELL + s for d in districts for s in SOURCE_CODES]
-        names = {i: f"{districts.get(i // CELL, f'#{i // CELL}')}, {SOURCE_CODES.get(i % CELL, '?')}" for i in wanted}
+    names = dict(SOURCE_CODES) if scope_type == "gcr_source" else districts
     return names if ids is None else {i: names[i] for i in ids if i in names}
 
 

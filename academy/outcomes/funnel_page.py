@@ -14,15 +14,22 @@ from academy.workplaces.models import District
 
 @dataclass(frozen=True)
 class Filters:
+    """Whose applications (one source, or one district, or all) and which month."""
     source: int | None = None  # funnel.SOURCE_CODES; None: every source
     district_id: int | None = None  # 0: not given yet; None: every district
     month: date | None = None  # one stored snapshot date; None: the 12 months to the latest
 
+    @property
+    def whose(self) -> str:
+        """The "Applications" choice: "", "source-2" or "district-5"."""
+        if self.source is not None:
+            return f"source-{self.source}"
+        return "" if self.district_id is None else f"district-{self.district_id}"
+
     def query(self) -> dict[str, str]:
         """The filters as URL arguments (for the chart and download links)."""
-        args = {"funnel_source": self.source, "funnel_district": self.district_id,
-                "funnel_month": self.month.isoformat() if self.month else None}
-        return {key: str(value) for key, value in args.items() if value is not None}
+        args = {"funnel_whose": self.whose or None, "funnel_month": self.month.isoformat() if self.month else None}
+        return {key: value for key, value in args.items() if value is not None}
 
 
 @dataclass
@@ -52,14 +59,6 @@ class Section:
         return charts.bars_height(len(self.figures.stages) + 1 if part == "stages" else len(self.figures.pages) + 2)
 
 
-def _number(text: str | None, allowed) -> int | None:
-    if text in (None, ""):
-        return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) not in allowed:
-        abort(404)
-    return int(text)
-
-
 def parse_filters(session, args, latest: date) -> tuple[Filters, list[date]]:
     """The filters in the request's arguments, and the months on offer; a value not offered is a 404."""
     months = sorted(snapshots.trend_dates(session, latest), reverse=True)
@@ -69,9 +68,17 @@ def parse_filters(session, args, latest: date) -> tuple[Filters, list[date]]:
         month = next((m for m in months if m.isoformat() == month_text), None)
         if month is None:
             abort(404)
-    districts = set(session.scalars(select(District.id))) | {0}
-    return Filters(_number(args.get("funnel_source"), funnel.SOURCE_CODES),
-                   _number(args.get("funnel_district"), districts), month), months
+    whose = args.get("funnel_whose") or ""
+    kind, _, number = whose.partition("-")
+    if not whose:
+        return Filters(month=month), months
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:
+        abort(404)
+    if kind == "source" and int(number) in funnel.SOURCE_CODES:
+        return Filters(source=int(number), month=month), months
+    if kind == "district" and (int(number) == 0 or session.get(District, int(number)) is not None):
+        return Filters(district_id=int(number), month=month), months
+    abort(404)
 
 
 def section(session, args, latest: date) -> Section:

@@ -14,7 +14,7 @@ from academy.outcomes.metrics import ALL_METRICS, rate
 from academy.workplaces.models import District, ServiceType, Workplace
 
 SCOPE_LABELS = {"county": "County", "district": "District", "service_type": "Service type", "workplace": "Workplace",
-                "gcr_source": "Source", "gcr_district": "Applicants' district", "gcr_cell": "District and source"}
+                "gcr_source": "Source", "gcr_district": "Applicants' district"}
 KNOWN_METRICS = {**ALL_METRICS, **funnel.METRICS}  # the funnel's (academy/outcomes/funnel.py) after the others
 
 

@@ -52,7 +52,8 @@ def hand_made_history():
     change_frame["state"] = funnel.state_codes(change_frame["state"])
     app_frame = pd.DataFrame(apps, columns=["application_id", "started_day", "sent_day", "source", "district_id",
                                             "furthest_page"])
-    return funnel.Inputs(change_frame, app_frame)
+    change_frame = change_frame.merge(app_frame[["application_id", "source", "district_id"]], on="application_id")
+    return funnel.Inputs(change_frame.sample(frac=1, random_state=1), app_frame)  # any order
 
 
 @pytest.fixture
@@ -89,14 +90,20 @@ def test_waiting_is_the_stock_at_each_date(computed):
     assert figure(computed, "funnel_screening_waiting", FEB) == (0, 0)
 
 
-def test_median_and_90th_percentile_from_the_day_buckets(computed):
+def test_median_and_90th_percentile_of_the_stays(computed):
     shown = funnel.figures_from_rows(computed[computed.scope_type == "county"], "county", 0, [MAR])
     sent = shown.stages[0]
     assert (sent.entered, sent.left, sent.went_on, sent.dropped, sent.waiting) == (10, 11, 8, 3, 1)
-    # stays of 0, 1, 1, 2, 3, 5, 8, 12, 14, 30, 100 days: the 6th is 5 days, the 10th 30 (28 to 41)
-    assert sent.median == "5 days"
-    assert sent.p90 == "28 to 41 days"
-    assert sum(sent.days) == 11 and sent.days[funnel.BUCKET_EDGES.tolist().index(14)] == 1
+    # stays of 0, 1, 1, 2, 3, 5, 8, 12, 14, 30, 100 days: the 6th shortest is 5 days, the 10th 30
+    assert (sent.median_days, sent.p90_days) == (5, 30)
+    assert (sent.median, sent.p90) == ("5 days", "30 days")
+    assert figure(computed, "funnel_submitted_median_days") == (5, 11)
+    # by source, from that source's own stays (never from other percentiles): social media's ten
+    assert figure(computed, "funnel_submitted_median_days", scope_type="gcr_source", scope_id=2) == (3, 10)
+    assert figure(computed, "funnel_submitted_p90_days", scope_type="gcr_source", scope_id=1) == (14, 1)
+    # the 12 months to the latest date: February's stays too (none ended in February here)
+    assert figure(computed, "funnel_submitted_p90_days_12m") == (30, 11)
+    assert figure(computed, "funnel_submitted_p90_days_12m", FEB) == (0, 0)  # stored at the latest date only
 
 
 def test_form_drop_off_by_page(computed):
@@ -111,12 +118,13 @@ def test_form_drop_off_by_page(computed):
 def test_scopes_add_up(computed):
     assert figure(computed, "funnel_submitted_went_on", scope_type="gcr_source", scope_id=2) == (7, 10)
     assert figure(computed, "funnel_submitted_went_on", scope_type="gcr_source", scope_id=1) == (1, 1)
-    assert figure(computed, "funnel_submitted_went_on", scope_type="gcr_cell", scope_id=5 * funnel.CELL + 2) == (7, 10)
     assert figure(computed, "funnel_form_started", scope_type="gcr_district", scope_id=0) == (1, None)
     assert figure(computed, "funnel_form_started", scope_type="gcr_district", scope_id=5) == (3, None)
-    for scope_type in ("gcr_cell", "gcr_source", "gcr_district"):
-        summed = computed[computed.scope_type == scope_type].groupby(["metric", "date"])[["numerator"]].sum()
-        county = computed[computed.scope_type == "county"].set_index(["metric", "date"])[["numerator"]]
+    assert set(computed.scope_type) == {"gcr_source", "gcr_district", "county"}  # cells are counted, not stored
+    counted = computed[computed.metric.isin(funnel.COUNTED)]
+    for scope_type in ("gcr_source", "gcr_district"):
+        summed = counted[counted.scope_type == scope_type].groupby(["metric", "date"])[["numerator"]].sum()
+        county = counted[counted.scope_type == "county"].set_index(["metric", "date"])[["numerator"]]
         assert summed.sort_index().equals(county.sort_index()), scope_type
 
 
@@ -170,8 +178,9 @@ def test_the_job_stores_the_funnel(world):
     assert stored("funnel_submitted_went_on") == (1, 2)
     assert stored("funnel_submitted_dropped") == (1, 2)
     assert stored("funnel_screening_waiting") == (1, None)
-    assert stored("funnel_submitted_days_10") == (1, None)  # A: 10 days
-    assert stored("funnel_submitted_days_2") == (1, None)  # B: 2 days
+    assert stored("funnel_submitted_median_days") == (2, 2)  # B: 2 days, A: 10
+    assert stored("funnel_submitted_p90_days") == (10, 2)
+    assert stored("funnel_submitted_p90_days_12m") == (10, 2)
     assert stored("funnel_form_started") == (3, None)
     assert stored("funnel_form_page_04") == (3, 3)  # A and B were sent, C saved page 4
     assert stored("funnel_form_page_05") == (2, 3)
@@ -190,7 +199,7 @@ def test_the_figures_read_back_and_name_their_scopes(world):
     shown = funnel.figures(db.session, "county", 0, [LAST_MONTH_END])
     sent = shown.stages[0]
     assert (sent.entered, sent.left, sent.went_on, sent.dropped, sent.median, sent.p90) == (2, 2, 1, 1, "2 days",
-                                                                                          "10 to 13 days")
+                                                                                          "10 days")
     names = report.scope_names(db.session, "gcr_source")
     assert names[0] == "Not given" and names[2] == HeardAbout.social_media.value
 
@@ -214,12 +223,15 @@ def test_hcpa_sees_the_funnel_on_the_dashboard_and_filters_it(client, world):
     assert "Sent, waiting for screening" in page and "50.0%" in page and "1 of 2" in page
     assert "/outcomes/funnel/stages.svg" in page and "/outcomes/funnel/form.svg" in page
     social = list(HeardAbout).index(HeardAbout.social_media) + 1
-    filtered = client.get(f"/outcomes/?funnel_source={social}&funnel_month={LAST_MONTH_END.isoformat()}")
+    filtered = client.get(f"/outcomes/?funnel_whose=source-{social}&funnel_month={LAST_MONTH_END.isoformat()}")
     text = filtered.get_data(as_text=True)
     assert filtered.status_code == 200 and "100.0%" in text and "1 of 1" in text
-    both = client.get(f"/outcomes/?funnel_source={social}&funnel_district={world['b'].district_id}")
-    assert "No applications moved or were started" in both.get_data(as_text=True)
-    for bad in ("funnel_source=99", "funnel_district=abc", "funnel_month=2001-01-31", "funnel_source=%C2%B2"):
+    assert f'<option value="source-{social}" selected>' in text
+    watford = client.get(f"/outcomes/?funnel_whose=district-{world['b'].district_id}").get_data(as_text=True)
+    assert "0.0%<br><span class=\"govuk-body-s\">0 of 1" in watford  # B went nowhere ...
+    assert "100.0%<br><span class=\"govuk-body-s\">1 of 1" in watford  # ... it was withdrawn
+    for bad in ("funnel_whose=source-99", "funnel_whose=district-abc", "funnel_whose=district-999999",
+                "funnel_whose=elsewhere-1", "funnel_month=2001-01-31", "funnel_whose=source-%C2%B2"):
         assert client.get(f"/outcomes/?{bad}").status_code == 404, bad
 
 
@@ -263,7 +275,7 @@ def test_cli_shows_the_funnel(app, world):
     assert shown.exit_code == 0, shown.output
     assert "GCR funnel, Hertfordshire" in shown.output
     line = next(line for line in shown.output.splitlines() if line.startswith("Sent, waiting for screening"))
-    assert "1 (50.0%)" in line and "2 days" in line and "10 to 13 days" in line
+    assert "1 (50.0%)" in line and "2 days" in line and "10 days" in line
     by_source = runner.invoke(args=["outcomes", "show", "--scope", "source"], catch_exceptions=False)
     assert f"GCR funnel, {HeardAbout.social_media.value}" in by_source.output
     assert "GCR funnel, Not given" in by_source.output
