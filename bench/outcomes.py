@@ -546,20 +546,24 @@ def run_job_child(url: str, dates: list[str], out: str) -> None:
                       "peak_rss_mb": peak_rss / 1024, "start_rss_mb": baseline_rss / 1024, **figures}))
 
 
-def time_funnel(engine, frame: pd.DataFrame, days: list[date], rounds: int = 3) -> dict:
+def time_funnel(engine, frame: pd.DataFrame, days: list[date], rounds: int = 5) -> dict:
     """The GCR funnel's share of the job: its read + compute (funnel.snapshot_rows, as run_outcomes
     calls it), and storing the other figures alone vs with the funnel's (each store rolled back);
-    the best of `rounds` of each, alternated, so both see the same warm caches."""
+    the best of `rounds` of each, in turn (first one, then the other first), so both see the same
+    warm caches and the machine's load alike."""
     from academy.outcomes import funnel, snapshots
 
+    with engine.connect() as connection:  # earlier runs' dead rows out of the way of both stores alike
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE outcome_snapshot"))
     best = {"funnel": np.inf, "store_without": np.inf, "store_with": np.inf}
-    for _ in range(rounds):
+    for round_ in range(rounds):
         with engine.connect() as connection:
             clock = time.perf_counter()
             rows = funnel.snapshot_rows(connection, days)
             best["funnel"] = min(best["funnel"], time.perf_counter() - clock)
         combined = pd.concat([frame, rows], ignore_index=True)
-        for name, stored in (("store_without", frame), ("store_with", combined)):
+        stores = (("store_without", frame), ("store_with", combined))
+        for name, stored in (stores if round_ % 2 == 0 else stores[::-1]):
             with engine.connect() as connection:
                 transaction = connection.begin()
                 clock = time.perf_counter()
