@@ -83,8 +83,8 @@ def show(as_of: date | None, scope: str, output: str):
 
 
 def _print_table(rows, scope_type: str, day: date) -> None:
-    """The outcomes as a table, then the GCR funnel of each scope as its own table (its stored rows,
-    day buckets and all, are in the CSV and JSON formats)."""
+    """The outcomes as a table, then the GCR funnel of each scope as its own table, for the month of
+    the date (its stored rows are in the CSV and JSON formats)."""
     from academy.outcomes import funnel, report
 
     others = [row for row in rows if not row.metric.startswith("funnel_")]
