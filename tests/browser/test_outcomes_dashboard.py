@@ -173,8 +173,8 @@ def test_the_gcr_funnel_appears_from_the_job_with_charts_and_tables(ctx, page, w
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
 
-    page.get_by_label("Applications").select_option(label="Social media")
-    click_through(page.get_by_role("button", name="Show the funnel"))
+    page.get_by_label("Applications", exact=True).select_option(label="Social media")
+    click_through(page.get_by_role("button", name="Apply filters"))
     page.wait_for_url("**/outcomes/?*funnel_whose=source-*")
     first = stages.get_by_role("row").nth(1)
     assert "100.0%" in first.inner_text() and "1 of 1" in first.inner_text()
