@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     import academy.benefits.catalogue_views  # noqa: F401
     import academy.benefits.views  # noqa: F401
     import academy.outcomes.views  # noqa: F401
+    import academy.outcomes.funnel_views  # noqa: F401
     import academy.portal.link_views  # noqa: F401
     import academy.portal.referral_views  # noqa: F401
     import academy.portal.training_views  # noqa: F401

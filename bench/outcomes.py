@@ -9,6 +9,9 @@ every number, and report the job's peak memory and the time to store the snapsho
 
     .venv/bin/python bench/outcomes.py --scale hertfordshire     # 1,000 workplaces, 40,000 staff
     .venv/bin/python bench/outcomes.py                           # England: 18,000 workplaces, 2M staff records
+    .venv/bin/python bench/outcomes.py --scale hertfordshire --funnel   # + 100k applications, 400k stage
+                                                                        #   changes, 30k interviews: the job
+                                                                        #   with and without the GCR funnel
 
 The database (goodcare_bench_outcomes by default) is created from the real migrations and dropped
 at the end (--keep keeps it). Staff, vacancies and workplaces are loaded with COPY FROM; the course
@@ -247,6 +250,115 @@ def generate_training(conn, scale: dict, last: date, n_people: int) -> dict:
     return counts
 
 
+FUNNEL_SCALE = {"applications": 100_000, "stage_changes": 400_000, "interviews": 30_000}
+PATH = ("submitted", "screening", "values_assessed", "checks", "ready_to_refer", "referred", "interviewing",
+        "offered", "placed")
+
+
+def generate_recruitment(url: str, last: date, scale: dict = FUNNEL_SCALE, seed: int = 17) -> dict:
+    """Applicants over three years: users, applications (a source, a district, the furthest form page;
+    seven in ten sent), each sent one's moves along the pipeline (stopping at a random stage, most
+    then withdrawn or not progressed, some put on hold and resumed) until there are about
+    scale["stage_changes"] of them, and referrals with an interview for scale["interviews"]."""
+    from recruitment.models import HeardAbout
+
+    rng = np.random.default_rng(seed)
+    n = scale["applications"]
+    last_second = int(np.datetime64(last, "s").astype(np.int64)) + 86_399
+    with psycopg.connect(url) as conn:
+        districts = [r[0] for r in conn.execute("SELECT id FROM districts ORDER BY id")]
+        conn.execute("INSERT INTO users (email, full_name, password_hash, role, session_token) "
+                     "VALUES ('officer@bench.example', 'Officer', 'x', 'hcpa_staff', md5('officer'))")
+        officer = conn.execute("SELECT id FROM users WHERE email = 'officer@bench.example'").fetchone()[0]
+        first_user = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM users").fetchone()[0]
+        user_ids = np.arange(first_user, first_user + n)
+        copy_frame(conn, "users", pd.DataFrame({
+            "id": user_ids, "email": np.char.add(np.char.add("applicant", user_ids.astype(str)), "@bench.example"),
+            "full_name": "Applicant", "password_hash": "x", "role": "applicant",
+            "session_token": [f"{i:032x}" for i in user_ids]}))
+        started = last_second - rng.integers(0, 3 * 365 * 86_400, n)
+        sent = rng.random(n) < 0.7
+        sent_at = started + rng.integers(600, 5 * 86_400, n)
+        furthest = np.where(sent, 19, rng.integers(0, 19, n))
+        sources = np.array([h.name for h in HeardAbout], dtype=object)
+        heard = np.where(furthest >= 12, sources[rng.integers(0, len(sources), n)], None)
+        district = np.where(furthest >= 4, rng.choice(districts, n), np.nan)
+        # the moves of each sent application: a depth along PATH, then perhaps an exit; gaps of ~6 days
+        sent_rows = np.flatnonzero(sent & (sent_at <= last_second))
+        target = scale["stage_changes"] / 0.984  # about 1.6% of the moves fall after the last month end
+        depth = rng.choice(len(PATH), len(sent_rows), p=[0.13, 0.12, 0.12, 0.11, 0.1, 0.1, 0.1, 0.1, 0.12])
+        exits = (depth < len(PATH) - 1) & (rng.random(len(sent_rows)) < 0.8)
+        held = (rng.random(len(sent_rows)) < 0.1) & (depth >= 1)  # on hold after screening began, then resumed
+        moves_each = depth + 1 + exits + 2 * held
+        scale_down = min(1.0, target / moves_each.sum())
+        keep = rng.random(len(sent_rows)) < scale_down
+        sent_rows, depth, exits, held, moves_each = (a[keep] for a in (sent_rows, depth, exits, held, moves_each))
+        app_of_move = np.repeat(sent_rows, moves_each)
+        step = np.arange(len(app_of_move)) - np.repeat(np.cumsum(moves_each) - moves_each, moves_each)
+        path_step = step - np.where(np.repeat(held, moves_each) & (step > 1), np.minimum(step - 1, 2), 0)
+        states = np.array(PATH, dtype=object)[np.minimum(path_step, len(PATH) - 1)]
+        hold_step = np.repeat(held, moves_each) & (step == 2)
+        states[hold_step] = "on_hold"
+        exit_step = np.repeat(exits, moves_each) & (step == np.repeat(moves_each, moves_each) - 1)
+        states[exit_step] = np.where(rng.random(int(exit_step.sum())) < 0.6, "withdrawn", "not_progressed")
+        gaps = rng.exponential(6 * 86_400, len(app_of_move)).astype(np.int64)
+        gaps[step == 0] = 0
+        elapsed = np.cumsum(gaps)
+        at = sent_at[app_of_move] + elapsed - np.repeat(elapsed[np.cumsum(moves_each) - moves_each], moves_each)
+        in_time = at <= last_second
+        final = pd.Series(states[in_time]).groupby(app_of_move[in_time]).last()
+        state = np.full(n, "draft", dtype=object)
+        state[final.index.to_numpy()] = final.to_numpy()
+        state[state == "on_hold"] = "submitted"
+        last_move = pd.Series(at[in_time]).groupby(app_of_move[in_time]).max()
+        changed = started.copy()
+        changed[last_move.index.to_numpy()] = last_move.to_numpy()  # pipeline.move sets state_changed_at
+
+        def stamps(seconds):
+            return pd.Series(np.asarray(seconds, dtype=np.int64).astype("datetime64[s]")).dt.strftime(
+                "%Y-%m-%d %H:%M:%S+00")
+
+        copy_frame(conn, "applications", pd.DataFrame({
+            "id": np.arange(1, n + 1), "user_id": user_ids, "state": state, "version": 1,
+            "submitted_at": stamps(sent_at).where(sent & (sent_at <= last_second), None),
+            "state_changed_at": stamps(changed), "created_at": stamps(started), "updated_at": stamps(changed),
+            "heard_about": heard, "district_id": pd.array(district, dtype="Int64"), "furthest_page": furthest}))
+        copy_frame(conn, "application_state_changes", pd.DataFrame({
+            "application_id": app_of_move[in_time] + 1, "to_state": states[in_time], "by_id": officer,
+            "occurred_at": stamps(at[in_time])}))
+        # referrals, one per application that reached "referred" (interviewed: scale["interviews"] of them,
+        # and when that is more than were referred, the rest an earlier referral interviewed but unsuccessful)
+        referred_moves = in_time & (states == "referred")
+        first_referral = pd.Series(at[referred_moves]).groupby(app_of_move[referred_moves]).first()
+        referred = first_referral.index.to_numpy()
+        referred_at = first_referral.to_numpy()
+        vacancies = [r[0] for r in conn.execute("SELECT id FROM vacancies ORDER BY id LIMIT 5000")]
+        wanted = scale["interviews"]
+        interviewed = rng.random(len(referred)) < min(1.0, wanted / max(len(referred), 1))
+        earlier = rng.choice(len(referred), min(max(wanted - len(referred), 0), len(referred)), replace=False)
+        apps_referred = np.concatenate([referred, referred[earlier]])
+        when = np.concatenate([referred_at, referred_at[earlier] - 2 * 86_400])
+        status = np.concatenate([np.where(interviewed, "interview_arranged", "sent"),
+                                 np.full(len(earlier), "unsuccessful")])
+        with_interview = np.concatenate([interviewed, np.ones(len(earlier), dtype=bool)])
+        copy_frame(conn, "referrals", pd.DataFrame({
+            "application_id": apps_referred + 1, "vacancy_id": rng.choice(vacancies, len(apps_referred)),
+            "referred_by_id": officer, "status": status, "version": 1,
+            "interview_at": stamps(when + 86_400).where(with_interview, None),
+            "created_at": stamps(when), "updated_at": stamps(when)}))
+        conn.execute("SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))")
+        conn.execute("SELECT setval(pg_get_serial_sequence('applications', 'id'), (SELECT max(id) FROM applications))")
+        conn.commit()
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+                  for t in ("applications", "application_state_changes", "referrals")}
+        counts["interviews"] = conn.execute("SELECT count(*) FROM referrals WHERE interview_at IS NOT NULL").fetchone()[0]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    log(f"  {counts['applications']:,} applications, {counts['application_state_changes']:,} stage changes, "
+        f"{counts['interviews']:,} interviews ({counts['referrals']:,} referrals)")
+    return counts
+
+
 # -- the three timings -----------------------------------------------------------------------------
 
 def month_ends(last: date, months: int = 12) -> list[date]:
@@ -428,6 +540,10 @@ def run_job_child(url: str, dates: list[str], out: str) -> None:
         frame = snapshots.compute_snapshots(inputs, days)
         total = time.perf_counter() - clock
     peak_rss = peak_rss_kb()
+    figures = {}
+    if os.environ.get("BENCH_FUNNEL"):
+        figures = time_funnel(engine, frame, days)
+        frame = figures.pop("frame")
     with engine.begin() as connection:
         clock = time.perf_counter()
         snapshots.replace_snapshots(connection, frame, days)
@@ -435,7 +551,38 @@ def run_job_child(url: str, dates: list[str], out: str) -> None:
     frame.to_pickle(out)
     print(json.dumps({"read": read, "compute": total - read, "total": total, "store": store, "rows": len(frame),
                       "staff_rows": len(inputs.staff), "vacancy_rows": len(inputs.vacancies),
-                      "peak_rss_mb": peak_rss / 1024, "start_rss_mb": baseline_rss / 1024}))
+                      "peak_rss_mb": peak_rss / 1024, "start_rss_mb": baseline_rss / 1024, **figures}))
+
+
+def time_funnel(engine, frame: pd.DataFrame, days: list[date], rounds: int = 5) -> dict:
+    """The GCR funnel's share of the job: the other figures' read + compute and the funnel's
+    (funnel.snapshot_rows, as run_outcomes calls it), and the time its rows add to storing: in one transaction (rolled back), the other
+    figures stored as the job stores them, then the funnel's rows inserted after them (the job writes
+    both in one COPY; timed apart here so the delete's noise stays out of the difference). The best of
+    `rounds` of each."""
+    from academy.outcomes import funnel, readers, snapshots
+
+    with engine.connect() as connection:  # earlier runs' dead rows out of the way
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE outcome_snapshot"))
+    best = {"base": np.inf, "funnel": np.inf, "store_without": np.inf, "store_funnel": np.inf}
+    for _ in range(rounds):
+        with engine.connect() as connection:
+            clock = time.perf_counter()
+            snapshots.compute_snapshots(readers.read_inputs(connection, days), days)
+            best["base"] = min(best["base"], time.perf_counter() - clock)
+            clock = time.perf_counter()
+            rows = funnel.snapshot_rows(connection, days)
+            best["funnel"] = min(best["funnel"], time.perf_counter() - clock)
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            clock = time.perf_counter()
+            snapshots.replace_snapshots(connection, frame, days)
+            best["store_without"] = min(best["store_without"], time.perf_counter() - clock)
+            clock = time.perf_counter()
+            snapshots._insert_rows(connection, rows)
+            best["store_funnel"] = min(best["store_funnel"], time.perf_counter() - clock)
+            transaction.rollback()
+    return {**best, "funnel_rows": len(rows), "frame": pd.concat([frame, rows], ignore_index=True)}
 
 
 def time_job(url: str, dates) -> tuple[dict, pd.DataFrame]:
@@ -485,6 +632,28 @@ def compare(hand: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
     return problems
 
 
+def funnel_counts(engine) -> dict:
+    with engine.connect() as connection:
+        counts = {t: connection.scalar(sa.text(f"SELECT count(*) FROM {t}"))  # noqa: S608 - fixed names
+                  for t in ("applications", "application_state_changes")}
+        counts["interviews"] = connection.scalar(sa.text("SELECT count(*) FROM referrals WHERE interview_at IS NOT NULL"))
+    return counts
+
+
+def print_funnel(counts: dict, job: dict) -> None:
+    """The job with and without the GCR funnel (read + compute + store, each the best of its rounds),
+    and the funnel's share."""
+    without = job["base"] + job["store_without"]
+    added = job["funnel"] + job["store_funnel"]
+    print(f"GCR funnel: {counts['applications']:,} applications, {counts['application_state_changes']:,} stage "
+          f"changes, {counts['interviews']:,} interviews; {job['funnel_rows']:,} funnel figures")
+    print(f"  job without the funnel (read + compute + store) {without:8.2f} s  (store {job['store_without']:.2f} s)")
+    print(f"  the funnel: read + compute                      {job['funnel']:8.2f} s")
+    print(f"  the funnel: storing its figures too              {job['store_funnel']:8.2f} s")
+    print(f"  job with the funnel                             {without + added:8.2f} s  "
+          f"(+{100 * added / without:.1f}%, target <= 25%)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=sorted(SCALES), default="england")
@@ -494,6 +663,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skip generation)")
     parser.add_argument("--hand-cache", help="with --reuse: save (b)'s result here, or reuse it if saved")
+    parser.add_argument("--funnel", action="store_true",
+                        help="add 100k applications, 400k stage changes and 30k interviews, and time the GCR funnel")
     args = parser.parse_args()
 
     scale = SCALES[args.scale]
@@ -507,6 +678,8 @@ def main() -> None:
         create_database(admin_url, args.name)
         migrate(url)
         counts = generate(url, scale, last)
+        if args.funnel:
+            generate_recruitment(url, last)
         log(f"Generated in {time.perf_counter() - clock:.1f} s")
     engine = sa.create_engine(sa.make_url(url).set(drivername="postgresql+psycopg"))
     try:
@@ -517,6 +690,9 @@ def main() -> None:
         time_floor(engine, dates)  # warm the cache once, so every timing reads from memory alike
         a, size = time_floor(engine, dates)
         log(f"(a) stream: {a:.2f} s ({size / 1e6:.0f} MB)")
+        if args.funnel:
+            os.environ["BENCH_FUNNEL"] = "1"
+            recruitment_counts = funnel_counts(engine)
         job, frame = time_job(url, dates)
         c = job["total"]
         log(f"(c) job: {c:.2f} s (read {job['read']:.2f} s, compute {job['compute']:.2f} s, store {job['store']:.2f} s, "
@@ -542,6 +718,8 @@ def main() -> None:
     print(f"c/a = {c / a:.2f}  (target <= 2)   b/c = {b / c:.2f}  (target >= 3)")
     print(f"Job peak memory (max RSS of its process): {job['peak_rss_mb']:.0f} MB "
           f"({job['start_rss_mb']:.0f} MB before reading, after imports)")
+    if args.funnel:
+        print_funnel(recruitment_counts, job)
     print("(b) and (c) agree on every number" if not problems else "DISAGREE: " + "; ".join(problems))
     if problems:
         sys.exit(1)

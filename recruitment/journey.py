@@ -199,6 +199,7 @@ def save_step(session, application: Application, step: Step, form, by: User) -> 
         a.cv_answered = True  # the file itself is saved by recruitment.cv
     else:
         setattr(a, step.fields[0], data[step.fields[0]])
+    a.furthest_page = max(a.furthest_page or 0, STEPS.index(step) + 1)  # the funnel's form drop-off
     session.flush()
 
 

@@ -106,3 +106,37 @@ def _in_pixels(svg: bytes, size: ChartSize) -> bytes:
     """Give the file's width and height in pixels (matplotlib writes points), keeping its viewBox."""
     return re.sub(rb'width="[\d.]+pt" height="[\d.]+pt"', f'width="{size.width}" height="{size.height}"'.encode(),
                   svg, count=1)
+
+
+BAR_ROW_PX = 52  # a bar's name (one line of 16 px text) above the bar, and a gap
+BAR_STYLE = {"color": "#1d70b8"}
+
+
+def bars_height(rows: int) -> int:
+    """The height in CSS pixels of a bar chart of `rows` bars (as bars_svg draws it)."""
+    return BAR_ROW_PX * rows + 16
+
+
+def bars_svg(title: str, labels: list[str], values: list[float], notes: list[str], size: ChartSize = WIDE) -> bytes:
+    """Horizontal bars, largest scale first as given: each bar's name above it and its figure in words
+    (`notes`) at its end, all as 16 px text, so the chart reads without a key or an axis."""
+    settings = {"svg.hashsalt": "goodcare", "svg.fonttype": "none", "font.size": TEXT_PT}
+    rows = len(labels)
+    height = bars_height(rows)
+    with matplotlib.rc_context(settings):
+        figure = Figure(figsize=(size.width / PX_PER_PT / 72, height / PX_PER_PT / 72), dpi=72)
+        axes = figure.add_axes((0.01, 0.0, 0.98, 1.0))
+        widest = max([*values, 1])
+        for row, (label, value, note) in enumerate(zip(labels, values, notes)):
+            y = rows - 1 - row
+            axes.barh(y, value, height=0.32, **BAR_STYLE)
+            axes.text(0, y + 0.22, label, va="bottom", ha="left")
+            axes.text(value + widest * 0.02, y, note, va="center", ha="left")
+        # room at the right for the longest bar's figure: more of the width on a phone
+        axes.set_xlim(0, widest / (0.5 if size is NARROW else 0.62))
+        axes.set_ylim(-0.45, rows - 0.15)
+        axes.axis("off")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": title})
+    return re.sub(rb'width="[\d.]+pt" height="[\d.]+pt"', f'width="{size.width}" height="{height}"'.encode(),
+                  buffer.getvalue(), count=1)

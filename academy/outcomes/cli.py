@@ -12,7 +12,9 @@ from academy.auth.access import DomainError
 from academy.extensions import db
 
 outcomes_cli = AppGroup("outcomes", help="Compute and show the workforce outcomes.")
-SCOPES = {"county": "county", "district": "district", "service-type": "service_type", "workplace": "workplace"}
+SCOPES = {"county": "county", "district": "district", "service-type": "service_type", "workplace": "workplace",
+          # the GCR funnel's own scopes (academy/outcomes/funnel.py): by source and by the applicants' district
+          "source": "gcr_source", "applicant-district": "gcr_district"}
 
 
 class DateParam(click.ParamType):
@@ -77,7 +79,23 @@ def show(as_of: date | None, scope: str, output: str):
     elif output == "csv":
         click.echo(report.as_csv(rows), nl=False)
     else:
-        click.echo(report.as_table(rows))
+        _print_table(rows, SCOPES[scope], day)
+
+
+def _print_table(rows, scope_type: str, day: date) -> None:
+    """The outcomes as a table, then the GCR funnel of each scope as its own table, for the month of
+    the date (its stored rows are in the CSV and JSON formats)."""
+    from academy.outcomes import funnel, report
+
+    others = [row for row in rows if not row.metric.startswith("funnel_")]
+    if others:
+        click.echo(report.as_table(others))
+    if scope_type not in ("county", *funnel.SCOPE_TYPES):
+        return
+    scopes = {(row.scope_id, row.scope) for row in rows if row.metric.startswith("funnel_")}
+    for scope_id, name in sorted(scopes, key=lambda item: (item[1].lower(), item[0])):
+        click.echo("")
+        click.echo(funnel.as_text(funnel.figures(db.session, scope_type, scope_id, [day]), name))
 
 
 def register(app) -> None:

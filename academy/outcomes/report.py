@@ -9,11 +9,13 @@ import pandas as pd
 from sqlalchemy import select
 
 from academy import exports
-from academy.outcomes import declared, metrics, snapshots
+from academy.outcomes import declared, funnel, metrics, snapshots
 from academy.outcomes.metrics import ALL_METRICS, rate
 from academy.workplaces.models import District, ServiceType, Workplace
 
-SCOPE_LABELS = {"county": "County", "district": "District", "service_type": "Service type", "workplace": "Workplace"}
+SCOPE_LABELS = {"county": "County", "district": "District", "service_type": "Service type", "workplace": "Workplace",
+                "gcr_source": "Source", "gcr_district": "Applicants' district"}
+KNOWN_METRICS = {**ALL_METRICS, **funnel.METRICS}  # the funnel's (academy/outcomes/funnel.py) after the others
 
 
 @dataclass
@@ -35,7 +37,7 @@ class OutcomeRow:
 
     @property
     def kind(self) -> str:
-        return ALL_METRICS[self.metric].kind if self.metric in ALL_METRICS else "rate"
+        return KNOWN_METRICS[self.metric].kind if self.metric in KNOWN_METRICS else "rate"
 
     @property
     def rate(self) -> float | None:
@@ -58,6 +60,8 @@ def _number(value):
 def scope_names(session, scope_type: str, ids=None) -> dict[int, str]:
     if scope_type == "county":
         return {0: "Hertfordshire"}
+    if scope_type in funnel.SCOPE_TYPES:
+        return funnel.scope_names(session, scope_type, ids)
     model = {"district": District, "service_type": ServiceType, "workplace": Workplace}[scope_type]
     statement = select(model.id, model.name)
     if ids is not None:
@@ -69,16 +73,16 @@ def outcome_rows(session, scope_type: str, dates, scope_ids=None, metrics_wanted
     """Stored rows for the scopes at the dates, ordered by scope name, date, then metric order."""
     frame = snapshots.load(session, scope_type, scope_ids, dates, metrics_wanted)
     names = scope_names(session, scope_type, None if scope_ids is None else scope_ids)
-    order = {key: i for i, key in enumerate(ALL_METRICS)}
+    order = {key: i for i, key in enumerate(KNOWN_METRICS)}
     rows = [
         OutcomeRow(scope_type, int(r.scope_id), names.get(int(r.scope_id), f"#{r.scope_id}"), r.date, r.metric,
-                   ALL_METRICS[r.metric].label if r.metric in ALL_METRICS else r.metric,
+                   KNOWN_METRICS[r.metric].label if r.metric in KNOWN_METRICS else r.metric,
                    None if pd.isna(r.numerator) else float(r.numerator),
                    None if pd.isna(r.denominator) else float(r.denominator),
                    None if r.source is None or pd.isna(r.source) else str(r.source))
         for r in frame.itertuples(index=False)
     ]
-    rows.sort(key=lambda r: (r.scope.lower(), r.scope_id, r.date, order.get(r.metric, 99)))
+    rows.sort(key=lambda r: (r.scope.lower(), r.scope_id, r.date, order.get(r.metric, len(order))))
     return rows
 
 

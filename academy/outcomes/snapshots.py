@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from academy.auth.access import DomainError, Invalid
-from academy.outcomes import declared, metrics, readers
+from academy.outcomes import declared, funnel, metrics, readers
 from academy.outcomes.models import OutcomeSnapshot
 
 TRAINING_METRICS = ("qualification_uptake", "care_induction", "care_induction_12_weeks",
@@ -98,10 +98,13 @@ def run_outcomes(session, start: date, end: date, progress: Progress | None = No
         say(40, f"Computing {len(dates)} snapshot dates for {len(inputs.workplaces)} workplaces")
         frame = compute_snapshots(inputs, dates)
         timings["compute"] = time.perf_counter() - clock - timings["read"]
+        # The GCR funnel from the stage history (academy/outcomes/funnel.py), stored with the rest.
+        frame = pd.concat([frame, funnel.snapshot_rows(connection, dates)], ignore_index=True)
+        timings["funnel"] = time.perf_counter() - clock - timings["read"] - timings["compute"]
         say(70, f"Saving {len(frame):,} figures")
         replace_snapshots(connection, frame, dates)
         session.commit()
-        timings["store"] = time.perf_counter() - clock - timings["read"] - timings["compute"]
+        timings["store"] = time.perf_counter() - clock - sum(timings.values())
     except BaseException:
         session.rollback()
         raise

@@ -12,7 +12,7 @@ from academy.auth.models import Role
 from academy.extensions import db
 from academy.forms import form_error, status_for
 from academy.jobs import JobsUnavailable, job_status
-from academy.outcomes import baselines, charts, dashboard, jobs, report, snapshots
+from academy.outcomes import baselines, charts, dashboard, funnel_page, jobs, report, snapshots
 from academy.outcomes.blueprint import bp
 from academy.outcomes.forms import BaselineForm, RecomputeForm
 from academy.outcomes.metrics import ALL_METRICS
@@ -64,6 +64,7 @@ def index():
         panels=dashboard.panels(db.session, scopes, latest) if latest else [],
         induction=dashboard.induction_parts(db.session, scopes, latest) if latest else [],
         funnel=dashboard.funnel(db.session, latest) if latest and dashboard.is_staff(current_user) else [],
+        gcr_funnel=funnel_page.section(db.session, request.args, latest) if latest and staff else None,
         staff=staff, running=running_status, lost=lost,
         pulse=voice_outcomes.pulse_series(db.session, scopes),  # staff voice's quarterly pulse (academy/voice)
         query={k: v for k, v in request.args.items() if k in ("scope", "compare")})

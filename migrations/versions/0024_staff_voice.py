@@ -2,7 +2,7 @@
 anonymous answers (no person, no time, random keys; WITHOUT ROWID on SQLite)
 
 Revision ID: 0024_staff_voice
-Revises: 0022_duplicate_applicants
+Revises: 0023_form_furthest_page
 Create Date: 2026-12-05 17:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0024_staff_voice'
-down_revision = '0022_duplicate_applicants'
+down_revision = '0023_form_furthest_page'
 branch_labels = None
 depends_on = None
 

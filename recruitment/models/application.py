@@ -137,6 +137,9 @@ class Application(TimestampMixin, db.Model):
     answer_courage: Mapped[str | None] = mapped_column(Text)
     answer_commitment: Mapped[str | None] = mapped_column(Text)
     cv_answered: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The furthest page of the online form (1-based position in recruitment/journey.py STEPS) the applicant
+    # has saved: the GCR funnel's drop-off by question page (academy/outcomes/funnel.py). 0 = none yet.
+    furthest_page: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # The CV: stored under STORAGE_DIR with a random name; the original name is for display only.
     cv_stored_name: Mapped[str | None] = mapped_column(String(80))

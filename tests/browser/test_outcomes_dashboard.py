@@ -1,4 +1,5 @@
 """Headless Chromium: HCPA staff see the outcomes dashboard, start a recompute and watch it finish."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -120,4 +121,61 @@ def test_manager_dashboard_and_admin_baselines_are_accessible(ctx, page):
     assert_accessible(page)
     click_through(page.get_by_role("link", name="Change vacancy rate, Hertfordshire 2024"))
     page.wait_for_url("**/edit")
+    assert_accessible(page)
+
+
+def _funnel_data():
+    """Two applications sent this week (one screened since, one withdrawn) and a draft that saved 4 pages."""
+    from datetime import datetime, timezone
+
+    from recruitment.models import HeardAbout, State, StateChange
+
+    def ago(days):
+        return datetime.now(timezone.utc) - timedelta(days=days)
+
+    staff = factories.user(Role.hcpa_staff)
+    sent = factories.application(heard_about=HeardAbout.social_media, created_at=ago(8), submitted_at=ago(6))
+    withdrawn = factories.application(heard_about=HeardAbout.campaign, created_at=ago(8), submitted_at=ago(5))
+    factories.application(state=State.draft, heard_about=None, created_at=ago(3), furthest_page=4)
+    for app_, to_state, days in ((sent, State.submitted, 6), (sent, State.screening, 2),
+                                 (withdrawn, State.submitted, 5), (withdrawn, State.withdrawn, 1)):
+        db.session.add(StateChange(application=app_, to_state=to_state, by_id=staff.id, occurred_at=ago(days)))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_gcr_funnel_appears_from_the_job_with_charts_and_tables(ctx, page, width):
+    place = factories.workplace(name="Verulam House")
+    factories.employment(place, start=TODAY - timedelta(days=400))
+    _funnel_data()
+    user = factories.user(Role.hcpa_staff)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, user.email, factories.DEFAULT_PASSWORD)
+    page.goto("/outcomes/")
+    assert page.get_by_role("heading", name="GCR funnel: where applications leak").count() == 0  # nothing computed
+    click_through(page.get_by_role("button", name="Recompute outcomes"))
+    click_through(page.get_by_role("button", name="Start the recompute"))
+    page.wait_for_url("**/jobs/outcomes-*")
+    click_through(page.get_by_role("link", name="See the outcomes"))
+    section = page.locator("section", has=page.get_by_role("heading", name="GCR funnel: where applications leak"))
+    stages = section.get_by_role("table", name=re.compile("^Each stage in the 12 months to"))
+    first = stages.get_by_role("row").nth(1)
+    assert first.get_by_role("rowheader").inner_text() == "Sent, waiting for screening"
+    assert "50.0%" in first.inner_text() and "1 of 2" in first.inner_text()
+    form = section.get_by_role("table", name=re.compile("^Online forms started"))
+    assert "4. Where you would like to work" in form.inner_text()
+    for image in section.get_by_role("img").all():
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        assert abs(_chart_text_px(page, image) - 16) < 0.5
+        box = image.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+
+    page.get_by_label("Applications", exact=True).select_option(label="Social media")
+    click_through(page.get_by_role("button", name="Apply filters"))
+    page.wait_for_url("**/outcomes/?*funnel_whose=source-*")
+    first = stages.get_by_role("row").nth(1)
+    assert "100.0%" in first.inner_text() and "1 of 1" in first.inner_text()
     assert_accessible(page)

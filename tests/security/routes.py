@@ -208,7 +208,9 @@ TABLE: dict[str, list[Case]] = {
         {"provider_id": "@provider_a"}, {"provider_id": "@provider_b"}, E(MANAGING), E(STAFF, manager=404)),
 
     # --- outcomes ------------------------------------------------------------------------------
-    "/outcomes/": one(E(MANAGING)) + _scoped(),
+    "/outcomes/": one(E(MANAGING)) + _scoped() + [  # the GCR funnel's filters: staff only (a manager sees none)
+        Case({}, E(MANAGING), query="funnel_whose=district-{district_a}&funnel_month="),
+        Case({}, E(MANAGING, hcpa_staff=404, admin=404), query="funnel_whose=source-99")],
     "/outcomes/baselines": one(E({ADM})),
     "/outcomes/baselines/new": one(E({ADM})),
     "/outcomes/baselines/<int:baseline_id>/edit": [Case({"baseline_id": "@baseline"}, E({ADM})),
@@ -218,6 +220,12 @@ TABLE: dict[str, list[Case]] = {
     "/outcomes/download.<fmt>": _scoped(fmt="csv") + [Case({"fmt": "xlsx"}, E(MANAGING)),
                                  Case({"fmt": "exe"}, E(set(), **{r: 404 for r in MANAGING}))],
     "/outcomes/recompute": one(E(STAFF)),
+    "/outcomes/funnel/<part>.svg": [Case({"part": "stages"}, E(STAFF)),
+                                    Case({"part": "form"}, E(STAFF), query="funnel_whose=district-{district_a}"),
+                                    Case({"part": "other"}, E(set(), hcpa_staff=404, admin=404))],
+    "/outcomes/funnel/download.<fmt>": [Case({"fmt": "csv"}, E(STAFF)),
+                                        Case({"fmt": "xlsx"}, E(STAFF), query="funnel_whose=source-2"),
+                                        Case({"fmt": "exe"}, E(set(), hcpa_staff=404, admin=404))],
 
     # --- manager portal ------------------------------------------------------------------------
     "/portal/": one(E(MANAGING, manager="/portal/{workplace_a}/")),
