@@ -147,7 +147,10 @@ def changes_sql(connection, dates: list[date]) -> str:
     return (f"SELECT c.id AS change_id, c.application_id, c.to_state, {_seconds('c.occurred_at', d)} AS at, "
             "a.heard_about, COALESCE(a.district_id, 0) AS district_id "
             "FROM application_state_changes c JOIN applications a ON a.id = c.application_id "
-            f"WHERE c.occurred_at < {until} AND (a.state_changed_at >= {since} OR a.state IN ({states}))")
+            f"WHERE c.occurred_at < {until} AND (a.state_changed_at >= {since} OR a.state IN ({states})) "
+            # a duplicate merged away (recruitment/duplicates.py) counts once, as the kept application's own
+            # history: not its pointer, nor the moves it brought to the kept one
+            "AND a.state <> 'merged' AND c.merged_from_id IS NULL")
 
 
 def applications_sql(connection, dates: list[date]) -> str:
@@ -157,7 +160,7 @@ def applications_sql(connection, dates: list[date]) -> str:
     return (f"SELECT {readers._day_of('a.created_at', d)} AS started_day, "
             f"{readers._day_of('a.submitted_at', d)} AS sent_day, a.heard_about, "
             f"COALESCE(a.district_id, 0) AS district_id, a.furthest_page FROM applications a "
-            f"WHERE a.created_at >= {since} AND a.created_at < {until}")
+            f"WHERE a.created_at >= {since} AND a.created_at < {until} AND a.state <> 'merged'")
 
 
 CHANGE_DTYPES = {"change_id": "int64", "application_id": "int64", "to_state": "category", "at": "int64",

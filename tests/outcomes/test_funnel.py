@@ -195,6 +195,29 @@ def test_the_job_stores_the_funnel(world):
     assert stored("funnel_submitted_went_on") == (1, 2)
 
 
+def test_a_duplicate_merged_away_counts_once(world):
+    """D, a second application of A's applicant, sent and screened in the same month, then merged into
+    A: its history moves to A (marked merged_from_id) and D becomes a pointer; the figures are A's alone."""
+    from recruitment import duplicates
+
+    staff = factories.user(Role.hcpa_staff)
+    d = factories.application(heard_about=HeardAbout.social_media, district_name="St Albans",
+                              created_at=_at(LAST_MONTH_END.replace(day=1)),
+                              submitted_at=_at(LAST_MONTH_END - timedelta(days=18)))
+    for before, after, days in ((None, State.submitted, 18), (State.submitted, State.screening, 9)):
+        db.session.add(StateChange(application=d, from_state=before or State.draft, to_state=after, by_id=staff.id,
+                                   occurred_at=_at(LAST_MONTH_END - timedelta(days=days))))
+    db.session.commit()
+    snapshots.run_outcomes(db.session, LAST_MONTH_END, LAST_MONTH_END)
+    assert stored("funnel_submitted_went_on") == (2, 3) and stored("funnel_form_started") == (4, None)
+    duplicates.merge(db.session, factories.possible_duplicate(world["a"], d), world["a"], staff)
+    db.session.commit()
+    snapshots.run_outcomes(db.session, LAST_MONTH_END, LAST_MONTH_END)
+    assert stored("funnel_submitted_went_on") == (1, 2)  # as before D: A went on, B withdrew
+    assert stored("funnel_screening_waiting") == (1, None)
+    assert stored("funnel_form_started") == (3, None)
+
+
 def test_the_figures_read_back_and_name_their_scopes(world):
     shown = funnel.figures(db.session, "county", 0, [LAST_MONTH_END])
     sent = shown.stages[0]
