@@ -605,10 +605,15 @@ def poll(title: str | None = None, status: str = "open", questions=("scale",), o
     return obj
 
 
-def benefit_use(of, who: Person, used: date | None = None):
+def benefit_use(of, who: Person, used: date | None = None, at: Workplace | None = None):
+    """`who` said they used `of` on `used` (today unless told) while working at `at` (unless told,
+    where they worked that day, as "I've used this" records it; the first if several)."""
+    from academy.benefits.members import workplaces_on
     from academy.benefits.models import BenefitUse
 
-    obj = BenefitUse(benefit=of, person=who, used_on=used or date.today())
+    used = used or date.today()
+    workplace_id = at.id if at is not None else workplaces_on(db.session, who, used)[0]
+    obj = BenefitUse(benefit=of, person=who, workplace_id=workplace_id, first_used_on=used, used_on=used)
     db.session.add(obj)
     db.session.commit()
     return obj

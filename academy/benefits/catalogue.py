@@ -62,7 +62,7 @@ def use_totals(session, benefit_ids: list[int]) -> dict[int, int]:
     """How many members said they used each benefit (HCPA's figures, county-wide), one query."""
     if not benefit_ids:
         return {}
-    return dict(session.execute(select(BenefitUse.benefit_id, func.count(BenefitUse.id))
+    return dict(session.execute(select(BenefitUse.benefit_id, func.count(func.distinct(BenefitUse.person_id)))
                                 .where(BenefitUse.benefit_id.in_(benefit_ids)).group_by(BenefitUse.benefit_id)).all())
 
 

@@ -1,7 +1,9 @@
 """Demo benefits (development only), called from academy/demo.py: HCPA member providers, a
 catalogue with something for every kind of benefit (two the demo care worker is not eligible for,
-one closed), CPA members among Verulam House's staff and their declared use, so the manager's
-portal page shows one count of 5 or more and one "fewer than 5". Idempotent (matched by title)."""
+one closed), CPA members among Verulam House's staff and their declared use there, dated last month
+or before so that it is in the manager's counts (which stop at the end of last month), so the
+manager's portal page shows one count of 5 or more and one "fewer than 5". Idempotent (matched by
+title)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -9,9 +11,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from academy.auth.models import User
+from academy.benefits.members import workplaces_on
 from academy.benefits.models import Benefit, BenefitKind, BenefitUse
 from academy.tiers.membership import membership_for
-from academy.workplaces.models import Employment, JobRole, Workplace
+from academy.workplaces.models import Employment, JobRole, Person, Workplace
 from training.people import current_employment_clause
 
 MEMBER_PROVIDERS = ("Abbey Care Homes", "Garden City Care", "Hertfordshire Homecare Partnership")
@@ -60,10 +63,15 @@ def _benefits(session, today: date) -> dict[str, Benefit]:
     return existing
 
 
-def _use(session, benefit: Benefit, person_id: int, on: date) -> None:
-    if session.scalar(select(BenefitUse.id).where(BenefitUse.benefit_id == benefit.id,
-                                                  BenefitUse.person_id == person_id)) is None:
-        session.add(BenefitUse(benefit=benefit, person_id=person_id, used_on=on))
+def _use(session, benefit: Benefit, person: Person, on: date) -> None:
+    """`person` said on `on` that they used `benefit`, at each workplace they worked at then (as
+    "I've used this" records it)."""
+    for workplace_id in workplaces_on(session, person, on):
+        if session.scalar(select(BenefitUse.id).where(BenefitUse.benefit_id == benefit.id,
+                                                      BenefitUse.person_id == person.id,
+                                                      BenefitUse.workplace_id == workplace_id)) is None:
+            session.add(BenefitUse(benefit=benefit, person=person, workplace_id=workplace_id,
+                                   first_used_on=on, used_on=on))
 
 
 def seed_demo_benefits(session, care_worker: User, today: date) -> None:
@@ -80,13 +88,15 @@ def seed_demo_benefits(session, care_worker: User, today: date) -> None:
         Employment.workplace_id == place.id, Employment.start_date <= today, current_employment_clause(today),
         Employment.person_id != (care_worker.person.id if care_worker.person else -1))
         .order_by(Employment.id).limit(8)))
+    last_month_end = today.replace(day=1) - timedelta(days=1)
     for n, employment in enumerate(staff):
         membership_for(session, employment.person)
-        _use(session, benefits["20% off at Hertfordshire leisure centres"], employment.person_id,
-             today - timedelta(days=3 * n + 1))
+        _use(session, benefits["20% off at Hertfordshire leisure centres"], employment.person,
+             last_month_end - timedelta(days=3 * n))
         if n < 2:
-            _use(session, benefits["Employee Assistance Programme"], employment.person_id, today - timedelta(days=20))
+            _use(session, benefits["Employee Assistance Programme"], employment.person,
+                 last_month_end - timedelta(days=20))
     if care_worker.person is not None:
         membership_for(session, care_worker.person)
-        _use(session, benefits["Hertfordshire wellbeing service"], care_worker.person.id, today - timedelta(days=10))
+        _use(session, benefits["Hertfordshire wellbeing service"], care_worker.person, today - timedelta(days=10))
     session.flush()

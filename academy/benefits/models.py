@@ -70,15 +70,24 @@ class Benefit(TimestampMixin, db.Model):
 
 
 class BenefitUse(TimestampMixin, db.Model):
-    """A member said they have used a benefit ("I've used this"): once per member and benefit, the
-    date of the latest time they said so. Managers see counts of these, never who."""
+    """A member said they have used a benefit ("I've used this"), with the workplace they worked at
+    when they said so: one row per member, benefit and workplace (a member in two jobs gets two; one
+    between jobs gets one with no workplace). `first_used_on` is the first time they said so while
+    at that workplace and never moves; `used_on` is the latest, shown only to the member.
+
+    A manager's count is of the people who said so while working at their workplace, up to the end
+    of last month (academy/benefits/workplace_use.py), so staff joining or leaving, or pressing the
+    button today, never changes what the manager sees. Managers see counts, never who."""
 
     __tablename__ = "benefit_uses"
-    __table_args__ = (UniqueConstraint("benefit_id", "person_id", name="uq_benefit_uses_benefit_person"),)
+    __table_args__ = (UniqueConstraint("benefit_id", "person_id", "workplace_id",
+                                       name="uq_benefit_uses_benefit_person_workplace"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     benefit_id: Mapped[int] = mapped_column(ForeignKey("benefits.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplaces.id"), index=True)
+    first_used_on: Mapped[date]
     used_on: Mapped[date]
 
     benefit = relationship("Benefit")

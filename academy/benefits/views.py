@@ -51,16 +51,16 @@ def detail(benefit_id: int):
 @bp.post("/<int:benefit_id>/used")
 @role_required(*members.MEMBER_ROLES)
 def used(benefit_id: int):
-    """"I've used this": the member declares use (counted for managers, never named)."""
+    """"I've used this": the member declares use (counted for managers, never named). Not audit-logged:
+    a log entry would be a record, readable by admins and kept after erasure, of who used what."""
     benefit = members.get_member_benefit_or_404(db.session, benefit_id, current_user)
     person = _own_member()
     if ButtonForm().validate_on_submit():
         try:
-            use = members.record_use(db.session, benefit, person, current_user)
+            members.record_use(db.session, benefit, person, current_user)
         except DomainError as problem:
             flash_refusal(problem)
         else:
-            audit("used_benefit", target=use, subject=current_user, detail=f"benefit {benefit.id}")
             flash(f"Thank you: we have noted that you used {benefit.title}.", "success")
     return redirect(url_for("benefits.detail", benefit_id=benefit.id))
 
@@ -68,7 +68,8 @@ def used(benefit_id: int):
 @bp.get("/workplaces/<int:workplace_id>")
 @portal_view
 def workplace(workplace_id: int):
-    """Manager portal: which staff are CPA members (by name) and benefit use (counts, "fewer than 5")."""
+    """Manager portal: which staff are CPA members (by name) and benefit use (counts to the end of
+    last month, "fewer than 5")."""
     place = get_portal_workplace_or_404(db.session, workplace_id, current_user)
     today = date.today()
     audit("viewed_portal_cpa_members", target=place)
@@ -77,4 +78,5 @@ def workplace(workplace_id: int):
     return render_template("benefits/workplace.html", workplace=place, page=page,
                            staff_count=workplace_use.staff_count(db.session, place, today),
                            lines=workplace_use.use_counts(db.session, place, today),
+                           counted_to=workplace_use.counted_to(today),
                            smallest=workplace_use.SMALLEST_COUNT_SHOWN)

@@ -1,10 +1,17 @@
 """The manager portal's view of benefits: which of the workplace's staff are CPA members (their
 names: they are the manager's own staff), and how many of its staff said they used each benefit,
-as counts only, a count below `SMALLEST_COUNT_SHOWN` shown as "fewer than 5", never who."""
+as counts only, a count below `SMALLEST_COUNT_SHOWN` shown as "fewer than 5", never who.
+
+A count must not let a manager work out who used a benefit by watching it change, so it is of the
+people who said they used it WHILE WORKING AT THIS WORKPLACE (the workplace is recorded on the use
+when it is declared), leavers included: a leaver or a starter changes nothing. It counts only
+declarations made up to the end of last month (`counted_to`), so pressing "I've used this" today
+shows nowhere until the month turns. Rows are the benefits live today, never a row because of a use.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -51,14 +58,19 @@ class UseLine:
         return count_text(self.count)
 
 
+def counted_to(on: date) -> date:
+    """The last day whose declarations a manager's counts include on `on`: the end of last month."""
+    return on.replace(day=1) - timedelta(days=1)
+
+
 def use_counts(session, workplace: Workplace, on: date | None = None) -> list[UseLine]:
-    """Every benefit live today, or one the workplace's staff said they used, with how many of the
-    staff in post today said so (two queries)."""
+    """Every benefit live on `on`, with how many people said they used it while working at the
+    workplace, up to the end of last month (two queries)."""
     on = on or date.today()
-    staff_ids = select(Employment.person_id).where(*_in_post(workplace, on))
     counts = dict(session.execute(
         select(BenefitUse.benefit_id, func.count(func.distinct(BenefitUse.person_id)))
-        .where(BenefitUse.person_id.in_(staff_ids)).group_by(BenefitUse.benefit_id)).all())
-    benefits = session.scalars(select(Benefit).order_by(Benefit.kind, Benefit.title, Benefit.id))
-    return [UseLine(benefit, counts.get(benefit.id, 0)) for benefit in benefits
-            if benefit.live_on(on) or benefit.id in counts]
+        .where(BenefitUse.workplace_id == workplace.id, BenefitUse.first_used_on <= counted_to(on))
+        .group_by(BenefitUse.benefit_id)).all())
+    benefits = session.scalars(select(Benefit).where(Benefit.withdrawn_at.is_(None))
+                               .order_by(Benefit.kind, Benefit.title, Benefit.id))
+    return [UseLine(benefit, counts.get(benefit.id, 0)) for benefit in benefits if benefit.live_on(on)]

@@ -60,21 +60,27 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('benefit_id', sa.Integer(), nullable=False),
         sa.Column('person_id', sa.Integer(), nullable=False),
+        sa.Column('workplace_id', sa.Integer(), nullable=True),
+        sa.Column('first_used_on', sa.Date(), nullable=False),
         sa.Column('used_on', sa.Date(), nullable=False),
         *_timestamps(),
         sa.ForeignKeyConstraint(['benefit_id'], ['benefits.id'], name=op.f('fk_benefit_uses_benefit_id_benefits'),
                                 ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_benefit_uses_person_id_people')),
+        sa.ForeignKeyConstraint(['workplace_id'], ['workplaces.id'],
+                                name=op.f('fk_benefit_uses_workplace_id_workplaces')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_benefit_uses')),
-        sa.UniqueConstraint('benefit_id', 'person_id', name='uq_benefit_uses_benefit_person'),
+        sa.UniqueConstraint('benefit_id', 'person_id', 'workplace_id', name='uq_benefit_uses_benefit_person_workplace'),
     )
     with op.batch_alter_table('benefit_uses') as batch_op:
         batch_op.create_index(batch_op.f('ix_benefit_uses_benefit_id'), ['benefit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_benefit_uses_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_benefit_uses_workplace_id'), ['workplace_id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('benefit_uses') as batch_op:
+        batch_op.drop_index(batch_op.f('ix_benefit_uses_workplace_id'))
         batch_op.drop_index(batch_op.f('ix_benefit_uses_person_id'))
         batch_op.drop_index(batch_op.f('ix_benefit_uses_benefit_id'))
     op.drop_table('benefit_uses')

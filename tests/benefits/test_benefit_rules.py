@@ -1,5 +1,6 @@
 """The benefit rules without a request: who is eligible (tier, job roles, member provider, dates),
-declared use, the managers' counts ("fewer than 5" below 5) and HCPA's checks on a benefit."""
+declared use, the managers' counts ("fewer than 5" below 5; people who used it while working there, to
+the end of last month, so nobody's use shows by a count changing) and HCPA's checks on a benefit."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -96,18 +97,35 @@ def test_a_member_sees_only_the_benefits_they_are_eligible_for(ctx):
     assert [b.kind.name for b in got] == ["discount", "employee_assistance", "wellbeing_service"]
 
 
-def test_declaring_use_keeps_one_row_per_member_and_benefit_and_refuses_what_is_not_theirs(ctx):
-    worker = factories.care_worker(factories.workplace())
+def test_declaring_use_keeps_one_row_per_member_benefit_and_workplace_and_refuses_what_is_not_theirs(ctx):
+    place = factories.workplace()
+    worker = factories.care_worker(place)
     benefit, not_theirs = factories.benefit(), factories.benefit(min_tier=5)
     members.record_use(db.session, benefit, worker.person, worker, TODAY - timedelta(days=3))
-    again = members.record_use(db.session, benefit, worker.person, worker, TODAY)
+    [again] = members.record_use(db.session, benefit, worker.person, worker, TODAY)
     db.session.commit()
-    assert db.session.query(BenefitUse).count() == 1 and again.used_on == TODAY
+    assert db.session.query(BenefitUse).count() == 1
+    # the date shown to the member moves; the first one, which managers' counts use, does not
+    assert (again.workplace_id, again.first_used_on, again.used_on) == (place.id, TODAY - timedelta(days=3), TODAY)
+    assert members.used_on(db.session, worker.person, [benefit.id]) == {benefit.id: TODAY}
     with pytest.raises(NotAllowed):
         members.record_use(db.session, not_theirs, worker.person, worker)
     someone_else = factories.care_worker(factories.workplace())
     with pytest.raises(NotAllowed):
         members.record_use(db.session, benefit, worker.person, someone_else)
+
+
+def test_a_member_in_two_jobs_counts_at_both_and_one_between_jobs_at_neither(ctx):
+    first, second = factories.workplace(), factories.workplace()
+    worker = factories.care_worker(first)
+    factories.employment(second, who=worker.person)
+    benefit = factories.benefit()
+    uses = members.record_use(db.session, benefit, worker.person, worker, TODAY)
+    assert sorted(use.workplace_id for use in uses) == sorted([first.id, second.id])
+    between_jobs = factories.care_worker(first)
+    between_jobs.person.employments[0].leaving_date = TODAY - timedelta(days=1)
+    [use] = members.record_use(db.session, benefit, between_jobs.person, between_jobs, TODAY)
+    assert use.workplace_id is None
 
 
 @pytest.mark.parametrize(("count", "shown"), [(0, "fewer than 5"), (1, "fewer than 5"), (4, "fewer than 5"),
@@ -116,18 +134,77 @@ def test_a_count_below_5_is_never_shown_as_a_number(count, shown):
     assert workplace_use.count_text(count) == shown
 
 
-def test_use_counts_count_the_workplaces_staff_in_post_only(ctx):
+LAST_MONTH = TODAY.replace(day=1) - timedelta(days=1)
+
+
+def shown(place, title, on=TODAY):
+    return {line.benefit.title: line.shown for line in workplace_use.use_counts(db.session, place, on)}.get(title)
+
+
+def test_use_counts_are_of_people_who_used_it_while_working_here_to_the_end_of_last_month(ctx):
     place, elsewhere = factories.workplace(), factories.workplace()
     popular, rare, unused = factories.benefit("Popular"), factories.benefit("Rare"), factories.benefit("Unused")
-    for _ in range(6):
-        factories.benefit_use(popular, factories.employment(place).person)
-    factories.benefit_use(rare, factories.employment(place).person)
-    factories.benefit_use(popular, factories.employment(place, leaving=TODAY - timedelta(days=1)).person)  # left
-    factories.benefit_use(popular, factories.employment(elsewhere).person)  # another workplace's
+    for _ in range(5):
+        factories.benefit_use(popular, factories.employment(place).person, used=LAST_MONTH)
+    factories.benefit_use(rare, factories.employment(place).person, used=LAST_MONTH - timedelta(days=40))
+    leaver = factories.employment(place, leaving=TODAY - timedelta(days=1)).person
+    factories.benefit_use(popular, leaver, used=LAST_MONTH)  # used it here, since left: still counted
+    factories.benefit_use(popular, factories.employment(elsewhere).person, used=LAST_MONTH)  # another workplace's
+    factories.benefit_use(popular, factories.employment(place).person, used=TODAY)  # this month: not yet
+    starter = factories.employment(elsewhere, leaving=TODAY - timedelta(days=60)).person
+    factories.benefit_use(popular, starter, used=TODAY - timedelta(days=90))  # at their previous job
+    factories.employment(place, who=starter, start=TODAY - timedelta(days=30))
     lines = {line.benefit.title: line for line in workplace_use.use_counts(db.session, place, TODAY)}
     assert {title: (line.count, line.shown) for title, line in lines.items()} == {
         "Popular": (6, "6"), "Rare": (1, "fewer than 5"), "Unused": (0, "fewer than 5")}
-    assert workplace_use.staff_count(db.session, place, TODAY) == 7
+    assert workplace_use.staff_count(db.session, place, TODAY) == 8
+    assert workplace_use.counted_to(date(2026, 3, 1)) == date(2026, 2, 28)
+    assert workplace_use.counted_to(date(2026, 12, 31)) == date(2026, 11, 30)
+
+
+def test_staff_leaving_or_starting_never_changes_a_count(ctx):
+    place, previous = factories.workplace(), factories.workplace()
+    counselling = factories.benefit("Counselling", kind="employee_assistance")
+    for _ in range(5):
+        factories.benefit_use(counselling, factories.employment(place).person, used=LAST_MONTH)
+    alex = factories.employment(place)
+    factories.benefit_use(counselling, alex.person, used=LAST_MONTH)
+    assert shown(place, "Counselling") == "6"
+    alex.leaving_date = TODAY
+    db.session.commit()
+    assert shown(place, "Counselling") == "6"  # Alex's leaving does not give away that Alex used it
+    starter = factories.employment(previous, start=TODAY - timedelta(days=400), leaving=TODAY - timedelta(days=30))
+    factories.benefit_use(counselling, starter.person, used=TODAY - timedelta(days=200))
+    factories.employment(place, who=starter.person, start=TODAY)
+    assert shown(place, "Counselling") == "6"  # nor a starter's use at their previous job
+
+
+def test_pressing_the_button_shows_nowhere_until_the_month_turns_and_again_never_hides_it(ctx):
+    place = factories.workplace()
+    benefit = factories.benefit("Counselling", kind="employee_assistance")
+    staff = [factories.care_worker(place) for _ in range(6)]
+    for worker in staff[:5]:
+        members.record_use(db.session, benefit, worker.person, worker, LAST_MONTH)
+    db.session.commit()
+    assert shown(place, "Counselling") == "5"
+    members.record_use(db.session, benefit, staff[5].person, staff[5], TODAY)  # watched live: nothing moves
+    members.record_use(db.session, benefit, staff[0].person, staff[0], TODAY)  # again: still counted
+    db.session.commit()
+    assert shown(place, "Counselling") == "5"
+    next_month = (TODAY.replace(day=1) + timedelta(days=32)).replace(day=1)
+    assert shown(place, "Counselling", next_month) == "6"
+
+
+def test_only_benefits_live_today_have_a_row_whoever_used_the_others(ctx):
+    place = factories.workplace()
+    withdrawn = factories.benefit("Old debt advice", withdrawn_at=utcnow())
+    closed = factories.benefit("Summer offer", closes_on=TODAY - timedelta(days=1))
+    factories.benefit("Live offer")
+    for _ in range(6):
+        person = factories.employment(place).person
+        factories.benefit_use(withdrawn, person, used=LAST_MONTH)
+        factories.benefit_use(closed, person, used=LAST_MONTH)
+    assert [line.benefit.title for line in workplace_use.use_counts(db.session, place, TODAY)] == ["Live offer"]
 
 
 def test_members_are_the_staff_in_post_with_a_member_number(ctx):

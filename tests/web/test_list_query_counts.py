@@ -425,7 +425,8 @@ def add_members_using_benefits(world, start, count):
     jobs, offers = _staff(world.home, start, count), _benefits(start, count)
     db.session.add_all(CpaMembership(person=job.person, member_number=f"BULK{n:05d}")
                        for n, job in zip(range(start, start + count), jobs))
-    db.session.add_all(BenefitUse(benefit=offer, person=job.person, used_on=date.today())
+    db.session.add_all(BenefitUse(benefit=offer, person=job.person, workplace_id=world.home.id,
+                                  first_used_on=date.today(), used_on=date.today())
                        for offer, job in zip(offers, jobs))
     db.session.commit()
 
