@@ -440,8 +440,12 @@ TABLE: dict[str, list[Case]] = {
                                    E(set(), anonymous=REDIRECT, care_worker=REDIRECT,
                                      **{r: 404 for r in (APP, MGR, HCPA, ADM)})),
                               Case({"token": "not-a-token"}, E(set(), **{r: 404 for r in ROLES}))],
-    # Only with the pair a link opened in this browser left in the session; the walk has none.
-    "/voice/polls/<int:poll_id>/from-your-link": one(E(set(), **{r: 404 for r in ROLES}), poll_id="@poll_open"),
+    # Only for the poll and member of a link opened in this browser: the walk has just opened A's
+    # worker's link (the rule above comes first), so a visitor and A's worker may answer it here;
+    # the others are refused it (signed in as someone else), and no one has a link to B's poll.
+    "/voice/polls/<int:poll_id>/from-your-link": [
+        Case({"poll_id": "@poll_open"}, E({ANON, CW}, **{r: 404 for r in (APP, MGR, HCPA, ADM)})),
+        Case({"poll_id": "@poll_for_b"}, E(set(), **{r: 404 for r in ROLES}))],
     "/voice/workplaces": one(E({MGR})),
     "/voice/workplaces/<int:workplace_id>/polls/<int:poll_id>": own_and_other(
         {"workplace_id": "@workplace_a", "poll_id": "@poll_closed"},
