@@ -210,8 +210,8 @@ def test_the_access_log_and_error_log_never_show_a_links_token(app, scene, caplo
     logger.access_log.handlers = [stdlib_logging.StreamHandler(written)]
     token = answer_link(db.session, factories.poll(), scene.worker.id).rsplit("/", 1)[1]
     response = type("Response", (), {"status": "302 FOUND", "sent": 0, "headers": []})()
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/voice/answer/{token}?utm=x", "PATH_INFO": f"/voice/answer/{token}",
-               "SERVER_PROTOCOL": "HTTP/1.1", "QUERY_STRING": "utm=x", "REMOTE_ADDR": "192.0.2.1",
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/voice/answer/{token}?utm=x",
+               "PATH_INFO": f"/voice/answer/{token}", "SERVER_PROTOCOL": "HTTP/1.1", "QUERY_STRING": "utm=x", "REMOTE_ADDR": "192.0.2.1",
                "HTTP_REFERER": f"https://care.example/voice/answer/{token}"}
     request = type("Request", (), {"headers": [("Referer", environ["HTTP_REFERER"])]})()
     logger.access(response, request, environ, elapsed(milliseconds=5))
@@ -361,3 +361,14 @@ def test_hcpa_change_a_draft_remove_a_question_and_close_an_open_poll_early(app,
     again = hcpa.submit(f"{open_page}/close", form_page=open_page, follow_redirects=True)
     assert "Only an open poll can be closed" in text(again)
     assert hcpa.post(f"{open_page}/close").status_code == 400  # no CSRF token
+
+
+def test_an_erased_account_loses_its_emailed_links(app, scene, outbox):
+    from academy.privacy.erasure import confirm_erasure, request_erasure
+    from academy.voice.answering import answer_link
+
+    link = path_of(answer_link(db.session, factories.poll(), scene.worker.id))
+    confirm_erasure(db.session, request_erasure(db.session, scene.worker), scene.hcpa)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(PollLink)) == 0
+    assert Client(app).get(link).status_code == 404
