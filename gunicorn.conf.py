@@ -7,8 +7,33 @@ out of the garbage collector's reach with `gc.freeze()`. Without it, each full c
 them all again, and the pages that make many objects (the 300-staff training matrix and summary)
 trigger one every few requests: freezing took 25-40% off those pages' CPU (docs/capacity.md).
 Objects made by requests are collected as before.
+
+The access log (`--access-logfile -`) goes through `RedactingLogger`: a secret in an address (the
+token of an emailed poll link, `/voice/answer/<token>`, which says whose link it is to anyone who
+can use it) is written as `[redacted]`, in the request line, the path and the Referer alike.
 """
 import gc
+import re
+
+from gunicorn.glogging import Logger
+
+# Addresses whose last part is a secret. Keep in step with the routes (tests/unit/test_access_log.py).
+SECRET_IN_ADDRESS = re.compile(r"(/voice/answer/)[^/?#\s\"]+")
+
+
+def redact(value):
+    return SECRET_IN_ADDRESS.sub(r"\1[redacted]", value) if isinstance(value, str) else value
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with every access-log value (request line, path, query, Referer, headers)
+    passed through `redact` before it is written."""
+
+    def atoms(self, resp, req, environ, request_time):
+        return {key: redact(value) for key, value in super().atoms(resp, req, environ, request_time).items()}
+
+
+logger_class = RedactingLogger
 
 
 def post_worker_init(worker):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 
 from flask import current_app, g, jsonify, render_template, request
 from flask_login import current_user
@@ -20,10 +21,21 @@ log = logging.getLogger(__name__)
 
 # The database did not answer (PostgreSQL restarting, the network, a dropped connection): a 503.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# An emailed link's secret, as gunicorn.conf.py's access log redacts it.
+SECRET_IN_PATH = re.compile(r"(/voice/answer/)[^/]+")
 
 
 def _wants_json() -> bool:
     return request.path.endswith(".json") or request.accept_mimetypes.best == "application/json"
+
+
+def _path() -> str:
+    """The request's path for a log line, with a secret in it left out: an address holding a token
+    (an emailed link's, such as `/voice/answer/<token>`) is logged as its route's pattern."""
+    rule = request.url_rule
+    if rule is not None and "token" in (request.view_args or {}):
+        return rule.rule
+    return SECRET_IN_PATH.sub(r"\1<token>", request.path)  # no route matched (an untrusted host)
 
 
 def roll_back_or_let_go() -> None:
@@ -59,7 +71,7 @@ def _layout_needs_no_database() -> None:
             _ = user.role, user.full_name  # what base.html and academy.navigation read
     except Exception as problem:  # noqa: BLE001 - an error page must never fail for want of the user
         log.warning("Error page on %s %s shown as to a visitor: the signed-in user could not be loaded (%s)",
-                    request.method, request.path, type(problem).__name__)
+                    request.method, _path(), type(problem).__name__)
         show_as_to_a_visitor()
 
 
@@ -89,13 +101,13 @@ def register(app) -> None:
 
         if request_ctx.url_adapter is None:
             request_ctx.url_adapter = public_url_adapter()
-        log.warning("Request for an untrusted host refused on %s %s", request.method, request.path)
+        log.warning("Request for an untrusted host refused on %s %s", request.method, _path())
         return render_error(BadRequest("This service does not answer to the address in your request. "
                                        "Check the address you typed or followed."))
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):
-        log.warning("CSRF check failed on %s: %s", request.path, error.description)
+        log.warning("CSRF check failed on %s: %s", _path(), error.description)
         return render_error(error, "errors/csrf.html", 400)
 
     @app.errorhandler(OperationalError)
@@ -106,7 +118,7 @@ def register(app) -> None:
     def handle_unavailable(error: Exception):
         """The database or Redis is not answering (a restart, a network fault): a 503 saying try
         again, not a 500; the pool's pre-ping and Redis's reconnects recover without a restart."""
-        log.warning("A backing service is unavailable on %s %s: %s", request.method, request.path,
+        log.warning("A backing service is unavailable on %s %s: %s", request.method, _path(),
                     type(error).__name__)
         if isinstance(error, DATABASE_UNAVAILABLE):
             # Nothing from the database can be used: the signed-in user may be what failed to load,
@@ -121,7 +133,7 @@ def register(app) -> None:
     def handle_unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return render_error(error)
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.exception("Unhandled error on %s %s", request.method, _path())
         roll_back_or_let_go()  # the database may be what failed
         return render_error(InternalServerError())
 

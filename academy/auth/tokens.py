@@ -72,20 +72,3 @@ def new_one_time_token() -> tuple[str, str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-POLL_LINK_MAX_AGE = 366 * 24 * 3600  # a poll's own closing date ends its links long before this
-
-
-def make_poll_answer_token(poll_id: int, user_id: int) -> str:
-    """The signed link inviting one member to answer one poll (academy/voice). It works until they
-    have answered (their participation is recorded) or the poll closes, whichever comes first."""
-    return _serializer("poll-answer").dumps({"p": poll_id, "u": user_id})
-
-
-def read_poll_answer_token(token: str) -> tuple[int, int] | None:
-    """(poll id, user id) of a poll link, or None if it is not one of ours."""
-    data = _loads("poll-answer", token, POLL_LINK_MAX_AGE)
-    if not isinstance(data, dict) or not isinstance(data.get("p"), int) or not isinstance(data.get("u"), int):
-        return None
-    return data["p"], data["u"]

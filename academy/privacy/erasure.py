@@ -218,9 +218,10 @@ def _erase_account(session, user: User) -> None:
     session.execute(update(Thanks).where(Thanks.from_user_id == user.id)
                     .values(from_user_id=None, from_name="Erased account"))
     session.execute(update(Nomination).where(Nomination.nominated_by_id == user.id).values(nominated_by_id=None))
-    from academy.voice.models import PollParticipation  # that they answered polls (their answers name nobody)
+    from academy.voice.models import PollLink, PollParticipation  # their answers name nobody
 
-    session.execute(delete(PollParticipation).where(PollParticipation.user_id == user.id))
+    session.execute(delete(PollParticipation).where(PollParticipation.user_id == user.id))  # that they answered
+    session.execute(delete(PollLink).where(PollLink.user_id == user.id))  # their emailed links' hashes
     session.execute(update(Invitation).where(or_(Invitation.accepted_user_id == user.id,
                                                  func.lower(Invitation.email) == user.email.lower()))
                     .values(email=f"erased-{user.id}@erased.invalid", full_name="Erased account"))

@@ -3,22 +3,26 @@
 What is written: one participation row (poll, user: they have answered) and one answer row per
 question answered, holding the answer and the member's group (district, service type, workplace of
 the job the poll reached them through), in a random order under random keys. Nothing ties the two.
-Answering is not audit-logged and nothing about it is written to the application log."""
+Answering is not audit-logged and nothing about it is written to the application log.
+
+The emailed link is `/voice/answer/<token>`, a random token of which only the hash is kept
+(`PollLink`); opening it checks it and redirects to a page without it (academy/voice/views.py), and
+answering deletes it."""
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import User
-from academy.auth.tokens import make_poll_answer_token, read_poll_answer_token
+from academy.auth.tokens import hash_token, new_one_time_token
 from academy.voice.audience import Member, as_member, audience, member_jobs, reaches
 from academy.voice.models import (
-    SCALE, Moderation, Poll, PollAnswer, PollParticipation, PollQuestion, PollStatus, QuestionKind,
+    SCALE, Moderation, Poll, PollAnswer, PollLink, PollParticipation, PollQuestion, PollStatus, QuestionKind,
 )
 
 FREE_TEXT_MAX = 2000
@@ -60,24 +64,40 @@ class LinkedPoll:
     user: User
 
 
+def answer_link(session, poll: Poll, user_id: int) -> str:
+    """A new emailed link for the member to answer the poll, replacing any earlier one (which stops
+    working). The token is random and names nobody; only its hash is kept (`PollLink`)."""
+    from academy.mail import public_url
+
+    token, token_hash = new_one_time_token()
+    link = session.get(PollLink, (poll.id, user_id))
+    if link is None:
+        session.add(PollLink(poll_id=poll.id, user_id=user_id, token_hash=token_hash))
+    else:
+        link.token_hash = token_hash
+    session.flush()
+    return public_url("voice.answer_by_link", token=token)
+
+
 def poll_for_link(session, token: str, for_user: User | None, on: date | None = None) -> LinkedPoll:
-    """The poll and member of an emailed link, while the poll is open and reaches them. A link that
-    is not ours, for a poll now closed, or opened while signed in as someone else is a 404."""
-    found = read_poll_answer_token(token)
-    if found is None:
+    """The poll and member of an emailed link, while the link is unused and the poll is open and
+    reaches them. A link that is not ours, used, for a poll now closed, for an inactive account or
+    opened while signed in as someone else is a 404."""
+    link = session.scalar(select(PollLink).where(PollLink.token_hash == hash_token(token)))
+    if link is None:
         refuse(404, for_user)
-    poll, user = session.get(Poll, found[0]), session.get(User, found[1])
+    return linked_poll(session, link.poll_id, link.user_id, for_user, on)
+
+
+def linked_poll(session, poll_id: int, user_id: int, for_user: User | None, on: date | None = None) -> LinkedPoll:
+    """The poll and member a redeemed link named (the views keep the pair in the signed session),
+    checked again on every request as `poll_for_link` checks the link itself."""
+    poll, user = session.get(Poll, poll_id), session.get(User, user_id)
     signed_in_as_other = for_user is not None and user is not None and for_user.id != user.id
     if (poll is None or user is None or not user.is_active or signed_in_as_other
             or not poll.accepting(on or date.today()) or as_member(session, poll, user, on) is None):
-        refuse(404, for_user, ("Poll", found[0]))
+        refuse(404, for_user, ("Poll", poll_id))
     return LinkedPoll(poll, user)
-
-
-def answer_link(poll: Poll, user_id: int) -> str:
-    from academy.mail import public_url
-
-    return public_url("voice.answer_by_link", token=make_poll_answer_token(poll.id, user_id))
 
 
 @dataclass
@@ -135,6 +155,8 @@ def answer_poll(session, poll: Poll, user: User, values: dict[str, object], on: 
             session.add(PollParticipation(poll_id=poll.id, user_id=user.id))
     except IntegrityError:  # the same member answering twice at once: the second is refused
         raise AlreadyAnswered() from None
+    # The emailed link has done its work: it stops working, whichever way they answered.
+    session.execute(delete(PollLink).where(PollLink.poll_id == poll.id, PollLink.user_id == user.id))
     random.SystemRandom().shuffle(answers)
     session.add_all(answers)
     session.flush()

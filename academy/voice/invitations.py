@@ -40,10 +40,11 @@ def send_poll_invitations(poll_id: int, today: date | None = None) -> int:
     if poll is None or not poll.accepting(today) or poll.invitations_sent_on is not None:
         return 0
     poll.invitations_sent_on = today
-    db.session.commit()  # claimed before sending: a retry of this job does not email everyone again
-    sent = 0
-    for member in unanswered_audience(db.session, poll, today):
-        subject, body = _message(poll, member.full_name, answer_link(poll, member.user_id))
-        deliver_mail(member.email, subject, body, purpose="poll_invitation")
-        sent += 1
-    return sent
+    messages = [(member.email, *_message(poll, member.full_name, answer_link(db.session, poll, member.user_id)))
+                for member in unanswered_audience(db.session, poll, today)]
+    # Claimed, with the links' hashes saved, before anything is sent: a retry of this job does not
+    # email everyone again, and no email carries a link the database does not know.
+    db.session.commit()
+    for to, subject, body in messages:
+        deliver_mail(to, subject, body, purpose="poll_invitation")
+    return len(messages)

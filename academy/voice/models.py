@@ -131,6 +131,19 @@ class PollParticipation(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
+class PollLink(db.Model):
+    """The link emailed to one member to answer one poll. Only the SHA-256 of its random token is
+    kept (academy.auth.tokens.new_one_time_token): the token names nobody, and a copy of this table
+    gives no working link. A new link for the same member and poll replaces the old one; answering
+    the poll (by the link or from their account) deletes it, and so does closing the poll."""
+
+    __tablename__ = "voice_links"
+
+    poll_id: Mapped[int] = mapped_column(ForeignKey("voice_polls.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
 def new_answer_key() -> str:
     return uuid.uuid4().hex
 

@@ -14,7 +14,7 @@ from academy.auth.models import Role, User
 from academy.tiers.models import Tier
 from academy.voice.audience import audience, id_list, joined
 from academy.voice.models import (
-    Poll, PollAnswer, PollKind, PollParticipation, PollQuestion, PollStatus, QuestionKind, new_answer_key,
+    Poll, PollAnswer, PollKind, PollLink, PollParticipation, PollQuestion, PollStatus, QuestionKind, new_answer_key,
 )
 from academy.workplaces.models import District, JobRole, ServiceType
 
@@ -197,6 +197,7 @@ def close_poll(session, poll: Poll, by: User | None, today: date | None = None) 
     if poll.closes_on > today:
         poll.closes_on = max(today, poll.opens_on)
     mix_answers(session, poll)
+    session.execute(delete(PollLink).where(PollLink.poll_id == poll.id))  # the emailed links die with it
     session.flush()
 
 

@@ -2,9 +2,11 @@
 registered managers see their own workplace's results of closed polls aimed at it."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
-from flask import flash, redirect, render_template, url_for
+from flask import after_this_request, flash, redirect, render_template, url_for
+from flask import session as cookie_session
 from flask_login import current_user
 
 from academy.auth.access import DomainError, role_required
@@ -59,15 +61,54 @@ def answer(poll_id: int):
     return _answer(poll, current_user, url_for("voice.answer", poll_id=poll.id), done)
 
 
-@bp.route("/answer/<token>", methods=["GET", "POST"])
+# The emailed link, `/voice/answer/<token>`, is only ever opened (GET): it is checked, the poll and
+# member it names are kept in the signed session cookie for an hour (the answer form's CSRF token
+# lasts as long), and the browser goes on to a page without the token, where the form is answered.
+# So the token is never in a form's address, a POST or a Referer, and the access log redacts it.
+LINK_MARKERS = "voice_links"  # {"<poll id>": [user id, until (Unix time)]}
+LINK_MARKER_SECONDS = 3600
+
+
+def _visitor():
+    return current_user if current_user.is_authenticated else None
+
+
+def _live_markers() -> dict:
+    now = time.time()
+    return {poll: mark for poll, mark in cookie_session.get(LINK_MARKERS, {}).items() if mark[1] > now}
+
+
+@bp.get("/answer/<token>")
 def answer_by_link(token: str):
     """The emailed link: answer without signing in (the link is the member's alone and dies once used)."""
-    linked = answering.poll_for_link(db.session, token, current_user if current_user.is_authenticated else None)
+    after_this_request(_no_referrer)
+    linked = answering.poll_for_link(db.session, token, _visitor())
+    markers = _live_markers()
+    markers[str(linked.poll.id)] = [linked.user.id, int(time.time()) + LINK_MARKER_SECONDS]
+    cookie_session[LINK_MARKERS] = markers
+    return redirect(url_for("voice.answer_from_link", poll_id=linked.poll.id))
+
+
+def _no_referrer(response):
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/polls/<int:poll_id>/from-your-link", methods=["GET", "POST"])
+def answer_from_link(poll_id: int):
+    """The poll of a link opened in this browser within the hour, for the member it named."""
+    marker = _live_markers().get(str(poll_id))
+    if marker is None:
+        return render_template("voice/open_your_link.html"), 404
+    linked = answering.linked_poll(db.session, poll_id, marker[0], _visitor())
 
     def done():
+        markers = _live_markers()
+        markers.pop(str(poll_id), None)
+        cookie_session[LINK_MARKERS] = markers
         return render_template("voice/answered.html", poll=linked.poll, just_now=True)
 
-    return _answer(linked.poll, linked.user, url_for("voice.answer_by_link", token=token), done)
+    return _answer(linked.poll, linked.user, url_for("voice.answer_from_link", poll_id=poll_id), done)
 
 
 # --- managers: their workplace's results -----------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Staff voice: polls and pulse surveys, their questions, who has answered (participation) and the
-anonymous answers (no person, no time, random keys; WITHOUT ROWID on SQLite)
+"""Staff voice: polls and pulse surveys, their questions, who has answered (participation), the
+emailed links (hashes of random tokens) and the anonymous answers (no person, no time, random keys;
+WITHOUT ROWID on SQLite)
 
 Revision ID: 0024_staff_voice
 Revises: 0023_form_furthest_page
@@ -76,6 +77,20 @@ def upgrade():
     with op.batch_alter_table('voice_participation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_voice_participation_user_id'), ['user_id'], unique=False)
 
+    op.create_table('voice_links',
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['voice_polls.id'], name=op.f('fk_voice_links_poll_id_voice_polls'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_voice_links_user_id_users'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('poll_id', 'user_id', name=op.f('pk_voice_links')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_voice_links_token_hash'))
+    )
+    with op.batch_alter_table('voice_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_voice_links_user_id'), ['user_id'], unique=False)
+
     op.create_table('voice_answers',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('poll_id', sa.Integer(), nullable=False),
@@ -109,6 +124,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('voice_answers')
+    op.drop_table('voice_links')
     op.drop_table('voice_participation')
     op.drop_table('voice_questions')
     op.drop_table('voice_polls')

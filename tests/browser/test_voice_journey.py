@@ -91,3 +91,26 @@ def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_fiv
     assert "Hertfordshire: 5 answers to question 1, How well do your breaks let you rest?" in page.content()
     assert page.locator("img.app-outcome__chart").first.evaluate("img => img.complete && img.naturalWidth > 0")
     checked(page)
+
+
+def test_a_member_answers_from_their_emailed_link_without_signing_in_and_the_token_leaves_the_address(ctx, page):
+    from academy.voice.answering import answer_link
+    from tests.helpers import path_of
+
+    worker = factories.care_worker(factories.workplace(name="Verulam House"), start=TODAY - timedelta(days=100))
+    poll = factories.poll(title="Your rota", questions=("scale", "free_text"))
+    link = path_of(answer_link(db.session, poll, worker.id))
+    db.session.commit()
+
+    page.goto(link)
+    assert page.url.endswith(f"/voice/polls/{poll.id}/from-your-link")  # the token is gone from the address
+    checked(page)
+    page.get_by_label("4", exact=True).check()
+    click_through(page.get_by_role("button", name="Send my answers"))
+    assert "Thank you" in page.content()
+    checked(page)
+
+    assert page.goto(link).status == 404  # it works once
+    assert page.goto(f"/voice/polls/{poll.id}/from-your-link").status == 404
+    assert "Open the link in your email again" in page.content()
+    checked(page)

@@ -436,8 +436,16 @@ TABLE: dict[str, list[Case]] = {
     "/voice/": one(E({CW})),
     "/voice/polls/<int:poll_id>/answer": [Case({"poll_id": "@poll_open"}, E({CW})),
                                           Case({"poll_id": "@poll_for_b"}, E(set(), care_worker=404))],
-    "/voice/answer/<token>": [Case({"token": "@poll_link_a"}, E({ANON, CW}, **{r: 404 for r in (APP, MGR, HCPA, ADM)})),
+    "/voice/answer/<token>": [Case({"token": "@poll_link_a"},
+                                   E(set(), anonymous=REDIRECT, care_worker=REDIRECT,
+                                     **{r: 404 for r in (APP, MGR, HCPA, ADM)})),
                               Case({"token": "not-a-token"}, E(set(), **{r: 404 for r in ROLES}))],
+    # Only for the poll and member of a link opened in this browser: the walk has just opened A's
+    # worker's link (the rule above comes first), so a visitor and A's worker may answer it here;
+    # the others are refused it (signed in as someone else), and no one has a link to B's poll.
+    "/voice/polls/<int:poll_id>/from-your-link": [
+        Case({"poll_id": "@poll_open"}, E({ANON, CW}, **{r: 404 for r in (APP, MGR, HCPA, ADM)})),
+        Case({"poll_id": "@poll_for_b"}, E(set(), **{r: 404 for r in ROLES}))],
     "/voice/workplaces": one(E({MGR})),
     "/voice/workplaces/<int:workplace_id>/polls/<int:poll_id>": own_and_other(
         {"workplace_id": "@workplace_a", "poll_id": "@poll_closed"},

@@ -182,7 +182,7 @@ def _build_world() -> World:
 def _staff_voice(a, b, worker_a: User) -> dict:
     """Polls: one open to everyone, one for B's district only, a draft, and a closed one with five
     answers from A (results shown) and a free-text answer waiting to be read; A's worker's link."""
-    from academy.auth.tokens import make_poll_answer_token
+    from academy.voice.answering import answer_link
 
     poll_open = factories.poll(title="Breaks at work")
     poll_for_b = factories.poll(title="Watford only", district_ids=str(b.district_id))
@@ -198,7 +198,7 @@ def _staff_voice(a, b, worker_a: User) -> dict:
     return {"poll_open": poll_open.id, "poll_for_b": poll_for_b.id, "poll_draft": poll_draft.id,
             "poll_draft_question": poll_draft.questions[0].id, "poll_closed": poll_closed.id,
             "poll_closed_question": poll_closed.questions[0].id, "poll_waiting_answer": waiting.id,
-            "poll_link_a": make_poll_answer_token(poll_open.id, worker_a.id)}
+            "poll_link_a": answer_link(db.session, poll_open, worker_a.id).rsplit("/", 1)[1]}
 
 
 def _job(owner: User, job_id: str | None = None) -> str:

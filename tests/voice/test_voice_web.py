@@ -4,6 +4,7 @@ and every denial (members outside the audience, other managers, applicants, no C
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from academy.auth.models import AuditEvent, Role
 from academy.extensions import db
 from academy.voice.audience import joined
-from academy.voice.models import Poll, PollAnswer, PollParticipation, PollStatus
+from academy.voice.models import Poll, PollAnswer, PollLink, PollParticipation, PollStatus
 from tests import factories
 from tests.helpers import Client, has_error_summary, links_in, location_path, path_of, statements_for, text
 
@@ -119,17 +120,108 @@ def test_the_emailed_link_answers_without_signing_in_once_and_only_for_its_membe
     assert send_poll_invitations(poll.id) == 2
     link = path_of(next(links_in(m)[0] for m in outbox if m["To"] == scene.worker.email))
     visitor = Client(app)
-    assert "Send my answers" in text(visitor.get(link))
-    assert visitor.post(link, data={f"q{poll.questions[0].id}": "4"}).status_code == 400  # no CSRF token
-    done = visitor.submit(link, {f"q{poll.questions[0].id}": "4"})
+    opened = visitor.get(link)  # the link is redeemed, and the browser goes on without the token
+    page = f"/voice/polls/{poll.id}/from-your-link"
+    assert opened.status_code == 302 and location_path(opened) == page
+    assert opened.headers["Referrer-Policy"] == "no-referrer"
+    form = visitor.get(page)
+    assert "Send my answers" in text(form) and link not in text(form) and f'action="{page}"' in text(form)
+    assert visitor.post(link, data={f"q{poll.questions[0].id}": "4"}).status_code == 405  # never answered at the link
+    assert visitor.post(page, data={f"q{poll.questions[0].id}": "4"}).status_code == 400  # no CSRF token
+    done = visitor.submit(page, {f"q{poll.questions[0].id}": "4"})
     assert done.status_code == 200 and "Thank you" in text(done)
-    assert "already answered" in text(visitor.get(link))
+    assert db.session.scalar(select(func.count()).select_from(PollParticipation)) == 1
+    assert visitor.get(link).status_code == 404  # used: it works once
+    assert visitor.get(page).status_code == 404 and "Open the link in your email again" in text(visitor.get(page))
     assert visitor.get("/voice/answer/not-a-real-token").status_code == 404
     other_link = path_of(next(links_in(m)[0] for m in outbox if m["To"] == scene.outsider.email))
     assert as_user(app, scene.worker).get(other_link).status_code == 404  # signed in as someone else
     poll.status = PollStatus.closed
     db.session.commit()
     assert Client(app).get(other_link).status_code == 404
+
+
+def test_the_emailed_link_names_nobody_and_only_its_hash_is_kept(app, scene):
+    from academy.auth.tokens import hash_token
+    from academy.voice.answering import answer_link
+
+    poll = factories.poll()
+    first = answer_link(db.session, poll, scene.worker.id).rsplit("/", 1)[1]
+    token = answer_link(db.session, poll, scene.worker.id).rsplit("/", 1)[1]  # a new link replaces the old
+    db.session.commit()
+    assert len(token) >= 43 and "." not in token and str(scene.worker.id) not in token.split("_")
+    [stored] = db.session.scalars(select(PollLink)).all()
+    assert (stored.poll_id, stored.user_id, stored.token_hash) == (poll.id, scene.worker.id, hash_token(token))
+    assert token not in stored.token_hash
+    assert Client(app).get(f"/voice/answer/{first}").status_code == 404
+    assert Client(app).get(f"/voice/answer/{token}").status_code == 302
+
+
+def test_a_redeemed_link_is_refused_to_someone_else_an_inactive_account_and_after_an_hour_or_close(app, scene):
+    from academy.voice.answering import answer_link
+    from academy.voice.views import LINK_MARKERS
+
+    poll = factories.poll()
+    link = path_of(answer_link(db.session, poll, scene.worker.id))
+    db.session.commit()
+    page = f"/voice/polls/{poll.id}/from-your-link"
+    visitor = Client(app)
+    assert visitor.get(link).status_code == 302
+    other = as_user(app, scene.outsider)  # signed in as someone else with the same marker: refused
+    with visitor.http.session_transaction() as marked, other.http.session_transaction() as theirs:
+        theirs[LINK_MARKERS] = marked[LINK_MARKERS]
+    assert other.get(page).status_code == 404
+    with visitor.http.session_transaction() as marked:  # an hour on: open the link again
+        marked[LINK_MARKERS] = {key: [user, 0] for key, (user, _until) in marked[LINK_MARKERS].items()}
+    assert visitor.get(page).status_code == 404
+    assert visitor.get(link).status_code == 302 and visitor.get(page).status_code == 200
+    scene.worker.is_active_account = False
+    db.session.commit()
+    assert visitor.get(page).status_code == 404 and Client(app).get(link).status_code == 404
+    scene.worker.is_active_account = True
+    db.session.commit()
+    assert visitor.get(page).status_code == 200
+    as_user(app, scene.hcpa).submit(f"/voice/polls/{poll.id}/close", form_page=f"/voice/polls/{poll.id}")
+    assert visitor.get(page).status_code == 404 and Client(app).get(link).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(PollLink)) == 0  # closing removed the link
+
+
+def test_the_access_log_and_error_log_never_show_a_links_token(app, scene, caplog):
+    """gunicorn's access log line for the link (and for pages that name it as their Referer) says
+    /voice/answer/[redacted]; so does the application's log when a request for it fails."""
+    import importlib.util
+    import io
+    import logging as stdlib_logging
+    from datetime import timedelta as elapsed
+    from pathlib import Path
+
+    from gunicorn.config import Config
+
+    from academy.voice.answering import answer_link
+
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", Path(app.root_path).parent / "gunicorn.conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    config = Config()
+    config.set("logger_class", conf.logger_class)
+    config.set("accesslog", "-")
+    logger = config.logger_class(config)
+    written = io.StringIO()
+    logger.access_log.handlers = [stdlib_logging.StreamHandler(written)]
+    token = answer_link(db.session, factories.poll(), scene.worker.id).rsplit("/", 1)[1]
+    response = type("Response", (), {"status": "302 FOUND", "sent": 0, "headers": []})()
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/voice/answer/{token}?utm=x",
+               "PATH_INFO": f"/voice/answer/{token}", "SERVER_PROTOCOL": "HTTP/1.1", "QUERY_STRING": "utm=x", "REMOTE_ADDR": "192.0.2.1",
+               "HTTP_REFERER": f"https://care.example/voice/answer/{token}"}
+    request = type("Request", (), {"headers": [("Referer", environ["HTTP_REFERER"])]})()
+    logger.access(response, request, environ, elapsed(milliseconds=5))
+    line = written.getvalue()
+    assert "GET /voice/answer/[redacted]?utm=x HTTP/1.1" in line and "care.example/voice/answer/[redacted]" in line
+    assert token not in line
+    db.session.commit()
+    with caplog.at_level(logging.WARNING):  # a failed CSRF check on the link's address, say
+        assert Client(app).post(f"/voice/answer/{token}", headers={"Host": "elsewhere.example"}).status_code == 400
+    assert caplog.text and token not in caplog.text
 
 
 def test_results_hidden_under_the_threshold_then_shown_with_chart_and_downloads(app, scene):
@@ -188,10 +280,25 @@ def test_a_manager_sees_their_own_workplace_results_of_closed_polls_only(app, sc
     assert manager.get(f"/voice/workplaces/{scene.other_home.id}/polls/{poll.id}").status_code == 404
     other = as_user(app, scene.other_manager)
     assert other.get(mine).status_code == 404
-    assert "None of your staff answered" in text(other.get(f"/voice/workplaces/{scene.other_home.id}/polls/{poll.id}"))
+    nobody = text(other.get(f"/voice/workplaces/{scene.other_home.id}/polls/{poll.id}"))
+    assert "results for this poll are not shown" in nobody
     watford_only = factories.poll(status="closed", district_ids=joined([scene.other_home.district_id]))
     assert manager.get(f"/voice/workplaces/{scene.home.id}/polls/{watford_only.id}").status_code == 404
     assert as_user(app, scene.hcpa).get(mine).status_code == 403
+
+
+def test_a_manager_reads_the_same_words_whether_none_or_a_few_of_a_small_staff_answered(app, scene):
+    answered, silent = factories.poll(title="Answered"), factories.poll(title="Silent")
+    factories.answered_by(answered, [scene.worker], choice=3)  # the home's only care worker
+    for poll in (answered, silent):
+        poll.status = PollStatus.closed
+    db.session.commit()
+    manager = as_user(app, scene.manager)
+    pages = [text(manager.get(f"/voice/workplaces/{scene.home.id}/polls/{poll.id}")) for poll in (answered, silent)]
+    for page in pages:
+        assert "results for this poll are not shown" in page and "Fewer than" not in page and "None of" not in page
+    main = [re.search(r"<main.*</main>", page, re.S).group(0) for page in pages]
+    assert main[0].replace("Answered", "Silent") == main[1]
 
 
 def test_the_polls_list_takes_the_same_queries_for_few_and_many_polls(app, scene):
@@ -254,3 +361,14 @@ def test_hcpa_change_a_draft_remove_a_question_and_close_an_open_poll_early(app,
     again = hcpa.submit(f"{open_page}/close", form_page=open_page, follow_redirects=True)
     assert "Only an open poll can be closed" in text(again)
     assert hcpa.post(f"{open_page}/close").status_code == 400  # no CSRF token
+
+
+def test_an_erased_account_loses_its_emailed_links(app, scene, outbox):
+    from academy.privacy.erasure import confirm_erasure, request_erasure
+    from academy.voice.answering import answer_link
+
+    link = path_of(answer_link(db.session, factories.poll(), scene.worker.id))
+    confirm_erasure(db.session, request_erasure(db.session, scene.worker), scene.hcpa)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(PollLink)) == 0
+    assert Client(app).get(link).status_code == 404
