@@ -215,7 +215,9 @@ def register_security_headers(app: Flask) -> None:
 
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint and not request.endpoint.startswith(("govuk_", "static")):
+        # Every response but a static file is no-store: pages carry names and CSRF tokens, and a
+        # request that matched no route (a 404: no endpoint) still shows who is signed in.
+        if not (request.endpoint or "").startswith(("govuk_", "static")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

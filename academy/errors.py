@@ -6,7 +6,7 @@ import contextlib
 import logging
 import re
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
@@ -76,14 +76,21 @@ def _layout_needs_no_database() -> None:
 
 
 def render_error(error: HTTPException, template: str | None = None, code: int | None = None):
+    """The error page (or JSON), never stored by a browser or proxy cache: it carries the signed-in
+    person's name and a CSRF token, even for an address that matches no page (and so no endpoint,
+    which is what the after-request header rule goes by)."""
     code = code or error.code or 500
     if _wants_json():
-        return jsonify({"error": error.name, "status": code}), code
-    _layout_needs_no_database()
-    try:
-        return render_template(template or f"errors/{code}.html", error=error), code
-    except TemplateNotFound:
-        return render_template("errors/generic.html", error=error), code
+        response = make_response(jsonify({"error": error.name, "status": code}), code)
+    else:
+        _layout_needs_no_database()
+        try:
+            page = render_template(template or f"errors/{code}.html", error=error)
+        except TemplateNotFound:
+            page = render_template("errors/generic.html", error=error)
+        response = make_response(page, code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register(app) -> None:
@@ -126,8 +133,9 @@ def register(app) -> None:
             show_as_to_a_visitor()
         else:
             roll_back_or_let_go()
-        response, code = render_error(ServiceUnavailable())
-        return response, code, {"Retry-After": "60"}
+        response = render_error(ServiceUnavailable())
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

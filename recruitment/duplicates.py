@@ -8,25 +8,29 @@ applicant changes their contact details afterwards, and recorded as `PossibleDup
 HCPA staff; the applicant is never blocked and is told nothing different.
 
 Merging keeps one application and closes the other as a pointer (state `merged`,
-`merged_into_id`): the other's state history, notes, values assessments, referrals (with their
-interviews, placements and follow-ups) move to the kept one, each marked `merged_from_id`, keeping
-who recorded it and when. See `merge` for what is refused and docs/recruitment.md for the rules.
+`merged_into_id`): the other's state history, notes, values assessments and referrals (with their
+interviews) move to the kept one, each marked `merged_from_id`, keeping who recorded it and when.
+Its safer-recruitment checks and CV never move: they stay on the other application (HCPA reads them
+from there, linked from the kept one's page), so an account that was merged into never holds
+another account's checks. A moved record still belongs to the person of the application it came
+from (`merged_from_id`): their "Your data" export and an erasure of their account follow it
+(academy/privacy). See `merge` for what is refused and docs/recruitment.md for the rules.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import Role, User
 from academy.extensions import utcnow
 from recruitment.models import (
-    Application, DuplicateStatus, Note, PossibleDuplicate, Referral, SaferRecruitmentCheck, State, StateChange,
+    Application, DuplicateStatus, Note, PossibleDuplicate, Referral, State, StateChange,
     ValuesAssessment,
 )
 from recruitment.pipeline import flush_or_conflict
@@ -38,7 +42,6 @@ KEYS = (("email_key", "same_email"), ("mobile_key", "same_mobile"), ("name_postc
 """Each matching key of the application and the pair's flag that says it matched."""
 CLOSED = (State.withdrawn, State.not_progressed)
 """Ended without a placement: such an application is never kept over one still in progress."""
-CV_COLUMNS = ("cv_stored_name", "cv_original_name", "cv_kind", "cv_size", "cv_uploaded_at")
 
 
 def require_staff(user: User) -> None:
@@ -133,9 +136,21 @@ def open_pairs_for(session, application: Application) -> list[PossibleDuplicate]
 
 
 def merged_into_this(session, application: Application) -> list[Application]:
-    """The applications merged into this one (pointers to it), oldest merge first."""
+    """The applications merged into this one (pointers to it), oldest merge first, with the
+    checks that stayed on them (the kept one's page links to them)."""
     return list(session.scalars(select(Application).where(Application.merged_into_id == application.id)
+                                .options(selectinload(Application.checks), joinedload(Application.merged_by))
                                 .order_by(Application.merged_at, Application.id)).unique())
+
+
+def about_the_person(model, application_id: int):
+    """Condition on `model` (StateChange, Note, ValuesAssessment, Referral: the records a merge moves)
+    for the rows about the person of application `application_id`: recorded on it and not merged
+    in from another application, or moved from it to the application it was merged into. Subject
+    access and erasure (academy/privacy) follow it, so a merge never hands one account's records
+    to another."""
+    return or_(and_(model.application_id == application_id, model.merged_from_id.is_(None)),
+               model.merged_from_id == application_id)
 
 
 def get_pair_or_404(session, pair_id: int, for_user: User) -> PossibleDuplicate:
@@ -173,10 +188,10 @@ class MergePlan:
     notes: int
     assessments: int
     referrals: int
-    checks_move: bool
-    """The other's safer-recruitment checks move (the kept one has none); else they stay on the pointer."""
-    cv_moves: bool
-    """The other's CV moves (the kept one has none); else it stays on the pointer."""
+    checks_stay: bool
+    """The other has safer-recruitment checks: they stay on it (checks never move between accounts)."""
+    cv_stays: bool
+    """The other has a CV: it stays on it, as the checks do."""
 
 
 def merge_problem(keep: Application, away: Application) -> str | None:
@@ -213,8 +228,7 @@ def plan_merge(session, keep: Application, away: Application) -> MergePlan:
         raise Invalid(problem)
     return MergePlan(keep=keep, away=away, history=len(away.history), notes=len(away.notes),
                      assessments=len(away.assessments), referrals=len(away.referrals),
-                     checks_move=away.checks is not None and keep.checks is None,
-                     cv_moves=bool(away.cv_stored_name) and not keep.cv_stored_name)
+                     checks_stay=away.checks is not None, cv_stays=bool(away.cv_stored_name))
 
 
 def plan_or_problem(session, keep: Application, away: Application) -> MergePlan | str:
@@ -226,11 +240,13 @@ def merge(session, pair: PossibleDuplicate, keep: Application, by: User) -> Merg
     """Merge the pair into `keep` (one of its two applications); cannot be undone.
 
     Moves the other application's state history, notes, values assessments and referrals (with
-    their interview times, placement and follow-ups) to `keep`, each keeping who recorded it and
-    when and marked `merged_from_id`; its safer-recruitment checks and CV too when `keep` has none
-    (else they stay on the other, which is kept as a pointer: state merged, `merged_into_id`).
+    their interview times) to `keep`, each keeping who recorded it and when and marked
+    `merged_from_id`. Its safer-recruitment checks and CV never move: they stay on the other, which
+    is kept as a pointer (state merged, `merged_into_id`) and linked from the kept one's page.
     The kept application's state, answers and account are unchanged; a note on it says what came
-    from where. The other's account is not told. Refused (Invalid) as `merge_problem` says.
+    from where (application numbers and counts only: nothing about the other person, since the
+    note is on the kept account's record and in its own data export). The other's account is not
+    told. Refused (Invalid) as `merge_problem` says.
     Flushes; the caller audits and its owner commits.
     """
     require_staff(by)
@@ -260,7 +276,7 @@ def merge(session, pair: PossibleDuplicate, keep: Application, by: User) -> Merg
 def _move_records(session, plan: MergePlan) -> None:
     """Re-point the other's records at the kept application with bulk UPDATEs (values assessments
     are immutable to the ORM, and rightly: their scores never change; only whose application
-    they belong to does, recorded in merged_from_id)."""
+    they belong to does, recorded in merged_from_id). Never the safer-recruitment checks or the CV."""
     keep, away = plan.keep, plan.away
     moved = {"application_id": keep.id, "merged_from_id": away.id}
     session.flush()
@@ -272,34 +288,22 @@ def _move_records(session, plan: MergePlan) -> None:
                     .execution_options(synchronize_session=False))
     session.execute(update(Referral).where(Referral.application_id == away.id)
                     .values(**moved, version=Referral.version + 1).execution_options(synchronize_session=False))
-    if plan.checks_move:
-        session.execute(update(SaferRecruitmentCheck).where(SaferRecruitmentCheck.application_id == away.id)
-                        .values(**moved, version=SaferRecruitmentCheck.version + 1)
-                        .execution_options(synchronize_session=False))
-    if plan.cv_moves:
-        for column in CV_COLUMNS:
-            setattr(keep, column, getattr(away, column))
-            setattr(away, column, None)
-        keep.cv_answered = True
     for application in (keep, away):
         session.expire(application, ["history", "notes", "assessments", "checks", "referrals"])
 
 
 def _merge_note(plan: MergePlan) -> str:
+    """What the merge did, by application number and counts only: no name, email or other detail
+    of the other application's person (this note is on the kept account's record)."""
     away = plan.away
     moved = [f"{plan.history} history entries", f"{plan.notes} notes", f"{plan.assessments} values assessments",
              f"{plan.referrals} referrals"]
-    if plan.checks_move:
-        moved.append("the safer-recruitment checks")
-    if plan.cv_moves:
-        moved.append("the CV")
-    kept_there = [what for what, stays in (("safer-recruitment checks", away.checks is not None and not plan.checks_move),
-                                           ("CV", bool(away.cv_stored_name) and not plan.cv_moves)) if stays]
-    text = (f"Application {away.id} ({away.full_name}, {away.user.email}) was merged into this one. "
+    text = (f"Application {away.id} was merged into this one. "
             f"Moved here, marked as from application {away.id}: {', '.join(moved)}.")
-    if kept_there:
-        text += f" This application already had its own, so the {' and '.join(kept_there)} of application " \
-                f"{away.id} stay on that application."
+    stayed = [what for what, stays in (("safer-recruitment checks", plan.checks_stay), ("CV", plan.cv_stays))
+              if stays]
+    if stayed:
+        text += f" Its {' and '.join(stayed)} stay on application {away.id}."
     return text
 
 

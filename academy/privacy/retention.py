@@ -242,27 +242,36 @@ def anonymise_application(session, application: Application, reason: str, keep_c
 
     `keep_checks` keeps the values assessments and safer-recruitment checks (those of a placed
     person erased while the employer must still hold them). Follow-up check-in comments go.
-    Does not commit.
+    Retention clears everything recorded on the application. An erasure ("erasure") follows the
+    person instead (`recruitment.duplicates.about_the_person`): records a duplicate merge moved here from another
+    application are that person's and stay; those moved from this one to the application it was
+    merged into are this person's and go. Does not commit.
     """
     from recruitment.cv import cv_path
+    from recruitment.duplicates import about_the_person
+
+    def about(model):
+        if reason == "erasure":
+            return about_the_person(model, application.id)
+        return model.application_id == application.id
 
     path = cv_path(application)
     for name in PERSONAL_COLUMNS:
         setattr(application, name, None)
     application.service_types = []
-    session.execute(delete(Note).where(Note.application_id == application.id))
+    session.execute(delete(Note).where(about(Note)))
     if not keep_checks:
         session.execute(delete(SaferRecruitmentCheck).where(SaferRecruitmentCheck.application_id == application.id))
-        session.execute(update(ValuesAssessment).where(ValuesAssessment.application_id == application.id)
-                        .values(corrects_id=None))
-        session.execute(delete(ValuesAssessment).where(ValuesAssessment.application_id == application.id))
-    session.execute(update(StateChange).where(StateChange.application_id == application.id).values(reason=None))
+        session.execute(update(ValuesAssessment).where(ValuesAssessment.corrects_id.in_(
+            select(ValuesAssessment.id).where(about(ValuesAssessment)).scalar_subquery())).values(corrects_id=None))
+        session.execute(delete(ValuesAssessment).where(about(ValuesAssessment)))
+    session.execute(update(StateChange).where(about(StateChange)).values(reason=None))
     # Nothing is left to compare: an undecided possible duplicate goes (decided ones stay, as the record).
     session.execute(delete(PossibleDuplicate).where(
         PossibleDuplicate.status == DuplicateStatus.open,
         (PossibleDuplicate.application_id == application.id)
         | (PossibleDuplicate.other_application_id == application.id)))
-    session.execute(update(Referral).where(Referral.application_id == application.id)
+    session.execute(update(Referral).where(about(Referral))
                     .values(**{name: None for name in REFERRAL_TEXT}, version=Referral.version + 1))
     session.execute(update(FollowUp).where(FollowUp.placement_id.in_(
         select(Placement.id).where(Placement.application_id == application.id)))

@@ -7,6 +7,10 @@ one more function (docs/privacy.md shows how).
 
 The subject is a signed-in account (`user`), a workforce record (`person`, which may have no
 account, e.g. imported staff), or both.
+
+Records that a duplicate merge moved from one application to another (`merged_from_id`) stay
+with the person they are about: they are in the export of the account they came from, never in
+that of the account they were merged into (see `_records`).
 """
 from __future__ import annotations
 
@@ -139,6 +143,16 @@ def _application(session, subject: Subject):
     return session.scalar(select(Application).where(Application.user_id == subject.user.id))
 
 
+def _records(session, model, application) -> list:
+    """The rows of `model` (state changes, notes, values assessments, referrals) about this
+    application's person: those recorded on it, less any merged into it from another application
+    (they are that application's person's), plus those moved from it to the application it was
+    merged into (still this person's: `merged_from_id`). Oldest first."""
+    from recruitment.duplicates import about_the_person
+
+    return list(session.scalars(select(model).where(about_the_person(model, application.id)).order_by(model.id)))
+
+
 @collector("applications", "Your application", ("applications",))
 def _applications(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
@@ -154,21 +168,28 @@ def _history(session, subject: Subject) -> list[dict]:
     application = _application(session, subject)
     if application is None:
         return []
+    from recruitment.models import StateChange
+
     return [{"from": plain(c.from_state), "to": plain(c.to_state), "when": plain(c.occurred_at), "reason": c.reason,
-             "by": "you" if c.by_id == application.user_id else "HCPA staff"} for c in application.history]
+             "by": "you" if c.by_id == application.user_id else "HCPA staff"}
+            for c in _records(session, StateChange, application)]
 
 
 @collector("application_notes", "Notes HCPA staff made about your application", ("application_notes",))
 def _notes(session, subject: Subject) -> list[dict]:
+    from recruitment.models import Note
+
     application = _application(session, subject)
     return [] if application is None else [
-        {"written": plain(n.created_at), "text": n.text} for n in application.notes]
+        {"written": plain(n.created_at), "text": n.text} for n in _records(session, Note, application)]
 
 
 @collector("values_assessments", "Values assessments", ("values_assessments",))
 def _assessments(session, subject: Subject) -> list[dict]:
+    from recruitment.models import ValuesAssessment
+
     application = _application(session, subject)
-    return [] if application is None else [columns(a) for a in application.assessments]
+    return [] if application is None else [columns(a) for a in _records(session, ValuesAssessment, application)]
 
 
 @collector("checks", "Safer-recruitment checks (right to work, DBS, references, health)",
@@ -180,9 +201,12 @@ def _checks(session, subject: Subject) -> list[dict]:
 
 @collector("referrals", "Referrals to vacancies", ("referrals",))
 def _referrals(session, subject: Subject) -> list[dict]:
+    from recruitment.models import Referral
+
     application = _application(session, subject)
     return [] if application is None else [
-        columns(r, workplace=r.vacancy.workplace.name, job_role=r.vacancy.job_role.name) for r in application.referrals]
+        columns(r, workplace=r.vacancy.workplace.name, job_role=r.vacancy.job_role.name)
+        for r in _records(session, Referral, application)]
 
 
 @collector("follow_ups", "Placement and follow-up check-ins", ("placements", "follow_ups"))

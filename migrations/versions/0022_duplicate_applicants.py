@@ -21,8 +21,8 @@ down_revision = '0021_interview_slots'
 branch_labels = None
 depends_on = None
 
-MOVED_TABLES = ('application_state_changes', 'application_notes', 'values_assessments',
-                'safer_recruitment_checks', 'referrals')
+MOVED_TABLES = ('application_state_changes', 'application_notes', 'values_assessments', 'referrals')
+"""Safer-recruitment checks are not here: a merge never moves them (nor the CV) to another account."""
 KEYS = (('email_key', 'same_email'), ('mobile_key', 'same_mobile'), ('name_postcode_key', 'same_name_postcode'))
 
 

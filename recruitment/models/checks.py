@@ -93,7 +93,7 @@ class SaferRecruitmentCheck(TimestampMixin, db.Model):
     health_notes: Mapped[str | None] = mapped_column(Text)
 
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    merged_from_id: Mapped[int | None]  # recorded on that application before it was merged into this one
+    # No merged_from_id: a duplicate merge never moves checks to another account (recruitment/duplicates.py).
 
     application = relationship("Application", back_populates="checks")
     updated_by = relationship("User", lazy="joined")

@@ -56,8 +56,10 @@ def test_an_officer_finds_and_merges_a_duplicate_application(ctx, page):
     checked(page)
     click_through(page.get_by_role("button", name="Merge applications"))  # nothing chosen: asked again
     assert "Select the application to keep" in page.content()
+    assert "Confirm that you have checked these applications are from the same person" in page.content()
     assert_accessible(page)
     page.get_by_label(f"Keep application {earlier.id}", exact=True).check()
+    page.get_by_label("I have checked that these two applications are from the same person").check()
     click_through(page.get_by_role("button", name="Merge applications"))
 
     # The kept application shows the history of both, the merged one's marked as such.
@@ -66,7 +68,9 @@ def test_an_officer_finds_and_merges_a_duplicate_application(ctx, page):
     assert f"Application {draft.id} is merged into application {earlier.id}" in content
     assert f"(from application {draft.id})" in content  # the new application's "sent" move
     assert "Phoned Ama: prefers early shifts." in content  # the kept one's own note
-    assert f"Application {draft.id} (Ama Mensah, ama.new@example.com) was merged into this one" in content
+    assert f"Application {draft.id} (Ama Mensah) was merged into this one" in content  # the officer's view
+    assert f"Application {draft.id} was merged into this one. Moved here" in content  # the note names nobody
+    assert "ama.new@example.com" not in content
     history = page.get_by_role("table", name="Every change of state, oldest first").inner_text()
     assert "Olu Officer" in history and f"from application {draft.id}" in history
     assert history.count("to submitted") == 1 and history.count("to screening") == 1

@@ -66,3 +66,15 @@ def test_a_passport_shared_with_the_workplace_is_linked(client, two):
     db.session.commit()
     page = text(client.get(url))
     assert "/training/shared/" in page and "shared training passport" in page
+
+
+def test_the_cv_link_escapes_what_the_applicant_typed_as_their_name(client, two):
+    a = two["a"]
+    a["application"].full_name = 'Sam <img src=x onerror="alert(1)">'
+    a["application"].cv_stored_name, a["application"].cv_original_name = "c" * 32 + ".pdf", "sam.pdf"
+    a["application"].cv_kind = "pdf"
+    db.session.commit()
+    client.sign_in(a["manager"])
+    page = text(client.get(f"/portal/{a['home'].id}/referrals/{a['referral'].id}"))
+    assert "Download Sam &lt;img src=x onerror=&#34;alert(1)&#34;&gt;'s CV (PDF)</a>" in page
+    assert "<img src=x" not in page

@@ -1,5 +1,6 @@
 """Duplicate applicants, without the web: the matching keys, finding likely duplicates (on sending
 and after a change of contact details), "not a duplicate", and merging two applications."""
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,8 @@ import sqlalchemy as sa
 from academy.auth.access import Invalid, NotAllowed
 from academy.auth.models import Role
 from academy.extensions import db, utcnow
+from academy.privacy.erasure import confirm_erasure
+from academy.privacy.subject_access import build_export, subject_for_user
 from recruitment import duplicates, journey
 from recruitment.duplicate_keys import email_key, mobile_key, name_key, name_postcode_key, postcode_key
 from recruitment.models import (
@@ -155,7 +158,7 @@ def test_only_hcpa_staff_dismiss_or_merge(ctx):
 
 # Merging -------------------------------------------------------------------------------------------
 
-def test_merge_moves_everything_attributed_and_keeps_the_other_as_a_pointer(ctx):
+def test_merge_moves_the_records_attributed_and_leaves_checks_and_cv_on_the_pointer(ctx):
     officer, assessor = factories.user(Role.hcpa_staff), factories.user(Role.hcpa_staff)
     keep = factories.application_at(State.screening, full_name="Lee Ray")
     keep.history.append(StateChange(from_state=None, to_state=State.submitted, occurred_at=utcnow()))
@@ -173,7 +176,7 @@ def test_merge_moves_everything_attributed_and_keeps_the_other_as_a_pointer(ctx)
     plan = duplicates.merge(db.session, pair, keep, officer)
     db.session.commit()
 
-    assert (plan.history, plan.notes, plan.assessments, plan.referrals, plan.checks_move, plan.cv_moves) == (
+    assert (plan.history, plan.notes, plan.assessments, plan.referrals, plan.checks_stay, plan.cv_stays) == (
         1, 1, 1, 1, True, True)
     moved_change = db.session.scalar(sa.select(StateChange).where(StateChange.reason == "Phoned"))
     assert (moved_change.application_id, moved_change.merged_from_id, moved_change.by_id) == (keep.id, away.id,
@@ -181,12 +184,16 @@ def test_merge_moves_everything_attributed_and_keeps_the_other_as_a_pointer(ctx)
     assessment = db.session.get(ValuesAssessment, assessment_id)
     assert (assessment.application_id, assessment.merged_from_id) == (keep.id, away.id)
     assert db.session.get(Referral, declined.id).application_id == keep.id
-    assert keep.checks is not None and keep.checks.merged_from_id == away.id
-    assert keep.cv_original_name == "lee.pdf" and away.cv_stored_name is None
+    # Safer-recruitment checks and the CV never move to another account, even when the kept one has none.
+    assert keep.checks is None and away.checks is not None
+    assert keep.cv_stored_name is None and away.cv_original_name == "lee.pdf"
     old_note = db.session.scalar(sa.select(Note).where(Note.text == "Prefers mornings"))
     assert (old_note.application_id, old_note.author_id, old_note.merged_from_id) == (keep.id, assessor.id, away.id)
     merge_note = keep.notes[-1]
     assert merge_note.author_id == officer.id and f"Application {away.id}" in merge_note.text
+    assert f"Its safer-recruitment checks and CV stay on application {away.id}." in merge_note.text
+    # ... and nothing about the other person: the note is on the kept account's record.
+    assert "Lee Ray" not in merge_note.text and away.user.email not in merge_note.text
     # The other: a pointer, out of the queue and the outcomes, its own last move recorded.
     assert (away.state, away.merged_into_id, away.merged_by_id) == (State.merged, keep.id, officer.id)
     assert [(c.from_state, c.to_state, c.reason) for c in away.history] == [
@@ -206,10 +213,63 @@ def test_merge_keeps_the_kept_ones_checks_and_cv_and_leaves_the_others_on_the_po
     pair = factories.possible_duplicate(keep, away)
     plan = duplicates.merge(db.session, pair, keep, factories.user(Role.hcpa_staff))
     db.session.commit()
-    assert not plan.checks_move and not plan.cv_moves
+    assert plan.checks_stay and plan.cv_stays
     assert keep.checks.id == kept_checks and away.checks.id == other_checks
     assert (keep.cv_original_name, away.cv_original_name) == ("kept.pdf", "other.pdf")
-    assert "stay on that application" in keep.notes[-1].text
+    assert f"stay on application {away.id}" in keep.notes[-1].text
+
+
+def _merged_lookalike(officer):
+    """Someone applies with another person's name, postcode and mobile; that person had withdrawn
+    (checks done, assessed, a note), so the rule makes HCPA keep the lookalike's application."""
+    victim = factories.user(Role.applicant, email="sam.hall@example.org", full_name="Sam Hall")
+    lookalike = factories.user(Role.applicant, email="someone.else@example.net", full_name="Sam Hall")
+    away = factories.application_at(State.checks, owner=victim)
+    factories.complete_checks(away)
+    away.notes.append(Note(author_id=officer.id, text="Disclosed a spent caution at interview"))
+    away.state = State.withdrawn
+    keep = factories.application(State.screening, owner=lookalike)
+    keep.notes.append(Note(author_id=officer.id, text="Lookalike's own note"))
+    db.session.commit()
+    pair = factories.possible_duplicate(keep, away, same_mobile=True, same_name_postcode=True)
+    assert duplicates.merge_problem(away, keep) is not None  # the withdrawn one cannot be kept
+    duplicates.merge(db.session, pair, keep, officer)
+    db.session.commit()
+    return victim, lookalike, away, keep
+
+
+def test_a_merge_hands_none_of_one_accounts_records_to_the_other_accounts_export(ctx):
+    victim, lookalike, away, keep = _merged_lookalike(factories.user(Role.hcpa_staff))
+    theirs = json.dumps(build_export(db.session, subject_for_user(db.session, lookalike)), default=str)
+    for leak in ("sam.hall@example.org", "British passport", "spent caution", '"merged_from_id": %d' % away.id):
+        assert leak not in theirs
+    assert "Lookalike's own note" in theirs and f"Application {away.id} was merged into this one" in theirs
+    own = build_export(db.session, subject_for_user(db.session, victim))
+    sections = {section["key"]: section["records"] for section in own["sections"]}
+    assert sections["checks"][0]["right_to_work_evidence"] == "British passport"  # they never moved
+    assert [n["text"] for n in sections["application_notes"]] == ["Disclosed a spent caution at interview"]
+    assert len(sections["values_assessments"]) == 1 and sections["values_assessments"][0]["merged_from_id"] == away.id
+    assert {c["to"] for c in sections["application_history"]} >= {"Merged"}
+
+
+def test_erasing_either_account_after_a_merge_erases_only_that_persons_records(ctx):
+    officer, second_officer = factories.user(Role.hcpa_staff), factories.user(Role.hcpa_staff)
+    victim, lookalike, away, keep = _merged_lookalike(officer)
+    keep_id, away_id = keep.id, away.id
+
+    confirm_erasure(db.session, factories.erasure_request(lookalike), second_officer)
+    db.session.commit()
+    notes = set(db.session.scalars(sa.select(Note.text).where(Note.application_id == keep_id)))
+    assert notes == {"Disclosed a spent caution at interview"}  # the other person's note stays
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ValuesAssessment)
+                             .where(ValuesAssessment.merged_from_id == away_id)) == 1
+
+    confirm_erasure(db.session, factories.erasure_request(victim), second_officer)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Note).where(Note.merged_from_id == away_id)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ValuesAssessment)
+                             .where(ValuesAssessment.merged_from_id == away_id)) == 0
+    assert db.session.get(Application, away_id).checks is None
 
 
 @pytest.mark.parametrize("case, message", [

@@ -21,6 +21,8 @@ def test_an_officer_finds_compares_and_merges_a_pair(client):
     pair = pair_of()
     first, second = pair.application, pair.other_application
     second.history.append(StateChange(from_state=None, to_state=State.submitted, occurred_at=utcnow()))
+    factories.complete_checks(second)
+    second.cv_stored_name, second.cv_original_name, second.cv_kind = "b" * 32 + ".pdf", "nia.pdf", "pdf"
     db.session.commit()
     client.sign_in(officer)
 
@@ -36,13 +38,19 @@ def test_an_officer_finds_compares_and_merges_a_pair(client):
     assert "Matches" in compare and second.user.email in compare
     confirm = client.get(f"/recruitment/duplicates/{pair.id}/merge")
     assert "A merge cannot be undone." in text(confirm)
+    assert f"Its safer-recruitment checks and CV stay on application {second.id}." in text(confirm)
 
     response = client.submit(f"/recruitment/duplicates/{pair.id}/merge", {
-        "keep": str(first.id), "first_version": str(first.version), "second_version": str(second.version)})
+        "keep": str(first.id), "first_version": str(first.version), "second_version": str(second.version),
+        "same_person": "y"})
     assert response.status_code == 302 and location_path(response) == f"/recruitment/applications/{first.id}"
     kept = text(client.get(f"/recruitment/applications/{first.id}"))
     assert f"Application {second.id} (Nia Jones) was merged into this one by Olu Officer" in kept
     assert f"(from application {second.id})" in kept
+    # The other's checks and CV stayed on it; the kept page links to them there.
+    assert f'href="/recruitment/applications/{second.id}/checks"' in kept
+    assert f'href="/recruitment/applications/{second.id}/cv"' in kept
+    assert db.session.get(Application, first.id).cv_stored_name is None
     assert "This may be a duplicate" not in kept
     away = text(client.get(f"/recruitment/applications/{second.id}"))
     assert f"This application was merged into" in away and f"application {first.id}</a>" in away
@@ -72,8 +80,14 @@ def test_the_confirmation_asks_which_to_keep_and_says_why_one_cannot_be(client):
     assert response.status_code == 422 and has_error_summary(response)
     assert "Select the application to keep" in text(response)
 
-    response = client.submit(url, {"keep": str(second.id), "first_version": str(first.version),
+    response = client.submit(url, {"keep": str(first.id), "first_version": str(first.version),
                                    "second_version": str(second.version)})
+    assert response.status_code == 422 and has_error_summary(response)  # the officer has not said they checked
+    assert "Confirm that you have checked these applications are from the same person" in text(response)
+    assert 'name="same_person"' in page
+
+    response = client.submit(url, {"keep": str(second.id), "first_version": str(first.version),
+                                   "second_version": str(second.version), "same_person": "y"})
     assert response.status_code == 422 and has_error_summary(response)
     assert f"Application {first.id} has an open referral" in text(response)
     db.session.expire_all()
@@ -81,7 +95,7 @@ def test_the_confirmation_asks_which_to_keep_and_says_why_one_cannot_be(client):
     assert db.session.get(Application, second.id).state == State.submitted  # nothing saved
 
     response = client.submit(url, {"keep": "999999", "first_version": str(first.version),
-                                   "second_version": str(second.version)})
+                                   "second_version": str(second.version), "same_person": "y"})
     assert response.status_code == 422  # not one of the two
 
 
@@ -90,7 +104,8 @@ def test_a_change_meanwhile_is_a_conflict_not_a_merge(client):
     pair = pair_of()
     first, second = pair.application, pair.other_application
     response = client.submit(f"/recruitment/duplicates/{pair.id}/merge", {
-        "keep": str(first.id), "first_version": str(first.version - 1), "second_version": str(second.version)})
+        "keep": str(first.id), "first_version": str(first.version - 1), "second_version": str(second.version),
+        "same_person": "y"})
     assert location_path(response) == f"/recruitment/duplicates/{pair.id}/merge"
     db.session.expire_all()
     assert db.session.get(Application, second.id).state == State.submitted
