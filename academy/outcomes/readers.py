@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from academy.outcomes import declared, metrics
+from academy.outcomes import declared, metrics, training_lines
 
 DIRECTLY_EMPLOYED = ("permanent", "temporary")
 
@@ -94,6 +94,26 @@ def read_frame(connection, sql: str, dtypes: dict[str, str], use_copy: bool | No
         if column in frame:
             frame[column] = frame[column].astype(dtype)
     return frame
+
+
+def read_blocks(connection, sql: str, dtypes: dict[str, str], use_copy: bool | None = None,
+                rows: int = 1_000_000):
+    """read_frame a block of at most `rows` rows at a time (a generator of frames), so a large result
+    is never in memory whole."""
+    if use_copy is None:
+        use_copy = uses_copy(connection)
+    if use_copy:
+        raw = connection.connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
+            stream = io.BufferedReader(_CopyStream(copy), buffer_size=_CopyStream.BLOCK)
+            with pd.read_csv(stream, dtype=dtypes, engine="c", chunksize=rows) as blocks:
+                yield from blocks
+        return
+    for block in pd.read_sql(sa.text(sql), connection, chunksize=rows):
+        for column, dtype in dtypes.items():
+            if column in block:
+                block[column] = block[column].astype(dtype)
+        yield block
 
 
 def stream_only(connection, sql: str) -> int:
@@ -435,6 +455,31 @@ def read_training_records(connection, start: date, end: date, use_copy: bool | N
                          "expires_on": _days_to_dates(raw["expires_day"])})
 
 
+def read_training_coverage(connection, start: date, end: date, dates: list[date], person_ids: np.ndarray,
+                           mandatory: pd.DataFrame, use_copy: bool | None = None,
+                           rows: int = 1_000_000) -> training_lines.Coverage:
+    """The training records of [start, end] folded, a block at a time, into which of `dates` (at most
+    64) each of `person_ids` holds a current record of each mandatory course: the same counts as
+    read_training_records' frame, without ever holding the records (10 M at England scale) at once."""
+    coverage = training_lines.Coverage(person_ids, mandatory["course_id"], len(dates))
+    if not training_available(connection) or not len(coverage.person_ids) or not len(coverage.course_ids):
+        return coverage
+    date_days = np.asarray([np.datetime64(d, "D").astype(np.int64) for d in sorted(set(dates))])
+    dtypes = {"person_id": "int64", "course_id": "int64", "completed_day": "float64", "expires_day": "float64"}
+    for block in read_blocks(connection, training_sql(connection, start, end), dtypes, use_copy, rows):
+        completed = block["completed_day"].to_numpy(np.float64)
+        expires = block["expires_day"].to_numpy(np.float64)
+        coverage.add(block["person_id"].to_numpy(np.int64), block["course_id"].to_numpy(np.int64),
+                     np.searchsorted(date_days, _day_numbers(completed), side="left"),
+                     np.searchsorted(date_days, _day_numbers(expires), side="left"))
+    return coverage
+
+
+def _day_numbers(values: np.ndarray) -> np.ndarray:
+    """Float day numbers to int64, NaN (none) to metrics.NEVER, as metrics.to_days does for NaT."""
+    return np.where(np.isnan(values), metrics.NEVER, np.nan_to_num(values)).astype(np.int64)
+
+
 def applications_sql(connection) -> str:
     """One row per sent application: the day it was sent, first screened (a values assessment
     recorded), first passed the values assessment, first referred, placed (the placement recorded),
@@ -471,15 +516,23 @@ def read_applications(connection, start: date, end: date, use_copy: bool | None 
                         columns=list(metrics.APPLICATION_COLUMNS))
 
 
-def read_inputs(connection, dates: list[date], use_copy: bool | None = None) -> Inputs:
-    """Everything the outcomes need for snapshots at `dates`."""
+def read_inputs(connection, dates: list[date], use_copy: bool | None = None, coverage: bool = False) -> Inputs:
+    """Everything the outcomes need for snapshots at `dates`. With `coverage` (at most 64 dates),
+    training_records is a training_lines.Coverage of the staff read, built a block at a time."""
     start, end = min(dates), max(dates)
+    staff = read_staff(connection, start, end, use_copy)
+    mandatory = read_mandatory(connection, use_copy)
+    if coverage:
+        training = read_training_coverage(connection, start, end, dates, staff["person_id"].to_numpy(np.int64),
+                                          mandatory, use_copy)
+    else:
+        training = read_training_records(connection, start, end, use_copy)
     return Inputs(
         workplaces=read_workplaces(connection, use_copy),
-        staff=read_staff(connection, start, end, use_copy),
+        staff=staff,
         vacancies=read_vacancies(connection, start, end, use_copy),
-        mandatory=read_mandatory(connection, use_copy),
-        training_records=read_training_records(connection, start, end, use_copy),
+        mandatory=mandatory,
+        training_records=training,
         applications=read_applications(connection, start, end, use_copy),
         training_available=training_available(connection),
         recruitment_available=recruitment_available(connection),

@@ -39,9 +39,10 @@ class AlreadyRunning(DomainError):
 @dataclass
 class RunResult:
     dates: list[date]
-    rows: int
+    rows: int  # figures computed
     workplaces: int
     seconds: dict[str, float] = field(default_factory=dict)
+    written: Written | None = None  # what storing them wrote (only the figures that changed)
 
 
 def validate_range(start: date, end: date, today: date | None = None) -> None:
@@ -57,7 +58,8 @@ def validate_range(start: date, end: date, today: date | None = None) -> None:
 
 def compute_snapshots(inputs: readers.Inputs, dates: list[date]) -> pd.DataFrame:
     """Every scope's rows for `dates`: workplaces, then district, service-type and county roll-ups,
-    then the county-wide recruitment funnel."""
+    then the county-wide recruitment funnel; all workplaces at once (run_outcomes goes a chunk of
+    workplaces at a time, snapshot_parts, with the same result)."""
     per_workplace = metrics.compute_workplace_outcomes(
         inputs.workplaces, inputs.staff, inputs.vacancies, dates, inputs.mandatory, inputs.training_records)
     per_workplace = declared.blend(per_workplace, inputs.declared, inputs.staff, dates)
@@ -69,44 +71,144 @@ def compute_snapshots(inputs: readers.Inputs, dates: list[date]) -> pd.DataFrame
     per_workplace["source"] = declared.source_column(per_workplace["source"])
     frame = pd.concat([per_workplace, rolled, funnel], ignore_index=True)
     frame["scope_id"] = frame["scope_id"].astype(np.int64)
-    unknown = []
-    if not inputs.training_available:
-        unknown += list(TRAINING_METRICS)
-    if not inputs.recruitment_available:
-        unknown += [m.key for m in metrics.FUNNEL_METRICS]
-    if unknown:  # no source records kept yet: the figure is unknown, not 0
-        frame.loc[frame["metric"].isin(unknown), "numerator"] = np.nan
-    return frame
+    return _mark_unknown(frame, inputs)
+
+
+CHUNK_WORKPLACES = 2_000  # workplaces computed and stored at a time (about 300,000 figures at 12 dates)
 
 
 def run_outcomes(session, start: date, end: date, progress: Progress | None = None,
-                 today: date | None = None) -> RunResult:
-    """Recompute and store the snapshots for the month ends in [start, end] (and `end` itself)."""
+                 today: date | None = None, chunk_workplaces: int = CHUNK_WORKPLACES) -> RunResult:
+    """Recompute and store the snapshots for the month ends in [start, end] (and `end` itself).
+
+    The inputs are read once (training records folded a block at a time into per-person coverage,
+    training_lines.Coverage), then workplaces are computed and stored `chunk_workplaces` at a time,
+    their district, service-type and county roll-ups summed as the chunks go and stored last. Only
+    figures that differ from those stored are written (replace_snapshots). All in one transaction.
+    More than MAX_DATES_PER_CHUNK (60) dates are done that many dates at a time."""
     validate_range(start, end, today)
     say = progress or (lambda percent, message: None)
     dates = metrics.snapshot_dates(start, end)
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    timings = {"read": 0.0, "compute": 0.0, "store": 0.0}
+    written = Written()
+    rows = workplaces = 0
+    groups = [dates[i:i + metrics.MAX_DATES_PER_CHUNK] for i in range(0, len(dates), metrics.MAX_DATES_PER_CHUNK)]
     try:
         connection = session.connection()
         if connection.dialect.name == "postgresql" and not connection.scalar(
                 sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK}):
             raise AlreadyRunning()
-        say(5, "Reading staff, vacancies, training and recruitment records")
-        inputs = readers.read_inputs(connection, dates)
-        timings["read"] = time.perf_counter() - clock
-        say(40, f"Computing {len(dates)} snapshot dates for {len(inputs.workplaces)} workplaces")
-        frame = compute_snapshots(inputs, dates)
-        timings["compute"] = time.perf_counter() - clock - timings["read"]
-        say(70, f"Saving {len(frame):,} figures")
-        replace_snapshots(connection, frame, dates)
+        for number, group in enumerate(groups):
+            share = 90 / len(groups)
+            base = 5 + number * share
+            say(int(base), "Reading staff, vacancies, training and recruitment records")
+            clock = time.perf_counter()
+            inputs = readers.read_inputs(connection, group, coverage=True)
+            timings["read"] += time.perf_counter() - clock
+            workplaces = len(inputs.workplaces)
+            say(int(base + share * 0.4), f"Computing {len(group)} snapshot dates for {workplaces:,} workplaces")
+            clock = time.perf_counter()
+            for part, frame in snapshot_parts(inputs, group, chunk_workplaces):
+                stored = time.perf_counter()
+                timings["compute"] += stored - clock
+                written += replace_snapshots(connection, frame, group, **part)
+                rows += len(frame)
+                clock = time.perf_counter()
+                timings["store"] += clock - stored
+                done = part.get("scope_ids", (None, None))[1]
+                if done is not None:
+                    say(int(base + share * (0.4 + 0.6 * int((inputs.workplaces["workplace_id"] < done).sum())
+                                            / max(workplaces, 1))), f"Computed and saved {rows:,} figures")
+            del inputs, frame
+        clock = time.perf_counter()
         session.commit()
-        timings["store"] = time.perf_counter() - clock - timings["read"] - timings["compute"]
+        timings["store"] += time.perf_counter() - clock
     except BaseException:
         session.rollback()
         raise
     say(100, f"Outcomes computed for {len(dates)} dates, {dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}")
-    return RunResult(dates, len(frame), len(inputs.workplaces), timings)
+    return RunResult(dates, rows, workplaces, timings, written)
+
+
+ROLLED_SCOPES = ("district", "service_type", "county")
+
+
+def snapshot_parts(inputs: readers.Inputs, dates: list[date], chunk_workplaces: int = CHUNK_WORKPLACES):
+    """compute_snapshots a chunk of workplaces at a time: yields (part, frame), where part (keyword
+    arguments of replace_snapshots) says which stored rows the frame replaces: the workplace rows of a
+    range of workplace ids, one chunk at a time (the first and last ranges open-ended, so a workplace
+    that no longer exists loses its rows), then the roll-ups (sums of the chunks' numerators and
+    denominators) with the county-wide recruitment funnel. Together the frames are compute_snapshots'
+    rows (tests/outcomes/test_chunks.py)."""
+    if chunk_workplaces < 1:
+        raise ValueError("chunk_workplaces must be at least 1")
+    dates = sorted(set(dates))
+    workplaces = inputs.workplaces
+    ids = np.unique(workplaces["workplace_id"].to_numpy(np.int64))
+    staff_places = inputs.staff["workplace_id"].to_numpy(np.int64)
+    vacancy_places = inputs.vacancies["workplace_id"].to_numpy(np.int64)
+    declared_places = inputs.declared["workplace_id"].to_numpy(np.int64) if inputs.declared is not None else None
+    place_ids = workplaces["workplace_id"].to_numpy(np.int64)
+    rolled_parts, summaries = [], []
+    for first in range(0, max(len(ids), 1), chunk_workplaces):
+        low = int(ids[first]) if first else None
+        high = int(ids[first + chunk_workplaces]) if first + chunk_workplaces < len(ids) else None
+
+        def inside(values, low=low, high=high):
+            keep = np.ones(len(values), dtype=bool)
+            if low is not None:
+                keep &= values >= low
+            if high is not None:
+                keep &= values < high
+            return keep
+
+        places = workplaces[inside(place_ids)]
+        staff = inputs.staff[inside(staff_places)]
+        per_workplace = metrics.compute_workplace_outcomes(
+            places, staff, inputs.vacancies[inside(vacancy_places)], dates, inputs.mandatory,
+            inputs.training_records)
+        declared_here = inputs.declared[inside(declared_places)] if declared_places is not None else None
+        per_workplace = declared.blend(per_workplace, declared_here, staff, dates)
+        if len(places):
+            rolled_parts.append(metrics.roll_up(per_workplace, places))
+            summaries.append(declared.touched_summary(per_workplace, places))
+        per_workplace["source"] = declared.source_column(per_workplace["source"])
+        yield {"scope_types": ("workplace",), "scope_ids": (low, high)}, _mark_unknown(per_workplace, inputs)
+        del per_workplace, staff
+    rolled = _add_up(rolled_parts)
+    rolled["source"] = declared.sources_of(rolled, pd.concat([s for s in summaries if s is not None])
+                                           if any(s is not None for s in summaries) else None, workplaces)
+    funnel = metrics.compute_funnel(inputs.applications, dates)
+    funnel["source"] = declared.source_column(np.full(len(funnel), "records", dtype=object))
+    frame = pd.concat([rolled, funnel], ignore_index=True)
+    frame["scope_id"] = frame["scope_id"].astype(np.int64)
+    yield {"scope_types": ROLLED_SCOPES}, _mark_unknown(frame, inputs)
+
+
+def _add_up(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Roll-ups of parts of the workplaces added together: sums of numerators and of denominators
+    (unknown where unknown in every part, as metrics.roll_up)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return metrics._empty_snapshots()
+    keys = ["scope_type", "scope_id", "date", "metric"]
+    frame = pd.concat(parts, ignore_index=True)
+    if len(parts) == 1:
+        return frame
+    summed = frame.groupby(keys, sort=False)[["numerator", "denominator"]].sum(min_count=1).reset_index()
+    return summed[list(metrics.SNAPSHOT_COLUMNS)]
+
+
+def _mark_unknown(frame: pd.DataFrame, inputs: readers.Inputs) -> pd.DataFrame:
+    """No source records kept yet: the figures that need them are unknown, not 0."""
+    unknown = []
+    if not inputs.training_available:
+        unknown += list(TRAINING_METRICS)
+    if not inputs.recruitment_available:
+        unknown += [m.key for m in metrics.FUNNEL_METRICS]
+    if unknown:
+        frame.loc[frame["metric"].isin(unknown).to_numpy(), "numerator"] = np.nan
+    return frame
 
 
 def replaced_dates_clause(dates: list[date]):
@@ -118,13 +220,224 @@ def replaced_dates_clause(dates: list[date]):
     return sa.or_(*clauses)
 
 
-def replace_snapshots(connection, frame: pd.DataFrame, dates: list[date]) -> None:
-    """Delete the run's dates and insert the new rows, in the caller's transaction."""
-    connection.execute(sa.delete(OutcomeSnapshot.__table__).where(replaced_dates_clause(dates)))
-    _insert_rows(connection, frame)
+@dataclass
+class Written:
+    """What a store wrote: rows inserted, updated (a figure or its source changed) and deleted."""
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    def __iadd__(self, other: Written) -> Written:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.deleted += other.deleted
+        return self
+
+    @property
+    def rows(self) -> int:
+        return self.inserted + self.updated + self.deleted
+
+
+def replace_snapshots(connection, frame: pd.DataFrame, dates: list[date], *, scope_types=None,
+                      scope_ids: tuple[int | None, int | None] | None = None, metrics_wanted=None) -> Written:
+    """Make the stored snapshots of `dates` (and the month-to-date snapshots of those months that
+    they supersede) equal `frame`, in the caller's transaction: the one store step, for the outcomes
+    job and anything else that stores figures.
+
+    Only a part of the stored rows can be replaced: those of `scope_types`, of scope ids in the
+    half-open range `scope_ids` (from, to; None for no bound) and of `metrics_wanted` (default: all);
+    `frame` may hold rows of that part only. Only what differs is written: the stored rows of the
+    part are read back (with COPY on PostgreSQL) and compared by (scope type, scope id, date,
+    metric): new figures are inserted (COPY FROM on PostgreSQL, executemany elsewhere), figures whose
+    numerator, denominator or source changed are updated, and stored figures the frame no longer has
+    are deleted. A re-run that changes nothing writes nothing."""
+    if "source" not in frame:
+        frame = frame.assign(source=None)
+    part = _Part(tuple(scope_types) if scope_types is not None else None, scope_ids or (None, None),
+                 tuple(metrics_wanted) if metrics_wanted is not None else None)
+    part.check(frame, dates)
+    stored = _stored_rows(connection, dates, part)
+    metric_names = pd.Index(pd.unique(np.concatenate([
+        np.asarray(frame["metric"].astype(object).unique(), dtype=object),
+        np.asarray(stored["metric"].astype(object).unique(), dtype=object)])))
+    frame_keys = _keys(frame, metric_names)
+    stored_keys = _keys(stored, metric_names)
+    if len(np.unique(frame_keys)) != len(frame_keys):
+        raise ValueError("the frame has the same scope, date and metric more than once")
+    order = np.argsort(stored_keys, kind="stable")
+    sorted_keys = stored_keys[order]
+    at = np.searchsorted(sorted_keys, frame_keys).clip(0, max(len(sorted_keys) - 1, 0))
+    found = sorted_keys[at] == frame_keys if len(sorted_keys) else np.zeros(len(frame_keys), dtype=bool)
+    frame_rows = np.flatnonzero(found)
+    stored_rows = order[at[found]]
+    same = (_same(frame["numerator"], stored["numerator"], frame_rows, stored_rows)
+            & _same(frame["denominator"], stored["denominator"], frame_rows, stored_rows)
+            & (_sources(frame["source"])[frame_rows] == _sources(stored["source"])[stored_rows]))
+    kept = np.zeros(len(stored), dtype=bool)
+    kept[stored_rows] = True
+    gone = stored["id"].to_numpy(np.int64)[~kept]
+    changed = frame.iloc[frame_rows[~same]].assign(id=stored["id"].to_numpy(np.int64)[stored_rows[~same]])
+    new = frame.iloc[np.flatnonzero(~found)]
+    _delete_rows(connection, gone)
+    _update_rows(connection, changed)
+    if len(new):
+        _insert_rows(connection, new)
+    return Written(len(new), len(changed), len(gone))
+
+
+@dataclass(frozen=True)
+class _Part:
+    scope_types: tuple[str, ...] | None
+    scope_ids: tuple[int | None, int | None]
+    metrics: tuple[str, ...] | None
+
+    def check(self, frame: pd.DataFrame, dates: list[date]) -> None:
+        outside = np.zeros(len(frame), dtype=bool)
+        if self.scope_types is not None:
+            outside |= ~frame["scope_type"].isin(self.scope_types).to_numpy()
+        low, high = self.scope_ids
+        ids = frame["scope_id"].to_numpy(np.int64)
+        if low is not None:
+            outside |= ids < low
+        if high is not None:
+            outside |= ids >= high
+        if self.metrics is not None:
+            outside |= ~frame["metric"].isin(self.metrics).to_numpy()
+        days = _day_numbers(frame["date"])
+        outside |= ~np.isin(days, [np.datetime64(d, "D").astype(np.int64) for d in dates])
+        if outside.any():
+            raise ValueError(f"{int(outside.sum())} rows of the frame are outside the part of the snapshots it replaces")
+
+    def sql(self, dialect: str) -> str:
+        conditions = []
+        if self.scope_types is not None:
+            conditions.append(f"scope_type IN ({_quoted(self.scope_types)})")
+        low, high = self.scope_ids
+        if low is not None:
+            conditions.append(f"scope_id >= {int(low)}")
+        if high is not None:
+            conditions.append(f"scope_id < {int(high)}")
+        if self.metrics is not None:
+            conditions.append(f"metric IN ({_quoted(self.metrics)})")
+        return "".join(f" AND {c}" for c in conditions)
+
+
+def _quoted(values) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) or "NULL"
+
+
+def _dates_sql(dates: list[date], dialect: str) -> str:
+    """replaced_dates_clause as SQL text (for COPY, which takes no parameters)."""
+    clauses = [f"date IN ({', '.join(readers._date(d, dialect) for d in sorted(set(dates)))})"]
+    for day in sorted({metrics.month_end(d) for d in dates}):
+        clauses.append(f"(date >= {readers._date(day.replace(day=1), dialect)} AND date < {readers._date(day, dialect)})")
+    return "(" + " OR ".join(clauses) + ")"
+
+
+STORED_DTYPES = {"id": "int64", "scope_type": "category", "scope_id": "int64", "day": "int64",
+                 "metric": "category", "numerator": "float64", "denominator": "float64", "source": "object"}
+
+
+def _stored_rows(connection, dates: list[date], part: _Part) -> pd.DataFrame:
+    dialect = connection.dialect.name
+    sql = (f"SELECT id, scope_type, scope_id, {readers._day('date', dialect)} AS day, metric, numerator, denominator, "
+           f"source FROM outcome_snapshot WHERE {_dates_sql(dates, dialect)}{part.sql(dialect)}")
+    frame = readers.read_frame(connection, sql, STORED_DTYPES)
+    return frame.rename(columns={"day": "date"})
+
+
+KEY_DAY_ZERO = int(np.datetime64(EARLIEST, "D").astype(np.int64))
+
+
+def _day_numbers(values) -> np.ndarray:
+    values = pd.Series(values) if not isinstance(values, pd.Series) else values
+    if np.issubdtype(values.dtype, np.integer):
+        return values.to_numpy(np.int64)
+    return metrics.to_days(values)
+
+
+def _keys(frame: pd.DataFrame, metric_names: pd.Index) -> np.ndarray:
+    """One int64 per (scope type, scope id, date, metric): 3 + 32 + 17 + 10 bits."""
+    scope = pd.Categorical(frame["scope_type"].astype(object), categories=list(metrics.SCOPE_TYPES) + ["other"])
+    scope_codes = np.where(scope.codes < 0, len(metrics.SCOPE_TYPES), scope.codes).astype(np.int64)
+    if (scope.codes < 0).any():
+        raise ValueError(f"unknown scope types: {sorted(set(frame['scope_type'][scope.codes < 0]))}")
+    ids = frame["scope_id"].to_numpy(np.int64)
+    days = _day_numbers(frame["date"]) - KEY_DAY_ZERO
+    metric_codes = metric_names.get_indexer(frame["metric"].astype(object)).astype(np.int64)
+    if len(frame) and (ids.min() < 0 or ids.max() >= 1 << 32 or days.min() < 0 or days.max() >= 1 << 17
+                       or len(metric_names) > 1 << 10):
+        raise ValueError("a scope id, date or metric out of the key's range")
+    return ((scope_codes << 32 | ids) << 17 | days) << 10 | metric_codes
+
+
+def _same(new: pd.Series, old: pd.Series, new_rows: np.ndarray, old_rows: np.ndarray) -> np.ndarray:
+    a = new.to_numpy(np.float64)[new_rows]
+    b = old.to_numpy(np.float64)[old_rows]
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+def _sources(values: pd.Series) -> np.ndarray:
+    return values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
+
+
+def _delete_rows(connection, ids: np.ndarray) -> None:
+    if not len(ids):
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("DELETE FROM outcome_snapshot WHERE id = ANY(:ids)"), {"ids": ids.tolist()})
+        return
+    table = OutcomeSnapshot.__table__
+    for start in range(0, len(ids), 500):
+        connection.execute(sa.delete(table).where(table.c.id.in_(ids[start:start + 500].tolist())))
+
+
+def _update_rows(connection, changed: pd.DataFrame) -> None:
+    """New numerator, denominator and source for stored rows (`id`)."""
+    if not len(changed):
+        return
+    now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text(
+            "CREATE TEMPORARY TABLE outcome_snapshot_changes (id bigint PRIMARY KEY, numerator double precision, "
+            "denominator double precision, source varchar(20)) ON COMMIT DROP"))
+        _copy_csv(connection, "outcome_snapshot_changes", changed, ["id", "numerator", "denominator", "source"])
+        connection.execute(sa.text(
+            "UPDATE outcome_snapshot s SET numerator = c.numerator, denominator = c.denominator, source = c.source, "
+            "updated_at = :now FROM outcome_snapshot_changes c WHERE s.id = c.id"), {"now": now})
+        connection.execute(sa.text("DROP TABLE outcome_snapshot_changes"))
+        return
+    table = OutcomeSnapshot.__table__
+    records = [{"row_id": int(i), "numerator": n, "denominator": d, "source": o, "updated_at": now}
+               for i, n, d, o in zip(changed["id"], _nullable(changed["numerator"]), _nullable(changed["denominator"]),
+                                     _nullable(changed["source"]))]
+    connection.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id")).values(
+        numerator=sa.bindparam("numerator"), denominator=sa.bindparam("denominator"),
+        source=sa.bindparam("source"), updated_at=sa.bindparam("updated_at")), records)
+
+
+def _nullable(values: pd.Series):
+    return values.astype(object).where(values.notna(), None)
 
 
 STORED_COLUMNS = (*metrics.SNAPSHOT_COLUMNS, "source")
+
+
+def _copy_csv(connection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
+    """COPY the frame's `columns` into `table` (PostgreSQL), as CSV written a block at a time."""
+    raw = connection.connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy:
+        for start in range(0, len(frame), 500_000):
+            out = frame.iloc[start:start + 500_000][columns]
+            if "date" in columns:
+                days = _day_numbers(out["date"])
+                unique, where = np.unique(days, return_inverse=True)
+                texts = np.datetime_as_string(unique.astype("datetime64[D]"), unit="D").astype(object)
+                out = out.assign(date=texts[where.reshape(-1)])
+            buffer = io.StringIO()
+            out.to_csv(buffer, index=False, header=False, na_rep="")
+            copy.write(buffer.getvalue())
 
 
 def _insert_rows(connection, frame: pd.DataFrame) -> None:
@@ -132,14 +445,7 @@ def _insert_rows(connection, frame: pd.DataFrame) -> None:
         frame = frame.assign(source=None)
     columns = list(STORED_COLUMNS)
     if connection.dialect.name == "postgresql":
-        buffer = io.StringIO()
-        out = frame[columns].copy()
-        out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
-        out.to_csv(buffer, index=False, header=False, na_rep="")
-        raw = connection.connection.dbapi_connection
-        with raw.cursor() as cursor, cursor.copy(
-                f"COPY outcome_snapshot ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(buffer.getvalue())
+        _copy_csv(connection, "outcome_snapshot", frame, columns)
         return
     records = _records(frame[columns])
     if records:
