@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from psycopg.copy import QueuedLibpqWriter
 
 from academy.auth.access import DomainError, Invalid
 from academy.outcomes import declared, metrics, readers
@@ -250,39 +251,137 @@ def replace_snapshots(connection, frame: pd.DataFrame, dates: list[date], *, sco
     part are read back (with COPY on PostgreSQL) and compared by (scope type, scope id, date,
     metric): new figures are inserted (COPY FROM on PostgreSQL, executemany elsewhere), figures whose
     numerator, denominator or source changed are updated, and stored figures the frame no longer has
-    are deleted. A re-run that changes nothing writes nothing."""
-    if "source" not in frame:
-        frame = frame.assign(source=None)
-    part = _Part(tuple(scope_types) if scope_types is not None else None, scope_ids or (None, None),
-                 tuple(metrics_wanted) if metrics_wanted is not None else None)
-    part.check(frame, dates)
-    stored = _stored_rows(connection, dates, part)
-    metric_names = pd.Index(pd.unique(np.concatenate([
-        np.asarray(frame["metric"].astype(object).unique(), dtype=object),
-        np.asarray(stored["metric"].astype(object).unique(), dtype=object)])))
-    frame_keys = _keys(frame, metric_names)
-    stored_keys = _keys(stored, metric_names)
-    if len(np.unique(frame_keys)) != len(frame_keys):
-        raise ValueError("the frame has the same scope, date and metric more than once")
-    order = np.argsort(stored_keys, kind="stable")
-    sorted_keys = stored_keys[order]
-    at = np.searchsorted(sorted_keys, frame_keys).clip(0, max(len(sorted_keys) - 1, 0))
-    found = sorted_keys[at] == frame_keys if len(sorted_keys) else np.zeros(len(frame_keys), dtype=bool)
-    frame_rows = np.flatnonzero(found)
-    stored_rows = order[at[found]]
-    same = (_same(frame["numerator"], stored["numerator"], frame_rows, stored_rows)
-            & _same(frame["denominator"], stored["denominator"], frame_rows, stored_rows)
-            & (_sources(frame["source"])[frame_rows] == _sources(stored["source"])[stored_rows]))
-    kept = np.zeros(len(stored), dtype=bool)
-    kept[stored_rows] = True
-    gone = stored["id"].to_numpy(np.int64)[~kept]
-    changed = frame.iloc[frame_rows[~same]].assign(id=stored["id"].to_numpy(np.int64)[stored_rows[~same]])
-    new = frame.iloc[np.flatnonzero(~found)]
-    _delete_rows(connection, gone)
-    _update_rows(connection, changed)
-    if len(new):
-        _insert_rows(connection, new)
-    return Written(len(new), len(changed), len(gone))
+    are deleted. A re-run that changes nothing writes nothing. To store a frame a piece at a time,
+    use SnapshotWriter (as run_outcomes does)."""
+    with SnapshotWriter(connection, dates, scope_types=scope_types, scope_ids=scope_ids,
+                        metrics_wanted=metrics_wanted) as writer:
+        writer.write(frame)
+    return writer.written
+
+
+class SnapshotWriter:
+    """replace_snapshots with the frame given in pieces: `write` each piece (any rows of the part, each
+    (scope, date, metric) once over all the pieces), then leave the `with` block; `written` then says
+    what was written. The stored rows of the part are read once, on entering (compactly: a key, id
+    and the three values a row). On PostgreSQL the new rows of every piece go down one COPY FROM
+    that stays open while the next piece is computed (a worker thread feeds it, so the server
+    indexes one piece while this process computes the next); changed rows are updated and stored
+    rows not written are deleted on leaving. Leaving with an exception writes nothing more (the
+    caller rolls back)."""
+
+    def __init__(self, connection, dates: list[date], *, scope_types=None,
+                 scope_ids: tuple[int | None, int | None] | None = None, metrics_wanted=None) -> None:
+        self.connection = connection
+        self.dates = sorted(set(dates))
+        self.part = _Part(tuple(scope_types) if scope_types is not None else None, scope_ids or (None, None),
+                          tuple(metrics_wanted) if metrics_wanted is not None else None)
+        self.written = Written()
+        self._scope_names = pd.Index(list(metrics.SCOPE_TYPES))
+        self._metric_names = pd.Index(list(metrics.ALL_METRICS))
+        self._changed: list[pd.DataFrame] = []
+        self._new_keys: list[np.ndarray] = []
+        self._copy = None
+        self._copy_context = None
+
+    def __enter__(self) -> SnapshotWriter:
+        self._load_stored()
+        return self
+
+    def _load_stored(self) -> None:
+        dialect = self.connection.dialect.name
+        sql = (f"SELECT id, scope_type, scope_id, {readers._day('date', dialect)} AS day, metric, numerator, "
+               f"denominator, source FROM outcome_snapshot WHERE {_dates_sql(self.dates, dialect)}"
+               f"{self.part.sql(dialect)}")
+        keys, ids, numerators, denominators, sources = [], [], [], [], []
+        for block in readers.read_blocks(self.connection, sql, STORED_DTYPES):
+            block = block.rename(columns={"day": "date"})
+            self._know(block)
+            keys.append(_keys(block, self._scope_names, self._metric_names))
+            ids.append(block["id"].to_numpy(np.int64))
+            numerators.append(block["numerator"].to_numpy(np.float64))
+            denominators.append(block["denominator"].to_numpy(np.float64))
+            sources.append(_source_codes(block["source"]))
+        keys = np.concatenate(keys) if keys else np.array([], np.int64)
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._ids = np.concatenate(ids)[order] if ids else np.array([], np.int64)
+        self._numerators = np.concatenate(numerators)[order] if ids else np.array([], np.float64)
+        self._denominators = np.concatenate(denominators)[order] if ids else np.array([], np.float64)
+        self._sources = np.concatenate(sources)[order] if ids else np.array([], np.int8)
+        self._written = np.zeros(len(self._keys), dtype=bool)
+
+    def _know(self, frame: pd.DataFrame) -> None:
+        """Scope types and metrics beyond metrics.SCOPE_TYPES and ALL_METRICS (another feature's) get
+        codes of their own, after those already given."""
+        self._scope_names = _extended(self._scope_names, frame["scope_type"])
+        self._metric_names = _extended(self._metric_names, frame["metric"])
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if "source" not in frame:
+            frame = frame.assign(source=None)
+        self.part.check(frame, self.dates)
+        if not len(frame):
+            return
+        self._know(frame)
+        keys = _keys(frame, self._scope_names, self._metric_names)
+        at = np.searchsorted(self._keys, keys).clip(0, max(len(self._keys) - 1, 0))
+        found = self._keys[at] == keys if len(self._keys) else np.zeros(len(keys), dtype=bool)
+        frame_rows, stored_rows = np.flatnonzero(found), at[found]
+        if self._written[stored_rows].any() or len(np.unique(stored_rows)) != len(stored_rows):
+            raise ValueError("the same scope, date and metric written twice")
+        self._written[stored_rows] = True
+        numerators = frame["numerator"].to_numpy(np.float64)[frame_rows]
+        denominators = frame["denominator"].to_numpy(np.float64)[frame_rows]
+        same = (_same(numerators, self._numerators[stored_rows]) & _same(denominators, self._denominators[stored_rows])
+                & (_source_codes(frame["source"])[frame_rows] == self._sources[stored_rows]))
+        if not same.all():
+            changed = frame.iloc[frame_rows[~same]][["numerator", "denominator", "source"]]
+            self._changed.append(changed.assign(id=self._ids[stored_rows[~same]]))
+            self.written.updated += int((~same).sum())
+        new = np.flatnonzero(~found)
+        if len(new):
+            self._new_keys.append(keys[new])
+            self._insert(frame.iloc[new])
+            self.written.inserted += len(new)
+
+    def _insert(self, frame: pd.DataFrame) -> None:
+        if self.connection.dialect.name == "postgresql" and self._copy is None:
+            raw = self.connection.connection.dbapi_connection
+            self._cursor = cursor = raw.cursor()
+            self._copy_context = cursor.copy(f"COPY outcome_snapshot ({', '.join(STORED_COLUMNS)}) FROM STDIN "
+                                             "WITH (FORMAT csv)", writer=QueuedLibpqWriter(cursor))
+            self._copy = self._copy_context.__enter__()
+            _OPEN_COPIES[id(self.connection.connection.dbapi_connection)] = self._copy
+        _insert_rows(self.connection, frame)
+
+    def __exit__(self, kind, error, trace) -> None:
+        if self._copy is not None:
+            _OPEN_COPIES.pop(id(self.connection.connection.dbapi_connection), None)
+            self._copy, context = None, self._copy_context
+            try:
+                context.__exit__(kind, error, trace)
+            finally:
+                self._cursor.close()
+        if kind is not None:
+            return
+        if self._new_keys:
+            new_keys = np.concatenate(self._new_keys)
+            if len(np.unique(new_keys)) != len(new_keys):
+                raise ValueError("the same scope, date and metric written twice")
+        changed = pd.concat(self._changed, ignore_index=True) if self._changed else None
+        if changed is not None:
+            _update_rows(self.connection, changed)
+        gone = self._ids[~self._written]
+        _delete_rows(self.connection, gone)
+        self.written.deleted += len(gone)
+
+
+def _extended(names: pd.Index, values: pd.Series) -> pd.Index:
+    extra = pd.Index(values.astype(object).unique()).difference(names)
+    return names.append(pd.Index(sorted(extra))) if len(extra) else names
+
+
+_OPEN_COPIES: dict[int, object] = {}  # a SnapshotWriter's open COPY FROM, by the DBAPI connection it is on
 
 
 @dataclass(frozen=True)
@@ -338,14 +437,6 @@ STORED_DTYPES = {"id": "int64", "scope_type": "category", "scope_id": "int64", "
                  "metric": "category", "numerator": "float64", "denominator": "float64", "source": "object"}
 
 
-def _stored_rows(connection, dates: list[date], part: _Part) -> pd.DataFrame:
-    dialect = connection.dialect.name
-    sql = (f"SELECT id, scope_type, scope_id, {readers._day('date', dialect)} AS day, metric, numerator, denominator, "
-           f"source FROM outcome_snapshot WHERE {_dates_sql(dates, dialect)}{part.sql(dialect)}")
-    frame = readers.read_frame(connection, sql, STORED_DTYPES)
-    return frame.rename(columns={"day": "date"})
-
-
 KEY_DAY_ZERO = int(np.datetime64(EARLIEST, "D").astype(np.int64))
 
 
@@ -356,29 +447,33 @@ def _day_numbers(values) -> np.ndarray:
     return metrics.to_days(values)
 
 
-def _keys(frame: pd.DataFrame, metric_names: pd.Index) -> np.ndarray:
-    """One int64 per (scope type, scope id, date, metric): 3 + 32 + 17 + 10 bits."""
-    scope = pd.Categorical(frame["scope_type"].astype(object), categories=list(metrics.SCOPE_TYPES) + ["other"])
-    scope_codes = np.where(scope.codes < 0, len(metrics.SCOPE_TYPES), scope.codes).astype(np.int64)
-    if (scope.codes < 0).any():
-        raise ValueError(f"unknown scope types: {sorted(set(frame['scope_type'][scope.codes < 0]))}")
+def _keys(frame: pd.DataFrame, scope_names: pd.Index, metric_names: pd.Index) -> np.ndarray:
+    """One int64 per (scope type, scope id, date, metric): 4 + 32 + 17 + 10 bits (codes of the
+    scope types and metrics in the given lists, dates as days since 2000-01-01)."""
+    scope_codes = scope_names.get_indexer(frame["scope_type"].astype(object)).astype(np.int64)
+    metric_codes = metric_names.get_indexer(frame["metric"].astype(object)).astype(np.int64)
     ids = frame["scope_id"].to_numpy(np.int64)
     days = _day_numbers(frame["date"]) - KEY_DAY_ZERO
-    metric_codes = metric_names.get_indexer(frame["metric"].astype(object)).astype(np.int64)
-    if len(frame) and (ids.min() < 0 or ids.max() >= 1 << 32 or days.min() < 0 or days.max() >= 1 << 17
+    if len(frame) and (scope_codes.min() < 0 or metric_codes.min() < 0 or ids.min() < 0 or ids.max() >= 1 << 32
+                       or days.min() < 0 or days.max() >= 1 << 17 or len(scope_names) > 1 << 4
                        or len(metric_names) > 1 << 10):
-        raise ValueError("a scope id, date or metric out of the key's range")
+        raise ValueError("a scope type, scope id, date or metric out of the key's range")
     return ((scope_codes << 32 | ids) << 17 | days) << 10 | metric_codes
 
 
-def _same(new: pd.Series, old: pd.Series, new_rows: np.ndarray, old_rows: np.ndarray) -> np.ndarray:
-    a = new.to_numpy(np.float64)[new_rows]
-    b = old.to_numpy(np.float64)[old_rows]
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
-def _sources(values: pd.Series) -> np.ndarray:
-    return values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
+SOURCE_CODES = {name: code for code, name in enumerate(declared.SOURCES, start=1)}  # 0: none
+
+
+def _source_codes(values: pd.Series) -> np.ndarray:
+    """declared.SOURCES as 1, 2, 3; none (stored before 0015) as 0; anything else as -1."""
+    text = values.astype(object)
+    codes = pd.Categorical(text.where(text.notna(), None), categories=list(SOURCE_CODES)).codes.astype(np.int8) + 1
+    codes[(codes == 0) & text.notna().to_numpy()] = -1
+    return codes
 
 
 def _delete_rows(connection, ids: np.ndarray) -> None:
@@ -423,21 +518,29 @@ def _nullable(values: pd.Series):
 STORED_COLUMNS = (*metrics.SNAPSHOT_COLUMNS, "source")
 
 
-def _copy_csv(connection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
-    """COPY the frame's `columns` into `table` (PostgreSQL), as CSV written a block at a time."""
+def _copy_csv(connection, table: str, frame: pd.DataFrame, columns: list[str], into=None) -> None:
+    """COPY the frame's `columns` into `table` (PostgreSQL), as CSV written a block at a time; `into`:
+    a COPY FROM already open (the columns in the same order)."""
+    if into is not None:
+        _write_csv(into, frame, columns)
+        return
     raw = connection.connection.dbapi_connection
     with raw.cursor() as cursor, cursor.copy(
             f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy:
-        for start in range(0, len(frame), 500_000):
-            out = frame.iloc[start:start + 500_000][columns]
-            if "date" in columns:
-                days = _day_numbers(out["date"])
-                unique, where = np.unique(days, return_inverse=True)
-                texts = np.datetime_as_string(unique.astype("datetime64[D]"), unit="D").astype(object)
-                out = out.assign(date=texts[where.reshape(-1)])
-            buffer = io.StringIO()
-            out.to_csv(buffer, index=False, header=False, na_rep="")
-            copy.write(buffer.getvalue())
+        _write_csv(copy, frame, columns)
+
+
+def _write_csv(copy, frame: pd.DataFrame, columns: list[str]) -> None:
+    for start in range(0, len(frame), 100_000):
+        out = frame.iloc[start:start + 100_000][columns]
+        if "date" in columns:
+            days = _day_numbers(out["date"])
+            unique, where = np.unique(days, return_inverse=True)
+            texts = np.datetime_as_string(unique.astype("datetime64[D]"), unit="D").astype(object)
+            out = out.assign(date=texts[where.reshape(-1)])
+        buffer = io.StringIO()
+        out.to_csv(buffer, index=False, header=False, na_rep="")
+        copy.write(buffer.getvalue())
 
 
 def _insert_rows(connection, frame: pd.DataFrame) -> None:
@@ -445,7 +548,8 @@ def _insert_rows(connection, frame: pd.DataFrame) -> None:
         frame = frame.assign(source=None)
     columns = list(STORED_COLUMNS)
     if connection.dialect.name == "postgresql":
-        _copy_csv(connection, "outcome_snapshot", frame, columns)
+        _copy_csv(connection, "outcome_snapshot", frame, columns,
+                  _OPEN_COPIES.get(id(connection.connection.dbapi_connection)))
         return
     records = _records(frame[columns])
     if records:
