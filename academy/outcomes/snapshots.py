@@ -109,18 +109,23 @@ def run_outcomes(session, start: date, end: date, progress: Progress | None = No
             workplaces = len(inputs.workplaces)
             say(int(base + share * 0.4), f"Computing {len(group)} snapshot dates for {workplaces:,} workplaces")
             clock = time.perf_counter()
-            for part, frame in snapshot_parts(inputs, group, chunk_workplaces):
-                stored = time.perf_counter()
-                timings["compute"] += stored - clock
-                written += replace_snapshots(connection, frame, group, **part)
-                rows += len(frame)
+            with SnapshotWriter(connection, group) as writer:
+                timings["store"] += time.perf_counter() - clock
                 clock = time.perf_counter()
-                timings["store"] += clock - stored
-                done = part.get("scope_ids", (None, None))[1]
-                if done is not None:
-                    say(int(base + share * (0.4 + 0.6 * int((inputs.workplaces["workplace_id"] < done).sum())
-                                            / max(workplaces, 1))), f"Computed and saved {rows:,} figures")
-            del inputs, frame
+                for part, frame in snapshot_parts(inputs, group, chunk_workplaces):
+                    stored = time.perf_counter()
+                    timings["compute"] += stored - clock
+                    writer.write(frame)
+                    rows += len(frame)
+                    clock = time.perf_counter()
+                    timings["store"] += clock - stored
+                    done = part.get("scope_ids", (None, None))[1]
+                    if done is not None:
+                        say(int(base + share * (0.4 + 0.6 * int((inputs.workplaces["workplace_id"] < done).sum())
+                                                / max(workplaces, 1))), f"Computed {rows:,} figures")
+                del inputs, frame
+            written += writer.written
+            timings["store"] += time.perf_counter() - clock
         clock = time.perf_counter()
         session.commit()
         timings["store"] += time.perf_counter() - clock

@@ -111,17 +111,15 @@ class Coverage:
                      if n_dates <= bits)
         self.masks = np.zeros(len(self.person_ids) * len(self.course_ids), dtype=dtype)
         self.records = 0
+        self._person_slots = _slots(self.person_ids)
+        self._course_slots = _slots(self.course_ids)
 
     def _keys(self, person: np.ndarray, course: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each (person, course)'s key in `masks`, and whether it has one."""
-        person = np.asarray(person, dtype=np.int64)
-        course = np.asarray(course, dtype=np.int64)
-        if not len(self.person_ids) or not len(self.course_ids):
-            return np.zeros(len(person), np.int64), np.zeros(len(person), bool)
-        person_at = np.searchsorted(self.person_ids, person).clip(0, len(self.person_ids) - 1)
-        course_at = np.searchsorted(self.course_ids, course).clip(0, len(self.course_ids) - 1)
-        known = (self.person_ids[person_at] == person) & (self.course_ids[course_at] == course)
-        return person_at * len(self.course_ids) + course_at, known
+        person_at = _slot_of(self._person_slots, self.person_ids, np.asarray(person, dtype=np.int64))
+        course_at = _slot_of(self._course_slots, self.course_ids, np.asarray(course, dtype=np.int64))
+        known = (person_at >= 0) & (course_at >= 0)
+        return np.where(known, person_at * len(self.course_ids) + course_at, 0), known
 
     def add(self, record_person, record_course, record_lo, record_hi) -> None:
         """OR in a block of records (person id, course id, date indices [lo, hi) it is current)."""
@@ -134,6 +132,30 @@ class Coverage:
         """The uint64 mask of each (person, course); 0 for one without a record."""
         keys, known = self._keys(person, course)
         return np.where(known, self.masks[np.where(known, keys, 0)].astype(np.uint64), np.uint64(0))
+
+
+DENSE_IDS = 64_000_000  # ids up to this are looked up in a flat table (4 bytes an id), else by binary search
+
+
+def _slots(ids: np.ndarray) -> np.ndarray | None:
+    """A flat table from an id to its index in `ids` (sorted, unique), -1 for others; None when the ids
+    are too large for one (then _slot_of searches)."""
+    if not len(ids) or ids[0] < 0 or ids[-1] >= DENSE_IDS:
+        return None
+    table = np.full(int(ids[-1]) + 1, -1, dtype=np.int32)
+    table[ids] = np.arange(len(ids), dtype=np.int32)
+    return table
+
+
+def _slot_of(table: np.ndarray | None, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each value's index in `ids` (-1 when not there)."""
+    if not len(ids):
+        return np.full(len(values), -1, dtype=np.int64)
+    if table is not None:
+        inside = (values >= 0) & (values < len(table))
+        return np.where(inside, table[np.where(inside, values, 0)], -1).astype(np.int64)
+    at = np.searchsorted(ids, values).clip(0, len(ids) - 1)
+    return np.where(ids[at] == values, at, -1)
 
 
 def current_lines_covered(staff_pos: np.ndarray, staff_person: np.ndarray, first: np.ndarray,
