@@ -354,16 +354,19 @@ class SnapshotWriter:
             raw = self.connection.connection.dbapi_connection
             self._cursor = cursor = raw.cursor()
             self._copy_context = cursor.copy(f"COPY outcome_snapshot ({', '.join(STORED_COLUMNS)}) FROM STDIN "
-                                             "WITH (FORMAT csv)", writer=QueuedLibpqWriter(cursor))
+                                             "WITH (FORMAT binary)", writer=QueuedLibpqWriter(cursor))
             self._copy = self._copy_context.__enter__()
+            self._copy.write(BINARY_SIGNATURE)
             _OPEN_COPIES[id(self.connection.connection.dbapi_connection)] = self._copy
         _insert_rows(self.connection, frame)
 
     def __exit__(self, kind, error, trace) -> None:
         if self._copy is not None:
             _OPEN_COPIES.pop(id(self.connection.connection.dbapi_connection), None)
-            self._copy, context = None, self._copy_context
+            copy, self._copy, context = self._copy, None, self._copy_context
             try:
+                if kind is None:
+                    copy.write(BINARY_TRAILER)
                 context.__exit__(kind, error, trace)
             finally:
                 self._cursor.close()
@@ -548,13 +551,94 @@ def _write_csv(copy, frame: pd.DataFrame, columns: list[str]) -> None:
         copy.write(buffer.getvalue())
 
 
+BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # PostgreSQL's binary COPY header: no flags, no extension
+BINARY_TRAILER = b"\xff\xff"
+POSTGRES_EPOCH_DAY = 10_957  # 2000-01-01, day 0 of PostgreSQL's binary dates
+
+
+def _binary_rows(frame: pd.DataFrame) -> bytes:
+    """The frame's rows (STORED_COLUMNS) in PostgreSQL's binary COPY format, built with numpy: rows
+    alike in their text values and empty fields (one scope type, metric and source, the same
+    numerator and denominator left empty) have one fixed layout, so each such group is one
+    structured array. Much cheaper than formatting CSV text (about 30 times, for 2.6 M rows)."""
+    n = len(frame)
+    if not n:
+        return b""
+    texts = {}
+    codes = []
+    for column in ("scope_type", "metric", "source"):
+        values = frame[column].astype(object)
+        values = values.where(values.notna(), None)
+        code, names = pd.factorize(values, use_na_sentinel=True)
+        texts[column] = [str(name).encode() for name in names]
+        codes.append(code.astype(np.int64) + 1)  # 0: empty (NULL)
+    numerators = frame["numerator"].to_numpy(np.float64)
+    denominators = frame["denominator"].to_numpy(np.float64)
+    group = (((codes[0] * (len(texts["metric"]) + 1) + codes[1]) * (len(texts["source"]) + 1) + codes[2]) * 4
+             + np.isnan(numerators) * 2 + np.isnan(denominators))
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    ids = frame["scope_id"].to_numpy(np.int64)
+    days = (_day_numbers(frame["date"]) - POSTGRES_EPOCH_DAY).astype(np.int64)
+    pieces = []
+    for first, stop in zip(starts, np.r_[starts[1:], n]):
+        rows = order[first:stop]
+        row = rows[0]
+        fields, values = [("count", ">i2")], {"count": 7}
+
+        def text(name, column, code):
+            if code == 0:
+                fields.append((f"{name}_length", ">i4"))
+                values[f"{name}_length"] = -1
+                return
+            data = texts[column][code - 1]
+            fields.append((f"{name}_length", ">i4"))
+            values[f"{name}_length"] = len(data)
+            if data:
+                fields.append((name, f"S{len(data)}"))
+                values[name] = data
+
+        def number(name, kind, size, column=None):
+            fields.append((f"{name}_length", ">i4"))
+            if column is not None and np.isnan(column[row]):
+                values[f"{name}_length"] = -1
+                return
+            values[f"{name}_length"] = size
+            fields.append((name, kind))
+
+        text("scope_type", "scope_type", codes[0][row])
+        number("scope_id", ">i4", 4)
+        number("date", ">i4", 4)
+        text("metric", "metric", codes[1][row])
+        number("numerator", ">f8", 8, numerators)
+        number("denominator", ">f8", 8, denominators)
+        text("source", "source", codes[2][row])
+        block = np.empty(len(rows), dtype=np.dtype(fields))
+        for name, value in values.items():
+            block[name] = value
+        block["scope_id"] = ids[rows]
+        block["date"] = days[rows]
+        if "numerator" in block.dtype.names:
+            block["numerator"] = numerators[rows]
+        if "denominator" in block.dtype.names:
+            block["denominator"] = denominators[rows]
+        pieces.append(block.tobytes())
+    return b"".join(pieces)
+
+
 def _insert_rows(connection, frame: pd.DataFrame) -> None:
     if "source" not in frame:
         frame = frame.assign(source=None)
     columns = list(STORED_COLUMNS)
     if connection.dialect.name == "postgresql":
-        _copy_csv(connection, "outcome_snapshot", frame, columns,
-                  _OPEN_COPIES.get(id(connection.connection.dbapi_connection)))
+        into = _OPEN_COPIES.get(id(connection.connection.dbapi_connection))
+        if into is not None:
+            into.write(_binary_rows(frame))
+            return
+        raw = connection.connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(
+                f"COPY outcome_snapshot ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.write(BINARY_SIGNATURE + _binary_rows(frame) + BINARY_TRAILER)
         return
     records = _records(frame[columns])
     if records:

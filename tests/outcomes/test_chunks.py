@@ -264,3 +264,25 @@ def test_the_store_replaces_only_its_part_and_refuses_rows_outside_it(ctx):
     db.session.commit()
     after = stored()
     assert len(after) == len(before) - 1  # the rest of the county's figures and every other scope untouched
+
+
+def test_stored_values_read_back_exactly(ctx):
+    """Fractions, unknown numerators, empty denominators, every source and none: stored (binary COPY
+    on PostgreSQL) and read back unchanged; storing them again writes nothing."""
+    frame = pd.DataFrame({
+        "scope_type": ["workplace", "workplace", "district", "county", "county"],
+        "scope_id": [7, 7, 3, 0, 0], "date": pd.to_datetime([JAN, FEB, FEB, JAN, FEB]),
+        "metric": ["turnover_rate", "turnover_rate", "filled_posts", "gcr_days_to_placement", "vacancy_rate"],
+        "numerator": [10.04109589041096, np.nan, 12.0, 1 / 3, 0.0],
+        "denominator": [17.0, 4.0, np.nan, np.nan, 1e-300],
+        "source": ["mixed", "declared", "records", None, "records"],
+    })
+    connection = db.session.connection()
+    written = snapshots.replace_snapshots(connection, frame, [JAN, FEB])
+    assert (written.inserted, written.updated, written.deleted) == (5, 0, 0)
+    back = pd.concat([snapshots.load(db.session, scope) for scope in ("workplace", "district", "county")])
+    back = back.astype({"numerator": float, "denominator": float, "scope_id": np.int64})
+    back["date"] = pd.to_datetime(back["date"])
+    pd.testing.assert_frame_equal(in_order(back), in_order(frame), check_exact=True)
+    again = snapshots.replace_snapshots(connection, frame, [JAN, FEB])
+    assert (again.inserted, again.updated, again.deleted) == (0, 0, 0)
