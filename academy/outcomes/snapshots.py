@@ -283,6 +283,7 @@ class SnapshotWriter:
         self.written = Written()
         self._scope_names = pd.Index(list(metrics.SCOPE_TYPES))
         self._metric_names = pd.Index(list(metrics.ALL_METRICS))
+        self._source_names = pd.Index(list(SOURCES))
         self._changed: list[pd.DataFrame] = []
         self._new_keys: list[np.ndarray] = []
         self._copy = None
@@ -294,32 +295,81 @@ class SnapshotWriter:
 
     def _load_stored(self) -> None:
         dialect = self.connection.dialect.name
+        where = f"{_dates_sql(self.dates, dialect)}{self.part.sql(dialect)}"
+        blocks = []
+        if dialect == "postgresql":  # fixed-width binary rows, straight into a numpy array
+            blocks.append(self._stored_binary(where))
+            where += (f" AND (array_position(ARRAY[{_quoted(self._scope_names)}]::text[], scope_type::text) IS NULL"
+                      f" OR array_position(ARRAY[{_quoted(self._metric_names)}]::text[], metric::text) IS NULL"
+                      f" OR (source IS NOT NULL AND array_position(ARRAY[{_quoted(self._source_names)}]::text[], "
+                      "source::text) IS NULL))")  # and the few rows of names it has no code for, as text
         sql = (f"SELECT id, scope_type, scope_id, {readers._day('date', dialect)} AS day, metric, numerator, "
-               f"denominator, source FROM outcome_snapshot WHERE {_dates_sql(self.dates, dialect)}"
-               f"{self.part.sql(dialect)}")
-        keys, ids, numerators, denominators, sources = [], [], [], [], []
+               f"denominator, source FROM outcome_snapshot WHERE {where}")
         for block in readers.read_blocks(self.connection, sql, STORED_DTYPES):
             block = block.rename(columns={"day": "date"})
             self._know(block)
-            keys.append(_keys(block, self._scope_names, self._metric_names))
-            ids.append(block["id"].to_numpy(np.int64))
-            numerators.append(block["numerator"].to_numpy(np.float64))
-            denominators.append(block["denominator"].to_numpy(np.float64))
-            sources.append(_source_codes(block["source"]))
-        keys = np.concatenate(keys) if keys else np.array([], np.int64)
+            blocks.append((_keys(block, self._scope_names, self._metric_names), block["id"].to_numpy(np.int64),
+                           block["numerator"].to_numpy(np.float64), block["denominator"].to_numpy(np.float64),
+                           _source_codes(block["source"], self._source_names)))
+        blocks = [b for b in blocks if len(b[0])]
+        keys, ids, numerators, denominators, sources = (
+            [np.concatenate([b[i] for b in blocks]) if blocks else np.array([], t)
+             for i, t in enumerate((np.int64, np.int64, np.float64, np.float64, np.int16))])
         order = np.argsort(keys, kind="stable")
-        self._keys = keys[order]
-        self._ids = np.concatenate(ids)[order] if ids else np.array([], np.int64)
-        self._numerators = np.concatenate(numerators)[order] if ids else np.array([], np.float64)
-        self._denominators = np.concatenate(denominators)[order] if ids else np.array([], np.float64)
-        self._sources = np.concatenate(sources)[order] if ids else np.array([], np.int8)
+        self._keys, self._ids = keys[order], ids[order]
+        self._numerators, self._denominators, self._sources = numerators[order], denominators[order], sources[order]
+        if len(np.unique(self._keys)) != len(self._keys):
+            raise ValueError("the stored snapshots have the same key twice")
         self._written = np.zeros(len(self._keys), dtype=bool)
+
+    STORED_BINARY = np.dtype([("count", ">i2"), ("id_length", ">i4"), ("id", ">i8"), ("key_length", ">i4"),
+                              ("key", ">i8"), ("numerator_length", ">i4"), ("numerator", ">f8"),
+                              ("denominator_length", ">i4"), ("denominator", ">f8"), ("source_length", ">i4"),
+                              ("source", ">i2")])
+
+    def _stored_binary(self, where: str):
+        """The stored rows whose scope type, metric and source have codes here, each as the key,
+        id, values and source code, computed by PostgreSQL and sent as fixed-width binary rows."""
+        scope = f"array_position(ARRAY[{_quoted(self._scope_names)}]::text[], scope_type::text) - 1"
+        metric = f"array_position(ARRAY[{_quoted(self._metric_names)}]::text[], metric::text) - 1"
+        source = f"coalesce(array_position(ARRAY[{_quoted(self._source_names)}]::text[], source::text), 0)"
+        key = (f"(((({scope})::bigint << 32 | scope_id::bigint) << 17 | (date - DATE '{EARLIEST.isoformat()}')::bigint)"
+               f" << 10 | ({metric})::bigint)")
+        sql = (f"SELECT id::bigint, {key}, coalesce(numerator, 'NaN'), coalesce(denominator, 'NaN'), "
+               f"CASE WHEN source IS NULL THEN 0 ELSE coalesce({source}, -1) END::smallint "
+               f"FROM outcome_snapshot WHERE {where} AND ({scope}) IS NOT NULL AND ({metric}) IS NOT NULL "
+               f"AND (source IS NULL OR {source} > 0)")
+        raw = self.connection.connection.dbapi_connection
+        parts, data, width = [], bytearray(), self.STORED_BINARY.itemsize
+        skip = len(BINARY_SIGNATURE)
+
+        def take(final: bool = False) -> None:
+            nonlocal data
+            whole = (len(data) - skip) // width * width
+            if final and (len(data) - skip) % width != len(BINARY_TRAILER):
+                raise ValueError("unexpected data in the stored snapshots' binary COPY")
+            rows = np.frombuffer(memoryview(data)[skip:skip + whole], dtype=self.STORED_BINARY)
+            parts.append((rows["key"].astype(np.int64), rows["id"].astype(np.int64),
+                          rows["numerator"].astype(np.float64), rows["denominator"].astype(np.float64),
+                          rows["source"].astype(np.int16)))
+            del rows
+            data = data[skip + whole:]
+
+        with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)") as copy:
+            for piece in copy:
+                data += piece
+                if len(data) >= 1 << 23:
+                    take()
+                    skip = 0
+        take(final=True)
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(5))
 
     def _know(self, frame: pd.DataFrame) -> None:
         """Scope types and metrics beyond metrics.SCOPE_TYPES and ALL_METRICS (another feature's) get
         codes of their own, after those already given."""
         self._scope_names = _extended(self._scope_names, frame["scope_type"])
         self._metric_names = _extended(self._metric_names, frame["metric"])
+        self._source_names = _extended(self._source_names, frame["source"])
 
     def write(self, frame: pd.DataFrame) -> None:
         if "source" not in frame:
@@ -338,7 +388,7 @@ class SnapshotWriter:
         numerators = frame["numerator"].to_numpy(np.float64)[frame_rows]
         denominators = frame["denominator"].to_numpy(np.float64)[frame_rows]
         same = (_same(numerators, self._numerators[stored_rows]) & _same(denominators, self._denominators[stored_rows])
-                & (_source_codes(frame["source"])[frame_rows] == self._sources[stored_rows]))
+                & (_source_codes(frame["source"], self._source_names)[frame_rows] == self._sources[stored_rows]))
         if not same.all():
             changed = frame.iloc[frame_rows[~same]][["numerator", "denominator", "source"]]
             self._changed.append(changed.assign(id=self._ids[stored_rows[~same]]))
@@ -385,8 +435,13 @@ class SnapshotWriter:
 
 
 def _extended(names: pd.Index, values: pd.Series) -> pd.Index:
-    extra = pd.Index(values.astype(object).unique()).difference(names)
-    return names.append(pd.Index(sorted(extra))) if len(extra) else names
+    """`names` and, after them, the (non-empty) values not among them."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = values.cat.categories[np.unique(values.cat.codes[values.cat.codes >= 0])]
+    else:
+        present = values.dropna().astype(object).unique()
+    extra = pd.Index(present, dtype=object).difference(names)
+    return names.append(pd.Index(sorted(extra), dtype=object)) if len(extra) else names
 
 
 _OPEN_COPIES: dict[int, object] = {}  # a SnapshotWriter's open COPY FROM, by the DBAPI connection it is on
@@ -458,8 +513,8 @@ def _day_numbers(values) -> np.ndarray:
 def _keys(frame: pd.DataFrame, scope_names: pd.Index, metric_names: pd.Index) -> np.ndarray:
     """One int64 per (scope type, scope id, date, metric): 4 + 32 + 17 + 10 bits (codes of the
     scope types and metrics in the given lists, dates as days since 2000-01-01)."""
-    scope_codes = scope_names.get_indexer(frame["scope_type"].astype(object)).astype(np.int64)
-    metric_codes = metric_names.get_indexer(frame["metric"].astype(object)).astype(np.int64)
+    scope_codes = _codes(frame["scope_type"], scope_names)
+    metric_codes = _codes(frame["metric"], metric_names)
     ids = frame["scope_id"].to_numpy(np.int64)
     days = _day_numbers(frame["date"]) - KEY_DAY_ZERO
     if len(frame) and (scope_codes.min() < 0 or metric_codes.min() < 0 or ids.min() < 0 or ids.max() >= 1 << 32
@@ -473,15 +528,21 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
-SOURCE_CODES = {name: code for code, name in enumerate(declared.SOURCES, start=1)}  # 0: none
+SOURCES = tuple(declared.SOURCES)
 
 
-def _source_codes(values: pd.Series) -> np.ndarray:
-    """declared.SOURCES as 1, 2, 3; none (stored before 0015) as 0; anything else as -1."""
-    text = values.astype(object)
-    codes = pd.Categorical(text.where(text.notna(), None), categories=list(SOURCE_CODES)).codes.astype(np.int8) + 1
-    codes[(codes == 0) & text.notna().to_numpy()] = -1
-    return codes
+def _codes(values: pd.Series, names: pd.Index) -> np.ndarray:
+    """Each value's position in `names` (-1 for one not there or empty); fast for a categorical."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        of_category = names.get_indexer(values.cat.categories.astype(object))
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, of_category[codes] if len(of_category) else -1, -1).astype(np.int64)
+    return names.get_indexer(values.astype(object)).astype(np.int64)
+
+
+def _source_codes(values: pd.Series, names: pd.Index) -> np.ndarray:
+    """Sources as 1 + their position in `names`; none (figures stored before 0015) as 0."""
+    return (_codes(values, names) + 1).astype(np.int16)
 
 
 def _delete_rows(connection, ids: np.ndarray) -> None:

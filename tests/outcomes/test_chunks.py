@@ -267,22 +267,28 @@ def test_the_store_replaces_only_its_part_and_refuses_rows_outside_it(ctx):
 
 
 def test_stored_values_read_back_exactly(ctx):
-    """Fractions, unknown numerators, empty denominators, every source and none: stored (binary COPY
-    on PostgreSQL) and read back unchanged; storing them again writes nothing."""
+    """Fractions, unknown numerators, empty denominators, every source and none, a metric and a source
+    of another feature's: stored (binary COPY on PostgreSQL) and read back unchanged; storing them
+    again writes nothing."""
     frame = pd.DataFrame({
-        "scope_type": ["workplace", "workplace", "district", "county", "county"],
-        "scope_id": [7, 7, 3, 0, 0], "date": pd.to_datetime([JAN, FEB, FEB, JAN, FEB]),
-        "metric": ["turnover_rate", "turnover_rate", "filled_posts", "gcr_days_to_placement", "vacancy_rate"],
-        "numerator": [10.04109589041096, np.nan, 12.0, 1 / 3, 0.0],
-        "denominator": [17.0, 4.0, np.nan, np.nan, 1e-300],
-        "source": ["mixed", "declared", "records", None, "records"],
+        "scope_type": ["workplace", "workplace", "district", "county", "county", "county"],
+        "scope_id": [7, 7, 3, 0, 0, 0], "date": pd.to_datetime([JAN, FEB, FEB, JAN, FEB, FEB]),
+        "metric": ["turnover_rate", "turnover_rate", "filled_posts", "gcr_days_to_placement", "vacancy_rate",
+                   "pulse_responses"],
+        "numerator": [10.04109589041096, np.nan, 12.0, 1 / 3, 0.0, 5.0],
+        "denominator": [17.0, 4.0, np.nan, np.nan, 1e-300, 9.0],
+        "source": ["mixed", "declared", "records", None, "records", "survey"],
     })
     connection = db.session.connection()
     written = snapshots.replace_snapshots(connection, frame, [JAN, FEB])
-    assert (written.inserted, written.updated, written.deleted) == (5, 0, 0)
+    assert (written.inserted, written.updated, written.deleted) == (6, 0, 0)
     back = pd.concat([snapshots.load(db.session, scope) for scope in ("workplace", "district", "county")])
     back = back.astype({"numerator": float, "denominator": float, "scope_id": np.int64})
     back["date"] = pd.to_datetime(back["date"])
     pd.testing.assert_frame_equal(in_order(back), in_order(frame), check_exact=True)
     again = snapshots.replace_snapshots(connection, frame, [JAN, FEB])
     assert (again.inserted, again.updated, again.deleted) == (0, 0, 0)
+    frame.loc[5, "source"] = "poll"  # another source of another feature's
+    changed = snapshots.replace_snapshots(connection, frame, [JAN, FEB])
+    assert (changed.inserted, changed.updated, changed.deleted) == (0, 1, 0)
+    assert set(snapshots.load(db.session, "county", metrics_wanted=["pulse_responses"])["source"]) == {"poll"}
