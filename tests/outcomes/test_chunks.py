@@ -292,3 +292,17 @@ def test_stored_values_read_back_exactly(ctx):
     changed = snapshots.replace_snapshots(connection, frame, [JAN, FEB])
     assert (changed.inserted, changed.updated, changed.deleted) == (0, 1, 0)
     assert set(snapshots.load(db.session, "county", metrics_wanted=["pulse_responses"])["source"]) == {"poll"}
+
+
+def test_coverage_read_fast_and_portably_is_the_same(ctx):
+    """The training records folded into coverage: binary COPY on PostgreSQL, read_sql elsewhere."""
+    build_world()
+    connection = db.session.connection()
+    inputs = readers.read_inputs(connection, [JAN, FEB])
+    people = inputs.staff["person_id"].to_numpy(np.int64)
+    fast = readers.read_training_coverage(connection, JAN, FEB, [JAN, FEB], people, inputs.mandatory)
+    portable = readers.read_training_coverage(connection, JAN, FEB, [JAN, FEB], people, inputs.mandatory,
+                                              use_copy=False)
+    np.testing.assert_array_equal(fast.masks, portable.masks)
+    assert fast.records == portable.records == len(inputs.training_records) > 0
+    assert fast.masks.any()
