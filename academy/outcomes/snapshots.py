@@ -318,7 +318,7 @@ class SnapshotWriter:
         order = np.argsort(keys, kind="stable")
         self._keys, self._ids = keys[order], ids[order]
         self._numerators, self._denominators, self._sources = numerators[order], denominators[order], sources[order]
-        if len(np.unique(self._keys)) != len(self._keys):
+        if len(self._keys) > 1 and not (self._keys[1:] != self._keys[:-1]).all():
             raise ValueError("the stored snapshots have the same key twice")
         self._written = np.zeros(len(self._keys), dtype=bool)
 
@@ -379,12 +379,19 @@ class SnapshotWriter:
             return
         self._know(frame)
         keys = _keys(frame, self._scope_names, self._metric_names)
+        in_order = np.sort(keys)
+        if not (in_order[1:] != in_order[:-1]).all():
+            raise ValueError("the same scope, date and metric written twice")
+        del in_order
         at = np.searchsorted(self._keys, keys).clip(0, max(len(self._keys) - 1, 0))
         found = self._keys[at] == keys if len(self._keys) else np.zeros(len(keys), dtype=bool)
         frame_rows, stored_rows = np.flatnonzero(found), at[found]
-        if self._written[stored_rows].any() or len(np.unique(stored_rows)) != len(stored_rows):
+        before = int(self._written.sum())
+        if self._written[stored_rows].any():
             raise ValueError("the same scope, date and metric written twice")
         self._written[stored_rows] = True
+        if int(self._written.sum()) - before != len(stored_rows):
+            raise ValueError("the same scope, date and metric written twice")
         numerators = frame["numerator"].to_numpy(np.float64)[frame_rows]
         denominators = frame["denominator"].to_numpy(np.float64)[frame_rows]
         same = (_same(numerators, self._numerators[stored_rows]) & _same(denominators, self._denominators[stored_rows])
@@ -423,8 +430,8 @@ class SnapshotWriter:
         if kind is not None:
             return
         if self._new_keys:
-            new_keys = np.concatenate(self._new_keys)
-            if len(np.unique(new_keys)) != len(new_keys):
+            new_keys = np.sort(np.concatenate(self._new_keys))
+            if not (new_keys[1:] != new_keys[:-1]).all():
                 raise ValueError("the same scope, date and metric written twice")
         changed = pd.concat(self._changed, ignore_index=True) if self._changed else None
         if changed is not None:
@@ -437,7 +444,9 @@ class SnapshotWriter:
 def _extended(names: pd.Index, values: pd.Series) -> pd.Index:
     """`names` and, after them, the (non-empty) values not among them."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        present = values.cat.categories[np.unique(values.cat.codes[values.cat.codes >= 0])]
+        codes = values.cat.codes.to_numpy()
+        present = values.cat.categories[np.flatnonzero(np.bincount(codes[codes >= 0],
+                                                                   minlength=len(values.cat.categories)))]
     else:
         present = values.dropna().astype(object).unique()
     extra = pd.Index(present, dtype=object).difference(names)

@@ -306,3 +306,26 @@ def test_coverage_read_fast_and_portably_is_the_same(ctx):
     np.testing.assert_array_equal(fast.masks, portable.masks)
     assert fast.records == portable.records == len(inputs.training_records) > 0
     assert fast.masks.any()
+
+
+def test_a_figure_written_twice_is_refused(ctx):
+    build_world()
+    snapshots.run_outcomes(db.session, JAN, FEB, today=TODAY)
+    county = stored().query("scope_type == 'county'")[[*KEYS, "numerator", "denominator", "source"]]
+    connection = db.session.connection()
+    with pytest.raises(ValueError, match="written twice"):
+        with snapshots.SnapshotWriter(connection, [JAN, FEB], scope_types=["county"]) as writer:
+            writer.write(county.iloc[:3])
+            writer.write(county.iloc[2:])
+    db.session.rollback()
+    connection = db.session.connection()
+    with pytest.raises(ValueError, match="written twice"):
+        snapshots.replace_snapshots(connection, pd.concat([county, county.iloc[:1]]), [JAN, FEB])
+    db.session.rollback()
+    connection = db.session.connection()
+    new = county.assign(date=pd.Timestamp(date(2025, 3, 10)))  # not stored yet: refused by the unique key
+    with pytest.raises((ValueError, sa.exc.IntegrityError)):
+        with snapshots.SnapshotWriter(connection, [date(2025, 3, 10)], scope_types=["county"]) as writer:
+            writer.write(new.iloc[:3])
+            writer.write(new.iloc[2:])
+    db.session.rollback()
