@@ -85,7 +85,8 @@ def run_outcomes(session, start: date, end: date, progress: Progress | None = No
     The inputs are read once (training records folded a block at a time into per-person coverage,
     training_lines.Coverage), then workplaces are computed and stored `chunk_workplaces` at a time,
     their district, service-type and county roll-ups summed as the chunks go and stored last. Only
-    figures that differ from those stored are written (replace_snapshots). All in one transaction.
+    figures that differ from those stored are written (replace_snapshots); figures of metrics other
+    than metrics.ALL_METRICS (another feature's, stored by it) are left alone. All in one transaction.
     More than MAX_DATES_PER_CHUNK (60) dates are done that many dates at a time."""
     validate_range(start, end, today)
     say = progress or (lambda percent, message: None)
@@ -109,7 +110,7 @@ def run_outcomes(session, start: date, end: date, progress: Progress | None = No
             workplaces = len(inputs.workplaces)
             say(int(base + share * 0.4), f"Computing {len(group)} snapshot dates for {workplaces:,} workplaces")
             clock = time.perf_counter()
-            with SnapshotWriter(connection, group) as writer:
+            with SnapshotWriter(connection, group, metrics_wanted=list(metrics.ALL_METRICS)) as writer:
                 timings["store"] += time.perf_counter() - clock
                 clock = time.perf_counter()
                 for part, frame in snapshot_parts(inputs, group, chunk_workplaces):

@@ -329,3 +329,15 @@ def test_a_figure_written_twice_is_refused(ctx):
             writer.write(new.iloc[:3])
             writer.write(new.iloc[2:])
     db.session.rollback()
+
+
+def test_a_run_leaves_other_features_figures_alone(ctx):
+    build_world()
+    other = pd.DataFrame({"scope_type": ["county"], "scope_id": [0], "date": [pd.Timestamp(FEB)],
+                          "metric": ["pulse_responses"], "numerator": [5.0], "denominator": [9.0], "source": [None]})
+    snapshots.replace_snapshots(db.session.connection(), other, [FEB], metrics_wanted=["pulse_responses"])
+    db.session.commit()
+    result = snapshots.run_outcomes(db.session, JAN, FEB, today=TODAY, chunk_workplaces=2)
+    assert result.written.deleted == 0
+    kept = snapshots.load(db.session, "county", metrics_wanted=["pulse_responses"])
+    assert kept[["numerator", "denominator"]].to_numpy().tolist() == [[5.0, 9.0]]
