@@ -1,11 +1,14 @@
 """Outcomes benchmark (not part of the test run): England-scale synthetic data in PostgreSQL, then
 
-  (a) stream just the needed columns out with COPY (the floor),
+  (a) stream just the needed columns out with COPY (the floor), before and after the job runs,
+  (c) the outcomes job as a whole (snapshots.run_outcomes: read, compute, store, commit) in a
+      fresh process, for its peak memory: first into an empty snapshot table (every figure new),
+      then again with nothing changed (only what changed is written: nothing),
   (b) one hand-written SQL query producing the same 12 monthly snapshots per workplace,
-  (c) the outcomes job's read + compute (in a fresh process, for its peak memory),
 
-and print the three times, c/a (target <= 2) and b/c (target >= 3), check (b) and (c) agree on
-every number, and report the job's peak memory and the time to store the snapshots.
+and print the times, c/a for each run (target <= 2, against the mean of the two floors), b/c,
+what each run wrote, each run's peak memory (target <= 1 GB), the load average, and check that
+what the job stored agrees with (b) on every number.
 
     .venv/bin/python bench/outcomes.py --scale hertfordshire     # 1,000 workplaces, 40,000 staff
     .venv/bin/python bench/outcomes.py                           # England: 18,000 workplaces, 2M staff records
@@ -495,9 +498,10 @@ HAND_COLUMNS = ["workplace_id", "date", "filled", "starters", "leavers", "qualif
                 "training_current"]
 
 
-def time_hand_sql(engine, dates, cache: str | None = None) -> tuple[float, pd.DataFrame]:
-    """Run (b); with `cache` (and --reuse, so the data is the same), a saved earlier result is used."""
-    if cache and os.path.exists(cache):
+def time_hand_sql(engine, dates, cache: str | None = None, reuse: bool = False) -> tuple[float, pd.DataFrame]:
+    """Run (b) and save its result in `cache`; with `reuse` (--reuse, so the data is the same), a result
+    saved earlier is used instead."""
+    if cache and os.path.exists(cache) and reuse:
         with open(cache, "rb") as fh:
             seconds, frame, cached_dates = pickle.load(fh)  # noqa: S301 - our own file
         if cached_dates == [d.isoformat() for d in dates]:
@@ -527,75 +531,48 @@ def peak_rss_kb() -> int:
 
 
 def run_job_child(url: str, dates: list[str], out: str) -> None:
-    """In a fresh process: the job's read + compute, then (timed apart) storing the snapshots."""
-    from academy.outcomes import readers, snapshots
+    """In a fresh process: the outcomes job itself (snapshots.run_outcomes: read, compute and store,
+    committed), with its own timings, what it wrote and the process's peak memory."""
+    from sqlalchemy.orm import Session
+
+    from academy.outcomes import snapshots
 
     engine = sa.create_engine(sa.make_url(url).set(drivername="postgresql+psycopg"))
     days = [date.fromisoformat(d) for d in dates]
     baseline_rss = peak_rss_kb()
-    with engine.connect() as connection:
+    with Session(engine) as session:
         clock = time.perf_counter()
-        inputs = readers.read_inputs(connection, days)
-        read = time.perf_counter() - clock
-        frame = snapshots.compute_snapshots(inputs, days)
+        result = snapshots.run_outcomes(session, min(days), max(days))
         total = time.perf_counter() - clock
-    peak_rss = peak_rss_kb()
-    figures = {}
-    if os.environ.get("BENCH_FUNNEL"):
-        figures = time_funnel(engine, frame, days)
-        frame = figures.pop("frame")
-    with engine.begin() as connection:
-        clock = time.perf_counter()
-        snapshots.replace_snapshots(connection, frame, days)
-        store = time.perf_counter() - clock
-    frame.to_pickle(out)
-    print(json.dumps({"read": read, "compute": total - read, "total": total, "store": store, "rows": len(frame),
-                      "staff_rows": len(inputs.staff), "vacancy_rows": len(inputs.vacancies),
-                      "peak_rss_mb": peak_rss / 1024, "start_rss_mb": baseline_rss / 1024, **figures}))
+    if result.dates != days:
+        raise SystemExit(f"the job computed {result.dates}, not {days}")
+    written = result.written
+    print(json.dumps({**result.seconds, "total": total, "rows": result.rows, "inserted": written.inserted,
+                      "updated": written.updated, "deleted": written.deleted,
+                      "peak_rss_mb": peak_rss_kb() / 1024, "start_rss_mb": baseline_rss / 1024}))
 
 
-def time_funnel(engine, frame: pd.DataFrame, days: list[date], rounds: int = 5) -> dict:
-    """The GCR funnel's share of the job: the other figures' read + compute and the funnel's
-    (funnel.snapshot_rows, as run_outcomes calls it), and the time its rows add to storing: in one transaction (rolled back), the other
-    figures stored as the job stores them, then the funnel's rows inserted after them (the job writes
-    both in one COPY; timed apart here so the delete's noise stays out of the difference). The best of
-    `rounds` of each."""
-    from academy.outcomes import funnel, readers, snapshots
-
-    with engine.connect() as connection:  # earlier runs' dead rows out of the way
-        connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE outcome_snapshot"))
-    best = {"base": np.inf, "funnel": np.inf, "store_without": np.inf, "store_funnel": np.inf}
-    for _ in range(rounds):
-        with engine.connect() as connection:
-            clock = time.perf_counter()
-            snapshots.compute_snapshots(readers.read_inputs(connection, days), days)
-            best["base"] = min(best["base"], time.perf_counter() - clock)
-            clock = time.perf_counter()
-            rows = funnel.snapshot_rows(connection, days)
-            best["funnel"] = min(best["funnel"], time.perf_counter() - clock)
-        with engine.connect() as connection:
-            transaction = connection.begin()
-            clock = time.perf_counter()
-            snapshots.replace_snapshots(connection, frame, days)
-            best["store_without"] = min(best["store_without"], time.perf_counter() - clock)
-            clock = time.perf_counter()
-            snapshots._insert_rows(connection, rows)
-            best["store_funnel"] = min(best["store_funnel"], time.perf_counter() - clock)
-            transaction.rollback()
-    return {**best, "funnel_rows": len(rows), "frame": pd.concat([frame, rows], ignore_index=True)}
+def time_job(url: str, dates) -> dict:
+    child = subprocess.run([sys.executable, __file__, "--child", url, "-", *[d.isoformat() for d in dates]],
+                           capture_output=True, text=True, cwd=PROJECT)
+    if child.returncode:
+        raise SystemExit(child.stderr)
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
-def time_job(url: str, dates) -> tuple[dict, pd.DataFrame]:
-    with tempfile.TemporaryDirectory() as folder:
-        out = os.path.join(folder, "frame.pkl")
-        child = subprocess.run([sys.executable, __file__, "--child", url, out, *[d.isoformat() for d in dates]],
-                               capture_output=True, text=True, cwd=PROJECT)
-        if child.returncode:
-            raise SystemExit(child.stderr)
-        figures = json.loads(child.stdout.strip().splitlines()[-1])
-        with open(out, "rb") as fh:
-            frame = pickle.load(fh)  # noqa: S301 - our own file, written a moment ago
-    return figures, frame
+def stored_figures(engine, dates) -> pd.DataFrame:
+    """What the job stored for `dates` (read back with COPY), to compare with (b)."""
+    from academy.outcomes import readers
+
+    listed = ", ".join(f"DATE '{d.isoformat()}'" for d in dates)
+    with engine.connect() as connection:
+        frame = readers.read_frame(
+            connection, "SELECT scope_type, scope_id, date, metric, numerator, denominator FROM outcome_snapshot "
+            f"WHERE date IN ({listed}) AND scope_type IN ('workplace', 'county')",
+            {"scope_type": "category", "scope_id": "int64", "metric": "category", "numerator": "float64",
+             "denominator": "float64"})
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
 
 
 def compare(hand: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
@@ -640,17 +617,17 @@ def funnel_counts(engine) -> dict:
     return counts
 
 
-def print_funnel(counts: dict, job: dict) -> None:
-    """The job with and without the GCR funnel (read + compute + store, each the best of its rounds),
-    and the funnel's share."""
-    without = job["base"] + job["store_without"]
-    added = job["funnel"] + job["store_funnel"]
-    print(f"GCR funnel: {counts['applications']:,} applications, {counts['application_state_changes']:,} stage "
-          f"changes, {counts['interviews']:,} interviews; {job['funnel_rows']:,} funnel figures")
-    print(f"  job without the funnel (read + compute + store) {without:8.2f} s  (store {job['store_without']:.2f} s)")
+def print_funnel(counts: dict, job: dict, run: str) -> None:
+    """The GCR funnel's share of the whole job (run_outcomes times its read + compute and its store
+    apart from the other figures')."""
+    added = job["funnel"] + job["funnel_store"]
+    without = job["total"] - added
+    print(f"GCR funnel ({run} run): {counts['applications']:,} applications, {counts['application_state_changes']:,} "
+          f"stage changes, {counts['interviews']:,} interviews")
+    print(f"  job without the funnel (read + compute + store) {without:8.2f} s")
     print(f"  the funnel: read + compute                      {job['funnel']:8.2f} s")
-    print(f"  the funnel: storing its figures too              {job['store_funnel']:8.2f} s")
-    print(f"  job with the funnel                             {without + added:8.2f} s  "
+    print(f"  the funnel: storing its figures                 {job['funnel_store']:8.2f} s")
+    print(f"  job with the funnel                             {job['total']:8.2f} s  "
           f"(+{100 * added / without:.1f}%, target <= 25%)")
 
 
@@ -687,17 +664,25 @@ def main() -> None:
             counts = {t: connection.scalar(sa.text(f"SELECT count(*) FROM {t}"))  # noqa: S608 - fixed names
                       for t in ("workplaces", "employments", "vacancies", "training_records", "qualifications",
                                 "care_certificate_inductions")}
+        with engine.begin() as connection:  # the first run stores every figure (into an empty table, as
+            connection.execute(sa.text("TRUNCATE outcome_snapshot"))  # on a new database); the second, only changes
+        load_before = os.getloadavg()
         time_floor(engine, dates)  # warm the cache once, so every timing reads from memory alike
         a, size = time_floor(engine, dates)
         log(f"(a) stream: {a:.2f} s ({size / 1e6:.0f} MB)")
         if args.funnel:
-            os.environ["BENCH_FUNNEL"] = "1"
             recruitment_counts = funnel_counts(engine)
-        job, frame = time_job(url, dates)
-        c = job["total"]
-        log(f"(c) job: {c:.2f} s (read {job['read']:.2f} s, compute {job['compute']:.2f} s, store {job['store']:.2f} s, "
-            f"peak RSS {job['peak_rss_mb']:.0f} MB); c/a = {c / a:.2f}")
-        b, hand = time_hand_sql(engine, dates, args.hand_cache if args.reuse else None)
+        runs = {}
+        for run in ("first", "again"):
+            job = runs[run] = time_job(url, dates)
+            log(f"(c) job, {run} run: {job['total']:.2f} s (read {job['read']:.2f} s, compute {job['compute']:.2f} s, "
+                f"store {job['store']:.2f} s; {job['inserted']:,} inserted, {job['updated']:,} updated, "
+                f"{job['deleted']:,} deleted; peak RSS {job['peak_rss_mb']:.0f} MB); c/a = {job['total'] / a:.2f}")
+        a2, _ = time_floor(engine, dates)
+        log(f"(a) stream again: {a2:.2f} s")
+        load_after = os.getloadavg()
+        frame = stored_figures(engine, dates)
+        b, hand = time_hand_sql(engine, dates, args.hand_cache, args.reuse)
         log(f"(b) hand SQL: {b:.2f} s")
         problems = compare(hand, frame)
     finally:
@@ -705,21 +690,29 @@ def main() -> None:
         if not args.keep:
             drop_database(admin_url, args.name)
 
+    job = runs["first"]
+    c = job["total"]
+    floor = (a + a2) / 2
     print(f"\nOutcomes benchmark, {args.scale} scale: {counts['workplaces']:,} workplaces, "
           f"{counts['employments']:,} staff records, {counts['vacancies']:,} vacancy records, "
           f"12 month ends {dates[0]} to {dates[-1]}")
     print(f"  {counts['training_records']:,} training records, {counts['qualifications']:,} qualifications, "
           f"{counts['care_certificate_inductions']:,} Care Certificate inductions")
-    print(f"(a) stream the needed columns (COPY, floor) {a:8.2f} s")
+    print(f"(a) stream the needed columns (COPY, floor) {a:8.2f} s, {a2:.2f} s after the job runs (mean {floor:.2f} s)")
     print(f"(b) one hand-written SQL query              {b:8.2f} s")
-    print(f"(c) outcomes job: read + compute            {c:8.2f} s  (read {job['read']:.2f} s, "
-          f"compute {job['compute']:.2f} s; {job['rows']:,} figures incl. roll-ups and funnel)")
-    print(f"    then storing the snapshots (COPY FROM)  {job['store']:8.2f} s")
-    print(f"c/a = {c / a:.2f}  (target <= 2)   b/c = {b / c:.2f}  (target >= 3)")
-    print(f"Job peak memory (max RSS of its process): {job['peak_rss_mb']:.0f} MB "
-          f"({job['start_rss_mb']:.0f} MB before reading, after imports)")
+    for run, what in (("first", "first run, nothing stored before"), ("again", "run again, nothing changed")):
+        job = runs[run]
+        print(f"(c) outcomes job, {what}: {job['total']:.2f} s = read {job['read']:.2f} + compute "
+              f"{job['compute']:.2f} + store {job['store']:.2f} s; {job['rows']:,} figures, wrote "
+              f"{job['inserted']:,} new, {job['updated']:,} changed, {job['deleted']:,} deleted; "
+              f"c/a = {job['total'] / floor:.2f} (target <= 2); peak RSS {job['peak_rss_mb']:.0f} MB (target <= 1,024; "
+              f"{job['start_rss_mb']:.0f} MB after imports)")
+    print(f"b/c = {b / c:.2f} (first run)")
+    print(f"Load average (1, 5, 15 min): {load_before[0]:.1f} {load_before[1]:.1f} {load_before[2]:.1f} before, "
+          f"{load_after[0]:.1f} {load_after[1]:.1f} {load_after[2]:.1f} after; {os.cpu_count()} CPUs")
     if args.funnel:
-        print_funnel(recruitment_counts, job)
+        for run in ("first", "again"):
+            print_funnel(recruitment_counts, runs[run], run)
     print("(b) and (c) agree on every number" if not problems else "DISAGREE: " + "; ".join(problems))
     if problems:
         sys.exit(1)

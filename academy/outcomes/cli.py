@@ -51,8 +51,11 @@ def compute(start: date, end: date):
         result = run_outcomes(db.session, start, end, progress=progress)
     except DomainError as problem:
         raise click.ClickException(str(problem)) from None
+    written = result.written
     click.echo(f"Stored {result.rows:,} figures for {result.workplaces:,} workplaces on {len(result.dates)} dates "
-               f"({', '.join(d.isoformat() for d in result.dates)}).")
+               f"({', '.join(d.isoformat() for d in result.dates)}): {written.inserted:,} new, "
+               f"{written.updated:,} changed, {written.deleted:,} no longer produced (removed); the rest were "
+               "already stored.")
 
 
 @outcomes_cli.command("show")

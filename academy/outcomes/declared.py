@@ -226,35 +226,62 @@ def _recorded_events(of_kind, ids, staff, kind, date_days, window_starts) -> np.
 
 def rolled_sources(per_workplace: pd.DataFrame, rolled: pd.DataFrame, workplaces: pd.DataFrame) -> pd.Categorical:
     """A roll-up row's source from its workplaces' sources."""
-    sources = np.full(len(rolled), "records", dtype=object)
-    if rolled.empty or "source" not in per_workplace:
-        return source_column(sources)
+    return sources_of(rolled, touched_summary(per_workplace, workplaces), workplaces)
+
+
+SUMMARY_KEYS = ["scope_type", "scope_id", "date", "metric"]
+
+
+def touched_summary(per_workplace: pd.DataFrame, workplaces: pd.DataFrame) -> pd.DataFrame | None:
+    """Per roll-up scope, date and metric: how many of its workplaces' figures used a declaration
+    (`touched`) and how many used one alone (`declared`); None when none did. Summaries of parts of
+    the workplaces add up (sum `declared` and `touched` by the keys) to the summary of all of them."""
+    if "source" not in per_workplace:
+        return None
     touched = per_workplace[(per_workplace["source"] != "records").to_numpy()]
     if touched.empty:
-        return source_column(sources)
+        return None
     places = workplaces.set_index("workplace_id")
     groups = {"district": places["district_id"], "service_type": places["service_type_id"],
               "county": pd.Series(0, index=places.index)}
-    sizes = {scope: column.value_counts() for scope, column in groups.items()}
     keys = []
     for scope, column in groups.items():
         part = pd.DataFrame({"scope_type": scope, "scope_id": column.reindex(touched["scope_id"]).to_numpy(np.int64),
                              "date": pd.to_datetime(touched["date"]).to_numpy(),
                              "metric": touched["metric"].astype(object).to_numpy(),
                              "declared": (touched["source"].astype(object) == "declared").to_numpy()})
-        summary = part.groupby(["scope_type", "scope_id", "date", "metric"], as_index=False).agg(
-            declared=("declared", "sum"), touched=("declared", "size"))
-        summary["size"] = sizes[scope].reindex(summary["scope_id"]).to_numpy()
-        keys.append(summary)
-    summary = pd.concat(keys, ignore_index=True)
+        keys.append(part.groupby(SUMMARY_KEYS, as_index=False).agg(
+            declared=("declared", "sum"), touched=("declared", "size")))
+    return pd.concat(keys, ignore_index=True)
+
+
+def sources_of(rolled: pd.DataFrame, summary: pd.DataFrame | None, workplaces: pd.DataFrame) -> pd.Categorical:
+    """Each roll-up row's source: records when none of its workplaces used a declaration, declared
+    when all of them used one alone, else mixed."""
+    sources = np.full(len(rolled), "records", dtype=object)
+    if rolled.empty or summary is None or summary.empty:
+        return source_column(sources)
+    summary = summary.groupby(SUMMARY_KEYS, as_index=False)[["declared", "touched"]].sum()
+    places = workplaces.set_index("workplace_id")
+    sizes = {"district": places["district_id"].value_counts(), "service_type": places["service_type_id"].value_counts(),
+             "county": pd.Series({0: len(places)})}
+    summary["size"] = _sizes(summary, sizes)
     summary["source"] = np.where(summary["declared"] == summary["size"], "declared", "mixed")
     lookup = pd.DataFrame({"scope_type": rolled["scope_type"].astype(object).to_numpy(),
                            "scope_id": rolled["scope_id"].to_numpy(np.int64),
                            "date": pd.to_datetime(rolled["date"]).to_numpy(),
                            "metric": rolled["metric"].astype(object).to_numpy()})
-    merged = lookup.merge(summary[["scope_type", "scope_id", "date", "metric", "source"]],
-                          on=["scope_type", "scope_id", "date", "metric"], how="left")
+    merged = lookup.merge(summary[[*SUMMARY_KEYS, "source"]], on=SUMMARY_KEYS, how="left")
     return source_column(merged["source"].fillna("records").to_numpy(dtype=object))
+
+
+def _sizes(summary: pd.DataFrame, sizes: dict[str, pd.Series]) -> np.ndarray:
+    """The number of workplaces in each summary row's scope."""
+    out = np.zeros(len(summary), dtype=np.int64)
+    for scope, counts in sizes.items():
+        rows = (summary["scope_type"] == scope).to_numpy()
+        out[rows] = counts.reindex(summary.loc[rows, "scope_id"]).to_numpy()
+    return out
 
 
 def label(source: str | None) -> str:

@@ -147,4 +147,6 @@ def recompute_outcomes(start: str | None = None, end: str | None = None) -> dict
         result = run_outcomes(db.session, first, last, progress=report_progress)
     finally:
         _release(token)
-    return {"dates": [d.isoformat() for d in result.dates], "rows": result.rows, "workplaces": result.workplaces}
+    written = result.written
+    return {"dates": [d.isoformat() for d in result.dates], "rows": result.rows, "workplaces": result.workplaces,
+            "inserted": written.inserted, "updated": written.updated, "deleted": written.deleted}

@@ -431,7 +431,8 @@ def _vacancy_counts(vacancies, places: _WorkplaceIndex, date_days) -> np.ndarray
 
 
 def _training_counts(employed: _EmployedStaff, mandatory, records, date_days, n_workplaces):
-    """Mandatory lines required (staff in post x courses mandatory for their role) and current."""
+    """Mandatory lines required (staff in post x courses mandatory for their role) and current.
+    `records`: the training records frame, or a training_lines.Coverage of these dates."""
     n_dates = len(date_days)
     zero = np.zeros((n_workplaces, n_dates), dtype=np.int64)
     if mandatory is None or not len(mandatory) or not len(employed.rows):
@@ -446,6 +447,10 @@ def _training_counts(employed: _EmployedStaff, mandatory, records, date_days, n_
     in_post_from, in_post_until = employed.in_post
     required = range_counts(employed.workplace_rows, in_post_from, in_post_until, n_workplaces, n_dates,
                             courses_per_staff)
+    if isinstance(records, training_lines.Coverage):  # the records already folded per (person, course)
+        return required, training_lines.current_lines_covered(
+            employed.workplace_rows, np.asarray(employed.rows["person_id"], dtype=np.int64), first_course,
+            courses_per_staff, courses, in_post_from, in_post_until, records, n_workplaces, n_dates)
     if records is None or not len(records):
         return required, zero
 

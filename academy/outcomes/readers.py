@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from academy.outcomes import declared, metrics
+from academy.outcomes import declared, metrics, training_lines
 
 DIRECTLY_EMPLOYED = ("permanent", "temporary")
 
@@ -83,6 +83,8 @@ def read_frame(connection, sql: str, dtypes: dict[str, str], use_copy: bool | No
     """Run `sql` (no parameters: values are inlined by the callers from typed dates) into a frame."""
     if use_copy is None:
         use_copy = uses_copy(connection)
+    if use_copy and dtypes and all(t in NUMERIC for t in dtypes.values()):
+        return _read_numbers(connection, sql, dtypes)
     if use_copy:
         raw = connection.connection.dbapi_connection
         with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
@@ -94,6 +96,93 @@ def read_frame(connection, sql: str, dtypes: dict[str, str], use_copy: bool | No
         if column in frame:
             frame[column] = frame[column].astype(dtype)
     return frame
+
+
+NUMERIC = ("int64", "int8", "float64")
+NULL_NUMBER = -(1 << 62)  # stands for NULL in the binary read (no id or day number comes near it)
+
+
+def _read_numbers(connection, sql: str, dtypes: dict[str, str]) -> pd.DataFrame:
+    """read_frame for a SELECT of whole numbers only (ids, flags, day numbers; NULL only in the float64
+    ones, as NaN): fixed-width binary COPY rows straight into numpy, no text to parse. Its columns
+    are those of `dtypes`, in that order."""
+    names = list(dtypes)
+    wrapped = ("SELECT " + ", ".join(f"coalesce(CAST(t.{name} AS bigint), {NULL_NUMBER})" for name in names)
+               + f" FROM ({sql}) AS t")
+    blocks = list(read_binary_blocks(connection, wrapped, len(names)))
+    values = np.concatenate(blocks) if blocks else np.zeros((0, len(names)), np.int64)
+    del blocks
+    columns = {}
+    for i, (name, dtype) in enumerate(dtypes.items()):
+        column = values[:, i]
+        empty = column == NULL_NUMBER
+        if dtype == "float64":
+            columns[name] = np.where(empty, np.nan, column.astype(np.float64))
+        elif empty.any():
+            raise ValueError(f"{name} is empty in {int(empty.sum())} rows")
+        else:
+            columns[name] = column.astype(dtype)
+    return pd.DataFrame(columns, columns=names)
+
+
+def read_blocks(connection, sql: str, dtypes: dict[str, str], use_copy: bool | None = None,
+                rows: int = 1_000_000):
+    """read_frame a block of at most `rows` rows at a time (a generator of frames), so a large result
+    is never in memory whole."""
+    if use_copy is None:
+        use_copy = uses_copy(connection)
+    if use_copy:
+        raw = connection.connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
+            stream = io.BufferedReader(_CopyStream(copy), buffer_size=_CopyStream.BLOCK)
+            with pd.read_csv(stream, dtype=dtypes, engine="c", chunksize=rows) as blocks:
+                yield from blocks
+        return
+    for block in pd.read_sql(sa.text(sql), connection, chunksize=rows):
+        for column, dtype in dtypes.items():
+            if column in block:
+                block[column] = block[column].astype(dtype)
+        yield block
+
+
+BINARY_HEADER = 19  # PostgreSQL's binary COPY signature, flags and header extension length
+BINARY_TRAILER = 2
+
+
+def binary_row_dtype(columns: int) -> np.dtype:
+    """A row of `columns` non-null bigint (or double precision: view as float64) fields in binary COPY."""
+    fields = [("count", ">i2")]
+    for i in range(columns):
+        fields += [(f"length_{i}", ">i4"), (f"value_{i}", ">i8")]
+    return np.dtype(fields)
+
+
+def read_binary_blocks(connection, sql: str, columns: int, block_bytes: int = 1 << 24):
+    """Stream `sql` (PostgreSQL; every column a non-null bigint) out with binary COPY and yield
+    (rows, columns) int64 arrays a block at a time: fixed-width rows go straight into numpy, with no
+    text to parse."""
+    dtype = binary_row_dtype(columns)
+    raw = connection.connection.dbapi_connection
+    data, skip = bytearray(), BINARY_HEADER
+
+    def rows(final: bool = False) -> np.ndarray:
+        nonlocal data, skip
+        whole = (len(data) - skip) // dtype.itemsize * dtype.itemsize
+        if final and len(data) - skip - whole != BINARY_TRAILER:
+            raise ValueError("unexpected data in a binary COPY")
+        block = np.frombuffer(memoryview(data)[skip:skip + whole], dtype=dtype)
+        values = np.stack([block[f"value_{i}"].astype(np.int64) for i in range(columns)], axis=1) \
+            if len(block) else np.zeros((0, columns), np.int64)
+        del block
+        data, skip = data[skip + whole:], 0
+        return values
+
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)") as copy:
+        for piece in copy:
+            data += piece
+            if len(data) >= block_bytes:
+                yield rows()
+    yield rows(final=True)
 
 
 def stream_only(connection, sql: str) -> int:
@@ -435,6 +524,40 @@ def read_training_records(connection, start: date, end: date, use_copy: bool | N
                          "expires_on": _days_to_dates(raw["expires_day"])})
 
 
+def read_training_coverage(connection, start: date, end: date, dates: list[date], person_ids: np.ndarray,
+                           mandatory: pd.DataFrame, use_copy: bool | None = None,
+                           rows: int = 1_000_000) -> training_lines.Coverage:
+    """The training records of [start, end] folded, a block at a time, into which of `dates` (at most
+    64) each of `person_ids` holds a current record of each mandatory course: the same counts as
+    read_training_records' frame, without ever holding the records (10 M at England scale) at once."""
+    coverage = training_lines.Coverage(person_ids, mandatory["course_id"], len(dates))
+    if not training_available(connection) or not len(coverage.person_ids) or not len(coverage.course_ids):
+        return coverage
+    date_days = np.asarray([np.datetime64(d, "D").astype(np.int64) for d in sorted(set(dates))])
+    if use_copy is None:
+        use_copy = uses_copy(connection)
+    if use_copy:  # the bulk of what the job reads: fixed-width binary rows, no text to parse
+        sql = (f"SELECT person_id::bigint, course_id::bigint, coalesce(completed_day, {metrics.NEVER})::bigint, "
+               f"coalesce(expires_day, {metrics.NEVER})::bigint FROM ({training_sql(connection, start, end)}) AS r")
+        for block in read_binary_blocks(connection, sql, 4):
+            coverage.add(block[:, 0], block[:, 1], np.searchsorted(date_days, block[:, 2], side="left"),
+                         np.searchsorted(date_days, block[:, 3], side="left"))
+        return coverage
+    dtypes = {"person_id": "int64", "course_id": "int64", "completed_day": "float64", "expires_day": "float64"}
+    for block in read_blocks(connection, training_sql(connection, start, end), dtypes, use_copy, rows):
+        completed = block["completed_day"].to_numpy(np.float64)
+        expires = block["expires_day"].to_numpy(np.float64)
+        coverage.add(block["person_id"].to_numpy(np.int64), block["course_id"].to_numpy(np.int64),
+                     np.searchsorted(date_days, _day_numbers(completed), side="left"),
+                     np.searchsorted(date_days, _day_numbers(expires), side="left"))
+    return coverage
+
+
+def _day_numbers(values: np.ndarray) -> np.ndarray:
+    """Float day numbers to int64, NaN (none) to metrics.NEVER, as metrics.to_days does for NaT."""
+    return np.where(np.isnan(values), metrics.NEVER, np.nan_to_num(values)).astype(np.int64)
+
+
 def applications_sql(connection) -> str:
     """One row per sent application: the day it was sent, first screened (a values assessment
     recorded), first passed the values assessment, first referred, placed (the placement recorded),
@@ -471,15 +594,23 @@ def read_applications(connection, start: date, end: date, use_copy: bool | None 
                         columns=list(metrics.APPLICATION_COLUMNS))
 
 
-def read_inputs(connection, dates: list[date], use_copy: bool | None = None) -> Inputs:
-    """Everything the outcomes need for snapshots at `dates`."""
+def read_inputs(connection, dates: list[date], use_copy: bool | None = None, coverage: bool = False) -> Inputs:
+    """Everything the outcomes need for snapshots at `dates`. With `coverage` (at most 64 dates),
+    training_records is a training_lines.Coverage of the staff read, built a block at a time."""
     start, end = min(dates), max(dates)
+    staff = read_staff(connection, start, end, use_copy)
+    mandatory = read_mandatory(connection, use_copy)
+    if coverage:
+        training = read_training_coverage(connection, start, end, dates, staff["person_id"].to_numpy(np.int64),
+                                          mandatory, use_copy)
+    else:
+        training = read_training_records(connection, start, end, use_copy)
     return Inputs(
         workplaces=read_workplaces(connection, use_copy),
-        staff=read_staff(connection, start, end, use_copy),
+        staff=staff,
         vacancies=read_vacancies(connection, start, end, use_copy),
-        mandatory=read_mandatory(connection, use_copy),
-        training_records=read_training_records(connection, start, end, use_copy),
+        mandatory=mandatory,
+        training_records=training,
         applications=read_applications(connection, start, end, use_copy),
         training_available=training_available(connection),
         recruitment_available=recruitment_available(connection),

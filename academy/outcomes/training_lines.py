@@ -66,19 +66,111 @@ def current_lines(staff_pos: np.ndarray, staff_person: np.ndarray, first: np.nda
     record_keys = record_person[mandatory] * n_courses + record_course_index[mandatory]
     record_masks = bitmask(record_lo[mandatory], record_hi[mandatory])
 
-    # Lines, grouped by workplace (employments taken in workplace order).
+    order, line_staff, line_course = _lines(staff_pos, first, per_staff, role_courses)
+    line_keys = staff_person[line_staff] * n_courses + course_index[line_course]
+    covered = _covered(record_keys, record_masks, line_keys)
+    del line_keys, line_course
+    _count_lines(lines_current, covered, line_staff, staff_pos, post_lo, post_hi, n_dates)
+    return lines_current
+
+
+def _lines(staff_pos, first, per_staff, role_courses):
+    """The lines, grouped by workplace (employments taken in workplace order): each line's employment
+    and course."""
     order = np.argsort(staff_pos, kind="stable")
     lines_per_staff = per_staff[order]
     line_staff = np.repeat(order, lines_per_staff)
     course_offsets = np.arange(len(line_staff)) - np.repeat(np.cumsum(lines_per_staff) - lines_per_staff,
                                                             lines_per_staff)
     line_course = role_courses[np.repeat(first[order], lines_per_staff) + course_offsets]
-    line_keys = staff_person[line_staff] * n_courses + course_index[line_course]
+    return order, line_staff, line_course
 
-    covered = _covered(record_keys, record_masks, line_keys)
+
+def _count_lines(lines_current, covered, line_staff, staff_pos, post_lo, post_hi, n_dates) -> None:
     line_masks = bitmask(post_lo[line_staff], post_hi[line_staff]) & covered
-    del covered, line_keys, line_course, course_offsets
     _add_bits_by_group(lines_current, line_masks, staff_pos[line_staff], n_dates)
+
+
+class Coverage:
+    """Which snapshot dates each (person, mandatory course) holds a current record at: the OR of the
+    date masks of the person's records of the course, built up a block of records at a time (so the
+    records themselves never need to be in memory all at once) for a known set of people.
+
+    One mask per (person, course), in the smallest unsigned integer holding n_dates bits: for 12
+    month ends, 2 bytes per key. current_lines_covered counts lines against it; the result is the
+    same as current_lines over the records themselves (tests/outcomes/test_training_lines.py).
+    """
+
+    def __init__(self, person_ids: np.ndarray, course_ids: np.ndarray, n_dates: int) -> None:
+        if n_dates > 64:
+            raise ValueError("at most 64 dates")
+        self.person_ids = np.unique(np.asarray(person_ids, dtype=np.int64))
+        self.course_ids = np.unique(np.asarray(course_ids, dtype=np.int64))
+        self.n_dates = n_dates
+        dtype = next(t for t, bits in ((np.uint8, 8), (np.uint16, 16), (np.uint32, 32), (np.uint64, 64))
+                     if n_dates <= bits)
+        self.masks = np.zeros(len(self.person_ids) * len(self.course_ids), dtype=dtype)
+        self.records = 0
+        self._person_slots = _slots(self.person_ids)
+        self._course_slots = _slots(self.course_ids)
+
+    def _keys(self, person: np.ndarray, course: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each (person, course)'s key in `masks`, and whether it has one."""
+        person_at = _slot_of(self._person_slots, self.person_ids, np.asarray(person, dtype=np.int64))
+        course_at = _slot_of(self._course_slots, self.course_ids, np.asarray(course, dtype=np.int64))
+        known = (person_at >= 0) & (course_at >= 0)
+        return np.where(known, person_at * len(self.course_ids) + course_at, 0), known
+
+    def add(self, record_person, record_course, record_lo, record_hi) -> None:
+        """OR in a block of records (person id, course id, date indices [lo, hi) it is current)."""
+        keys, known = self._keys(record_person, record_course)
+        masks = bitmask(np.asarray(record_lo)[known], np.asarray(record_hi)[known]).astype(self.masks.dtype)
+        np.bitwise_or.at(self.masks, keys[known], masks)
+        self.records += int(known.sum())
+
+    def lookup(self, person, course) -> np.ndarray:
+        """The uint64 mask of each (person, course); 0 for one without a record."""
+        keys, known = self._keys(person, course)
+        return np.where(known, self.masks[np.where(known, keys, 0)].astype(np.uint64), np.uint64(0))
+
+
+DENSE_IDS = 64_000_000  # ids up to this are looked up in a flat table (4 bytes an id), else by binary search
+
+
+def _slots(ids: np.ndarray) -> np.ndarray | None:
+    """A flat table from an id to its index in `ids` (sorted, unique), -1 for others; None when the ids
+    are too large for one (then _slot_of searches)."""
+    if not len(ids) or ids[0] < 0 or ids[-1] >= DENSE_IDS:
+        return None
+    table = np.full(int(ids[-1]) + 1, -1, dtype=np.int32)
+    table[ids] = np.arange(len(ids), dtype=np.int32)
+    return table
+
+
+def _slot_of(table: np.ndarray | None, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each value's index in `ids` (-1 when not there)."""
+    if not len(ids):
+        return np.full(len(values), -1, dtype=np.int64)
+    if table is not None:
+        inside = (values >= 0) & (values < len(table))
+        return np.where(inside, table[np.where(inside, values, 0)], -1).astype(np.int64)
+    at = np.searchsorted(ids, values).clip(0, len(ids) - 1)
+    return np.where(ids[at] == values, at, -1)
+
+
+def current_lines_covered(staff_pos: np.ndarray, staff_person: np.ndarray, first: np.ndarray,
+                          per_staff: np.ndarray, role_courses: np.ndarray, post_lo: np.ndarray,
+                          post_hi: np.ndarray, coverage: Coverage, n_groups: int, n_dates: int) -> np.ndarray:
+    """current_lines, with the records already folded into a Coverage of the same dates."""
+    lines_current = np.zeros((n_groups, n_dates), dtype=np.int64)
+    if not len(staff_pos) or not coverage.records or not per_staff.any():
+        return lines_current
+    if coverage.n_dates != n_dates:
+        raise ValueError("the coverage is of other dates")
+    _, line_staff, line_course = _lines(staff_pos, first, per_staff, role_courses)
+    covered = coverage.lookup(np.asarray(staff_person, dtype=np.int64)[line_staff], line_course)
+    del line_course
+    _count_lines(lines_current, covered, line_staff, staff_pos, post_lo, post_hi, n_dates)
     return lines_current
 
 

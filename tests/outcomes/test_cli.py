@@ -29,6 +29,8 @@ def test_compute_then_show_prints_numerators_denominators_and_rates(cli):
     result = run(cli, "outcomes", "compute", "--from", "2025-01-01", "--to", "2025-02-28")
     assert result.exit_code == 0, result.output
     assert "2025-01-31, 2025-02-28" in result.output
+    again = run(cli, "outcomes", "compute", "--from", "2025-01-01", "--to", "2025-02-28")
+    assert "0 new, 0 changed, 0 no longer produced (removed)" in again.output  # nothing changed: nothing written
     shown = run(cli, "outcomes", "show", "--as-of", "2025-01-31", "--scope", "county", "--format", "json")
     assert shown.exit_code == 0, shown.output
     rows = {r["metric"]: r for r in json.loads(shown.stdout)}
