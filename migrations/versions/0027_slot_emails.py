@@ -1,7 +1,7 @@
 """Interview slots: when the applicant was emailed each offered time, so a manager can offer several
 times and the applicant gets one email listing them all
 
-Revision ID: 0029_slot_emails
+Revision ID: 0027_slot_emails
 Revises: 0026_remembered_jobs
 Create Date: 2026-12-05 17:40:00.000000
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0029_slot_emails'
+revision = '0027_slot_emails'
 down_revision = '0026_remembered_jobs'
 branch_labels = None
 depends_on = None
