@@ -125,6 +125,19 @@ def assert_accessible(page) -> None:
     assert not problems, f"axe-core violations on {page.url}:\n" + "\n".join(problems)
 
 
+def assert_checked(page) -> None:
+    """A journey page's checks: axe-core, every fieldset's question, and no sideways scrolling at
+    390 px; the page is left at a desktop width (1280 x 720) for the next step."""
+    assert_accessible(page)
+    assert fieldsets_without_a_question(page) == []
+    assert_fits_a_phone(page)
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+
+def sign_out(page) -> None:
+    click_through(page.get_by_role("button", name="Sign out"))
+
+
 def sign_in(page, email: str, password: str) -> None:
     """Sign in through the real pages: the password, then, when the service asks for it, the
     6-digit code the user's authenticator app would show (from their secret in the database)."""

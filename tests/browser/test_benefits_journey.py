@@ -6,23 +6,10 @@ it yet); axe-core, legends and 390 px on each page."""
 from datetime import date, timedelta
 
 from tests import factories
-from tests.browser.conftest import (
-    assert_accessible, assert_fits_a_phone, click_through, fieldsets_without_a_question, sign_in,
-)
+from tests.browser.conftest import assert_checked, click_through, sign_in, sign_out
 
 TODAY = date.today()
 TITLE = "Senior carers' spa day"
-
-
-def checked(page):
-    assert_accessible(page)
-    assert fieldsets_without_a_question(page) == []
-    assert_fits_a_phone(page)
-    page.set_viewport_size({"width": 1280, "height": 720})
-
-
-def sign_out(page):
-    click_through(page.get_by_role("button", name="Sign out"))
 
 
 def test_a_benefit_is_seen_by_an_eligible_member_and_not_by_an_ineligible_one(ctx, page):
@@ -41,7 +28,7 @@ def test_a_benefit_is_seen_by_an_eligible_member_and_not_by_an_ineligible_one(ct
     # HCPA add the benefit.
     sign_in(page, hcpa.email, factories.DEFAULT_PASSWORD)
     click_through(page.get_by_role("link", name="Benefits catalogue"))
-    checked(page)
+    assert_checked(page)
     click_through(page.get_by_role("button", name="Add a benefit"))
     page.get_by_label("Name of the benefit").fill(TITLE)
     page.get_by_label("Discount").check()
@@ -52,21 +39,21 @@ def test_a_benefit_is_seen_by_an_eligible_member_and_not_by_an_ineligible_one(ct
     page.get_by_label("Yes, only for staff employed by an HCPA member provider").check()
     click_through(page.get_by_role("button", name="Save benefit"))
     assert "There is a problem" in page.content() and "starts with https://" in page.content()
-    checked(page)
+    assert_checked(page)
     page.get_by_label("Web address to claim it (optional)").fill("https://spa.example.org/cpa")
     click_through(page.get_by_role("button", name="Save benefit"))
     assert f"{TITLE} added to the catalogue." in page.content().replace("&#39;", "'")
-    checked(page)
+    assert_checked(page)
     sign_out(page)
 
     # The eligible member sees it, reads how to claim and says they used it.
     sign_in(page, eligible.email, factories.DEFAULT_PASSWORD)
     click_through(page.get_by_role("link", name="Your benefits"))
-    checked(page)
+    assert_checked(page)
     assert page.get_by_role("link", name="Wellbeing walks").is_visible()
     click_through(page.get_by_role("link", name=TITLE))
     address = page.url
-    checked(page)
+    assert_checked(page)
     assert page.get_by_role("link", name=f"Claim {TITLE} on the provider's website").get_attribute(
         "href") == "https://spa.example.org/cpa"
     click_through(page.get_by_role("button", name="I've used this"))
@@ -87,7 +74,7 @@ def test_a_benefit_is_seen_by_an_eligible_member_and_not_by_an_ineligible_one(ct
     sign_in(page, manager.email, factories.DEFAULT_PASSWORD)
     click_through(page.get_by_role("link", name="Manager portal"))
     click_through(page.get_by_role("link", name="CPA members and benefits"))
-    checked(page)
+    assert_checked(page)
     assert f"to the end of {TODAY.replace(day=1) - timedelta(days=1):%B %Y}" in page.content()
     row = page.get_by_role("row", name=TITLE)
     assert "fewer than 5" in row.inner_text() and "Sam Senior" not in row.inner_text()

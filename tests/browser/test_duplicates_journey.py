@@ -8,16 +8,7 @@ from academy.auth.models import Role
 from academy.extensions import db, utcnow
 from recruitment.models import Note, State, StateChange
 from tests import factories
-from tests.browser.conftest import (
-    assert_accessible, assert_fits_a_phone, click_through, fieldsets_without_a_question, sign_in,
-)
-
-
-def checked(page):
-    assert_accessible(page)
-    assert fieldsets_without_a_question(page) == []
-    assert_fits_a_phone(page)
-    page.set_viewport_size({"width": 1280, "height": 720})
+from tests.browser.conftest import assert_accessible, assert_checked, click_through, sign_in
 
 
 def test_an_officer_finds_and_merges_a_duplicate_application(ctx, page):
@@ -45,15 +36,15 @@ def test_an_officer_finds_and_merges_a_duplicate_application(ctx, page):
     sign_in(page, officer.email, factories.DEFAULT_PASSWORD)
     click_through(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Possible duplicates"))
     assert "Same mobile number, Same name and postcode" in page.content()
-    checked(page)
+    assert_checked(page)
     click_through(page.get_by_role("link", name=f"Compare applications {earlier.id} and {draft.id}"))
     assert "Compare applications" in page.content() and "ama.new@example.com" in page.content()
-    checked(page)
+    assert_checked(page)
 
     # ... and merges the new one into the earlier one, after the confirmation.
     click_through(page.get_by_role("button", name="Merge these applications"))
     assert "A merge cannot be undone." in page.content()
-    checked(page)
+    assert_checked(page)
     click_through(page.get_by_role("button", name="Merge applications"))  # nothing chosen: asked again
     assert "Select the application to keep" in page.content()
     assert "Confirm that you have checked these applications are from the same person" in page.content()
@@ -74,7 +65,7 @@ def test_an_officer_finds_and_merges_a_duplicate_application(ctx, page):
     history = page.get_by_role("table", name="Every change of state, oldest first").inner_text()
     assert "Olu Officer" in history and f"from application {draft.id}" in history
     assert history.count("to submitted") == 1 and history.count("to screening") == 1
-    checked(page)
+    assert_checked(page)
 
     # The merged-away application points to the kept one and is out of the list.
     click_through(page.get_by_role("link", name=f"see what is left on application {draft.id}"))

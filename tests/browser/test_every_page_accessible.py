@@ -18,7 +18,7 @@ from tests import factories
 from tests.browser.conftest import (
     assert_accessible, axe_violations, fieldsets_without_a_question, overflow_at_phone_width, sign_in,
 )
-from tests.security.routes import ANON, ROLES, TABLE, url_for_case, walked_rules
+from tests.security.routes import ANON, REDIRECT, ROLES, TABLE, url_for_case, walked_rules
 from tests.security.world import build_world
 
 
@@ -34,6 +34,17 @@ def pages_for(app, role: str, ids: dict) -> list[str]:
                 urls.append(url)
                 break
     return urls
+
+
+# Links that only set up this browser's session for a page the crawl then visits (the emailed poll
+# link redirects to the poll's token-free page, which answers only in a browser that opened it).
+OPENED_FIRST = ("/voice/answer/<token>",)
+
+
+def opened_first(role: str, ids: dict) -> list[str]:
+    """The set-up links `role` is redirected by (the first case of each rule in OPENED_FIRST)."""
+    cases = [(rule, TABLE[rule][0]) for rule in OPENED_FIRST]
+    return [url_for_case(rule, case, ids) for rule, case in cases if case.expect[role] == REDIRECT]
 
 
 def crawl(context, role: str, urls: list[str]) -> tuple[list[str], int]:
@@ -75,6 +86,8 @@ def test_every_page_of_every_role_passes_axe_fits_a_phone_and_asks_its_questions
                 page = context.new_page()
                 sign_in(page, world.users[role].email, factories.DEFAULT_PASSWORD)
                 page.close()
+            for url in opened_first(role, world.ids):
+                assert context.request.get(url, max_redirects=0).status == 302, url
             found, counts[role] = crawl(context, role, pages_for(app, role, world.ids))
             problems += found
         finally:

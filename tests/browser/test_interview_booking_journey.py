@@ -7,11 +7,9 @@ from icalendar import Calendar
 from academy.auth.models import Role
 from recruitment.models import State
 from tests import factories
-from tests.browser.conftest import PHONE, assert_accessible, assert_fits_a_phone, click_through, sign_in
-
-
-def sign_out(page):
-    click_through(page.get_by_role("button", name="Sign out"))
+from tests.browser.conftest import (
+    PHONE, assert_accessible, assert_fits_a_phone, click_through, sign_in, sign_out,
+)
 
 
 def offer(page, day: date, at: str, how: str, place: str, another: bool):

@@ -5,24 +5,10 @@ is clean on each page."""
 from datetime import date, timedelta
 
 from tests import factories
-from tests.browser.conftest import (
-    assert_accessible, assert_fits_a_phone, click_through, fieldsets_without_a_question, sign_in,
-)
+from tests.browser.conftest import assert_accessible, assert_checked, click_through, sign_in, sign_out
 
 TODAY = date.today()
 REASON = "She learnt every resident's favourite song and sings them on the night shift."
-
-
-def checked(page):
-    """axe-core, every fieldset's question, and no sideways scrolling at 390 px."""
-    assert_accessible(page)
-    assert fieldsets_without_a_question(page) == []
-    assert_fits_a_phone(page)
-    page.set_viewport_size({"width": 1280, "height": 720})
-
-
-def sign_out(page):
-    click_through(page.get_by_role("button", name="Sign out"))
 
 
 def test_a_nomination_becomes_a_winner_on_the_passport_only_when_the_worker_opts_in(ctx, page):
@@ -38,7 +24,7 @@ def test_a_nomination_becomes_a_winner_on_the_passport_only_when_the_worker_opts
     # HCPA staff set a category and a round.
     sign_in(page, hcpa.email, factories.DEFAULT_PASSWORD)
     click_through(page.get_by_role("link", name="Care Awards"))
-    checked(page)
+    assert_checked(page)
     page.get_by_label("Category name").fill("Care worker of the year")
     click_through(page.get_by_role("button", name="Add category"))
     page.get_by_label("Round name").fill("Hertfordshire Care Awards 2027")
@@ -47,7 +33,7 @@ def test_a_nomination_becomes_a_winner_on_the_passport_only_when_the_worker_opts
     page.get_by_label("Year").fill(str(closes.year))
     click_through(page.get_by_role("button", name="Add round"))
     assert "nominations are open until" in page.content()
-    checked(page)
+    assert_checked(page)
     sign_out(page)
 
     # The manager finds Casey by name and nominates her, then thanks her.
@@ -61,7 +47,7 @@ def test_a_nomination_becomes_a_winner_on_the_passport_only_when_the_worker_opts
     page.get_by_label("Why are you nominating them?").fill(REASON)
     click_through(page.get_by_role("button", name="Send nomination"))
     assert "your nomination of Casey Carer for Care worker of the year" in page.content()
-    checked(page)
+    assert_checked(page)
     page.goto("/recognition/thanks")
     click_through(page.get_by_role("link", name="Thank Casey Carer"))
     assert_accessible(page)
@@ -78,7 +64,7 @@ def test_a_nomination_becomes_a_winner_on_the_passport_only_when_the_worker_opts
     click_through(page.get_by_role("button", name="Shortlist Casey Carer for Care worker of the year"))
     click_through(page.get_by_role("button", name="Record as winner (Casey Carer, Care worker of the year)"))
     assert "Casey Carer recorded as the winner" in page.content()
-    checked(page)
+    assert_checked(page)
     sign_out(page)
 
     # The worker: thanks on the account page; the passport shows nothing until she opts in.
@@ -88,7 +74,7 @@ def test_a_nomination_becomes_a_winner_on_the_passport_only_when_the_worker_opts
     page.goto("/training/")
     assert page.locator("#recognition").count() == 0
     click_through(page.get_by_role("link", name="Awards and thanks"))
-    checked(page)
+    assert_checked(page)
     page.get_by_label("Yes, show them").check()
     click_through(page.get_by_role("button", name="Save"))
     page.goto("/training/")
@@ -96,7 +82,7 @@ def test_a_nomination_becomes_a_winner_on_the_passport_only_when_the_worker_opts
     assert recognition.is_visible()
     assert "Winner" in page.content() and "Care worker of the year, Hertfordshire Care Awards 2027" in page.content()
     assert "Thank you for the garden party." in page.content()
-    checked(page)
+    assert_checked(page)
 
     # Opted out: gone from the passport again.
     page.goto("/recognition/mine")

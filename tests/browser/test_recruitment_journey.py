@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from academy.auth.models import Role
 from recruitment.models import VALUES
 from tests import factories
-from tests.browser.conftest import assert_accessible, click_through, sign_in
+from tests.browser.conftest import assert_accessible, click_through, sign_in, sign_out
 
 PHONE = {"width": 375, "height": 812}
 PHONE_390 = {"width": 390, "height": 844}
@@ -28,10 +28,6 @@ def check(page, name, value):
 
 def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def sign_out(page):
-    click_through(page.get_by_role("button", name="Sign out"))
 
 
 def apply(page, tmp_path):

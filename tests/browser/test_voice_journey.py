@@ -7,28 +7,15 @@ from datetime import date, timedelta
 from academy.extensions import db
 from academy.voice.models import Poll
 from tests import factories
-from tests.browser.conftest import (
-    assert_accessible, assert_fits_a_phone, click_through, fieldsets_without_a_question, sign_in,
-)
+from tests.browser.conftest import assert_checked, click_through, sign_in, sign_out
 
 TODAY = date.today()
-
-
-def checked(page):
-    assert_accessible(page)
-    assert fieldsets_without_a_question(page) == []
-    assert_fits_a_phone(page)
-    page.set_viewport_size({"width": 1280, "height": 720})
 
 
 def fill_date(page, field: str, day: date) -> None:
     page.locator(f"#{field}-day").fill(str(day.day))
     page.locator(f"#{field}-month").fill(str(day.month))
     page.locator(f"#{field}-year").fill(str(day.year))
-
-
-def sign_out(page):
-    click_through(page.get_by_role("button", name="Sign out"))
 
 
 def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_five(ctx, page):
@@ -41,9 +28,9 @@ def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_fiv
     # HCPA staff create the poll, add two questions and open it.
     sign_in(page, hcpa.email, factories.DEFAULT_PASSWORD)
     click_through(page.get_by_role("link", name="Polls and surveys"))
-    checked(page)
+    assert_checked(page)
     click_through(page.get_by_role("button", name="Create a poll"))
-    checked(page)
+    assert_checked(page)
     page.get_by_label("Title").fill("Your breaks")
     fill_date(page, "opens_on", TODAY)
     fill_date(page, "closes_on", TODAY + timedelta(days=14))
@@ -56,7 +43,7 @@ def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_fiv
     page.get_by_label("Question", exact=True).fill("Do you get your full break?")
     page.get_by_label("Answers to choose from (single choice only)").fill("Always\nSometimes\nRarely")
     click_through(page.get_by_role("button", name="Add question"))
-    checked(page)
+    assert_checked(page)
     click_through(page.get_by_role("button", name="Open the poll"))
     assert "Your breaks is open" in page.content()
     poll = db.session.scalar(db.select(Poll).where(Poll.title == "Your breaks"))
@@ -67,15 +54,15 @@ def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_fiv
     click_through(page.get_by_role("link", name="See the results"))
     assert "Results are hidden until at least 5 people have answered" in page.content()
     assert "4 people have answered" in page.content()
-    checked(page)
+    assert_checked(page)
     sign_out(page)
 
     # The fifth answers from their account.
     sign_in(page, workers[4].email, factories.DEFAULT_PASSWORD)
     click_through(page.get_by_role("link", name="Have your say"))
-    checked(page)
+    assert_checked(page)
     click_through(page.get_by_role("link", name="Your breaks"))
-    checked(page)
+    assert_checked(page)
     click_through(page.get_by_role("button", name="Send my answers"))  # nothing chosen: errors, nothing kept
     assert "Choose an answer to" in page.content()
     page.get_by_label("5 (very good)").check()
@@ -90,7 +77,7 @@ def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_fiv
     page.goto(f"/voice/polls/{poll.id}/results")
     assert "Hertfordshire: 5 answers to question 1, How well do your breaks let you rest?" in page.content()
     assert page.locator("img.app-outcome__chart").first.evaluate("img => img.complete && img.naturalWidth > 0")
-    checked(page)
+    assert_checked(page)
 
 
 def test_a_member_answers_from_their_emailed_link_without_signing_in_and_the_token_leaves_the_address(ctx, page):
@@ -104,13 +91,13 @@ def test_a_member_answers_from_their_emailed_link_without_signing_in_and_the_tok
 
     page.goto(link)
     assert page.url.endswith(f"/voice/polls/{poll.id}/from-your-link")  # the token is gone from the address
-    checked(page)
+    assert_checked(page)
     page.get_by_label("4", exact=True).check()
     click_through(page.get_by_role("button", name="Send my answers"))
     assert "Thank you" in page.content()
-    checked(page)
+    assert_checked(page)
 
     assert page.goto(link).status == 404  # it works once
     assert page.goto(f"/voice/polls/{poll.id}/from-your-link").status == 404
     assert "Open the link in your email again" in page.content()
-    checked(page)
+    assert_checked(page)
