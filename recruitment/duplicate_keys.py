@@ -13,8 +13,8 @@ existing rows (0022_duplicate_applicants) compute exactly the same keys:
       >>> email_key("J.Smith+care@example.org")
       'j.smith+care@example.org'
 
-- UK mobile: 07xxx xxxxxx, +44 7xxx, 0044 7xxx, (0)7xxx, with spaces, dashes, dots or brackets,
-  all become E.164 `+447xxxxxxxxx`; anything that is not a UK mobile (a landline, a foreign
+- UK mobile: a number written 07700 900982, +44 7700 900982, 0044 7700 900982 or +44 (0)7700 900982,
+  with spaces, dashes, dots or brackets, becomes its E.164 form `+447700900982`; anything that is not a UK mobile (a landline, a foreign
   number, too few digits) has no key: only mobiles identify one person well enough.
       >>> mobile_key("07700 900-982"), mobile_key("+44 (0)7700 900982"), mobile_key("0044 7700900982")
       ('+447700900982', '+447700900982', '+447700900982')
