@@ -124,6 +124,7 @@ def ask_other_interview_times():
         except DomainError as problem:
             form_error(form, "message", problem)
         else:
+            audit("asked_other_interview_times", target=referral, subject=current_user)
             flash(f"We have asked {referral.vacancy.workplace.name} for other times", "success")
             return redirect(url_for("recruitment.start"))
     return _yours(application, form)

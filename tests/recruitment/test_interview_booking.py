@@ -251,6 +251,8 @@ def test_the_applicant_asks_for_other_times_and_the_manager_sees_it(setting, cli
     outbox.clear()
     client.submit("/recruitment/interview/other-times", {"message": "Any weekday after 3pm"}, follow_redirects=True)
     assert [m["To"] for m in outbox] == [manager.email] and "Any weekday after 3pm" in outbox[0].get_content()
+    from academy.auth.models import AuditEvent
+    assert db.session.query(AuditEvent).filter_by(action="asked_other_interview_times").count() == 1
     client.sign_out()
     client.sign_in(manager)
     assert "Any weekday after 3pm" in page_text(client.get(f"/portal/{home.id}/referrals/{referral.id}"))
