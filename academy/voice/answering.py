@@ -67,16 +67,28 @@ class LinkedPoll:
 def answer_link(session, poll: Poll, user_id: int) -> str:
     """A new emailed link for the member to answer the poll, replacing any earlier one (which stops
     working). The token is random and names nobody; only its hash is kept (`PollLink`)."""
-    from academy.mail import public_url
+    return answer_links(session, poll, [user_id])[user_id]
 
-    token, token_hash = new_one_time_token()
-    link = session.get(PollLink, (poll.id, user_id))
-    if link is None:
-        session.add(PollLink(poll_id=poll.id, user_id=user_id, token_hash=token_hash))
-    else:
-        link.token_hash = token_hash
+
+def answer_links(session, poll: Poll, user_ids: list[int]) -> dict[int, str]:
+    """`answer_link` for many members at once (by user id), in one read and one flush whatever
+    their number: the caller keeps the number of ids in a call bounded (the invitations batch)."""
+    from academy.mail import public_url_adapter
+
+    tokens = {user_id: new_one_time_token() for user_id in user_ids}
+    if not tokens:
+        return {}
+    earlier = {link.user_id: link for link in session.scalars(
+        select(PollLink).where(PollLink.poll_id == poll.id, PollLink.user_id.in_(tokens)))}
+    for user_id, (_token, token_hash) in tokens.items():
+        if user_id in earlier:
+            earlier[user_id].token_hash = token_hash
+        else:
+            session.add(PollLink(poll_id=poll.id, user_id=user_id, token_hash=token_hash))
     session.flush()
-    return public_url("voice.answer_by_link", token=token)
+    urls = public_url_adapter()
+    return {user_id: urls.build("voice.answer_by_link", {"token": token}, force_external=True)
+            for user_id, (token, _hash) in tokens.items()}
 
 
 def poll_for_link(session, token: str, for_user: User | None, on: date | None = None) -> LinkedPoll:
