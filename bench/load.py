@@ -54,6 +54,7 @@ sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "bench"))
 
 from outcomes import SCALES, create_database, database_urls, drop_database, generate, log, migrate  # noqa: E402
+from server_log import server_errors  # noqa: E402
 
 from training.credentials.keys import new_key_set  # noqa: E402
 
@@ -111,8 +112,10 @@ def seed_people(url: str, managers: int, officers: int, applicants: int, queue: 
     return {"workplaces": list(busiest), "first_application": first_application, "queue": queue}
 
 
-def serve(url: str, redis_url: str, port: int, log_path: Path, **extra_env: str) -> subprocess.Popen:
-    """gunicorn, 2 sync workers, serving bench/load_app.py on 127.0.0.1:port (production settings)."""
+def serve(url: str, redis_url: str, port: int, log_path: Path, error_log_path: Path | None = None,
+          **extra_env: str) -> subprocess.Popen:
+    """gunicorn, 2 sync workers, serving bench/load_app.py on 127.0.0.1:port (production settings).
+    The access log goes to `log_path`, and so does the error log unless `error_log_path` is given."""
     env = dict(os.environ, **extra_env, DATABASE_URL=url, REDIS_URL=redis_url, GOODCARE_ENV="production",
                SECRET_KEY="load-bench-only-" + "x" * 32, SESSION_COOKIE_SECURE="0",
                PUBLIC_BASE_URL="https://127.0.0.1", MAIL_LOG_ONLY="on",
@@ -120,7 +123,8 @@ def serve(url: str, redis_url: str, port: int, log_path: Path, **extra_env: str)
                STORAGE_DIR=tempfile.mkdtemp(prefix="goodcare-load-"), CREDENTIAL_SIGNING_KEYS=new_key_set())
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
-         "bench.load_app:app"], cwd=PROJECT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
+         "bench.load_app:app"], cwd=PROJECT, env=env, stdout=log_path.open("w"),
+        stderr=error_log_path.open("w") if error_log_path else subprocess.STDOUT)
     for _ in range(60):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare", timeout=2)
@@ -128,7 +132,7 @@ def serve(url: str, redis_url: str, port: int, log_path: Path, **extra_env: str)
         except OSError:
             time.sleep(1)
     server.kill()
-    raise SystemExit(f"gunicorn did not start; see {log_path}")
+    raise SystemExit(f"gunicorn did not start; see {error_log_path or log_path}")
 
 
 def report(csv_prefix: Path, access_log: Path) -> None:
@@ -144,8 +148,7 @@ def report(csv_prefix: Path, access_log: Path) -> None:
               f"{float(r['95%']):7.0f} {float(r['99%']):7.0f} {ratio} {int(r['Failure Count']):5}")
     print(f"{'all':44} {int(total['Request Count']):9,} {float(total['Requests/s']):7.1f} {float(total['50%']):7.0f} "
           f"{float(total['95%']):7.0f} {float(total['99%']):7.0f}")
-    server_errors = sum(1 for line in access_log.open() if '" 5' in line)
-    print(f"5xx answers in the server's access log: {server_errors}")
+    print(f"5xx answers in the server's access log: {len(server_errors(access_log))}")
 
 
 def main() -> None:
@@ -160,6 +163,9 @@ def main() -> None:
     parser.add_argument("--bare-seconds", type=float, default=20, help="step mode: seconds of each bare-only run")
     parser.add_argument("--max-users", type=int, default=256, help="step mode: stop after this many users")
     parser.add_argument("--json", type=Path, help="step mode: also write every figure to this file")
+    parser.add_argument("--keep-log", type=Path,
+                        help="step mode: where to keep gunicorn's access log (its error log beside it, -errors) "
+                             "when it has any 5xx (default bench-logs/step-<timestamp>.log)")
     parser.add_argument("--every-step", action="store_true",
                         help="step mode: go on to --max-users past p95 > 500 ms (the capacity is still the last step within it)")
     args = parser.parse_args()

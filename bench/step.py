@@ -22,6 +22,7 @@ from pathlib import Path
 from driver import Browser, Failed, Timings, percentile, run_for
 from load import free_port, serve
 from outcomes import SCALES, create_database, database_urls, drop_database, generate, log, migrate
+from server_log import errors_report, keep_logs, kept_log_path, server_errors
 
 P95_LIMIT = 0.5          # seconds: the step load stops past it
 CAPACITY_SHARE = 0.60    # the mixed capacity against the bare-only run's
@@ -358,7 +359,8 @@ def run_steps(args) -> None:
         redis.Redis.from_url(redis_url).flushdb()
         port = free_port()
         work = Path(tempfile.mkdtemp(prefix="goodcare-step-"))
-        server = serve(sa_url, redis_url, port, work / "gunicorn.log")
+        access_log, error_log = work / "gunicorn.log", work / "gunicorn-errors.log"
+        server = serve(sa_url, redis_url, port, access_log, error_log_path=error_log)
         try:
             sessions = {"officer": signed_in(port, facts["officer"]), "manager": signed_in(port, "manager@load.example"),
                         "worker": signed_in(port, "worker@load.example"),
@@ -384,7 +386,10 @@ def run_steps(args) -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-        errors_5xx = sum(1 for line in (work / "gunicorn.log").open() if '" 5' in line)
+        errors_5xx = server_errors(access_log)
+        # The folder goes: a run that answered any 5xx keeps its logs where they can be read.
+        kept = keep_logs(access_log, error_log, kept_log_path(args.keep_log)) if errors_5xx else []
+        shutil.rmtree(work, ignore_errors=True)
     finally:
         if not args.keep and not args.reuse:
             drop_database(admin_url, name)
@@ -395,7 +400,9 @@ def run_steps(args) -> None:
     print(f"\nStep load, {scale} scale ({counts.get('workplaces', 0):,} workplaces, {counts.get('employments', 0):,} "
           f"staff records, {counts.get('training_records', 0):,} training records); gunicorn 2 workers, PostgreSQL + "
           f"Redis; {os.cpu_count()} CPUs; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
-          f"5xx in the server's log: {errors_5xx}")
+          f"5xx in the server's log: {len(errors_5xx)}")
+    if errors_5xx:
+        print("\n".join(errors_report(errors_5xx, kept)))
     if within:
         capacity = within[-1]
         print(f"At capacity ({capacity['users']} users, the last step with p95 <= {P95_LIMIT * 1000:.0f} ms and no errors):")
@@ -409,4 +416,6 @@ def run_steps(args) -> None:
               f"{last['mixed']['failures']} failed {last['mixed']['failed'] or ''}")
     if args.json:
         args.json.write_text(json.dumps({"scale": scale, "facts": facts, "load_before": load_before,
-                                         "load_after": load_after, "steps": steps}, indent=1))
+                                         "load_after": load_after, "steps": steps,
+                                         "server_5xx": len(errors_5xx), "server_logs_kept": [str(p) for p in kept]},
+                                        indent=1))
