@@ -118,20 +118,58 @@ def _set_reasons(pair: PossibleDuplicate, match: Match) -> None:
         match.same_email, match.same_mobile, match.same_name_postcode)
 
 
-def open_pairs_query():
+def open_pairs_query(application_id: int | None = None):
     """The open pairs for the staff list, newest found first (both applications and their
-    accounts joined: a fixed number of queries per page)."""
-    return (select(PossibleDuplicate).where(PossibleDuplicate.status == DuplicateStatus.open)
-            .order_by(PossibleDuplicate.found_at.desc(), PossibleDuplicate.id.desc()))
+    accounts joined: a fixed number of queries per page); only those of one application when
+    `application_id` is given (the screening queue's link for an application in several pairs)."""
+    statement = select(PossibleDuplicate).where(PossibleDuplicate.status == DuplicateStatus.open)
+    if application_id is not None:
+        statement = statement.where(_in_pair(application_id))
+    return statement.order_by(PossibleDuplicate.found_at.desc(), PossibleDuplicate.id.desc())
+
+
+def _in_pair(application_id: int):
+    return or_(PossibleDuplicate.application_id == application_id,
+               PossibleDuplicate.other_application_id == application_id)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPair:
+    """An open pair as a list row's tag needs it: the pair and the other application, by id only."""
+
+    pair_id: int
+    other_application_id: int
+
+    @classmethod
+    def of(cls, pair: PossibleDuplicate, application_id: int) -> OpenPair:
+        other = pair.other_application_id if pair.application_id == application_id else pair.application_id
+        return cls(pair.id, other)
+
+
+def open_pairs_by_application(session, application_ids) -> dict[int, list[OpenPair]]:
+    """The open pairs of each of these applications (a page of the screening queue), oldest pair
+    first, in one query however many rows the page shows; an application in none is left out."""
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(PossibleDuplicate.id, PossibleDuplicate.application_id, PossibleDuplicate.other_application_id)
+        .where(PossibleDuplicate.status == DuplicateStatus.open,
+               or_(PossibleDuplicate.application_id.in_(ids), PossibleDuplicate.other_application_id.in_(ids)))
+        .order_by(PossibleDuplicate.id))
+    wanted, found = set(ids), {}
+    for pair_id, low, high in rows:
+        for this, other in ((low, high), (high, low)):
+            if this in wanted:
+                found.setdefault(this, []).append(OpenPair(pair_id, other))
+    return found
 
 
 def open_pairs_for(session, application: Application) -> list[PossibleDuplicate]:
     """The open pairs this application is in (the warning on its page): one query."""
     return list(session.scalars(
         select(PossibleDuplicate)
-        .where(PossibleDuplicate.status == DuplicateStatus.open,
-               or_(PossibleDuplicate.application_id == application.id,
-                   PossibleDuplicate.other_application_id == application.id))
+        .where(PossibleDuplicate.status == DuplicateStatus.open, _in_pair(application.id))
         .order_by(PossibleDuplicate.id)).unique())
 
 

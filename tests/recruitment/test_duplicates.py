@@ -147,6 +147,26 @@ def test_a_dismissed_pair_is_never_recorded_again_and_a_contact_change_finds_new
         (first.id, third.id, ["Same mobile number"])]
 
 
+def test_open_pairs_by_application_gives_each_rows_open_pairs_in_one_query(ctx):
+    officer = factories.user(Role.hcpa_staff)
+    one, two, three, alone = (_sent(phone=f"07700 90080{n}") for n in range(4))
+    open_pair = factories.possible_duplicate(one, two)
+    second_pair = factories.possible_duplicate(one, three)
+    dismissed = factories.possible_duplicate(two, three)
+    duplicates.dismiss(db.session, dismissed, officer)
+    db.session.commit()
+    found = duplicates.open_pairs_by_application(db.session, [one.id, two.id, three.id, alone.id])
+    assert found == {
+        one.id: [duplicates.OpenPair(open_pair.id, two.id), duplicates.OpenPair(second_pair.id, three.id)],
+        two.id: [duplicates.OpenPair(open_pair.id, one.id)],
+        three.id: [duplicates.OpenPair(second_pair.id, one.id)],
+    }  # the dismissed pair is no tag; an application in no open pair is left out
+    assert duplicates.open_pairs_by_application(db.session, [two.id]) == {two.id: [
+        duplicates.OpenPair(open_pair.id, one.id)]}  # only the rows asked about
+    assert duplicates.open_pairs_by_application(db.session, []) == {}
+    assert duplicates.OpenPair.of(open_pair, two.id) == duplicates.OpenPair(open_pair.id, one.id)
+
+
 def test_only_hcpa_staff_dismiss_or_merge(ctx):
     pair = factories.possible_duplicate()
     manager = factories.user(Role.manager)
