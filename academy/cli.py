@@ -131,6 +131,7 @@ def register(app) -> None:
     from academy.outcomes.cli import register as register_outcomes
     from academy.privacy.cli import register as register_privacy
     from academy.voice.cli import register as register_voice
+    from recruitment.cli import register as register_recruitment
     from training.credentials.cli import register as register_credentials
 
     app.cli.add_command(seed_cli)
@@ -140,3 +141,4 @@ def register(app) -> None:
     register_privacy(app)
     register_credentials(app)
     register_voice(app)
+    register_recruitment(app)

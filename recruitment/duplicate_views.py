@@ -2,7 +2,7 @@
 "not a duplicate" and the merge (with its confirmation page). The rules are in duplicates.py."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.auth.access import STAFF_ROLES, DomainError, role_required
@@ -10,7 +10,7 @@ from academy.auth.audit import audit
 from academy.extensions import db
 from academy.forms import flash_refusal, form_error, status_for
 from academy.pagination import paginate, requested_page
-from recruitment import duplicates
+from recruitment import duplicates, screening
 from recruitment.blueprint import bp
 from recruitment.forms import DismissDuplicateForm, MergeForm
 from recruitment.pipeline import Conflict, check_version
@@ -19,9 +19,14 @@ from recruitment.pipeline import Conflict, check_version
 @bp.get("/duplicates")
 @role_required(*STAFF_ROLES)
 def duplicates_list():
-    """Open possible duplicates, newest first, each with the reasons it matched (fixed query count)."""
-    page = paginate(db.session, duplicates.open_pairs_query(), requested_page(), current_app.config["PAGE_SIZE"])
-    return render_template("recruitment/staff/duplicates.html", page=page)
+    """Open possible duplicates, newest first, each with the reasons it matched (fixed query count);
+    with ?application=N, only application N's (the screening queue links there when it has several)."""
+    application = None
+    if request.args.get("application", "").isdigit() and len(request.args["application"]) <= 9:
+        application = screening.get_application_or_404(db.session, int(request.args["application"]), current_user)
+    query = duplicates.open_pairs_query(application.id if application else None)
+    page = paginate(db.session, query, requested_page(), current_app.config["PAGE_SIZE"])
+    return render_template("recruitment/staff/duplicates.html", page=page, application=application)
 
 
 @bp.get("/duplicates/<int:pair_id>")

@@ -3,8 +3,9 @@
 An application matches another when they share a matching key (recruitment/duplicate_keys.py):
 the same email address (Gmail's dots and +tags ignored), the same UK mobile number, or the same
 name and postcode. Keys are indexed columns of the application, so finding the matches of one
-application is one indexed query. Matches are found when an application is sent and when the
-applicant changes their contact details afterwards, and recorded as `PossibleDuplicate` pairs for
+application is one indexed query. Matches are found when an application is sent, when the
+applicant changes their contact details afterwards, and by `rescan` (the command `flask recruitment
+find-duplicates`, for applications already sent), and recorded as `PossibleDuplicate` pairs for
 HCPA staff; the applicant is never blocked and is told nothing different.
 
 Merging keeps one application and closes the other as a pointer (state `merged`,
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -113,25 +114,106 @@ def record_possible_duplicates(session, application: Application) -> list[Possib
     return found
 
 
+@dataclass(slots=True)
+class RescanResult:
+    """What `rescan` looked at and found."""
+
+    scanned: int
+    """Sent, unmerged applications."""
+    sharing_a_key: int
+    """Of those, the ones sharing a matching key with another (each matched as on sending)."""
+    new_pairs: int
+
+
+RESCAN_BATCH = 500
+
+
+def rescan(session) -> RescanResult:
+    """Look for likely duplicates among every sent, unmerged application (`flask recruitment
+    find-duplicates`): after an import, a change of the keys' rules, or pairs missed.
+
+    One GROUP BY per key finds the key values more than one application shares; only those
+    applications are matched, each by `record_possible_duplicates` (the rules used on sending: a
+    pair HCPA decided is never re-opened, a known pair never recorded twice), loaded 500 at a time.
+    So the queries grow with the likely duplicates, not with every application. Idempotent: a
+    second run records nothing. Flushes; the caller commits.
+    """
+    matchable = Application.state.not_in(NOT_MATCHED)
+    scanned = session.scalar(select(func.count()).select_from(Application).where(matchable))
+    shared = []
+    for key, _ in KEYS:
+        column = getattr(Application, key)
+        shared.append(column.in_(select(column).where(matchable, column.is_not(None))
+                                 .group_by(column).having(func.count() > 1)))
+    ids = list(session.scalars(select(Application.id).where(matchable, or_(*shared)).order_by(Application.id)))
+    before = session.scalar(select(func.count()).select_from(PossibleDuplicate))
+    for start in range(0, len(ids), RESCAN_BATCH):
+        batch = session.scalars(select(Application).where(Application.id.in_(ids[start:start + RESCAN_BATCH]))
+                                .order_by(Application.id))
+        for application in batch.all():
+            record_possible_duplicates(session, application)
+    session.flush()
+    after = session.scalar(select(func.count()).select_from(PossibleDuplicate))
+    return RescanResult(scanned=scanned, sharing_a_key=len(ids), new_pairs=after - before)
+
+
 def _set_reasons(pair: PossibleDuplicate, match: Match) -> None:
     pair.same_email, pair.same_mobile, pair.same_name_postcode = (
         match.same_email, match.same_mobile, match.same_name_postcode)
 
 
-def open_pairs_query():
+def open_pairs_query(application_id: int | None = None):
     """The open pairs for the staff list, newest found first (both applications and their
-    accounts joined: a fixed number of queries per page)."""
-    return (select(PossibleDuplicate).where(PossibleDuplicate.status == DuplicateStatus.open)
-            .order_by(PossibleDuplicate.found_at.desc(), PossibleDuplicate.id.desc()))
+    accounts joined: a fixed number of queries per page); only those of one application when
+    `application_id` is given (the screening queue's link for an application in several pairs)."""
+    statement = select(PossibleDuplicate).where(PossibleDuplicate.status == DuplicateStatus.open)
+    if application_id is not None:
+        statement = statement.where(_in_pair(application_id))
+    return statement.order_by(PossibleDuplicate.found_at.desc(), PossibleDuplicate.id.desc())
+
+
+def _in_pair(application_id: int):
+    return or_(PossibleDuplicate.application_id == application_id,
+               PossibleDuplicate.other_application_id == application_id)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPair:
+    """An open pair as a list row's tag needs it: the pair and the other application, by id only."""
+
+    pair_id: int
+    other_application_id: int
+
+    @classmethod
+    def of(cls, pair: PossibleDuplicate, application_id: int) -> OpenPair:
+        other = pair.other_application_id if pair.application_id == application_id else pair.application_id
+        return cls(pair.id, other)
+
+
+def open_pairs_by_application(session, application_ids) -> dict[int, list[OpenPair]]:
+    """The open pairs of each of these applications (a page of the screening queue), oldest pair
+    first, in one query however many rows the page shows; an application in none is left out."""
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(PossibleDuplicate.id, PossibleDuplicate.application_id, PossibleDuplicate.other_application_id)
+        .where(PossibleDuplicate.status == DuplicateStatus.open,
+               or_(PossibleDuplicate.application_id.in_(ids), PossibleDuplicate.other_application_id.in_(ids)))
+        .order_by(PossibleDuplicate.id))
+    wanted, found = set(ids), {}
+    for pair_id, low, high in rows:
+        for this, other in ((low, high), (high, low)):
+            if this in wanted:
+                found.setdefault(this, []).append(OpenPair(pair_id, other))
+    return found
 
 
 def open_pairs_for(session, application: Application) -> list[PossibleDuplicate]:
     """The open pairs this application is in (the warning on its page): one query."""
     return list(session.scalars(
         select(PossibleDuplicate)
-        .where(PossibleDuplicate.status == DuplicateStatus.open,
-               or_(PossibleDuplicate.application_id == application.id,
-                   PossibleDuplicate.other_application_id == application.id))
+        .where(PossibleDuplicate.status == DuplicateStatus.open, _in_pair(application.id))
         .order_by(PossibleDuplicate.id)).unique())
 
 

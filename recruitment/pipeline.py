@@ -3,7 +3,9 @@
 submitted -> screening -> values_assessed -> checks -> ready_to_refer -> referred ->
 interviewing -> offered -> placed, with exits withdrawn (by the applicant), not_progressed
 (with a reason) and on_hold (with a reason; resumes to where it was). A referral declined or an
-interview or offer that comes to nothing returns the applicant to ready_to_refer.
+interview or offer that comes to nothing returns the applicant to ready_to_refer. The state
+merged (a duplicate merged into another application) is set only by recruitment/duplicates.py's
+merge, never by a move here, and no move leaves it.
 
 This module sits below the ones that use it: the evidence some moves need belongs to other
 modules (the journey's answers, screening's values assessment, the safer-recruitment checks),

@@ -95,7 +95,8 @@ def queue():
     )
     page = paginate(db.session, screening.queue_query(filters), requested_page(), current_app.config["PAGE_SIZE"])
     districts, service_types = reference_lists(db.session)
-    return render_template("recruitment/staff/queue.html", page=page, filters=filters,
+    pairs = duplicates.open_pairs_by_application(db.session, (application.id for application in page.items))
+    return render_template("recruitment/staff/queue.html", page=page, filters=filters, pairs=pairs,
                            counts=screening.state_counts(db.session), districts=districts,
                            service_types=service_types, ages=screening.AGES, sorts=screening.SORTS,
                            officers=screening.officers(db.session), assigned=assigned,
@@ -108,6 +109,7 @@ def application(application_id: int):
     """One application: answers, where it is, history of every move, notes, and what to do next."""
     application = screening.get_application_or_404(db.session, application_id, current_user)
     officers = screening.officers(db.session)
+    possible_duplicates = duplicates.open_pairs_for(db.session, application)
     assign_form = AssignForm(formdata=None, version=application.version,
                              officer=str(application.assigned_to_id or ""))
     assign_form.officer.choices = [("", "Nobody")] + [(str(o.id), o.full_name) for o in officers]
@@ -117,7 +119,9 @@ def application(application_id: int):
                            next_check_in=followup.next_check_in(application.placement),
                            assessment=screening.current_assessment(application),
                            missing=checks.missing_checks(application.checks), values=VALUES,
-                           possible_duplicates=duplicates.open_pairs_for(db.session, application),
+                           possible_duplicates=possible_duplicates,
+                           duplicate_tag_pairs=[duplicates.OpenPair.of(pair, application.id)
+                                                for pair in possible_duplicates],
                            merged_here=duplicates.merged_into_this(db.session, application))
     # The answers include the applicant's right-to-work answer: every view is audited.
     audit("viewed_application", target=application, subject=application.user, detail="shows right to work answer")

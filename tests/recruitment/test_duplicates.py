@@ -147,6 +147,115 @@ def test_a_dismissed_pair_is_never_recorded_again_and_a_contact_change_finds_new
         (first.id, third.id, ["Same mobile number"])]
 
 
+def _pairs():
+    return {(p.application_id, p.other_application_id): p for p in db.session.scalars(sa.select(PossibleDuplicate))}
+
+
+def test_rescan_records_each_kind_of_match_among_applications_already_sent(ctx):
+    """Applications sent before matching existed (or imported): the rescan finds the same pairs,
+    with the same reasons, as sending would have."""
+    by_email = [_sent(owner=factories.user(email=email), full_name=name, phone=phone, postcode=postcode)
+                for email, name, phone, postcode in (("lee.k@gmail.com", "Lee King", "07700 900501", "AL1 1AA"),
+                                                     ("leek+2@googlemail.com", "L King", "07700 900502", "WD1 1AA"))]
+    by_mobile = [_sent(full_name=name, phone=phone, postcode=postcode)
+                 for name, phone, postcode in (("Ana Ruiz", "07700 900503", "SG1 1AA"),
+                                               ("Anna Ruiz", "+44 7700 900503", "HP1 1AA"))]
+    by_name = [_sent(full_name=name, phone=phone, postcode=postcode)
+               for name, phone, postcode in (("Zoë O'Brien", "07700 900504", "al3 5aa"),
+                                             ("ZOE O BRIEN", "07700 900505", "AL3 5AA"))]
+    _sent(full_name="Nobody Alike", phone="07700 900506", postcode="EN1 1AA")
+    draft = factories.application(state=State.draft, full_name="Ana Ruiz", phone="07700900503", postcode="SG1 1AA")
+    merged = _sent(full_name="Ana Ruiz", phone="07700 900503", postcode="SG1 1AA")
+    merged.state = State.merged
+    db.session.commit()
+    assert _pairs() == {}
+
+    result = duplicates.rescan(db.session)
+    db.session.commit()
+
+    pairs = _pairs()
+    ids = lambda apps: tuple(a.id for a in apps)  # noqa: E731
+    assert set(pairs) == {ids(by_email), ids(by_mobile), ids(by_name)}
+    assert pairs[ids(by_email)].reasons == ["Same email address"]
+    assert pairs[ids(by_mobile)].reasons == ["Same mobile number"]
+    assert pairs[ids(by_name)].reasons == ["Same name and postcode"]
+    assert all(p.status == DuplicateStatus.open for p in pairs.values())
+    assert not any(draft.id in key or merged.id in key for key in pairs)
+    sent = db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+        Application.state.not_in((State.draft, State.merged))))
+    assert (result.scanned, result.sharing_a_key, result.new_pairs) == (sent, 6, 3)
+
+    again = duplicates.rescan(db.session)  # idempotent
+    db.session.commit()
+    assert (again.scanned, again.new_pairs) == (sent, 0) and set(_pairs()) == set(pairs)
+
+
+def test_rescan_never_reopens_a_dismissed_pair_and_adds_only_the_missing_ones(ctx):
+    officer = factories.user(Role.hcpa_staff)
+    first = _sent(full_name="Kai Obi", phone="07700 900601", postcode="SG2 2AA")
+    second = _sent(full_name="Kai Obi", phone="07700 900601", postcode="SG2 2AA")
+    third = _sent(full_name="K Obi", phone="07700 900601", postcode="WD2 2AA")
+    recorded = duplicates.record_possible_duplicates(db.session, second)  # as sending the second did
+    assert [(p.application_id, p.other_application_id) for p in recorded] == [(first.id, second.id),
+                                                                             (second.id, third.id)]
+    duplicates.dismiss(db.session, recorded[0], officer)
+    db.session.commit()
+    before = set(_pairs())
+
+    result = duplicates.rescan(db.session)
+    db.session.commit()
+
+    pairs = _pairs()
+    assert set(pairs) - before == {(first.id, third.id)}  # the one missing, and nothing twice
+    assert result.new_pairs == 1
+    assert pairs[(first.id, second.id)].status == DuplicateStatus.dismissed  # not re-opened
+    assert duplicates.rescan(db.session).new_pairs == 0
+
+
+def test_rescan_asks_the_same_number_of_queries_however_many_applications_match_nothing(ctx):
+    """The queries grow with the applications that share a key, not with every sent application."""
+    _sent(full_name="Twin One", phone="07700 900701", postcode="AL9 9AA")
+    _sent(full_name="Twin Two", phone="07700 900701", postcode="AL8 8AA")
+
+    def statements_for_rescan() -> int:
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            duplicates.rescan(db.session)
+            db.session.commit()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    statements_for_rescan()  # records the twins' pair; afterwards every run only re-reads it
+    few = statements_for_rescan()
+    for n in range(40):
+        _sent(full_name=f"Unique Person {n}", phone=f"07700 91{n:04d}", postcode=f"SG{n % 9 + 1} {n % 9}ZZ")
+    many = statements_for_rescan()
+    assert few == many, (few, many)
+
+
+def test_open_pairs_by_application_gives_each_rows_open_pairs_in_one_query(ctx):
+    officer = factories.user(Role.hcpa_staff)
+    one, two, three, alone = (_sent(phone=f"07700 90080{n}") for n in range(4))
+    open_pair = factories.possible_duplicate(one, two)
+    second_pair = factories.possible_duplicate(one, three)
+    dismissed = factories.possible_duplicate(two, three)
+    duplicates.dismiss(db.session, dismissed, officer)
+    db.session.commit()
+    found = duplicates.open_pairs_by_application(db.session, [one.id, two.id, three.id, alone.id])
+    assert found == {
+        one.id: [duplicates.OpenPair(open_pair.id, two.id), duplicates.OpenPair(second_pair.id, three.id)],
+        two.id: [duplicates.OpenPair(open_pair.id, one.id)],
+        three.id: [duplicates.OpenPair(second_pair.id, one.id)],
+    }  # the dismissed pair is no tag; an application in no open pair is left out
+    assert duplicates.open_pairs_by_application(db.session, [two.id]) == {two.id: [
+        duplicates.OpenPair(open_pair.id, one.id)]}  # only the rows asked about
+    assert duplicates.open_pairs_by_application(db.session, []) == {}
+    assert duplicates.OpenPair.of(open_pair, two.id) == duplicates.OpenPair(open_pair.id, one.id)
+
+
 def test_only_hcpa_staff_dismiss_or_merge(ctx):
     pair = factories.possible_duplicate()
     manager = factories.user(Role.manager)

@@ -132,13 +132,76 @@ def test_not_a_duplicate_is_remembered_and_audited(client):
     assert "already been dealt with" in text(merge_page) and 'name="keep"' not in text(merge_page)
 
 
+def test_the_queue_tags_applications_in_open_pairs_and_links_to_compare_them(client):
+    officer = factories.user(Role.hcpa_staff)
+    pair = pair_of()
+    first, second = pair.application, pair.other_application
+    third = factories.application_at(State.submitted, full_name="Nia J Jones", phone="07700 900402")
+    also = factories.possible_duplicate(first, third, same_name_postcode=True)
+    dismissed = factories.possible_duplicate(factories.application_at(State.submitted, full_name="Ola Dismissed",
+                                                                      phone="07700 900403"),
+                                             factories.application_at(State.submitted, full_name="Ola D",
+                                                                      phone="07700 900403"), status="dismissed")
+    client.sign_in(officer)
+
+    queue = text(client.get("/recruitment/screening"))
+    assert queue.count("Possible duplicate</strong>") == 3  # first, second and third; not the dismissed pair
+    # In one pair: the tag and a link to that pair's comparison, naming the applicant for a screen reader.
+    assert (f'<a class="govuk-link" href="/recruitment/duplicates/{pair.id}">Compare'
+            f'<span class="govuk-visually-hidden"> Nia Jones’s application {second.id} with possible duplicate '
+            f'application {first.id}</span></a>') in queue
+    assert (f'href="/recruitment/duplicates/{also.id}">Compare<span class="govuk-visually-hidden"> '
+            f"Nia J Jones’s application {third.id} with possible duplicate application {first.id}") in queue
+    # In two pairs: a link to the list of that application's pairs, so neither is missed.
+    assert (f'href="/recruitment/duplicates?application={first.id}">Compare 2 possible duplicates'
+            f'<span class="govuk-visually-hidden"> of Nia Jones’s application {first.id}</span>') in queue
+    assert f"/recruitment/duplicates/{dismissed.id}" not in queue
+
+    listed = text(client.get(f"/recruitment/duplicates?application={first.id}"))
+    assert "Possible duplicates of this application" in listed and f"Application {first.id}: Nia Jones" in listed
+    assert f'href="/recruitment/duplicates/{pair.id}"' in listed
+    assert f'href="/recruitment/duplicates/{also.id}"' in listed
+    assert "Showing 1 to 2 of 2 possible duplicates" in listed
+    only_third = text(client.get(f"/recruitment/duplicates?application={third.id}"))
+    assert f'href="/recruitment/duplicates/{also.id}"' in only_third
+    assert f'href="/recruitment/duplicates/{pair.id}"' not in only_third
+
+    page = text(client.get(f"/recruitment/applications/{second.id}"))  # the same tag on the application's page
+    assert "Possible duplicate</strong>" in page
+    assert f'href="/recruitment/duplicates/{pair.id}">Compare<span class="govuk-visually-hidden"> Nia Jones’s' in page
+    page = text(client.get(f"/recruitment/applications/{first.id}"))
+    assert f'href="/recruitment/duplicates?application={first.id}">Compare 2 possible duplicates' in page
+    untagged = text(client.get(f"/recruitment/applications/{dismissed.application_id}"))
+    assert "Possible duplicate</strong>" not in untagged
+
+
+def test_the_tag_goes_once_the_pair_is_dealt_with(client):
+    client.sign_in(factories.user(Role.hcpa_staff))
+    pair = pair_of()
+    assert "Possible duplicate</strong>" in text(client.get("/recruitment/screening"))
+    client.submit(f"/recruitment/duplicates/{pair.id}/dismiss", form_page=f"/recruitment/duplicates/{pair.id}")
+    assert "Possible duplicate</strong>" not in text(client.get("/recruitment/screening"))
+    assert "Possible duplicate</strong>" not in text(client.get(f"/recruitment/applications/{pair.application_id}"))
+
+
+def test_the_list_of_one_applications_pairs_is_a_404_for_an_unknown_or_unsent_application(client):
+    client.sign_in(factories.user(Role.hcpa_staff))
+    draft = factories.application(state=State.draft)
+    assert client.get("/recruitment/duplicates?application=999999").status_code == 404
+    assert client.get(f"/recruitment/duplicates?application={draft.id}").status_code == 404
+    assert client.get("/recruitment/duplicates?application=99999999999999999999").status_code == 200  # ignored
+    assert client.get("/recruitment/duplicates?application=abc").status_code == 200
+
+
 @pytest.mark.parametrize("role", [Role.applicant, Role.manager, Role.care_worker])
 def test_only_hcpa_staff_open_the_duplicate_pages(client, role):
     pair = pair_of()
     user = factories.user(role)
     client.sign_in(user)
     for url in ("/recruitment/duplicates", f"/recruitment/duplicates/{pair.id}",
-                f"/recruitment/duplicates/{pair.id}/merge"):
+                f"/recruitment/duplicates/{pair.id}/merge",
+                f"/recruitment/duplicates?application={pair.application_id}",
+                "/recruitment/screening", f"/recruitment/applications/{pair.application_id}"):
         assert client.get(url).status_code == 403, url
     token = client.csrf_token("/account")
     for url in (f"/recruitment/duplicates/{pair.id}/dismiss", f"/recruitment/duplicates/{pair.id}/merge"):

@@ -403,6 +403,20 @@ def add_duplicate_pairs(world, start, count):
     db.session.commit()
 
 
+def add_applications_in_pairs(world, start, count):
+    """Sent applications in open possible-duplicate pairs (each even row with the next; every tenth
+    row in a second pair too), so the screening queue shows its "Possible duplicate" tags."""
+    from recruitment.models import DuplicateStatus, PossibleDuplicate
+
+    made = _applications(start, count)
+    db.session.flush()
+    pairs = [(made[i], made[i + 1]) for i in range(0, len(made) - 1, 2)]
+    pairs += [(made[i], made[i + 2]) for i in range(0, len(made) - 2, 10)]
+    db.session.add_all(PossibleDuplicate(application_id=a.id, other_application_id=b.id, same_mobile=True,
+                                         status=DuplicateStatus.open, found_at=utcnow()) for a, b in pairs)
+    db.session.commit()
+
+
 def _benefits(start, count):
     from academy.benefits.models import Benefit, BenefitKind
 
@@ -464,6 +478,8 @@ def add_free_text_to_read(world, start, count):
 LIST_PAGES = [
     # Good Care Recruitment
     ListPage("hcpa: screening queue", "hcpa", "/recruitment/screening", add_applications, "Bulk 099"),
+    ListPage("hcpa: screening queue, possible duplicates tagged", "hcpa", "/recruitment/screening",
+             add_applications_in_pairs, "Bulk 099’s application"),
     ListPage("hcpa: open vacancies", "hcpa", "/recruitment/vacancies", add_open_vacancies, "Bulk 099 Home"),
     ListPage("hcpa: vacancies matching an application", "hcpa", "/recruitment/applications/{application}/matches",
              add_open_vacancies),
