@@ -27,6 +27,7 @@ A figure with numerator and denominator both 0 is not stored (nothing happened):
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,6 +62,7 @@ SOURCE_CODES = {0: "Not given", **{i + 1: h.value for i, h in enumerate(HeardAbo
 CELL = 10  # a cell (source x district, counted, not stored) is district_id * CELL + source code
 SCOPE_TYPES = ("gcr_source", "gcr_district", "county")
 SECONDS_A_DAY = 86_400
+DAY_BITS = 24  # a stay's whole days fit in 24 bits (45,000 years), the rest of an int64 holds its run
 
 _STATE_CODES = {state.name: i for i, state in enumerate(State)}
 _RANK = np.full(len(State), -1, dtype=np.int64)  # a state's place in the pipeline; -1 if not in it
@@ -113,10 +115,26 @@ COUNTED = [key for key, metric in METRICS.items() if metric.kind != "median"]  #
 # -- reading ------------------------------------------------------------------------------------------
 
 def _seconds(column: str, dialect: str) -> str:
-    """Seconds since 1970-01-01 UTC of a timestamp column."""
+    """Seconds since 1970-01-01 UTC of a timestamp column (date_part: a float, where EXTRACT would
+    build a numeric for every row)."""
     if dialect == "postgresql":
-        return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
+        return f"CAST(date_part('epoch', {column}) AS BIGINT)"
     return f"CAST(strftime('%s', {column}) AS INTEGER)"
+
+
+def _coded(column: str, codes: dict[str, int], otherwise: int) -> str:
+    """A text column as a whole number (`codes`; `otherwise` for NULL or any other value), so every
+    column the funnel reads is a number and PostgreSQL can send them as binary COPY rows."""
+    whens = " ".join(f"WHEN '{name}' THEN {code}" for name, code in codes.items())
+    return f"CASE {column} {whens} ELSE {otherwise} END"
+
+
+def _state_code(column: str) -> str:
+    return _coded(column, _STATE_CODES, -1)
+
+
+def _source_code(column: str) -> str:
+    return _coded(column, {h.name: code for code, h in enumerate(HeardAbout, start=1)}, 0)
 
 
 ACTIVE_NAMES = tuple(s.name for s in (*STAGES, State.on_hold))  # where an application can be waiting
@@ -144,8 +162,9 @@ def changes_sql(connection, dates: list[date]) -> str:
     d = connection.dialect.name
     since, until = _bounds(connection, dates)
     states = ", ".join(f"'{name}'" for name in ACTIVE_NAMES)
-    return (f"SELECT c.id AS change_id, c.application_id, c.to_state, {_seconds('c.occurred_at', d)} AS at, "
-            "a.heard_about, COALESCE(a.district_id, 0) AS district_id "
+    return (f"SELECT c.id AS change_id, c.application_id, {_state_code('c.to_state')} AS state, "
+            f"{_seconds('c.occurred_at', d)} AS at, {_source_code('a.heard_about')} AS source, "
+            "COALESCE(a.district_id, 0) AS district_id "
             "FROM application_state_changes c JOIN applications a ON a.id = c.application_id "
             f"WHERE c.occurred_at < {until} AND (a.state_changed_at >= {since} OR a.state IN ({states})) "
             # a duplicate merged away (recruitment/duplicates.py) counts once, as the kept application's own
@@ -157,15 +176,15 @@ def applications_sql(connection, dates: list[date]) -> str:
     """The applications begun in the months of `dates` (the online form's figures)."""
     d = connection.dialect.name
     since, until = _bounds(connection, dates)
-    return (f"SELECT {readers._day_of('a.created_at', d)} AS started_day, "
-            f"{readers._day_of('a.submitted_at', d)} AS sent_day, a.heard_about, "
+    return (f"SELECT a.id AS application_id, {readers._day_of('a.created_at', d)} AS started_day, "
+            f"{readers._day_of('a.submitted_at', d)} AS sent_day, {_source_code('a.heard_about')} AS source, "
             f"COALESCE(a.district_id, 0) AS district_id, a.furthest_page FROM applications a "
             f"WHERE a.created_at >= {since} AND a.created_at < {until} AND a.state <> 'merged'")
 
 
-CHANGE_DTYPES = {"change_id": "int64", "application_id": "int64", "to_state": "category", "at": "int64",
-                 "heard_about": "category", "district_id": "int64"}
-APPLICATION_DTYPES = {"started_day": "float64", "sent_day": "float64", "heard_about": "category",
+CHANGE_DTYPES = {"change_id": "int64", "application_id": "int64", "state": "int64", "at": "int64",
+                 "source": "int64", "district_id": "int64"}
+APPLICATION_DTYPES = {"application_id": "int64", "started_day": "float64", "sent_day": "float64", "source": "int64",
                       "district_id": "int64", "furthest_page": "int64"}
 
 
@@ -179,43 +198,27 @@ def available(connection) -> bool:
 @dataclass
 class Inputs:
     changes: pd.DataFrame  # change_id, application_id, state (State code), at (seconds), source, district_id
-    applications: pd.DataFrame  # begun in the months: started_day, sent_day (NaN), source, district_id, furthest_page
+    applications: pd.DataFrame  # begun in the months: application_id, started_day, sent_day (NaN), source, district_id,
+    # furthest_page
 
 
-def read(connection, dates: list[date], use_copy: bool | None = None) -> Inputs | None:
-    """The funnel's inputs for `dates`, or None where the tables are not there yet."""
+def read(connection, dates: list[date], use_copy: bool | None = None, packed: bool = False) -> Inputs | None:
+    """The funnel's inputs for `dates`, or None where the tables are not there yet. Every column is a
+    number (states and sources coded in the SQL), so PostgreSQL sends binary rows; `packed` (on
+    PostgreSQL: Alongside's worker) has the server pack them (readers.read_packed_numbers)."""
     if not available(connection):
         return None
-    changes = readers.read_frame(connection, changes_sql(connection, dates), CHANGE_DTYPES, use_copy)
-    applications = readers.read_frame(connection, applications_sql(connection, dates), APPLICATION_DTYPES, use_copy)
-    return Inputs(
-        pd.DataFrame({"change_id": changes["change_id"].to_numpy(np.int64),
-                      "application_id": changes["application_id"].to_numpy(np.int64),
-                      "state": state_codes(changes["to_state"]), "at": changes["at"].to_numpy(np.int64),
-                      "source": source_codes(changes["heard_about"]),
-                      "district_id": changes["district_id"].to_numpy(np.int64)}),
-        pd.DataFrame({"started_day": applications["started_day"].to_numpy(np.float64),
-                      "sent_day": applications["sent_day"].to_numpy(np.float64),
-                      "source": source_codes(applications["heard_about"]),
-                      "district_id": applications["district_id"].to_numpy(np.int64),
-                      "furthest_page": applications["furthest_page"].to_numpy(np.int64)}))
+    changes, applications = changes_sql(connection, dates), applications_sql(connection, dates)
+    if packed and readers.uses_copy(connection):
+        return Inputs(readers.read_packed_numbers(connection, changes, CHANGE_DTYPES, "change_id"),
+                      readers.read_packed_numbers(connection, applications, APPLICATION_DTYPES, "application_id"))
+    return Inputs(readers.read_frame(connection, changes, CHANGE_DTYPES, use_copy),
+                  readers.read_frame(connection, applications, APPLICATION_DTYPES, use_copy))
 
 
 def state_codes(names) -> np.ndarray:
-    """State member names to their position in State."""
-    return _codes(names, list(_STATE_CODES))
-
-
-def source_codes(names) -> np.ndarray:
-    """HeardAbout member names to SOURCE_CODES (None: 0)."""
-    return _codes(names, [h.name for h in HeardAbout]) + 1
-
-
-def _codes(names, categories: list[str]) -> np.ndarray:
-    if isinstance(names, pd.Series) and isinstance(names.dtype, pd.CategoricalDtype):
-        names = names.cat.set_categories(categories)  # a few categories mapped, not every row
-        return names.cat.codes.to_numpy(np.int64)
-    return pd.Categorical(pd.Series(names, dtype=object), categories=categories).codes.astype(np.int64)
+    """State member names to their position in State (-1 for none), as the changes' SQL codes them."""
+    return pd.Categorical(pd.Series(names, dtype=object), categories=list(_STATE_CODES)).codes.astype(np.int64)
 
 
 # -- computing ----------------------------------------------------------------------------------------
@@ -294,7 +297,7 @@ def _stays(changes: pd.DataFrame, cells: np.ndarray) -> pd.DataFrame:
     moved = changes["application_id"].to_numpy(np.int64)
     states = changes["state"].to_numpy(np.int64)
     at = changes["at"].to_numpy(np.int64)
-    order = np.lexsort((changes["change_id"].to_numpy(np.int64), at, moved))  # by application, then time
+    order = _in_order(moved, at, changes["change_id"].to_numpy(np.int64))
     keep = order[states[order] != _STATE_CODES["on_hold"]]
     moved, states, at, cells = moved[keep], states[keep], at[keep], np.asarray(cells, dtype=np.int64)[keep]
     repeat = np.r_[False, (moved[1:] == moved[:-1]) & (states[1:] == states[:-1])] if len(moved) else moved > 0
@@ -303,6 +306,20 @@ def _stays(changes: pd.DataFrame, cells: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"cell": cells, "state": states, "at": at,
                          "next_at": np.where(has_next, np.r_[at[1:], 0][:len(moved)], -1),
                          "next_state": np.where(has_next, np.r_[states[1:], 0][:len(moved)], -1)})
+
+
+def _in_order(moved: np.ndarray, at: np.ndarray, change_id: np.ndarray) -> np.ndarray:
+    """The order of the moves by application, then time, then change id. Where application and time
+    fit in 62 bits packed into one number: two stable sorts, by change id and then by that number
+    (fast on rows that come nearly in order, as they do from the database), else a sort by the three."""
+    if len(moved):
+        since = int(at.min())
+        time_bits = max(int(at.max()) - since, 0).bit_length()
+        if int(moved.min()) >= 0 and int(moved.max()).bit_length() + time_bits <= 62:
+            by_id = np.argsort(change_id, kind="stable")
+            packed = (moved[by_id] << time_bits) | (at[by_id] - since)
+            return by_id[np.argsort(packed, kind="stable")]
+    return np.lexsort((change_id, at, moved))
 
 
 def _counted(groups: np.ndarray, date_index: np.ndarray, n_groups: int, n_dates: int) -> np.ndarray:
@@ -440,9 +457,9 @@ def _percentile_rows(ended: _EndedStays, cell_ids: np.ndarray, calendar: _Calend
         for suffix, chosen, date_index in (("", ended.date_index >= 0, ended.date_index),
                                            ("_12m", in_year, np.full(len(ended.rank), latest))):
             key = ((scope_rows * n_stages + ended.rank) * n_dates + date_index)[chosen]
-            days = ended.days[chosen]
-            order = np.lexsort((days, key))
-            key, days = key[order], days[order]
+            # sorted by run, then by days: one sort of run and days packed into one number
+            packed = np.sort((key << DAY_BITS) | ended.days[chosen].clip(0, (1 << DAY_BITS) - 1))
+            key, days = packed >> DAY_BITS, packed & ((1 << DAY_BITS) - 1)
             runs, first, sizes = np.unique(key, return_index=True, return_counts=True)
             scope_index, rest = np.divmod(runs, n_stages * n_dates)
             stage_index, date_of_run = np.divmod(rest, n_dates)
@@ -469,10 +486,50 @@ def _no_rows() -> pd.DataFrame:
     return metrics._empty_snapshots().assign(source=pd.Series(dtype=object))
 
 
-def snapshot_rows(connection, dates: list[date]) -> pd.DataFrame:
+def snapshot_rows(connection, dates: list[date], packed: bool = False) -> pd.DataFrame:
     """The job's hook: read and compute the funnel's rows for `dates` (none where the tables are missing)."""
-    inputs = read(connection, dates)
+    inputs = read(connection, dates, packed=packed)
     return _no_rows() if inputs is None else compute(inputs, dates)
+
+
+class Alongside:
+    """The funnel's rows for the outcomes job, read and computed in a worker thread on a connection of
+    its own while the job does the rest, where that sees exactly what the job's connection would:
+    on PostgreSQL, when the job's transaction has written nothing yet (no transaction id), a new
+    connection sees the same committed rows. Otherwise (SQLite, or a caller's uncommitted writes)
+    the rows are read and computed on the job's connection when asked for."""
+
+    def __init__(self, connection, dates: list[date], pool=None, future=None) -> None:
+        self.connection, self.dates, self._pool, self._future = connection, dates, pool, future
+
+    @classmethod
+    def start(cls, connection, dates: list[date]) -> Alongside:
+        if connection.dialect.name != "postgresql" or connection.scalar(
+                sa.text("SELECT pg_current_xact_id_if_assigned()")) is not None:
+            return cls(connection, dates)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel")
+        return cls(connection, dates, pool, pool.submit(_rows_on_own_connection, connection.engine, dates))
+
+    def rows(self) -> pd.DataFrame:
+        if self._future is None:
+            return snapshot_rows(self.connection, self.dates)
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+
+    def abandon(self) -> None:
+        """The job failed: let the worker finish (it only reads) and drop what it made."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _rows_on_own_connection(engine, dates: list[date]) -> pd.DataFrame:
+    with engine.connect() as connection:
+        try:
+            return snapshot_rows(connection, dates, packed=True)
+        finally:
+            connection.rollback()
 
 
 # -- reading the stored figures back ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from academy.auth.models import AuditEvent, Role
 from academy.extensions import db
-from academy.outcomes import funnel, report, snapshots
+from academy.outcomes import funnel, readers, report, snapshots
 from academy.outcomes.models import OutcomeSnapshot
 from recruitment.models import HeardAbout, State, StateChange
 from tests import factories
@@ -302,3 +302,62 @@ def test_cli_shows_the_funnel(app, world):
     by_source = runner.invoke(args=["outcomes", "show", "--scope", "source"], catch_exceptions=False)
     assert f"GCR funnel, {HeardAbout.social_media.value}" in by_source.output
     assert "GCR funnel, Not given" in by_source.output
+
+
+def test_moves_are_put_in_order_by_application_time_and_change():
+    """Two moves of one application in the same second keep the order they were made in (change id),
+    however the rows arrive; an application id too big to pack takes the three-key sort."""
+    moved = np.array([7, 3, 7, 3, 7])
+    at = np.array([500, 100, 200, 100, 200])
+    change_id = np.array([5, 2, 4, 1, 3])
+    expected = np.lexsort((change_id, at, moved))
+    assert funnel._in_order(moved, at, change_id).tolist() == expected.tolist() == [3, 1, 4, 2, 0]
+    huge = moved + (1 << 40)
+    assert funnel._in_order(huge, at * (1 << 20), change_id).tolist() == expected.tolist()
+
+
+def test_the_job_reads_the_funnel_beside_the_rest_only_where_it_sees_the_same_rows(world):
+    """On PostgreSQL, with nothing of the job's transaction written yet, the funnel is read on a
+    connection of its own while the rest is computed, with the same figures; with a change not yet
+    committed (which another connection could not see) it is read on the job's own connection."""
+    connection = db.session.connection()
+    beside = funnel.Alongside.start(connection, [LAST_MONTH_END])
+    try:
+        on_postgres = connection.dialect.name == "postgresql"
+        assert (beside._future is not None) == on_postgres
+        assert_same_rows(beside.rows(), funnel.snapshot_rows(connection, [LAST_MONTH_END]))
+    finally:
+        beside.abandon()
+    staff = factories.user(Role.hcpa_staff)
+    db.session.add(StateChange(application=world["a"], from_state=State.screening, to_state=State.withdrawn,
+                               by_id=staff.id, occurred_at=_at(LAST_MONTH_END - timedelta(days=1))))
+    db.session.flush()
+    assert funnel.Alongside.start(db.session.connection(), [LAST_MONTH_END])._future is None
+    snapshots.run_outcomes(db.session, LAST_MONTH_END, LAST_MONTH_END)
+    assert stored("funnel_screening_dropped") == (1, 1)  # the uncommitted move counted
+    assert stored("funnel_screening_waiting") is None
+
+
+def test_packed_and_row_by_row_reads_agree(world):
+    """On PostgreSQL the server can pack the rows (readers.read_packed_numbers): the same numbers,
+    empty days as NaN, whatever the size of a group of rows."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        assert funnel.read(connection, [LAST_MONTH_END], packed=True).changes.shape[0] == 4  # not packed
+        return
+    rows = funnel.read(connection, [LAST_MONTH_END])
+    packed = funnel.read(connection, [LAST_MONTH_END], packed=True)
+    for left, right in ((rows.changes, packed.changes), (rows.applications, packed.applications)):
+        pd.testing.assert_frame_equal(left.sort_values(left.columns[0], ignore_index=True),
+                                      right.sort_values(right.columns[0], ignore_index=True))
+    assert packed.applications["sent_day"].isna().sum() == 1  # C, the draft
+    small = readers.read_packed_numbers(connection, funnel.changes_sql(connection, [LAST_MONTH_END]),
+                                        funnel.CHANGE_DTYPES, "change_id", rows=1)
+    pd.testing.assert_frame_equal(small.sort_values("change_id", ignore_index=True),
+                                  rows.changes.sort_values("change_id", ignore_index=True))
+
+
+def assert_same_rows(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    key = ["scope_type", "scope_id", "date", "metric"]
+    assert len(left) > 0
+    pd.testing.assert_frame_equal(left.sort_values(key, ignore_index=True), right.sort_values(key, ignore_index=True))
