@@ -95,11 +95,16 @@ def run_outcomes(session, start: date, end: date, progress: Progress | None = No
     written = Written()
     rows = workplaces = 0
     groups = [dates[i:i + metrics.MAX_DATES_PER_CHUNK] for i in range(0, len(dates), metrics.MAX_DATES_PER_CHUNK)]
+    alongside = None
     try:
         connection = session.connection()
         if connection.dialect.name == "postgresql" and not connection.scalar(
                 sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK}):
             raise AlreadyRunning()
+        # The GCR funnel (academy/outcomes/funnel.py) has its own inputs: where it can, it is read and
+        # computed beside the rest (funnel.Alongside), so the database joins the stage history while
+        # this process computes the workplaces' figures.
+        alongside = funnel.Alongside.start(connection, dates)
         for number, group in enumerate(groups):
             share = 90 / len(groups)
             base = 5 + number * share
@@ -131,7 +136,7 @@ def run_outcomes(session, start: date, end: date, progress: Progress | None = No
         # metrics, read and computed for all the dates at once, stored by the same writer.
         say(96, "Computing the GCR funnel")
         clock = time.perf_counter()
-        funnel_rows = funnel.snapshot_rows(connection, dates)
+        funnel_rows = alongside.rows()  # the time the rest of the job waits for it
         timings["funnel"] = time.perf_counter() - clock
         clock = time.perf_counter()
         written += replace_snapshots(connection, funnel_rows, dates, scope_types=funnel.SCOPE_TYPES,
@@ -142,6 +147,8 @@ def run_outcomes(session, start: date, end: date, progress: Progress | None = No
         session.commit()
         timings["store"] += time.perf_counter() - clock
     except BaseException:
+        if alongside is not None:
+            alongside.abandon()
         session.rollback()
         raise
     say(100, f"Outcomes computed for {len(dates)} dates, {dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}")
@@ -391,7 +398,8 @@ class SnapshotWriter:
             return
         self._know(frame)
         keys = _keys(frame, self._scope_names, self._metric_names)
-        in_order = np.sort(keys)
+        order = np.argsort(keys)
+        in_order = keys[order]
         if not (in_order[1:] != in_order[:-1]).all():
             raise ValueError("the same scope, date and metric written twice")
         del in_order
@@ -412,7 +420,7 @@ class SnapshotWriter:
             changed = frame.iloc[frame_rows[~same]][["numerator", "denominator", "source"]]
             self._changed.append(changed.assign(id=self._ids[stored_rows[~same]]))
             self.written.updated += int((~same).sum())
-        new = np.flatnonzero(~found)
+        new = order[~found[order]]  # in the unique index's order: PostgreSQL adds them to neighbouring pages
         if len(new):
             self._new_keys.append(keys[new])
             self._insert(frame.iloc[new])
