@@ -30,10 +30,12 @@ class OutcomeSnapshot(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scope_type: Mapped[str] = mapped_column(String(20))
+    # compared byte by byte on PostgreSQL (migration 0028): cheaper for the unique index the outcomes
+    # job inserts millions of rows into; the values are ASCII identifiers, so the order is the same
+    scope_type: Mapped[str] = mapped_column(String(20).with_variant(String(20, collation="C"), "postgresql"))
     scope_id: Mapped[int]
     date: Mapped[date]
-    metric: Mapped[str] = mapped_column(String(40))
+    metric: Mapped[str] = mapped_column(String(40).with_variant(String(40, collation="C"), "postgresql"))
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
     # Which records the figure came from (academy/outcomes/declared.py SOURCES): the service's own
