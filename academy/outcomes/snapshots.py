@@ -358,7 +358,6 @@ class SnapshotWriter:
                f"CASE WHEN source IS NULL THEN 0 ELSE coalesce({source}, -1) END::smallint "
                f"FROM outcome_snapshot WHERE {where} AND ({scope}) IS NOT NULL AND ({metric}) IS NOT NULL "
                f"AND (source IS NULL OR {source} > 0)")
-        raw = self.connection.connection.dbapi_connection
         parts, data, width = [], bytearray(), self.STORED_BINARY.itemsize
         skip = len(BINARY_SIGNATURE)
 
@@ -374,12 +373,11 @@ class SnapshotWriter:
             del rows
             data = data[skip + whole:]
 
-        with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)") as copy:
-            for piece in copy:
-                data += piece
-                if len(data) >= 1 << 23:
-                    take()
-                    skip = 0
+        for piece in readers.copy_out(self.connection, f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)", 1 << 23):
+            data += piece
+            if len(data) >= 1 << 23:
+                take()
+                skip = 0
         take(final=True)
         return tuple(np.concatenate([p[i] for p in parts]) for i in range(5))
 

@@ -175,3 +175,28 @@ def test_person_dates_lookup_by_table_and_by_binary_search_agree(ctx, monkeypatc
     by_search = readers.read_staff(connection, JAN, FEB)
     pd.testing.assert_frame_equal(by_table, by_search)
     assert by_table["qualified_on"].notna().sum() == 2 and by_table["induction_completed_on"].notna().sum() == 2
+
+
+def test_copy_out_gives_every_row_in_blocks_and_raises_the_servers_error(ctx):
+    """copy_out (PostgreSQL) takes a COPY's rows in blocks of whole rows, the same bytes psycopg's Copy
+    gives row by row; an error the server meets half-way is raised as psycopg's exception for it,
+    and the connection is usable once rolled back."""
+    import psycopg
+
+    connection = db.session.connection()
+    if not readers.uses_copy(connection):
+        assert readers.read_frame(connection, "SELECT 1 AS one", {"one": "int64"})["one"].tolist() == [1]
+        return
+    statement = "COPY (SELECT n, repeat('x', n % 7) FROM generate_series(1, 5000) AS n) TO STDOUT"
+    blocks = list(readers.copy_out(connection, statement, block_bytes=1000))
+    assert len(blocks) > 10 and all(block.endswith(b"\n") for block in blocks)
+    raw = connection.connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        assert b"".join(blocks) == b"".join(bytes(row) for row in copy)
+    failing = "COPY (SELECT 10 / (5000 - n) FROM generate_series(1, 6000) AS n) TO STDOUT"
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        for _ in readers.copy_out(connection, failing, block_bytes=100):
+            pass
+    db.session.rollback()
+    assert readers.stream_only(db.session.connection(), "SELECT 1", row_by_row=False) == \
+        readers.stream_only(db.session.connection(), "SELECT 1")
