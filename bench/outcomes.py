@@ -716,6 +716,7 @@ def main() -> None:
             recruitment_counts = funnel_counts(engine)
         runs = {}
         for run in ("first", "again"):
+            settle(engine)
             job = runs[run] = time_job(url, dates)
             log(f"(c) job, {run} run: {job['total']:.2f} s (read {job['read']:.2f} s, compute {job['compute']:.2f} s, "
                 f"store {job['store']:.2f} s; {job['inserted']:,} inserted, {job['updated']:,} updated, "
