@@ -1,8 +1,9 @@
 """Reading the outcome inputs fast: only the columns the formulas need, dates as day numbers.
 
-On PostgreSQL each SELECT is streamed out with `COPY (SELECT ...) TO STDOUT WITH CSV` (psycopg 3)
-straight into pandas.read_csv; elsewhere (SQLite) it is an ordinary pandas.read_sql. Both paths
-give the same frames (tests/outcomes/test_snapshots.py and test_readers.py check it). Frames are those documented
+On PostgreSQL each SELECT is streamed out with `COPY (SELECT ...) TO STDOUT`, its rows taken from
+libpq in blocks (copy_out): all-number SELECTs as fixed-width binary rows straight into numpy,
+the others as CSV into pandas.read_csv; elsewhere (SQLite) it is an ordinary pandas.read_sql. Both
+paths give the same frames (tests/outcomes/test_snapshots.py and test_readers.py check it). Frames are those documented
 in academy.outcomes.metrics.
 
 Training inputs come from training/models.py (qualifications, Care Certificate inductions,
