@@ -24,18 +24,17 @@ class OutcomeSnapshot(TimestampMixin, db.Model):
     """
 
     __tablename__ = "outcome_snapshot"
-    __table_args__ = (
-        UniqueConstraint("scope_type", "scope_id", "date", "metric", name="uq_outcome_snapshot_scope_date_metric"),
-        Index("ix_outcome_snapshot_date", "date"),
-    )
+    __table_args__ = (Index("ix_outcome_snapshot_date", "date"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # compared byte by byte on PostgreSQL (migration 0028): cheaper for the unique index the outcomes
-    # job inserts millions of rows into; the values are ASCII identifiers, so the order is the same
-    scope_type: Mapped[str] = mapped_column(String(20).with_variant(String(20, collation="C"), "postgresql"))
-    scope_id: Mapped[int]
-    date: Mapped[date]
-    metric: Mapped[str] = mapped_column(String(40).with_variant(String(40, collation="C"), "postgresql"))
+    # The key is the scope, date and metric (no surrogate id since migration 0029: one index fewer for
+    # the millions of figures a first run inserts). Scope types and metric names compare byte by byte
+    # on PostgreSQL (migration 0028); they are ASCII identifiers, so the order is the same.
+    scope_type: Mapped[str] = mapped_column(String(20).with_variant(String(20, collation="C"), "postgresql"),
+                                            primary_key=True)
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    date: Mapped[date] = mapped_column(primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40).with_variant(String(40, collation="C"), "postgresql"),
+                                        primary_key=True)
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
     # Which records the figure came from (academy/outcomes/declared.py SOURCES): the service's own

@@ -286,7 +286,7 @@ def replace_snapshots(connection, frame: pd.DataFrame, dates: list[date], *, sco
 class SnapshotWriter:
     """replace_snapshots with the frame given in pieces: `write` each piece (any rows of the part, each
     (scope, date, metric) once over all the pieces), then leave the `with` block; `written` then says
-    what was written. The stored rows of the part are read once, on entering (compactly: a key, id
+    what was written. The stored rows of the part are read once, on entering (compactly: a key
     and the three values a row). On PostgreSQL the new rows of every piece go down one COPY FROM
     that stays open while the next piece is computed (a worker thread feeds it, so the server
     indexes one piece while this process computes the next); changed rows are updated and stored
@@ -322,39 +322,38 @@ class SnapshotWriter:
                       f" OR array_position(ARRAY[{_quoted(self._metric_names)}]::text[], metric::text) IS NULL"
                       f" OR (source IS NOT NULL AND array_position(ARRAY[{_quoted(self._source_names)}]::text[], "
                       "source::text) IS NULL))")  # and the few rows of names it has no code for, as text
-        sql = (f"SELECT id, scope_type, scope_id, {readers._day('date', dialect)} AS day, metric, numerator, "
+        sql = (f"SELECT scope_type, scope_id, {readers._day('date', dialect)} AS day, metric, numerator, "
                f"denominator, source FROM outcome_snapshot WHERE {where}")
         for block in readers.read_blocks(self.connection, sql, STORED_DTYPES):
             block = block.rename(columns={"day": "date"})
             self._know(block)
-            blocks.append((_keys(block, self._scope_names, self._metric_names), block["id"].to_numpy(np.int64),
+            blocks.append((_keys(block, self._scope_names, self._metric_names),
                            block["numerator"].to_numpy(np.float64), block["denominator"].to_numpy(np.float64),
                            _source_codes(block["source"], self._source_names)))
         blocks = [b for b in blocks if len(b[0])]
-        keys, ids, numerators, denominators, sources = (
+        keys, numerators, denominators, sources = (
             [np.concatenate([b[i] for b in blocks]) if blocks else np.array([], t)
-             for i, t in enumerate((np.int64, np.int64, np.float64, np.float64, np.int16))])
+             for i, t in enumerate((np.int64, np.float64, np.float64, np.int16))])
         order = np.argsort(keys, kind="stable")
-        self._keys, self._ids = keys[order], ids[order]
+        self._keys = keys[order]
         self._numerators, self._denominators, self._sources = numerators[order], denominators[order], sources[order]
         if len(self._keys) > 1 and not (self._keys[1:] != self._keys[:-1]).all():
             raise ValueError("the stored snapshots have the same key twice")
         self._written = np.zeros(len(self._keys), dtype=bool)
 
-    STORED_BINARY = np.dtype([("count", ">i2"), ("id_length", ">i4"), ("id", ">i8"), ("key_length", ">i4"),
-                              ("key", ">i8"), ("numerator_length", ">i4"), ("numerator", ">f8"),
+    STORED_BINARY = np.dtype([("count", ">i2"), ("key_length", ">i4"), ("key", ">i8"), ("numerator_length", ">i4"), ("numerator", ">f8"),
                               ("denominator_length", ">i4"), ("denominator", ">f8"), ("source_length", ">i4"),
                               ("source", ">i2")])
 
     def _stored_binary(self, where: str):
         """The stored rows whose scope type, metric and source have codes here, each as the key,
-        id, values and source code, computed by PostgreSQL and sent as fixed-width binary rows."""
+        values and source code, computed by PostgreSQL and sent as fixed-width binary rows."""
         scope = f"array_position(ARRAY[{_quoted(self._scope_names)}]::text[], scope_type::text) - 1"
         metric = f"array_position(ARRAY[{_quoted(self._metric_names)}]::text[], metric::text) - 1"
         source = f"coalesce(array_position(ARRAY[{_quoted(self._source_names)}]::text[], source::text), 0)"
         key = (f"(((({scope})::bigint << 32 | scope_id::bigint) << 17 | (date - DATE '{EARLIEST.isoformat()}')::bigint)"
                f" << 10 | ({metric})::bigint)")
-        sql = (f"SELECT id::bigint, {key}, coalesce(numerator, 'NaN'), coalesce(denominator, 'NaN'), "
+        sql = (f"SELECT {key}, coalesce(numerator, 'NaN'), coalesce(denominator, 'NaN'), "
                f"CASE WHEN source IS NULL THEN 0 ELSE coalesce({source}, -1) END::smallint "
                f"FROM outcome_snapshot WHERE {where} AND ({scope}) IS NOT NULL AND ({metric}) IS NOT NULL "
                f"AND (source IS NULL OR {source} > 0)")
@@ -367,8 +366,7 @@ class SnapshotWriter:
             if final and (len(data) - skip) % width != len(BINARY_TRAILER):
                 raise ValueError("unexpected data in the stored snapshots' binary COPY")
             rows = np.frombuffer(memoryview(data)[skip:skip + whole], dtype=self.STORED_BINARY)
-            parts.append((rows["key"].astype(np.int64), rows["id"].astype(np.int64),
-                          rows["numerator"].astype(np.float64), rows["denominator"].astype(np.float64),
+            parts.append((rows["key"].astype(np.int64), rows["numerator"].astype(np.float64), rows["denominator"].astype(np.float64),
                           rows["source"].astype(np.int16)))
             del rows
             data = data[skip + whole:]
@@ -379,7 +377,7 @@ class SnapshotWriter:
                 take()
                 skip = 0
         take(final=True)
-        return tuple(np.concatenate([p[i] for p in parts]) for i in range(5))
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
 
     def _know(self, frame: pd.DataFrame) -> None:
         """Scope types and metrics beyond metrics.SCOPE_TYPES and ALL_METRICS (another feature's) get
@@ -415,8 +413,7 @@ class SnapshotWriter:
         same = (_same(numerators, self._numerators[stored_rows]) & _same(denominators, self._denominators[stored_rows])
                 & (_source_codes(frame["source"], self._source_names)[frame_rows] == self._sources[stored_rows]))
         if not same.all():
-            changed = frame.iloc[frame_rows[~same]][["numerator", "denominator", "source"]]
-            self._changed.append(changed.assign(id=self._ids[stored_rows[~same]]))
+            self._changed.append(frame.iloc[frame_rows[~same]][list(STORED_COLUMNS)])
             self.written.updated += int((~same).sum())
         new = order[~found[order]]  # in the unique index's order: PostgreSQL adds them to neighbouring pages
         if len(new):
@@ -454,8 +451,8 @@ class SnapshotWriter:
         changed = pd.concat(self._changed, ignore_index=True) if self._changed else None
         if changed is not None:
             _update_rows(self.connection, changed)
-        gone = self._ids[~self._written]
-        _delete_rows(self.connection, gone)
+        gone = self._keys[~self._written]
+        _delete_rows(self.connection, _from_keys(gone, self._scope_names, self._metric_names))
         self.written.deleted += len(gone)
 
 
@@ -523,7 +520,7 @@ def _dates_sql(dates: list[date], dialect: str) -> str:
     return "(" + " OR ".join(clauses) + ")"
 
 
-STORED_DTYPES = {"id": "int64", "scope_type": "category", "scope_id": "int64", "day": "int64",
+STORED_DTYPES = {"scope_type": "category", "scope_id": "int64", "day": "int64",
                  "metric": "category", "numerator": "float64", "denominator": "float64", "source": "object"}
 
 
@@ -572,39 +569,77 @@ def _source_codes(values: pd.Series, names: pd.Index) -> np.ndarray:
     return (_codes(values, names) + 1).astype(np.int16)
 
 
-def _delete_rows(connection, ids: np.ndarray) -> None:
-    if not len(ids):
+KEY_COLUMNS = ("scope_type", "scope_id", "date", "metric")  # outcome_snapshot's primary key
+
+
+def _delete_rows(connection, gone: pd.DataFrame) -> None:
+    """Delete the stored rows of these keys (KEY_COLUMNS)."""
+    if not len(gone):
         return
     if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("DELETE FROM outcome_snapshot WHERE id = ANY(:ids)"), {"ids": ids.tolist()})
+        _key_table(connection, "outcome_snapshot_gone", gone, [])
+        connection.execute(sa.text(
+            "DELETE FROM outcome_snapshot s USING outcome_snapshot_gone g WHERE " + _same_key("s", "g")))
+        connection.execute(sa.text("DROP TABLE outcome_snapshot_gone"))
         return
     table = OutcomeSnapshot.__table__
-    for start in range(0, len(ids), 500):
-        connection.execute(sa.delete(table).where(table.c.id.in_(ids[start:start + 500].tolist())))
+    connection.execute(sa.delete(table).where(*_key_bound(table)), _key_records(gone))
 
 
 def _update_rows(connection, changed: pd.DataFrame) -> None:
-    """New numerator, denominator and source for stored rows (`id`)."""
+    """New numerator, denominator and source for stored rows (by KEY_COLUMNS)."""
     if not len(changed):
         return
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
     if connection.dialect.name == "postgresql":
-        connection.execute(sa.text(
-            "CREATE TEMPORARY TABLE outcome_snapshot_changes (id bigint PRIMARY KEY, numerator double precision, "
-            "denominator double precision, source varchar(20)) ON COMMIT DROP"))
-        _copy_csv(connection, "outcome_snapshot_changes", changed, ["id", "numerator", "denominator", "source"])
+        _key_table(connection, "outcome_snapshot_changes", changed,
+                   ["numerator double precision", "denominator double precision", "source varchar(20)"])
         connection.execute(sa.text(
             "UPDATE outcome_snapshot s SET numerator = c.numerator, denominator = c.denominator, source = c.source, "
-            "updated_at = :now FROM outcome_snapshot_changes c WHERE s.id = c.id"), {"now": now})
+            "updated_at = :now FROM outcome_snapshot_changes c WHERE " + _same_key("s", "c")), {"now": now})
         connection.execute(sa.text("DROP TABLE outcome_snapshot_changes"))
         return
     table = OutcomeSnapshot.__table__
-    records = [{"row_id": int(i), "numerator": n, "denominator": d, "source": o, "updated_at": now}
-               for i, n, d, o in zip(changed["id"], _nullable(changed["numerator"]), _nullable(changed["denominator"]),
-                                     _nullable(changed["source"]))]
-    connection.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id")).values(
+    records = [{**key, "numerator": n, "denominator": d, "source": o, "updated_at": now}
+               for key, n, d, o in zip(_key_records(changed), _nullable(changed["numerator"]),
+                                       _nullable(changed["denominator"]), _nullable(changed["source"]))]
+    connection.execute(sa.update(table).where(*_key_bound(table)).values(
         numerator=sa.bindparam("numerator"), denominator=sa.bindparam("denominator"),
         source=sa.bindparam("source"), updated_at=sa.bindparam("updated_at")), records)
+
+
+def _key_table(connection, name: str, frame: pd.DataFrame, more: list[str]) -> None:
+    """A temporary table (dropped at commit) of the frame's keys and `more` columns, by COPY."""
+    columns = ["scope_type varchar(20) COLLATE \"C\"", "scope_id integer", "date date", "metric varchar(40) COLLATE \"C\"",
+               *more]
+    connection.execute(sa.text(f"CREATE TEMPORARY TABLE {name} ({', '.join(columns)}) ON COMMIT DROP"))
+    names = [c.split()[0] for c in columns]
+    _copy_csv(connection, name, frame, names)
+
+
+def _same_key(a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{c} = {b}.{c}" for c in KEY_COLUMNS)
+
+
+def _key_bound(table) -> list:
+    return [table.c[c] == sa.bindparam(f"key_{c}") for c in KEY_COLUMNS]
+
+
+def _key_records(frame: pd.DataFrame) -> list[dict]:
+    days = pd.to_datetime(frame["date"]).dt.date
+    return [{"key_scope_type": s, "key_scope_id": int(i), "key_date": d, "key_metric": m}
+            for s, i, d, m in zip(frame["scope_type"], frame["scope_id"], days, frame["metric"])]
+
+
+def _from_keys(keys: np.ndarray, scope_names: pd.Index, metric_names: pd.Index) -> pd.DataFrame:
+    """_keys undone: the scope type, scope id, date and metric of each key."""
+    keys = np.asarray(keys, dtype=np.int64)
+    return pd.DataFrame({
+        "scope_type": np.asarray(scope_names, dtype=object)[keys >> 59],
+        "scope_id": (keys >> 27) & ((1 << 32) - 1),
+        "date": (((keys >> 10) & ((1 << 17) - 1)) + KEY_DAY_ZERO).astype("datetime64[D]").astype("datetime64[s]"),
+        "metric": np.asarray(metric_names, dtype=object)[keys & ((1 << 10) - 1)],
+    })
 
 
 def _nullable(values: pd.Series):
