@@ -32,6 +32,17 @@ def refuse(code: int = 404, actor=None, target: tuple[str, object] | None = None
     abort(code)
 
 
+def record_for_roles_or_404(session, model, record_id, for_user, roles):
+    """`model`'s row `record_id` for a user holding one of `roles` (who see every such row: HCPA's
+    catalogues, rounds and polls); another role is refused (403, logged), an unknown id is a 404."""
+    if for_user.role not in roles:
+        refuse(403, for_user, (model.__name__, record_id))
+    record = session.get(model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
 def role_required(*roles: Role):
     """Let the view run only for signed-in users holding one of `roles`; others get 403.
 

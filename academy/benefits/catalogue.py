@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from academy.auth.access import Invalid, NotAllowed, refuse
+from academy.auth.access import Invalid, NotAllowed, record_for_roles_or_404
 from academy.auth.models import Role, User
 from academy.benefits.models import Benefit, BenefitKind, BenefitUse
 from academy.extensions import utcnow
@@ -68,12 +67,7 @@ def use_totals(session, benefit_ids: list[int]) -> dict[int, int]:
 
 def get_benefit_or_404(session, benefit_id: int, for_user: User) -> Benefit:
     """A benefit for HCPA staff (who see the whole catalogue); anyone else is refused."""
-    if for_user.role not in RUNS_CATALOGUE:
-        refuse(403, for_user, ("Benefit", benefit_id))
-    benefit = session.get(Benefit, benefit_id)
-    if benefit is None:
-        abort(404)
-    return benefit
+    return record_for_roles_or_404(session, Benefit, benefit_id, for_user, RUNS_CATALOGUE)
 
 
 def job_roles(session) -> list[JobRole]:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import Invalid, NotAllowed, refuse
+from academy.auth.access import Invalid, NotAllowed, record_for_roles_or_404
 from academy.auth.models import Role, User
 from academy.mail import send_mail
 from academy.recognition.models import AwardCategory, AwardRound, Nomination, NominationStatus
@@ -85,22 +84,12 @@ def add_round(session, name: str, closes_on: date | None, by: User, today: date 
 
 def get_round_or_404(session, round_id: int, for_user: User) -> AwardRound:
     """A round, for HCPA staff (who see every round); anyone else is refused."""
-    if for_user.role not in RUNS_AWARDS:
-        refuse(403, for_user, ("AwardRound", round_id))
-    award_round = session.get(AwardRound, round_id)
-    if award_round is None:
-        abort(404)
-    return award_round
+    return record_for_roles_or_404(session, AwardRound, round_id, for_user, RUNS_AWARDS)
 
 
 def get_nomination_or_404(session, nomination_id: int, for_user: User) -> Nomination:
     """A nomination, for HCPA staff; anyone else is refused."""
-    if for_user.role not in RUNS_AWARDS:
-        refuse(403, for_user, ("Nomination", nomination_id))
-    nomination = session.get(Nomination, nomination_id)
-    if nomination is None:
-        abort(404)
-    return nomination
+    return record_for_roles_or_404(session, Nomination, nomination_id, for_user, RUNS_AWARDS)
 
 
 def find_nominees(session, name: str) -> list[CpaMembership]:

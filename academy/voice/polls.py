@@ -9,7 +9,7 @@ from datetime import date
 from flask import abort
 from sqlalchemy import delete, func, insert, select
 
-from academy.auth.access import Invalid, NotAllowed, refuse
+from academy.auth.access import Invalid, NotAllowed, record_for_roles_or_404
 from academy.auth.models import Role, User
 from academy.tiers.models import Tier
 from academy.voice.audience import audience, id_list, joined
@@ -50,12 +50,7 @@ def require_hcpa(user: User, doing: str) -> None:
 
 def get_poll_or_404(session, poll_id: int, for_user: User) -> Poll:
     """A poll, for HCPA staff (who see every poll); anyone else is refused."""
-    if for_user.role not in RUNS_POLLS:
-        refuse(403, for_user, ("Poll", poll_id))
-    poll = session.get(Poll, poll_id)
-    if poll is None:
-        abort(404)
-    return poll
+    return record_for_roles_or_404(session, Poll, poll_id, for_user, RUNS_POLLS)
 
 
 def get_question_or_404(session, question_id: int, for_user: User, *, poll_id: int) -> PollQuestion:
