@@ -13,16 +13,14 @@ token of an emailed poll link, `/voice/answer/<token>`, which says whose link it
 can use it) is written as `[redacted]`, in the request line, the path and the Referer alike.
 """
 import gc
-import re
 
 from gunicorn.glogging import Logger
 
-# Addresses whose last part is a secret. Keep in step with the routes (tests/unit/test_access_log.py).
-SECRET_IN_ADDRESS = re.compile(r"(/voice/answer/)[^/?#\s\"]+")
+from academy.secret_paths import redact as _redact  # the one list of addresses holding a secret
 
 
 def redact(value):
-    return SECRET_IN_ADDRESS.sub(r"\1[redacted]", value) if isinstance(value, str) else value
+    return _redact(value, "[redacted]")
 
 
 class RedactingLogger(Logger):

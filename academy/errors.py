@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 
 from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
@@ -16,13 +15,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError, ServiceUnavailable
 
 from academy.jobs import JobsUnavailable
+from academy.secret_paths import redact
 
 log = logging.getLogger(__name__)
 
 # The database did not answer (PostgreSQL restarting, the network, a dropped connection): a 503.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # An emailed link's secret, as gunicorn.conf.py's access log redacts it.
-SECRET_IN_PATH = re.compile(r"(/voice/answer/)[^/]+")
 
 
 def _wants_json() -> bool:
@@ -35,7 +34,7 @@ def _path() -> str:
     rule = request.url_rule
     if rule is not None and "token" in (request.view_args or {}):
         return rule.rule
-    return SECRET_IN_PATH.sub(r"\1<token>", request.path)  # no route matched (an untrusted host)
+    return redact(request.path)  # no route matched (an untrusted host, an unknown path)
 
 
 def roll_back_or_let_go() -> None:
