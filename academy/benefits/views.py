@@ -42,8 +42,8 @@ def mine():
 @role_required(*members.MEMBER_ROLES)
 def detail(benefit_id: int):
     """How to claim one benefit (only one the member is eligible for; any other is a 404)."""
+    person = _own_member()  # first: a member's first visit may be this link (eligibility needs their record)
     benefit = members.get_member_benefit_or_404(db.session, benefit_id, current_user)
-    person = _own_member()
     return render_template("benefits/detail.html", benefit=benefit, who_for=who_for(benefit), form=ButtonForm(),
                            used=members.used_on(db.session, person, [benefit.id]).get(benefit.id))
 
@@ -53,8 +53,8 @@ def detail(benefit_id: int):
 def used(benefit_id: int):
     """"I've used this": the member declares use (counted for managers, never named). Not audit-logged:
     a log entry would be a record, readable by admins and kept after erasure, of who used what."""
-    benefit = members.get_member_benefit_or_404(db.session, benefit_id, current_user)
     person = _own_member()
+    benefit = members.get_member_benefit_or_404(db.session, benefit_id, current_user)
     if ButtonForm().validate_on_submit():
         try:
             members.record_use(db.session, benefit, person, current_user)

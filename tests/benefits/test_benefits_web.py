@@ -219,3 +219,10 @@ def test_list_pages_send_the_same_number_of_queries_for_few_and_many_rows(app, s
         many[name], body = page_statements(client, url)
     assert many == few, (few, many)
     assert "Extra 11" in body
+
+
+def test_a_members_first_visit_can_be_a_benefit_link(app, scene):
+    """A care worker who has never opened "Your benefits" follows a link to a benefit open to them:
+    the page shows (their member record is made first, as on the list), not a 404."""
+    newcomer = as_user(app, factories.user(Role.care_worker, full_name="Nia Newcomer"))
+    assert "Gym discount" in text(newcomer.get(f"/benefits/{scene.for_all.id}"))
