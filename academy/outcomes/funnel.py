@@ -519,9 +519,10 @@ class Alongside:
             self._pool.shutdown()
 
     def abandon(self) -> None:
-        """The job failed: let the worker finish (it only reads) and drop what it made."""
+        """The job failed: do not wait for the worker (it only reads, on its own connection, which it
+        gives back when done); what it makes is dropped."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _rows_on_own_connection(engine, dates: list[date]) -> pd.DataFrame:

@@ -236,15 +236,6 @@ def _mark_unknown(frame: pd.DataFrame, inputs: readers.Inputs) -> pd.DataFrame:
     return frame
 
 
-def replaced_dates_clause(dates: list[date]):
-    """The run's dates, plus any month-to-date snapshot in the months it touches (now superseded)."""
-    table = OutcomeSnapshot.__table__
-    clauses = [table.c.date.in_(dates)]
-    for day in sorted({metrics.month_end(d) for d in dates}):
-        clauses.append(sa.and_(table.c.date >= day.replace(day=1), table.c.date < day))
-    return sa.or_(*clauses)
-
-
 @dataclass
 class Written:
     """What a store wrote: rows inserted, updated (a figure or its source changed) and deleted."""
@@ -402,12 +393,9 @@ class SnapshotWriter:
         at = np.searchsorted(self._keys, keys).clip(0, max(len(self._keys) - 1, 0))
         found = self._keys[at] == keys if len(self._keys) else np.zeros(len(keys), dtype=bool)
         frame_rows, stored_rows = np.flatnonzero(found), at[found]
-        before = int(self._written.sum())
-        if self._written[stored_rows].any():
+        if self._written[stored_rows].any():  # written by an earlier piece (within a piece keys are unique)
             raise ValueError("the same scope, date and metric written twice")
         self._written[stored_rows] = True
-        if int(self._written.sum()) - before != len(stored_rows):
-            raise ValueError("the same scope, date and metric written twice")
         numerators = frame["numerator"].to_numpy(np.float64)[frame_rows]
         denominators = frame["denominator"].to_numpy(np.float64)[frame_rows]
         same = (_same(numerators, self._numerators[stored_rows]) & _same(denominators, self._denominators[stored_rows])
@@ -513,7 +501,8 @@ def _quoted(values) -> str:
 
 
 def _dates_sql(dates: list[date], dialect: str) -> str:
-    """replaced_dates_clause as SQL text (for COPY, which takes no parameters)."""
+    """The run's dates, plus any month-to-date snapshot in the months it touches (now superseded), as SQL
+    text (for COPY, which takes no parameters)."""
     clauses = [f"date IN ({', '.join(readers._date(d, dialect) for d in sorted(set(dates)))})"]
     for day in sorted({metrics.month_end(d) for d in dates}):
         clauses.append(f"(date >= {readers._date(day.replace(day=1), dialect)} AND date < {readers._date(day, dialect)})")
@@ -649,12 +638,8 @@ def _nullable(values: pd.Series):
 STORED_COLUMNS = (*metrics.SNAPSHOT_COLUMNS, "source")
 
 
-def _copy_csv(connection, table: str, frame: pd.DataFrame, columns: list[str], into=None) -> None:
-    """COPY the frame's `columns` into `table` (PostgreSQL), as CSV written a block at a time; `into`:
-    a COPY FROM already open (the columns in the same order)."""
-    if into is not None:
-        _write_csv(into, frame, columns)
-        return
+def _copy_csv(connection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
+    """COPY the frame's `columns` into `table` (PostgreSQL), as CSV written a block at a time."""
     raw = connection.connection.dbapi_connection
     with raw.cursor() as cursor, cursor.copy(
             f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy:
