@@ -63,10 +63,11 @@ def index():
         "outcomes/dashboard.html", scopes=scopes, choices=choices, latest=latest,
         panels=dashboard.panels(db.session, scopes, latest) if latest else [],
         induction=dashboard.induction_parts(db.session, scopes, latest) if latest else [],
-        funnel=dashboard.funnel(db.session, latest) if latest and dashboard.is_staff(current_user) else [],
+        funnel=dashboard.funnel(db.session, latest) if latest and staff else [],
         gcr_funnel=funnel_page.section(db.session, request.args, latest) if latest and staff else None,
         staff=staff, running=running_status, lost=lost,
-        pulse=voice_outcomes.pulse_series(db.session, scopes),  # staff voice's quarterly pulse (academy/voice)
+        # staff voice's quarterly pulse (academy/voice), shown beside the turnover panel: only with panels
+        pulse=voice_outcomes.pulse_series(db.session, scopes) if latest else [],
         query={k: v for k, v in request.args.items() if k in ("scope", "compare")})
 
 
