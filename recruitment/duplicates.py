@@ -27,8 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from academy.auth.access import Invalid, NotAllowed, refuse
-from academy.auth.models import Role, User
+from academy.auth.access import STAFF_ROLES, Invalid, NotAllowed, refuse
+from academy.auth.models import User
 from academy.extensions import utcnow
 from recruitment.models import (
     Application, DuplicateStatus, Note, PossibleDuplicate, Referral, State, StateChange,
@@ -36,7 +36,6 @@ from recruitment.models import (
 )
 from recruitment.pipeline import flush_or_conflict
 
-STAFF = (Role.hcpa_staff, Role.admin)
 NOT_MATCHED = (State.draft, State.merged)
 """Applications never matched: drafts (not sent yet) and those already merged away."""
 KEYS = (("email_key", "same_email"), ("mobile_key", "same_mobile"), ("name_postcode_key", "same_name_postcode"))
@@ -46,7 +45,7 @@ CLOSED = (State.withdrawn, State.not_progressed)
 
 
 def require_staff(user: User) -> None:
-    if user.role not in STAFF:
+    if user.role not in STAFF_ROLES:
         raise NotAllowed("Only HCPA staff can deal with duplicate applications")
 
 
@@ -91,8 +90,7 @@ def record_possible_duplicates(session, application: Application) -> list[Possib
     if not matches:
         return []
     known = {pair.partner_of(application.id).id: pair for pair in session.scalars(
-        select(PossibleDuplicate).where(or_(PossibleDuplicate.application_id == application.id,
-                                            PossibleDuplicate.other_application_id == application.id)))}
+        select(PossibleDuplicate).where(_in_pair(application.id)))}
     found = []
     for match in matches:
         pair = known.get(match.application.id)
@@ -237,7 +235,7 @@ def about_the_person(model, application_id: int):
 
 def get_pair_or_404(session, pair_id: int, for_user: User) -> PossibleDuplicate:
     """A possible-duplicate pair, for HCPA staff (a counted 404 for anyone else)."""
-    if for_user.role not in STAFF:
+    if for_user.role not in STAFF_ROLES:
         refuse(404, for_user, ("PossibleDuplicate", pair_id))
     pair = session.get(PossibleDuplicate, pair_id, options=[joinedload(PossibleDuplicate.decided_by)])
     if pair is None:
@@ -315,7 +313,10 @@ def plan_merge(session, keep: Application, away: Application) -> MergePlan:
 
 def plan_or_problem(session, keep: Application, away: Application) -> MergePlan | str:
     """What keeping `keep` would move, or why it cannot be kept (a sentence for the page)."""
-    return merge_problem(keep, away) or plan_merge(session, keep, away)
+    try:
+        return plan_merge(session, keep, away)
+    except Invalid as problem:
+        return str(problem)
 
 
 def merge(session, pair: PossibleDuplicate, keep: Application, by: User) -> MergePlan:
@@ -395,9 +396,9 @@ def _hand_over_pairs(session, merged: PossibleDuplicate, keep: Application, away
     person still does."""
     others = list(session.scalars(select(PossibleDuplicate).where(
         PossibleDuplicate.id != merged.id, PossibleDuplicate.status == DuplicateStatus.open,
-        or_(PossibleDuplicate.application_id == away.id, PossibleDuplicate.other_application_id == away.id))))
+        _in_pair(away.id))))
     paired_with_keep = {pair.partner_of(keep.id).id for pair in session.scalars(select(PossibleDuplicate).where(
-        or_(PossibleDuplicate.application_id == keep.id, PossibleDuplicate.other_application_id == keep.id)))}
+        _in_pair(keep.id)))}
     for pair in others:
         partner = pair.partner_of(away.id)
         if partner.id == keep.id or partner.id in paired_with_keep:
