@@ -73,6 +73,8 @@ def handle_step(referral, page_url: str):
     posted = request.form.get("step") if request.method == "POST" else None
     forms = step_forms(referral, posted)
     form = forms.get(posted)
+    if posted and form is None:  # a page left open or a replayed post: the step is no longer offered
+        flash("That is no longer possible: the referral has moved on. This page shows what you can do now.", "info")
     if form is not None and form.validate_on_submit():
         try:
             check_version(referral, form.version.data)

@@ -320,6 +320,7 @@ def test_the_manager_sends_waiting_times_and_withdraws_one_and_the_applicant_is_
     assert len(outbox) == 1
     again = client.submit(url, {"step": "send_times", "version": str(referral.version)})
     assert again.status_code == 200 and "Email these times" not in page_text(again)  # no form: nothing to send
+    assert "That is no longer possible" in page_text(again)  # said, not silently ignored
     outbox.clear()
 
     gone = page_text(client.submit(url, {"step": "withdraw_slot", "version": str(referral.version),
