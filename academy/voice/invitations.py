@@ -39,7 +39,9 @@ def _message(poll: Poll, full_name: str, link: str) -> tuple[str, str]:
 def send_poll_invitations(poll_id: int, today: date | None = None) -> int:
     """Job: email every member the poll reaches who has not answered it their link. Returns how many."""
     today = today or date.today()
-    poll = db.session.get(Poll, poll_id)
+    # locked until the claim below commits: a second run at the same time (the job queued on opening
+    # and the daily one) waits, then finds the poll sent, and does not replace the links just emailed
+    poll = db.session.get(Poll, poll_id, with_for_update=True, populate_existing=True)
     if poll is None or not poll.accepting(today) or poll.invitations_sent_on is not None:
         return 0
     poll.invitations_sent_on = today
