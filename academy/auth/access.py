@@ -32,9 +32,10 @@ def refuse(code: int = 404, actor=None, target: tuple[str, object] | None = None
     abort(code)
 
 
-def record_for_roles_or_404(session, model, record_id, for_user, roles):
+def get_record_for_roles_or_404(session, record_id, for_user, *, model, roles):
     """`model`'s row `record_id` for a user holding one of `roles` (who see every such row: HCPA's
-    catalogues, rounds and polls); another role is refused (403, logged), an unknown id is a 404."""
+    catalogues, rounds and polls); another role is refused (403, logged), an unknown id is a 404.
+    What loaders such as polls.get_poll_or_404 load through (tests/unit/test_access_loaders.py)."""
     if for_user.role not in roles:
         refuse(403, for_user, (model.__name__, record_id))
     record = session.get(model, record_id)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from academy.auth.access import Invalid, NotAllowed, record_for_roles_or_404
+from academy.auth.access import Invalid, NotAllowed, get_record_for_roles_or_404
 from academy.auth.models import Role, User
 from academy.benefits.models import Benefit, BenefitKind, BenefitUse
 from academy.extensions import utcnow
@@ -67,7 +67,7 @@ def use_totals(session, benefit_ids: list[int]) -> dict[int, int]:
 
 def get_benefit_or_404(session, benefit_id: int, for_user: User) -> Benefit:
     """A benefit for HCPA staff (who see the whole catalogue); anyone else is refused."""
-    return record_for_roles_or_404(session, Benefit, benefit_id, for_user, RUNS_CATALOGUE)
+    return get_record_for_roles_or_404(session, benefit_id, for_user, model=Benefit, roles=RUNS_CATALOGUE)
 
 
 def job_roles(session) -> list[JobRole]:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.auth.access import Invalid, NotAllowed, record_for_roles_or_404
+from academy.auth.access import Invalid, NotAllowed, get_record_for_roles_or_404
 from academy.auth.models import Role, User
 from academy.mail import send_mail
 from academy.recognition.models import AwardCategory, AwardRound, Nomination, NominationStatus
@@ -84,12 +84,12 @@ def add_round(session, name: str, closes_on: date | None, by: User, today: date 
 
 def get_round_or_404(session, round_id: int, for_user: User) -> AwardRound:
     """A round, for HCPA staff (who see every round); anyone else is refused."""
-    return record_for_roles_or_404(session, AwardRound, round_id, for_user, RUNS_AWARDS)
+    return get_record_for_roles_or_404(session, round_id, for_user, model=AwardRound, roles=RUNS_AWARDS)
 
 
 def get_nomination_or_404(session, nomination_id: int, for_user: User) -> Nomination:
     """A nomination, for HCPA staff; anyone else is refused."""
-    return record_for_roles_or_404(session, Nomination, nomination_id, for_user, RUNS_AWARDS)
+    return get_record_for_roles_or_404(session, nomination_id, for_user, model=Nomination, roles=RUNS_AWARDS)
 
 
 def find_nominees(session, name: str) -> list[CpaMembership]:

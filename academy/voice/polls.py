@@ -9,7 +9,7 @@ from datetime import date
 from flask import abort
 from sqlalchemy import delete, func, insert, select
 
-from academy.auth.access import Invalid, NotAllowed, record_for_roles_or_404
+from academy.auth.access import Invalid, NotAllowed, get_record_for_roles_or_404
 from academy.auth.models import Role, User
 from academy.tiers.models import Tier
 from academy.voice.audience import audience, id_list, joined
@@ -50,7 +50,7 @@ def require_hcpa(user: User, doing: str) -> None:
 
 def get_poll_or_404(session, poll_id: int, for_user: User) -> Poll:
     """A poll, for HCPA staff (who see every poll); anyone else is refused."""
-    return record_for_roles_or_404(session, Poll, poll_id, for_user, RUNS_POLLS)
+    return get_record_for_roles_or_404(session, poll_id, for_user, model=Poll, roles=RUNS_POLLS)
 
 
 def get_question_or_404(session, question_id: int, for_user: User, *, poll_id: int) -> PollQuestion:
