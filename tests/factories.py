@@ -116,6 +116,8 @@ def application(state=None, owner: User | None = None, district_name: str = "St 
     from recruitment.models import VALUES, Application, Experience, HeardAbout, RightToWork, State
 
     state = state or State.submitted
+    if state == State.merged and "merged_into" not in fields and "merged_into_id" not in fields:
+        fields["merged_into"] = application()  # merged points at the one kept (a CHECK constraint; duplicates.merge)
     owner = owner or user(Role.applicant)
     values = dict(
         full_name=owner.full_name, phone="07700 900982", postcode="AL1 3JE", district=district(district_name),

@@ -83,7 +83,7 @@ def test_find_matches_names_each_reason_and_leaves_out_drafts_merged_and_unrelat
     same_mobile = _sent(full_name="Someone Else", phone="+447700900001", postcode="WD1 1AA")
     factories.application(state=State.draft, full_name="Jo Smith", phone="07700900001", postcode="AL1 1AA")
     merged = _sent(full_name="Jo Smith", phone="07700 900001", postcode="AL1 1AA")
-    merged.state = State.merged
+    merged.state, merged.merged_into = State.merged, earlier
     _sent(full_name="Unrelated Person", phone="07700 900999", postcode="HP1 1AA")
     db.session.commit()
     new = _sent(owner=factories.user(email="josmith+x@googlemail.com"), full_name="JO SMITH", phone="07700-900-001",
@@ -166,7 +166,7 @@ def test_rescan_records_each_kind_of_match_among_applications_already_sent(ctx):
     _sent(full_name="Nobody Alike", phone="07700 900506", postcode="EN1 1AA")
     draft = factories.application(state=State.draft, full_name="Ana Ruiz", phone="07700900503", postcode="SG1 1AA")
     merged = _sent(full_name="Ana Ruiz", phone="07700 900503", postcode="SG1 1AA")
-    merged.state = State.merged
+    merged.state, merged.merged_into = State.merged, by_mobile[0]
     db.session.commit()
     assert _pairs() == {}
 
