@@ -1,4 +1,6 @@
-"""The schema comes only from migrations: upgrade from empty works and matches the models."""
+"""The schema comes only from migrations: upgrade from empty works and matches the models; the CHECK
+constraints of 0030 refuse a state without its column, and 0030 stops on existing rows that break them."""
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -75,6 +77,125 @@ def test_the_furthest_form_page_is_backfilled_from_the_answers(database_url, tmp
             with db.engine.connect() as connection:
                 furthest = dict(connection.execute(sa.text("SELECT id, furthest_page FROM applications")).all())
             assert furthest == {1: 0, 2: 3, 3: 12, 4: 19}
+            db.engine.dispose()
+    finally:
+        if drop:
+            drop()
+
+
+STATE_RULES = (
+    # (constraint, statements that each give a row the state without its column or the column without
+    #  the state, the statement giving the state and the column together)
+    ("ck_applications_merged_into_when_merged",
+     ("UPDATE applications SET state = 'merged' WHERE id = :a",
+      "UPDATE applications SET merged_into_id = :a WHERE id = :b"),
+     "UPDATE applications SET state = 'merged', merged_into_id = :b WHERE id = :a"),
+    ("ck_possible_duplicates_kept_when_merged",
+     ("UPDATE possible_duplicates SET status = 'merged' WHERE id = :pair",
+      "UPDATE possible_duplicates SET kept_application_id = :a WHERE id = :pair"),
+     "UPDATE possible_duplicates SET status = 'merged', kept_application_id = :a WHERE id = :pair"),
+    ("ck_voice_polls_quarter_when_pulse",
+     ("UPDATE voice_polls SET kind = 'pulse' WHERE id = :poll",
+      "UPDATE voice_polls SET pulse_quarter = '2026-Q1' WHERE id = :poll"),
+     "UPDATE voice_polls SET kind = 'pulse', pulse_quarter = '2026-Q1' WHERE id = :poll"),
+)
+"""0030's CHECK constraints: a merged application and the one it was merged into, a merged pair and the
+application kept, the pulse and its quarter (the enums stored by member name)."""
+PUT_RIGHT = ("UPDATE applications SET state = 'submitted', merged_into_id = NULL",
+             "UPDATE possible_duplicates SET status = 'open', kept_application_id = NULL",
+             "UPDATE voice_polls SET kind = 'poll', pulse_quarter = NULL")
+
+
+def _state_rows(**fields) -> dict[str, int]:
+    """Two sent applications, an open pair of them and a poll, as the code writes them; their ids."""
+    from tests import factories
+
+    first, second = factories.application(**fields), factories.application(**fields)
+    ids = {"a": first.id, "b": second.id, "pair": factories.possible_duplicate(first, second).id,
+           "poll": factories.poll().id}
+    db.session.remove()
+    return ids
+
+
+def _refused(statement: str, ids: dict[str, int], constraint: str) -> None:
+    with pytest.raises(sa.exc.IntegrityError, match=constraint):
+        db.session.execute(sa.text(statement), ids)
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_state_goes_with_its_column_or_the_database_refuses_the_row(ctx):
+    """The code sets each state and its column together; the database refuses either alone."""
+    ids = _state_rows()
+    for constraint, alone, together in STATE_RULES:
+        for statement in alone:
+            _refused(statement, ids, constraint)
+        db.session.execute(sa.text(together), ids)
+        db.session.commit()
+    stored = db.session.execute(sa.text(
+        "SELECT a.state, a.merged_into_id, d.status, d.kept_application_id, p.kind, p.pulse_quarter "
+        "FROM applications a, possible_duplicates d, voice_polls p WHERE a.id = :a AND d.id = :pair "
+        "AND p.id = :poll"), ids).one()
+    assert tuple(stored) == ("merged", ids["b"], "merged", ids["a"], "pulse", "2026-Q1")
+
+
+def test_0030_stops_on_rows_breaking_a_rule_then_adds_its_checks_and_takes_them_away(database_url, tmp_path,
+                                                                                      caplog):
+    """Rows breaking the rules stop the upgrade (table, rule, count) and nothing changes; once put
+    right it adds the checks; a downgrade takes them away again and the upgrade adds them back."""
+    from academy import create_app
+    from academy.config import TestConfig
+
+    if database_url.startswith("sqlite"):
+        url, drop = f"sqlite:///{tmp_path / 'checks.db'}", None
+    else:
+        from tests.conftest import _postgres_database
+
+        url, drop = _postgres_database()
+    app = create_app(TestConfig(url))
+
+    def revision():
+        with db.engine.connect() as connection:
+            return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+
+    def run(statements, ids):
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(sa.text(statement), ids)
+
+    try:
+        with app.app_context(), app.test_request_context():
+            upgrade(revision="0029_snapshot_natural_key")
+            ids = _state_rows(service_codes=())  # no reference data in this database
+            breaking = [STATE_RULES[0][1][0], STATE_RULES[0][1][1], STATE_RULES[1][1][0], STATE_RULES[2][1][1]]
+            run(breaking, ids)
+            with pytest.raises(SystemExit) as stopped:  # flask db upgrade: the message, status 1
+                upgrade()
+            assert stopped.value.code == 1
+            assert "Migration 0030_state_checks changed nothing: put these rows right" in caplog.text
+            assert ("applications: 2 rows break the rule \"state is 'merged' exactly when merged_into_id is set\" "
+                    "(ck_applications_merged_into_when_merged)") in caplog.text
+            assert ("possible_duplicates: 1 row breaks the rule \"status is 'merged' exactly when "
+                    "kept_application_id is set\"") in caplog.text
+            assert "voice_polls: 1 row breaks the rule \"kind is 'pulse' exactly when pulse_quarter is set\"" \
+                in caplog.text
+            assert revision() == "0029_snapshot_natural_key"
+
+            run(PUT_RIGHT, ids)
+            upgrade()
+            assert revision() == "0030_state_checks"
+            for constraint, alone, together in STATE_RULES:
+                for statement in alone:
+                    _refused(statement, ids, constraint)
+            run([together for _, _, together in STATE_RULES], ids)  # what the code writes is accepted
+
+            downgrade(revision="0029_snapshot_natural_key")
+            run(PUT_RIGHT + tuple(breaking), ids)  # no checks: the rows are accepted again
+            run(PUT_RIGHT, ids)
+            upgrade()
+            assert revision() == "0030_state_checks"
+            _refused(breaking[0], ids, STATE_RULES[0][0])
+            db.session.remove()
             db.engine.dispose()
     finally:
         if drop:

@@ -60,7 +60,12 @@ class Poll(TimestampMixin, db.Model):
     matches; across lists all must (district AND service type AND job role AND tier)."""
 
     __tablename__ = "voice_polls"
-    __table_args__ = (CheckConstraint("closes_on >= opens_on", name="closes_after_opening"),)
+    __table_args__ = (
+        CheckConstraint("closes_on >= opens_on", name="closes_after_opening"),
+        # The pulse exactly when it names its quarter (pulse.open_quarterly_pulse sets both; polls.py neither).
+        CheckConstraint("(kind = 'pulse' AND pulse_quarter IS NOT NULL) "
+                        "OR (kind <> 'pulse' AND pulse_quarter IS NULL)", name="quarter_when_pulse"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

@@ -95,6 +95,9 @@ class Application(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("hours_per_week IS NULL OR (hours_per_week >= 1 AND hours_per_week <= 60)",
                         name="hours_in_range"),
+        # Merged exactly when it points at the application it was merged into (duplicates.merge sets both).
+        CheckConstraint("(state = 'merged' AND merged_into_id IS NOT NULL) "
+                        "OR (state <> 'merged' AND merged_into_id IS NULL)", name="merged_into_when_merged"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

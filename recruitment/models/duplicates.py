@@ -28,6 +28,9 @@ class PossibleDuplicate(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("application_id", "other_application_id", name="uq_possible_duplicates_pair"),
         CheckConstraint("application_id < other_application_id", name="pair_in_order"),
+        # Merged exactly when it names the application kept (duplicates.merge and _hand_over_pairs set both).
+        CheckConstraint("(status = 'merged' AND kept_application_id IS NOT NULL) "
+                        "OR (status <> 'merged' AND kept_application_id IS NULL)", name="kept_when_merged"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
