@@ -191,6 +191,19 @@ def test_free_text_shows_only_once_approved_edited_and_for_a_large_enough_group(
     assert "Jo" not in " ".join(shown.comments)
 
 
+def test_hcpa_see_a_polls_results_only_once_it_has_closed(places):
+    hcpa = factories.user(Role.hcpa_staff)
+    assert not results.shown_to_staff(factories.poll(status="draft"), TODAY)
+    open_poll = factories.poll(closes=TODAY)
+    assert not results.shown_to_staff(open_poll, TODAY)  # answers are taken to the end of the closing date
+    assert results.shown_to_staff(open_poll, TODAY + timedelta(days=1))  # past it: no more answers, closed
+    polls.close_poll(db.session, open_poll, hcpa)
+    assert results.shown_to_staff(open_poll, TODAY)
+    closed_early = factories.poll(closes=TODAY + timedelta(days=9))
+    polls.close_poll(db.session, closed_early, hcpa)
+    assert results.shown_to_staff(closed_early, TODAY)
+
+
 def test_closing_writes_the_answers_again_under_new_keys(places):
     hcpa = factories.user(Role.hcpa_staff)
     poll = factories.poll()
