@@ -177,20 +177,25 @@ def close_poll(poll_id: int):
 @bp.get("/polls/<int:poll_id>/results")
 @role_required(*HCPA)
 def poll_results(poll_id: int):
-    """HCPA staff: the county's results, by district and by service type, under the threshold."""
+    """HCPA staff: the county's results, by district and by service type, under the threshold, once
+    the poll has closed; before that, only how many have answered and how many it reaches."""
     poll = polls.get_poll_or_404(db.session, poll_id, current_user)
-    found = results.county_results(db.session, poll)
-    return render_template("voice/results.html", results=found, respondents=polls.respondents(db.session, poll),
-                           today=date.today())
+    shown = results.shown_to_staff(poll, date.today())
+    return render_template("voice/results.html", poll=poll, respondents=polls.respondents(db.session, poll),
+                           results=results.county_results(db.session, poll) if shown else None,
+                           reach=None if shown else polls.audience_size(db.session, poll))
 
 
 @bp.get("/polls/<int:poll_id>/results.<fmt>")
 @role_required(*HCPA)
 def download_results(poll_id: int, fmt: str):
-    """The county results as CSV or XLSX: hidden cells say so and carry no counts."""
+    """The county results as CSV or XLSX: hidden cells say so and carry no counts. A 404 (and no
+    audit entry) until the poll has closed."""
     if fmt not in MIMETYPES:
         abort(404)
     poll = polls.get_poll_or_404(db.session, poll_id, current_user)
+    if not results.shown_to_staff(poll, date.today()):
+        abort(404)
     rows = results.export_rows(results.county_results(db.session, poll))
     audit("downloaded_poll_results", target=poll, detail=fmt)
     return export_response(fmt, results.EXPORT_HEADER, rows, f"poll-{poll.id}-results", title="Poll results")
@@ -199,10 +204,13 @@ def download_results(poll_id: int, fmt: str):
 @bp.get("/polls/<int:poll_id>/questions/<int:question_id>/chart.svg")
 @role_required(*HCPA)
 def question_chart(poll_id: int, question_id: int):
-    """One question's county answers as a bar chart (?size=narrow for a phone); a hidden result is a 404."""
+    """One question's county answers as a bar chart (?size=narrow for a phone); a hidden result, or
+    any result of a poll still open, is a 404."""
     question = polls.get_question_or_404(db.session, question_id, current_user, poll_id=poll_id)
     size = SIZES.get(request.args.get("size", "wide"))
     if size is None or question.kind == QuestionKind.free_text:
+        abort(404)
+    if not results.shown_to_staff(question.poll, date.today()):
         abort(404)
     found = next(r for r in results.county_results(db.session, question.poll).questions if r.question.id == question.id)
     if not found.total.shown:

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, insert, select
 from academy.auth.access import Invalid, NotAllowed, get_record_for_roles_or_404
 from academy.auth.models import Role, User
 from academy.tiers.models import Tier
-from academy.voice.audience import audience, id_list, joined
+from academy.voice.audience import audience_count, id_list, joined
 from academy.voice.models import (
     Poll, PollAnswer, PollKind, PollLink, PollParticipation, PollQuestion, PollStatus, QuestionKind, new_answer_key,
 )
@@ -213,7 +213,9 @@ def mix_answers(session, poll: Poll) -> int:
 
 
 def audience_size(session, poll: Poll, on: date | None = None) -> int:
-    return len(audience(session, poll, on))
+    """How many members the poll reaches on `on` (today), counted in SQL: a county-wide poll reaches
+    tens of thousands, and the poll's page need not load each one."""
+    return audience_count(session, poll, on)
 
 
 def describe_audience(session, poll: Poll) -> list[str]:

@@ -10,12 +10,17 @@
   as 3 < 5 the 7 is hidden too; county minus 12 gives 10 answers of two districts together.
 - Free text is shown only once approved by HCPA, in a random order, and only for a group whose
   respondents reach the threshold.
+- Only once the poll has closed (`shown_to_staff`; managers' results wait too, academy/voice/manager.py):
+  while answers still arrive, two looks a little apart differ by the answers given between them, so
+  looking before and after a known colleague answers (a count moving by one, a district crossing
+  the threshold) would tell their answer. Until then HCPA see how many have answered, nothing more.
 """
 from __future__ import annotations
 
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -30,6 +35,13 @@ HIDDEN_DIFFERENCE = "difference"  # hidden so a smaller hidden group cannot be w
 
 def minimum_group() -> int:
     return int(current_app.config["VOICE_MIN_GROUP"])
+
+
+def shown_to_staff(poll: Poll, today: date) -> bool:
+    """Whether HCPA staff may see the poll's county results: its figures (counts and shares per
+    choice, by district and service type), approved free text, charts and downloads. Only once it
+    has closed (closed by HCPA, or past its closing date, when no more answers are taken)."""
+    return poll.has_closed(today)
 
 
 @dataclass

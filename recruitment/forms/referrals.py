@@ -102,9 +102,12 @@ class SendTimesForm(VersionedForm):
 
 
 class WithdrawSlotForm(VersionedForm):
-    """Take back one offered time (its id in `slot`)."""
+    """Take back one offered time (its id in `slot`). The page has a Withdraw button for each time;
+    an error (no time given, or it was booked or withdrawn meanwhile) is shown on `slot`, whose id
+    the first button carries (recruitment/referrals/_referral.html), so the error summary's link
+    leads there. `slot` comes before `submit`: handle_step puts a refusal on the first field."""
+    slot = HiddenField(id="withdraw-slot")
     submit = submit("Withdraw this time")
-    slot = HiddenField()
 
     def validate_slot(self, field):
         if not (field.data or "").isascii() or not (field.data or "").isdigit() or len(field.data) > 9:

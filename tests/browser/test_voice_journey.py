@@ -1,7 +1,7 @@
 """Headless Chromium: HCPA staff create a poll and open it; four members answer (through the domain
-function, to be quick) and the results stay hidden; a fifth answers in the browser from their account
-and the results show, with the chart; axe-core, the fieldsets' questions and a 390 px phone are
-checked on each page."""
+function, to be quick) and, the poll being open, the results page shows only how many have answered;
+a fifth answers in the browser from their account, HCPA close the poll and the results show, with
+the chart; axe-core, the fieldsets' questions and a 390 px phone are checked on each page."""
 from datetime import date, timedelta
 
 from academy.extensions import db
@@ -49,11 +49,11 @@ def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_fiv
     poll = db.session.scalar(db.select(Poll).where(Poll.title == "Your breaks"))
     db.session.refresh(poll)
 
-    # Four members answer; the results stay hidden.
+    # Four members answer; while the poll is open the results page shows only how many.
     factories.answered_by(poll, workers[:4], choice=2)
     click_through(page.get_by_role("link", name="See the results"))
-    assert "Results are hidden until at least 5 people have answered" in page.content()
-    assert "4 people have answered" in page.content()
+    assert "Results are shown when the poll closes" in page.content()
+    assert "So far 4 people have answered" in page.content()
     assert_checked(page)
     sign_out(page)
 
@@ -72,8 +72,11 @@ def test_a_poll_from_creation_to_results_hidden_at_four_answers_and_shown_at_fiv
     assert "Answered" in page.content()
     sign_out(page)
 
-    # Now five: the results show, with the chart.
+    # Now five, and HCPA close the poll: the results show, with the chart.
     sign_in(page, hcpa.email, factories.DEFAULT_PASSWORD)
+    page.goto(f"/voice/polls/{poll.id}")
+    click_through(page.get_by_role("button", name="Close the poll now"))
+    assert "Your breaks is closed" in page.content()
     page.goto(f"/voice/polls/{poll.id}/results")
     assert "Hertfordshire: 5 answers to question 1, How well do your breaks let you rest?" in page.content()
     assert page.locator("img.app-outcome__chart").first.evaluate("img => img.complete && img.naturalWidth > 0")

@@ -366,3 +366,30 @@ def test_only_this_workplaces_managers_withdraw_its_times(setting, client):
     db.session.refresh(slot)
     db.session.refresh(their_slot)
     assert slot.is_open and their_slot.is_open
+
+
+def test_a_refused_withdrawal_links_from_the_error_summary_to_the_withdraw_buttons(setting, client):
+    """The error summary's link (#<field id>) leads to an element on the page: the first Withdraw
+    button, below the error, on HCPA's referral page and the manager's alike."""
+    referral, manager, home = setting["referral"], setting["manager"], setting["home"]
+    first = booking.offer_slot(db.session, referral, manager, utcnow() + timedelta(days=3), 30,
+                               InterviewFormat.phone, "Call")
+    booking.offer_slot(db.session, referral, manager, utcnow() + timedelta(days=4), 30, InterviewFormat.phone, "Call")
+    booking.withdraw_slot(db.session, referral, first, manager)  # (another time is still open)
+    db.session.commit()
+    for who, url in ((factories.user(Role.hcpa_staff), f"/recruitment/referrals/{referral.id}"),
+                     (manager, f"/portal/{home.id}/referrals/{referral.id}")):
+        client.sign_in(who)
+        for slot, message in (("", "Choose a time to withdraw"),
+                              (str(first.id), "That time has already been booked or withdrawn")):
+            refused = client.submit(url, {"step": "withdraw_slot", "version": str(referral.version), "slot": slot})
+            html = text(refused)
+            summary = html.split("govuk-error-summary__list")[1].split("</ul>")[0]
+            targets = re.findall(r'href="#([^"]+)"', summary)
+            assert refused.status_code == 422 and message in summary and targets, (url, slot)
+            for target in targets:
+                assert len(re.findall(rf'<[a-z]+[^>]* id="{re.escape(target)}"', html)) == 1, (url, slot, target)
+            button = re.search(r'<button[^>]* id="withdraw-slot"[^>]*>Withdraw<', html)
+            assert button and 'aria-describedby="withdraw-slot-error"' in button.group(0)
+            assert f'id="withdraw-slot-error"><span class="govuk-visually-hidden">Error:</span> {message}' in html
+        client.sign_out()

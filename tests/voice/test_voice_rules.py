@@ -57,6 +57,57 @@ def test_a_poll_reaches_members_by_district_service_type_job_role_and_tier(place
     assert {m.user_id for m in audience(db.session, tier_2)} == {tier_two.id}
 
 
+def _statements(run):
+    """(what `run()` returns, SQL statements it sent)."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        return run(), len(seen)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_the_audience_size_is_counted_in_one_query_and_matches_the_audience(places):
+    st_albans, watford = places.st_albans_home.district_id, places.watford_home.district_id
+    for at in (places.st_albans_home, places.st_albans_care, places.watford_home):
+        factories.care_worker(at)
+    senior = factories.care_worker(places.watford_home, role_code="senior_care_worker")
+    factories.tier_award(senior.person, tier_number=2)
+    two_jobs = factories.care_worker(places.watford_home)  # counted once, in either district
+    factories.employment(places.st_albans_care, who=two_jobs.person)
+    factories.tier_award(two_jobs.person, tier_number=1)
+    factories.tier_award(two_jobs.person, tier_number=3, awarded=TODAY - timedelta(days=9),
+                         lapsed_on=TODAY - timedelta(days=1))  # lapsed: their tier today is 1
+    left = factories.care_worker()
+    factories.employment(places.st_albans_home, who=left.person, leaving=TODAY - timedelta(days=1))
+    factories.care_worker()  # no job in post
+    factories.manager([places.st_albans_home])
+    homecare = joined([places.st_albans_care.service_type_id])
+    cases = [
+        (factories.poll(), 5),  # all members
+        (factories.poll(district_ids=joined([st_albans])), 3),
+        (factories.poll(district_ids=joined([st_albans, watford])), 5),
+        (factories.poll(service_type_ids=homecare), 2),
+        (factories.poll(district_ids=joined([st_albans]), service_type_ids=homecare), 2),
+        (factories.poll(district_ids=joined([watford]), service_type_ids=homecare), 0),
+        (factories.poll(job_role_ids=joined([factories.job_role("senior_care_worker").id])), 1),
+        (factories.poll(tiers="1;2"), 2),
+        (factories.poll(tiers="3"), 0),
+        (factories.poll(district_ids=joined([st_albans]), tiers="1"), 1),
+    ]
+    for poll, expected in cases:
+        db.session.refresh(poll)  # the poll itself loaded: only the count is asked
+        size, statements = _statements(lambda: polls.audience_size(db.session, poll))
+        assert (size, statements) == (expected, 1), (poll.district_ids, poll.service_type_ids, poll.tiers)
+        assert size == len(audience(db.session, poll))
+
+
 def test_a_member_with_two_jobs_answers_once_for_the_newest_job_the_poll_reaches(places):
     worker = factories.care_worker(places.watford_home, start=TODAY - timedelta(days=30))
     factories.employment(places.st_albans_home, who=worker.person, start=TODAY - timedelta(days=400))
@@ -189,6 +240,19 @@ def test_free_text_shows_only_once_approved_edited_and_for_a_large_enough_group(
     shown = results.county_results(db.session, poll).questions[1]
     assert shown.comments_shown and shown.comments == ["A colleague on nights is great"]
     assert "Jo" not in " ".join(shown.comments)
+
+
+def test_hcpa_see_a_polls_results_only_once_it_has_closed(places):
+    hcpa = factories.user(Role.hcpa_staff)
+    assert not results.shown_to_staff(factories.poll(status="draft"), TODAY)
+    open_poll = factories.poll(closes=TODAY)
+    assert not results.shown_to_staff(open_poll, TODAY)  # answers are taken to the end of the closing date
+    assert results.shown_to_staff(open_poll, TODAY + timedelta(days=1))  # past it: no more answers, closed
+    polls.close_poll(db.session, open_poll, hcpa)
+    assert results.shown_to_staff(open_poll, TODAY)
+    closed_early = factories.poll(closes=TODAY + timedelta(days=9))
+    polls.close_poll(db.session, closed_early, hcpa)
+    assert results.shown_to_staff(closed_early, TODAY)
 
 
 def test_closing_writes_the_answers_again_under_new_keys(places):

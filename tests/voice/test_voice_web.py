@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from academy.auth.models import AuditEvent, Role
 from academy.extensions import db
 from academy.voice.audience import joined
-from academy.voice.models import Poll, PollAnswer, PollLink, PollParticipation, PollStatus
+from academy.voice.models import Moderation, Poll, PollAnswer, PollLink, PollParticipation, PollStatus
 from tests import factories
 from tests.helpers import Client, has_error_summary, links_in, location_path, path_of, statements_for, text
 
@@ -224,16 +224,25 @@ def test_the_access_log_and_error_log_never_show_a_links_token(app, scene, caplo
     assert caplog.text and token not in caplog.text
 
 
+def _closed(poll):
+    poll.status = PollStatus.closed
+    db.session.commit()
+    return poll
+
+
 def test_results_hidden_under_the_threshold_then_shown_with_chart_and_downloads(app, scene):
-    poll = factories.poll(questions=("single_choice",))
+    four, five = (factories.poll(questions=("single_choice",)) for _ in range(2))
     hcpa = as_user(app, scene.hcpa)
-    factories.answered_by(poll, [factories.care_worker(scene.home) for _ in range(4)], choice=1)
+    factories.answered_by(four, [factories.care_worker(scene.home) for _ in range(4)], choice=1)
+    factories.answered_by(five, [factories.care_worker(scene.home) for _ in range(4)], choice=1)
+    factories.answered_by(five, [factories.care_worker(scene.home)], choice=0)
+    poll = _closed(four)
     hidden = text(hcpa.get(f"/voice/polls/{poll.id}/results"))
     assert "Results are hidden until at least 5 people have answered" in hidden
     assert hcpa.get(f"/voice/polls/{poll.id}/questions/{poll.questions[0].id}/chart.svg").status_code == 404
     csv = text(hcpa.get(f"/voice/polls/{poll.id}/results.csv"))
     assert "Hidden: fewer than 5" in csv and "Harpenden" not in csv
-    factories.answered_by(poll, [factories.care_worker(scene.home)], choice=0)
+    poll = _closed(five)
     shown = text(hcpa.get(f"/voice/polls/{poll.id}/results"))
     assert "Hertfordshire: 5 answers" in shown and "80%" in shown
     chart = hcpa.get(f"/voice/polls/{poll.id}/questions/{poll.questions[0].id}/chart.svg?size=narrow")
@@ -243,6 +252,53 @@ def test_results_hidden_under_the_threshold_then_shown_with_chart_and_downloads(
     assert hcpa.get(f"/voice/polls/{poll.id}/results.pdf").status_code == 404
     for other in (scene.manager, scene.worker, scene.applicant):
         assert as_user(app, other).get(f"/voice/polls/{poll.id}/results").status_code == 403
+
+
+def test_while_a_poll_is_open_hcpa_see_only_how_many_answered_and_nothing_to_download_or_chart(app, scene):
+    """Two looks a little apart would differ by the answers given between them: no figure but the
+    total (and the audience) until the poll closes, then everything as before."""
+    poll = factories.poll(questions=("single_choice", "scale", "free_text"), closes=TODAY + timedelta(days=5))
+    choice, scale, free = poll.questions
+    factories.answered_by(poll, [factories.care_worker(scene.home) for _ in range(6)], choice=1,
+                          text="More staff on Sundays")
+    factories.answered_by(poll, [factories.care_worker(scene.other_home) for _ in range(5)], choice=4)
+    for answer in db.session.scalars(select(PollAnswer).where(PollAnswer.text.is_not(None))):
+        answer.moderation = Moderation.approved  # approved, yet not shown while the poll is open
+    db.session.commit()
+    hcpa = as_user(app, scene.hcpa)
+    page, results_page = f"/voice/polls/{poll.id}", f"/voice/polls/{poll.id}/results"
+    charts = [f"{page}/questions/{q.id}/chart.svg{size}" for q in (choice, scale) for size in ("", "?size=narrow")]
+    downloads = [f"{results_page}.csv", f"{results_page}.xlsx"]
+
+    waiting = hcpa.get(results_page)
+    body = re.search(r"<main.*</main>", text(waiting), re.S).group(0)
+    assert waiting.status_code == 200 and "govuk-inset-text" in body
+    assert f"Results are shown when the poll closes, after {poll.closes_on:%-d %B %Y}" in body
+    assert "So far 11 people have answered" in body and "The poll reaches 13 members today" in body
+    for withheld in ("Hertfordshire", "St Albans", "Watford", "Harpenden", "Care home", "%", "govuk-table",
+                     "More staff on Sundays", "chart.svg", "results.csv", "results.xlsx", "Yes", "No", "Not sure",
+                     "very good", "Average"):
+        assert withheld not in body, withheld
+    detail = text(hcpa.get(page))  # the poll's page: the total answered, no count per answer either
+    assert "Answered</dt><dd class=\"govuk-summary-list__value\">11" in detail
+    assert "%" not in re.search(r"<main.*</main>", detail, re.S).group(0)
+    for url in charts + downloads:
+        assert hcpa.get(url).status_code == 404, url
+    assert db.session.scalar(select(func.count(AuditEvent.id))
+                             .where(AuditEvent.action == "downloaded_poll_results")) == 0
+
+    assert hcpa.submit(f"{page}/close", form_page=page).status_code == 302
+    shown = text(hcpa.get(results_page))
+    assert "Results are shown when the poll closes" not in shown and "11 people answered" in shown
+    assert "Hertfordshire: 11 answers" in shown and "By district" in shown and "More staff on Sundays" in shown
+    assert "results.csv" in shown and "chart.svg" in shown
+    for url in charts:
+        assert hcpa.get(url).status_code == 200, url
+    csv = hcpa.get(downloads[0])
+    assert csv.status_code == 200 and "Hertfordshire" in text(csv) and "St Albans" in text(csv)
+    assert hcpa.get(downloads[1]).status_code == 200
+    assert sorted(db.session.scalars(select(AuditEvent.detail)
+                                     .where(AuditEvent.action == "downloaded_poll_results"))) == ["csv", "xlsx"]
 
 
 def test_hcpa_moderate_free_text_and_only_approved_text_is_shown(app, scene):
@@ -259,7 +315,8 @@ def test_hcpa_moderate_free_text_and_only_approved_text_is_shown(app, scene):
                                                        "decision": "approve"}).status_code == 302
     assert hcpa.submit(f"/voice/moderation/{second}", {"text": "", "decision": "reject"}).status_code == 302
     assert hcpa.get(f"/voice/moderation/{first}").status_code == 404  # no longer waiting
-    page = text(hcpa.get(f"/voice/polls/{poll.id}/results"))
+    assert "Someone in the office" not in text(hcpa.get(f"/voice/polls/{poll.id}/results"))  # still open
+    page = text(hcpa.get(f"/voice/polls/{_closed(poll).id}/results"))
     assert "Someone in the office is rude" in page and "Sam" not in page
     assert as_user(app, scene.manager).get(f"/voice/moderation/{second}").status_code == 403
     assert sorted(db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "moderated_poll_answer"))) \
