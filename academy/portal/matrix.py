@@ -171,23 +171,28 @@ class StaffTraining:
     courses: dict[int, Course]
     lines: dict[int, dict[int, object]]
     inductions: dict[int, CareCertificateInduction | None]
+    records: dict[int, list[RecordFacts]] | None = None  # every course's records, with all_records
 
 
-def staff_training(session, workplace: Workplace, on: date) -> StaffTraining:
-    """Staff in post and their mandatory course lines and inductions, in a fixed number of queries."""
+def staff_training(session, workplace: Workplace, on: date, *, all_records: bool = False) -> StaffTraining:
+    """Staff in post and their mandatory course lines and inductions, in a fixed number of queries.
+    `all_records`: read the staff's records of every course, not only the mandatory ones, and keep
+    them in `records`, for the tier standings to judge from the same read (the manager's summary)."""
     staff = staff_in_post(session, workplace, on)
     ids = [m.person.id for m in staff]
     by_role = mandatory_course_ids(session, {r.id for m in staff for r in m.roles})
     mandatory = {m.person.id: set().union(*(by_role.get(r.id, set()) for r in m.roles)) for m in staff}
     needed = set().union(*mandatory.values()) if mandatory else set()
     courses = {c.id: c for c in session.scalars(select(Course).where(Course.id.in_(needed)))} if needed else {}
-    records = mandatory_records(session, ids, courses)
+    every = record_facts_by_person(session, ids) if all_records else None
+    records = mandatory_records(session, ids, courses) if every is None else \
+        {pid: [r for r in found if r.course_id in courses] for pid, found in every.items()}
     lines = {}
     for member in staff:
         pid = member.person.id
         lines[pid] = {line.course.id: line for line in course_lines(records.get(pid, []), mandatory[pid], courses, on)
                       if line.mandatory}
-    return StaffTraining(staff, mandatory, courses, lines, inductions_by_person(session, ids))
+    return StaffTraining(staff, mandatory, courses, lines, inductions_by_person(session, ids), every)
 
 
 def build_matrix(session, workplace: Workplace, on: date, role_id: int | None = None,

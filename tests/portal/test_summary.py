@@ -75,6 +75,32 @@ def test_the_tier_mix_counts_staff_in_post(client, two):
     assert "Career tiers of staff in post" in text(client.get(f"/portal/{home.id}/"))
 
 
+def test_the_tier_figures_are_the_full_evaluations_and_the_endorsement_pages(ctx):
+    """The summary counts tiers from the standings (not the checklists): its tier mix and its
+    endorsements waiting are what the full evaluation of each member of staff gives, and the count
+    is the length of the endorsements page's list, with staff at every rung."""
+    from academy.portal.matrix import staff_in_post
+    from academy.tiers.awards import awaiting_endorsement
+    from academy.tiers.evaluator import tiers_for
+    from tests.tiers.conftest import ON, people_at_every_rung
+
+    class Ladder:
+        tiers = factories.tiers()
+        courses = factories.catalogue()
+        workplace = factories.workplace()
+
+    manager = factories.manager(workplaces=[Ladder.workplace])
+    people_at_every_rung(Ladder)
+    result = summaries.workplace_summary(db.session, Ladder.workplace, manager, today=ON)
+    full = tiers_for(db.session, [m.person for m in staff_in_post(db.session, Ladder.workplace, ON)], ON)
+    assert len(full) == 10  # everyone but the starter of tomorrow
+    assert result.tiers_shown and result.tier_mix == summaries.tier_rows(full)
+    assert len(result.tier_mix) == 3  # tiers 1 and 2 awarded, and none yet
+    endorsements = next(item for item in result.attention if item.key == "endorsements")
+    waiting = sum(1 for evaluation in full.values() if evaluation.awaiting_endorsement)
+    assert endorsements.count == waiting == len(awaiting_endorsement(db.session, manager, ON)) == 8
+
+
 def _page_total(page: str, noun: str) -> int:
     found = re.search(rf"Showing \d+ to \d+ of (\d+) {noun}", page)
     return int(found.group(1)) if found else 0
