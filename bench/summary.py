@@ -6,6 +6,7 @@ statements it takes.
     .venv/bin/python bench/summary.py                     # SQLite in a temporary directory
     .venv/bin/python bench/summary.py --staff 300 --runs 15
     .venv/bin/python bench/summary.py --computed          # no stored month-end snapshot (computed figures)
+    .venv/bin/python bench/summary.py --no-tiers          # no career tiers or awards, as in the step load's database
     .venv/bin/python bench/summary.py --profile           # and a cProfile of the page, top functions
     .venv/bin/python bench/summary.py --save page.html    # keep the page (to compare two versions' output)
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/goodcare_bench .venv/bin/python bench/summary.py
@@ -44,7 +45,7 @@ ROLES = (("care_worker", 60), ("senior_care_worker", 15), ("team_leader", 4), ("
          ("ancillary", 8), ("administrative", 4), ("deputy_manager", 2), ("registered_manager", 1))
 
 
-def seed(db, staff: int, seed_value: int = 7):
+def seed(db, staff: int, seed_value: int = 7, awards: bool = True):
     """The workplace, its staff and their passports (about ten training records each, as the step
     load's Hertfordshire database has), a manager to sign in as; returns (workplace id, email)."""
     from academy.auth.models import Role, User
@@ -103,7 +104,7 @@ def seed(db, staff: int, seed_value: int = 7):
             db.session.add(CareCertificateInduction(person=person, version=CertificateVersion.v2025, started_on=begun,
                                                     target_on=begun + timedelta(days=84),
                                                     completed_on=done if done and done <= today else None))
-        if rng.random() < 0.3:
+        if awards and rng.random() < 0.3:
             db.session.add(TierAward(person=person, tier_number=rng.choice((1, 1, 2, 2, 3)),
                                      awarded_on=today - timedelta(days=rng.randint(0, 700)), endorsed_by_id=manager.id,
                                      workplace=workplace))
@@ -153,6 +154,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warm-up", type=int, default=3)
     parser.add_argument("--computed", action="store_true", help="no stored month-end snapshot")
+    parser.add_argument("--no-tiers", action="store_true", help="no career tiers or awards (as bench/step.py)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of 5 page views")
     parser.add_argument("--save", type=Path, help="write the page's HTML to this file")
     parser.add_argument("--no-freeze", action="store_true", help="no gc.freeze() before the views")
@@ -173,9 +175,10 @@ def main() -> None:
         upgrade()
         seed_reference_data(db.session)
         seed_courses(db.session)
-        seed_tiers(db.session)
+        if not args.no_tiers:
+            seed_tiers(db.session)
         db.session.commit()
-        workplace_id, email = seed(db, args.staff)
+        workplace_id, email = seed(db, args.staff, awards=not args.no_tiers)
         if not args.computed:
             store_month_end(db, workplace_id)
         db.session.remove()
@@ -203,8 +206,9 @@ def main() -> None:
             for _ in range(5):
                 view()
             profiler.disable()
-    figures = "computed" if args.computed else "stored"
-    print(f"manager's summary, {args.staff} staff on {url.split(':')[0]} ({figures} month-end figures, "
+    figures = ("computed" if args.computed else "stored") + " month-end figures"
+    figures += ", no career tiers" if args.no_tiers else ""
+    print(f"manager's summary, {args.staff} staff on {url.split(':')[0]} ({figures}, "
           f"{'no gc.freeze' if args.no_freeze else 'gc.freeze'}), {args.runs} views after {args.warm_up} to warm up")
     print(f"  CPU ms per view   median {statistics.median(cpu) * 1000:7.1f}  "
           f"min {min(cpu) * 1000:7.1f}  max {max(cpu) * 1000:7.1f}")
