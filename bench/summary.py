@@ -6,7 +6,7 @@ statements it takes.
     .venv/bin/python bench/summary.py                     # SQLite in a temporary directory
     .venv/bin/python bench/summary.py --staff 300 --runs 15
     .venv/bin/python bench/summary.py --computed          # no stored month-end snapshot (computed figures)
-    .venv/bin/python bench/summary.py --no-tiers          # no career tiers or awards, as in the step load's database
+    .venv/bin/python bench/summary.py --like-step-load    # no career tiers, awards or induction standards
     .venv/bin/python bench/summary.py --profile           # and a cProfile of the page, top functions
     .venv/bin/python bench/summary.py --save page.html    # keep the page (to compare two versions' output)
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/goodcare_bench .venv/bin/python bench/summary.py
@@ -14,9 +14,10 @@ statements it takes.
 CPU is `time.process_time` of this process (the application's CPU: the database's own time is in it
 on SQLite, not on PostgreSQL), median of --runs views after --warm-up views. As in each gunicorn
 worker (gunicorn.conf.py), the objects made before the first view are frozen out of the garbage
-collector's reach (`gc.freeze()`); --no-freeze leaves them in (full collections walk them again). By default the month-end
-figures are the outcomes job's stored snapshot, as in the step load (`bench/step.py`); --computed
-leaves it out. The database must be empty (SQLite: a fresh file is made); the real migrations build it.
+collector's reach (`gc.freeze()`); --no-freeze leaves them in (full collections walk them again).
+By default the month-end figures are the outcomes job's stored snapshot, as in the step load
+(`bench/step.py`); --computed leaves it out. The database must be empty (SQLite: a fresh file is
+made); the real migrations build it.
 """
 from __future__ import annotations
 
@@ -45,16 +46,20 @@ ROLES = (("care_worker", 60), ("senior_care_worker", 15), ("team_leader", 4), ("
          ("ancillary", 8), ("administrative", 4), ("deputy_manager", 2), ("registered_manager", 1))
 
 
-def seed(db, staff: int, seed_value: int = 7, awards: bool = True):
+def seed(db, staff: int, seed_value: int = 7, like_step_load: bool = False):
     """The workplace, its staff and their passports (about ten training records each, as the step
-    load's Hertfordshire database has), a manager to sign in as; returns (workplace id, email)."""
+    load's Hertfordshire database has; Care Certificate inductions with their standards, as the
+    service starts them), a manager to sign in as; returns (workplace id, email). `like_step_load`:
+    no awards and no standards (bench/step.py's database, whose inductions bench/outcomes.py
+    writes in SQL; it seeds no career tiers either)."""
     from academy.auth.models import Role, User
     from academy.extensions import utcnow
     from academy.tiers.models import TierAward
     from academy.workplaces.models import ContractType, District, Employment, JobRole, Person, Provider, ServiceType, \
         Workplace
-    from training.models import CareCertificateInduction, CertificateVersion, Course, CourseCategory, Qualification, \
-        QualificationStatus, QualificationType, TrainingRecord
+    from training.catalogue import standards
+    from training.models import CareCertificateInduction, CareCertificateStandardProgress, CertificateVersion, \
+        Course, CourseCategory, Qualification, QualificationStatus, QualificationType, StandardState, TrainingRecord
 
     rng = random.Random(seed_value)
     today = date.today()
@@ -98,13 +103,18 @@ def seed(db, staff: int, seed_value: int = 7, awards: bool = True):
                                          social_care=kind != QualificationType.other,
                                          status=QualificationStatus.achieved if achieved else QualificationStatus.enrolled,
                                          achieved_on=today - timedelta(days=rng.randint(0, 3650)) if achieved else None))
-        if rng.random() < 0.6:
+        if rng.random() < 0.6:  # an induction with its 16 standards, as the inductions page starts one
             begun = today - timedelta(days=rng.randint(0, 2000))
             done = begun + timedelta(days=rng.randint(0, 140)) if rng.random() < 0.8 else None
+            done = done if done and done <= today else None
+            progress = [CareCertificateStandardProgress(
+                standard_number=number,
+                state=StandardState.signed_off if done or rng.random() < 0.5 else StandardState.not_started)
+                for number in standards(CertificateVersion.v2025)] if not like_step_load else []
             db.session.add(CareCertificateInduction(person=person, version=CertificateVersion.v2025, started_on=begun,
-                                                    target_on=begun + timedelta(days=84),
-                                                    completed_on=done if done and done <= today else None))
-        if awards and rng.random() < 0.3:
+                                                    target_on=begun + timedelta(days=84), completed_on=done,
+                                                    standards=progress))
+        if not like_step_load and rng.random() < 0.3:
             db.session.add(TierAward(person=person, tier_number=rng.choice((1, 1, 2, 2, 3)),
                                      awarded_on=today - timedelta(days=rng.randint(0, 700)), endorsed_by_id=manager.id,
                                      workplace=workplace))
@@ -154,7 +164,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warm-up", type=int, default=3)
     parser.add_argument("--computed", action="store_true", help="no stored month-end snapshot")
-    parser.add_argument("--no-tiers", action="store_true", help="no career tiers or awards (as bench/step.py)")
+    parser.add_argument("--like-step-load", action="store_true",
+                        help="as bench/step.py's database: no career tiers or awards, inductions without standards")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of 5 page views")
     parser.add_argument("--save", type=Path, help="write the page's HTML to this file")
     parser.add_argument("--no-freeze", action="store_true", help="no gc.freeze() before the views")
@@ -175,10 +186,10 @@ def main() -> None:
         upgrade()
         seed_reference_data(db.session)
         seed_courses(db.session)
-        if not args.no_tiers:
+        if not args.like_step_load:
             seed_tiers(db.session)
         db.session.commit()
-        workplace_id, email = seed(db, args.staff, awards=not args.no_tiers)
+        workplace_id, email = seed(db, args.staff, like_step_load=args.like_step_load)
         if not args.computed:
             store_month_end(db, workplace_id)
         db.session.remove()
@@ -207,7 +218,7 @@ def main() -> None:
                 view()
             profiler.disable()
     figures = ("computed" if args.computed else "stored") + " month-end figures"
-    figures += ", no career tiers" if args.no_tiers else ""
+    figures += ", no career tiers or induction standards" if args.like_step_load else ""
     print(f"manager's summary, {args.staff} staff on {url.split(':')[0]} ({figures}, "
           f"{'no gc.freeze' if args.no_freeze else 'gc.freeze'}), {args.runs} views after {args.warm_up} to warm up")
     print(f"  CPU ms per view   median {statistics.median(cpu) * 1000:7.1f}  "

@@ -140,25 +140,27 @@ def workplace_summary(session, workplace: Workplace, viewer=None, today: date | 
     today = today or date.today()
     summary = month_end_summary(session, workplace, today)
     summary.live = live_counts(session, workplace, today)
-    data = staff_training(session, workplace, today, all_records=True)  # every course: the tiers read them too
-    evaluations = _evaluations(session, [member.person for member in data.staff], today, data.records)
+    data = staff_training(session, workplace, today, for_counts=True)  # what the tier standings read too
+    evaluations = _evaluations(session, [member.person for member in data.staff], today, data)
     summary.tiers_shown = evaluations is not None
     summary.tier_mix = tier_rows(evaluations or {})
     summary.attention = attention.needs_attention(session, workplace, viewer, today, data, evaluations)
     return summary
 
 
-def _evaluations(session, people, today: date, records: dict | None = None):
+def _evaluations(session, people, today: date, data=None):
     """Tier standings of the staff in post (None when the tiers feature is not installed): the tier
     each holds and the tier each is eligible for, all the page shows (not their checklists).
-    `records`: every training record of theirs, when read already (staff_training's all_records)."""
+    `data`: their staff_training(..., for_counts=True), whose records and inductions they judge from."""
     if not staff.tiers_available():
         return None
     if not people:
         return {}
     from academy.tiers.evaluator import standings_for
 
-    return standings_for(session, people, today, records)
+    if data is None:
+        return standings_for(session, people, today)
+    return standings_for(session, people, today, data.records, data.induction_lists)
 
 
 def tier_mix(session, people, today: date) -> tuple[bool, list[tuple[str, int]]]:

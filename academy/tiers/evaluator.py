@@ -120,29 +120,34 @@ def criterion_names(session, tiers: list[Tier]) -> Names:
     return Names(courses, roles)
 
 
-def passports_for(session, people: list[Person], on: date, records: dict | None = None) -> dict[int, Passport]:
-    """The people's passports at `on`. `records`: every training record of theirs as RecordFacts,
-    when the caller has read them already (`training.records.record_facts_by_person`)."""
+def passports_for(session, people: list[Person], on: date, records: dict | None = None,
+                  inductions: dict | None = None) -> dict[int, Passport]:
+    """The people's passports at `on`. When the caller has read them already: `records`, every
+    training record of theirs as RecordFacts (`training.records.record_facts_by_person`);
+    `inductions`, every Care Certificate induction of theirs (person id -> list, those without one
+    left out: `academy.portal.matrix.induction_lists`)."""
     ids = [p.id for p in people]
     jobs = current_jobs(session, ids, on)
     lines = training_overview(session, people, on, facts_only=True, employments=jobs, records=records)
     qualifications: dict[int, list[Qualification]] = {i: [] for i in ids}
-    inductions: dict[int, list[CareCertificateInduction]] = {i: [] for i in ids}
+    held: dict[int, list[CareCertificateInduction]] = {i: list((inductions or {}).get(i, [])) for i in ids}
     first_start: dict[int, date] = {}
     if ids:
         for q in session.scalars(select(Qualification).where(Qualification.person_id.in_(ids))):
             qualifications[q.person_id].append(q)
-        # Only the dates matter here: the standards stay unloaded (loaded on access, if ever).
-        for i in session.scalars(select(CareCertificateInduction).options(lazyload(CareCertificateInduction.standards))
-                                 .where(CareCertificateInduction.person_id.in_(ids))):
-            inductions[i.person_id].append(i)
+        if inductions is None:
+            # Only the dates matter here: the standards stay unloaded (loaded on access, if ever).
+            for i in session.scalars(select(CareCertificateInduction)
+                                     .options(lazyload(CareCertificateInduction.standards))
+                                     .where(CareCertificateInduction.person_id.in_(ids))):
+                held[i.person_id].append(i)
         # Time in care counts from the first day in a care-providing role anywhere, up to `on`.
         rows = session.execute(select(Employment.person_id, Employment.start_date).join(JobRole).where(
             Employment.person_id.in_(ids), JobRole.care_providing, Employment.start_date <= on))
         for person_id, start in rows:
             first_start[person_id] = min(start, first_start.get(person_id, start))
-    return {i: Passport(jobs.get(i, []), lines.get(i, []), qualifications[i], inductions[i],
-                        first_start.get(i)) for i in ids}
+    return {i: Passport(jobs.get(i, []), lines.get(i, []), qualifications[i], held[i], first_start.get(i))
+            for i in ids}
 
 
 def _achieved(qualification: Qualification, on: date) -> bool:
@@ -310,14 +315,15 @@ def tiers_for(session, people: list[Person], on: date) -> dict[int, TierEvaluati
     return {p.id: _evaluate_one(p.id, passports[p.id], awards[p.id], tiers, on, names) for p in people}
 
 
-def standings_for(session, people: list[Person], on: date, records: dict | None = None) -> dict[int, TierStanding]:
+def standings_for(session, people: list[Person], on: date, records: dict | None = None,
+                  inductions: dict | None = None) -> dict[int, TierStanding]:
     """The tier held and the tier eligible for, for many people, keyed by person id: as `tiers_for`
     finds them, without building the checklists (each tier's criteria are checked only until one
     fails, and the criteria are not described). A fixed number of queries, two fewer than `tiers_for`
-    (four fewer with `records`, every training record of theirs as `passports_for` takes them)."""
+    (and one fewer for each of `records` and `inductions`, as `passports_for` takes them, given)."""
     people = list({p.id: p for p in people}.values())
     tiers = load_tiers(session)
-    passports = passports_for(session, people, on, records)
+    passports = passports_for(session, people, on, records, inductions)
     awards = awards_by_person(session, [p.id for p in people])
     names = {t.number: t.name for t in tiers}
     return {p.id: _standing(p.id, passports[p.id], awards[p.id], tiers, on, names) for p in people}

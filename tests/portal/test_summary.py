@@ -212,7 +212,7 @@ def test_the_summary_takes_the_same_queries_for_2_and_12_staff(client, two):
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         assert response.status_code == 200
-        return len(seen), text(response)
+        return seen, text(response)
 
     client.sign_in(a["manager"])
     add_staff(1)
@@ -222,4 +222,6 @@ def test_the_summary_takes_the_same_queries_for_2_and_12_staff(client, two):
     many, page = queries()
     # 11 expired; the fixture's worker (a year in post, no induction) is past 12 weeks too.
     assert "11 mandatory courses expired" in page and "12 Care Certificate inductions past 12 weeks" in page
-    assert many == few
+    assert len(many) == len(few)
+    # The inductions' standards (16 rows each) are never read: the summary shows no progress.
+    assert not [statement for statement in many if "care_certificate_standards" in statement]
