@@ -85,10 +85,10 @@ def seed(db, staff: int, seed_value: int = 7, like_step_load: bool = False):
         started = today - timedelta(days=rng.randint(10, 3000))
         db.session.add(Employment(person=person, workplace=workplace, job_role=rng.choice(weighted_roles),
                                   start_date=started, contract_type=ContractType.permanent))
-        if rng.random() < 0.2:  # an earlier job in care elsewhere (time in care counts from it)
+        if rng.random() < 0.2:  # an earlier job in care, ended (time in care counts from it)
             db.session.add(Employment(person=person, workplace=workplace, job_role=roles["care_worker"],
-                                      start_date=started - timedelta(days=700), leaving_date=started - timedelta(days=1),
-                                      contract_type=ContractType.permanent))
+                                      start_date=started - timedelta(days=700),
+                                      leaving_date=started - timedelta(days=1), contract_type=ContractType.permanent))
         for _ in range(10):
             course = rng.choice(weighted_courses)
             completed = today - timedelta(days=rng.randint(0, 5 * 365))
@@ -98,11 +98,11 @@ def seed(db, staff: int, seed_value: int = 7, like_step_load: bool = False):
             kind = rng.choice((QualificationType.diploma_l2_adult_care, QualificationType.diploma_l3_adult_care,
                                QualificationType.l2_adult_social_care_certificate, QualificationType.other))
             achieved = rng.random() >= 0.05
+            status = QualificationStatus.achieved if achieved else QualificationStatus.enrolled
+            on = today - timedelta(days=rng.randint(0, 3650)) if achieved else None
             db.session.add(Qualification(person=person, qualification_type=kind, title=kind.value,
                                          level=3 if kind == QualificationType.diploma_l3_adult_care else 2,
-                                         social_care=kind != QualificationType.other,
-                                         status=QualificationStatus.achieved if achieved else QualificationStatus.enrolled,
-                                         achieved_on=today - timedelta(days=rng.randint(0, 3650)) if achieved else None))
+                                         social_care=kind != QualificationType.other, status=status, achieved_on=on))
         if rng.random() < 0.6:  # an induction with its 16 standards, as the inductions page starts one
             begun = today - timedelta(days=rng.randint(0, 2000))
             done = begun + timedelta(days=rng.randint(0, 140)) if rng.random() < 0.8 else None
