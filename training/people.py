@@ -2,6 +2,7 @@
 workplace where the person is currently employed), everyone's (HCPA staff and admins)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 
 from academy.auth.access import refuse
 from academy.auth.models import Role, User
-from academy.workplaces.models import Employment, Person, Workplace, workplace_managers
+from academy.workplaces.models import Employment, JobRole, Person, Workplace, workplace_managers
 
 
 def current_employment_clause(today: date):
@@ -63,11 +64,41 @@ def current_employments(session, person_ids, today: date | None = None) -> dict[
     result: dict[int, list[Employment]] = {}
     if not person_ids:
         return result
-    rows = session.scalars(select(Employment).join(Workplace).options(contains_eager(Employment.workplace)).where(
-        Employment.person_id.in_(list(person_ids)), Employment.start_date <= today,
-        current_employment_clause(today)).order_by(Employment.start_date))
+    rows = session.scalars(select(Employment).join(Workplace).options(contains_eager(Employment.workplace))
+                           .where(*_current_of(person_ids, today)).order_by(Employment.start_date, Employment.id))
     for employment in rows:
         result.setdefault(employment.person_id, []).append(employment)
+    return result
+
+
+def _current_of(person_ids, today: date) -> tuple:
+    return Employment.person_id.in_(list(person_ids)), Employment.start_date <= today, current_employment_clause(today)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentJob:
+    """The job role of a current employment, without the employment, workplace and job role objects
+    (what tier criteria and mandatory course lines read)."""
+
+    person_id: int
+    job_role_id: int
+    code: str
+    name: str
+
+
+def current_jobs(session, person_ids, today: date | None = None) -> dict[int, list[CurrentJob]]:
+    """The job roles of the employments `current_employments` finds, in the same order, as plain
+    values in one query: person id -> jobs. Several times quicker for a workplace's staff."""
+    today = today or date.today()
+    result: dict[int, list[CurrentJob]] = {}
+    if not person_ids:
+        return result
+    rows = session.execute(select(Employment.person_id, Employment.job_role_id, JobRole.code, JobRole.name)
+                           .join(Workplace, Workplace.id == Employment.workplace_id)
+                           .join(JobRole, JobRole.id == Employment.job_role_id)
+                           .where(*_current_of(person_ids, today)).order_by(Employment.start_date, Employment.id))
+    for person_id, job_role_id, code, name in rows:
+        result.setdefault(person_id, []).append(CurrentJob(person_id, job_role_id, code, name))
     return result
 
 

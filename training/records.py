@@ -279,13 +279,20 @@ def course_lines(records: list[TrainingRecord], mandatory: set[int], courses: di
         by_course.setdefault(record.course_id, []).append(record)
     lines = []
     for course_id, history in by_course.items():
-        best = max(history, key=_latest_key)
+        best = history[0] if len(history) == 1 else max(history, key=_latest_key)
         lines.append(CourseLine(best.course, best, record_state(best, on), course_id in mandatory, history))
     for course_id in mandatory - by_course.keys():
         if course_id in courses:
             lines.append(CourseLine(courses[course_id], None, TrainingState.missing, True, []))
-    order = {TrainingState.expired: 0, TrainingState.missing: 1, TrainingState.expiring: 2, TrainingState.current: 3}
-    return sorted(lines, key=lambda line: (not line.mandatory, order[line.state], natural_key(line.course.name)))
+    return sorted(lines, key=_line_order)
+
+
+_STATE_ORDER = {TrainingState.expired: 0, TrainingState.missing: 1, TrainingState.expiring: 2, TrainingState.current: 3}
+
+
+def _line_order(line: CourseLine) -> tuple:
+    # Mandatory first, the most urgent state first, then the course name in natural order.
+    return not line.mandatory, _STATE_ORDER[line.state], natural_key(line.course.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,11 +332,13 @@ def record_facts_by_person(session, person_ids, courses: dict[int, Course] | Non
 
 
 def training_overview(session, people: list[Person], on: date | None = None, *, facts_only: bool = False,
-                      employments: dict | None = None) -> dict[int, list[CourseLine]]:
+                      employments: dict | None = None, records: dict | None = None) -> dict[int, list[CourseLine]]:
     """Course lines for many people with a fixed number of queries (no query per person).
     `facts_only`: the lines' records are RecordFacts (dates and course, no verifier or certificate),
     enough to judge states (tier evaluations); `employments`: the people's current employments
-    when the caller has them already (`training.people.current_employments`)."""
+    when the caller has them already (`training.people.current_employments`, or `current_jobs`: only
+    their job_role_id is read); `records`: every record of theirs when the caller has read them
+    already (`record_facts_by_person` without `courses`)."""
     on = on or date.today()
     ids = [p.id for p in people]
     if employments is None:
@@ -338,7 +347,8 @@ def training_overview(session, people: list[Person], on: date | None = None, *, 
     mandatory_by_role = mandatory_course_ids(session, role_ids)
     needed = set().union(*mandatory_by_role.values()) if mandatory_by_role else set()
     courses = {c.id: c for c in session.scalars(select(Course).where(Course.id.in_(needed)))} if needed else {}
-    records = record_facts_by_person(session, ids) if facts_only else records_by_person(session, ids)
+    if records is None:
+        records = record_facts_by_person(session, ids) if facts_only else records_by_person(session, ids)
     overview = {}
     for person in people:
         mandatory = set()

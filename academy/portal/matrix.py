@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from academy.auth.access import refuse
 from academy.portal.access import get_portal_workplace_or_404
@@ -146,14 +146,28 @@ def staff_in_post(session, workplace: Workplace, on: date) -> list[StaffMember]:
     return list(staff.values())
 
 
+def induction_lists(session, person_ids, *, standards: bool = True) -> dict[int, list[CareCertificateInduction]]:
+    """Every Care Certificate induction of many people: person id -> inductions (only those with
+    one), in one query, and one more for their standards unless `standards` is False (the standards
+    are then read only if asked for, one query per induction: for pages that show no progress)."""
+    found: dict[int, list[CareCertificateInduction]] = {}
+    if not person_ids:
+        return found
+    statement = select(CareCertificateInduction).where(CareCertificateInduction.person_id.in_(list(person_ids)))
+    if not standards:
+        statement = statement.options(lazyload(CareCertificateInduction.standards))
+    for item in session.scalars(statement):
+        found.setdefault(item.person_id, []).append(item)
+    return found
+
+
 def inductions_by_person(session, person_ids) -> dict[int, CareCertificateInduction | None]:
     """The Care Certificate induction that counts for each person (training.induction's rule)."""
-    if not person_ids:
-        return {}
-    found: dict[int, list[CareCertificateInduction]] = {}
-    for item in session.scalars(select(CareCertificateInduction)
-                                .where(CareCertificateInduction.person_id.in_(list(person_ids)))):
-        found.setdefault(item.person_id, []).append(item)
+    return current_inductions(induction_lists(session, person_ids))
+
+
+def current_inductions(found: dict[int, list[CareCertificateInduction]]) -> dict[int, CareCertificateInduction | None]:
+    """Of each person's inductions (`induction_lists`), the one that counts."""
     return {pid: inductions.current_induction(items) for pid, items in found.items()}
 
 
@@ -171,23 +185,32 @@ class StaffTraining:
     courses: dict[int, Course]
     lines: dict[int, dict[int, object]]
     inductions: dict[int, CareCertificateInduction | None]
+    records: dict[int, list[RecordFacts]] | None = None  # every course's records, with for_counts
+    induction_lists: dict[int, list[CareCertificateInduction]] = field(default_factory=dict)  # all of them
 
 
-def staff_training(session, workplace: Workplace, on: date) -> StaffTraining:
-    """Staff in post and their mandatory course lines and inductions, in a fixed number of queries."""
+def staff_training(session, workplace: Workplace, on: date, *, for_counts: bool = False) -> StaffTraining:
+    """Staff in post and their mandatory course lines and inductions, in a fixed number of queries.
+    `for_counts`, for the manager's summary, which counts and shows no induction's progress: the
+    staff's records of every course are read, not only the mandatory ones, and kept in `records`
+    (the tier standings judge from the same read, as they do from `induction_lists`), and the
+    inductions' standards are not read."""
     staff = staff_in_post(session, workplace, on)
     ids = [m.person.id for m in staff]
     by_role = mandatory_course_ids(session, {r.id for m in staff for r in m.roles})
     mandatory = {m.person.id: set().union(*(by_role.get(r.id, set()) for r in m.roles)) for m in staff}
     needed = set().union(*mandatory.values()) if mandatory else set()
     courses = {c.id: c for c in session.scalars(select(Course).where(Course.id.in_(needed)))} if needed else {}
-    records = mandatory_records(session, ids, courses)
+    every = record_facts_by_person(session, ids) if for_counts else None
+    records = mandatory_records(session, ids, courses) if every is None else \
+        {pid: [r for r in found if r.course_id in courses] for pid, found in every.items()}
     lines = {}
     for member in staff:
         pid = member.person.id
         lines[pid] = {line.course.id: line for line in course_lines(records.get(pid, []), mandatory[pid], courses, on)
                       if line.mandatory}
-    return StaffTraining(staff, mandatory, courses, lines, inductions_by_person(session, ids))
+    found = induction_lists(session, ids, standards=not for_counts)
+    return StaffTraining(staff, mandatory, courses, lines, current_inductions(found), every, found)
 
 
 def build_matrix(session, workplace: Workplace, on: date, role_id: int | None = None,

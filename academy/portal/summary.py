@@ -140,23 +140,27 @@ def workplace_summary(session, workplace: Workplace, viewer=None, today: date | 
     today = today or date.today()
     summary = month_end_summary(session, workplace, today)
     summary.live = live_counts(session, workplace, today)
-    data = staff_training(session, workplace, today)
-    evaluations = _evaluations(session, [member.person for member in data.staff], today)
+    data = staff_training(session, workplace, today, for_counts=True)  # what the tier standings read too
+    evaluations = _evaluations(session, [member.person for member in data.staff], today, data)
     summary.tiers_shown = evaluations is not None
     summary.tier_mix = tier_rows(evaluations or {})
     summary.attention = attention.needs_attention(session, workplace, viewer, today, data, evaluations)
     return summary
 
 
-def _evaluations(session, people, today: date):
-    """Tier evaluations of the staff in post (None when the tiers feature is not installed)."""
+def _evaluations(session, people, today: date, data=None):
+    """Tier standings of the staff in post (None when the tiers feature is not installed): the tier
+    each holds and the tier each is eligible for, all the page shows (not their checklists).
+    `data`: their staff_training(..., for_counts=True), whose records and inductions they judge from."""
     if not staff.tiers_available():
         return None
     if not people:
         return {}
-    from academy.tiers.evaluator import tiers_for
+    from academy.tiers.evaluator import standings_for
 
-    return tiers_for(session, people, today)
+    if data is None:
+        return standings_for(session, people, today)
+    return standings_for(session, people, today, data.records, data.induction_lists)
 
 
 def tier_mix(session, people, today: date) -> tuple[bool, list[tuple[str, int]]]:

@@ -4,6 +4,8 @@ holds), the next tier, and that tier's checklist: what holds, what is missing, w
 
 `tiers_for` reads everything for many people with a fixed number of queries (the staff list and
 the training-needs page call it for hundreds of people); `evaluate` is the one-person form.
+`standings_for` gives only the tier held and the tier eligible for (no checklist), by the same rules:
+what the manager's summary counts, for every member of staff on each view.
 Passport facts come from the training code (training.records, training.induction) and the
 workforce spine, never re-derived here.
 """
@@ -19,7 +21,7 @@ from academy.tiers.models import CriterionKind, Tier, TierAward, TierCriterion
 from academy.workplaces.models import Employment, JobRole, Person
 from training.induction import valid_certificate
 from training.models import CareCertificateInduction, Course, Qualification, QualificationStatus, QualificationType
-from training.people import current_employments
+from training.people import CurrentJob, current_jobs
 from training.records import CourseLine, TrainingState, add_months, training_overview
 
 HELD_STATES = (TrainingState.current, TrainingState.expiring)
@@ -56,17 +58,36 @@ class TierEvaluation:
     @property
     def awaiting_endorsement(self) -> bool:
         """Eligible for a tier above the one awarded: the manager is asked to endorse it."""
-        return self.eligible_tier is not None and self.eligible_tier > (self.awarded_tier or 0)
+        return _awaiting(self.eligible_tier, self.awarded_tier)
 
     def name_of(self, number: int | None) -> str:
         return self.tier_names.get(number, "") if number else ""
 
 
 @dataclass
-class Passport:
-    """The facts about one person that criteria read (built in bulk by `_passports`)."""
+class TierStanding:
+    """The tier a person holds and the highest they are eligible for, without the checklist."""
 
-    employments: list[Employment]
+    person_id: int
+    on: date
+    awarded_tier: int | None
+    eligible_tier: int | None
+    tier_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def awaiting_endorsement(self) -> bool:
+        return _awaiting(self.eligible_tier, self.awarded_tier)
+
+
+def _awaiting(eligible_tier: int | None, awarded_tier: int | None) -> bool:
+    return eligible_tier is not None and eligible_tier > (awarded_tier or 0)
+
+
+@dataclass
+class Passport:
+    """The facts about one person that criteria read (built in bulk by `passports_for`)."""
+
+    jobs: list[CurrentJob]  # the job roles of their current employments
     lines: list[CourseLine]
     qualifications: list[Qualification]
     inductions: list[CareCertificateInduction]
@@ -99,27 +120,34 @@ def criterion_names(session, tiers: list[Tier]) -> Names:
     return Names(courses, roles)
 
 
-def passports_for(session, people: list[Person], on: date) -> dict[int, Passport]:
+def passports_for(session, people: list[Person], on: date, records: dict | None = None,
+                  inductions: dict | None = None) -> dict[int, Passport]:
+    """The people's passports at `on`. When the caller has read them already: `records`, every
+    training record of theirs as RecordFacts (`training.records.record_facts_by_person`);
+    `inductions`, every Care Certificate induction of theirs (person id -> list, those without one
+    left out: `academy.portal.matrix.induction_lists`)."""
     ids = [p.id for p in people]
-    employments = current_employments(session, ids, on)
-    lines = training_overview(session, people, on, facts_only=True, employments=employments)
+    jobs = current_jobs(session, ids, on)
+    lines = training_overview(session, people, on, facts_only=True, employments=jobs, records=records)
     qualifications: dict[int, list[Qualification]] = {i: [] for i in ids}
-    inductions: dict[int, list[CareCertificateInduction]] = {i: [] for i in ids}
+    held: dict[int, list[CareCertificateInduction]] = {i: list((inductions or {}).get(i, [])) for i in ids}
     first_start: dict[int, date] = {}
     if ids:
         for q in session.scalars(select(Qualification).where(Qualification.person_id.in_(ids))):
             qualifications[q.person_id].append(q)
-        # Only the dates matter here: the standards stay unloaded (loaded on access, if ever).
-        for i in session.scalars(select(CareCertificateInduction).options(lazyload(CareCertificateInduction.standards))
-                                 .where(CareCertificateInduction.person_id.in_(ids))):
-            inductions[i.person_id].append(i)
+        if inductions is None:
+            # Only the dates matter here: the standards stay unloaded (loaded on access, if ever).
+            for i in session.scalars(select(CareCertificateInduction)
+                                     .options(lazyload(CareCertificateInduction.standards))
+                                     .where(CareCertificateInduction.person_id.in_(ids))):
+                held[i.person_id].append(i)
         # Time in care counts from the first day in a care-providing role anywhere, up to `on`.
         rows = session.execute(select(Employment.person_id, Employment.start_date).join(JobRole).where(
             Employment.person_id.in_(ids), JobRole.care_providing, Employment.start_date <= on))
         for person_id, start in rows:
             first_start[person_id] = min(start, first_start.get(person_id, start))
-    return {i: Passport(employments.get(i, []), lines.get(i, []), qualifications[i], inductions[i],
-                        first_start.get(i)) for i in ids}
+    return {i: Passport(jobs.get(i, []), lines.get(i, []), qualifications[i], held[i], first_start.get(i))
+            for i in ids}
 
 
 def _achieved(qualification: Qualification, on: date) -> bool:
@@ -155,52 +183,72 @@ def describe(criterion: TierCriterion, names: Names) -> str:
             CriterionKind.mandatory_training_current: "All mandatory training for your role current"}[kind]
 
 
+def _gaps(passport: Passport) -> list[str]:
+    """The mandatory courses not held (expired or missing), by name."""
+    return [line.course.name for line in passport.lines if line.mandatory and line.state not in HELD_STATES]
+
+
+def holds(criterion: TierCriterion, passport: Passport, on: date) -> bool:
+    """Does the criterion hold on `on`? The rule itself; `check` adds what the checklist shows."""
+    kind, n = criterion.kind, criterion.number or 0
+    if kind == CriterionKind.induction_started:
+        return any(i.started_on <= on for i in passport.inductions)
+    if kind == CriterionKind.care_certificate_signed_off:
+        done = valid_certificate(passport.inductions)
+        return done is not None and done.completed_on <= on
+    if kind == CriterionKind.mandatory_training_current:
+        return bool(passport.jobs) and not _gaps(passport)
+    if kind == CriterionKind.qualification_level_at_least:
+        return any(q.relevant and (q.level or 0) >= n and _achieved(q, on) for q in passport.qualifications)
+    if kind == CriterionKind.qualification_type_in:
+        codes = set(criterion.code_list)
+        return any(q.qualification_type.name in codes and _achieved(q, on) for q in passport.qualifications)
+    if kind == CriterionKind.months_in_care_at_least:
+        start = passport.first_care_start
+        return start is not None and add_months(start, n) <= on
+    if kind == CriterionKind.specialist_course_in:
+        codes = set(criterion.code_list)
+        return any(line.course.code in codes and line.state in HELD_STATES and line.record is not None
+                   and line.record.completed_on <= on for line in passport.lines)
+    if kind == CriterionKind.job_role_in:
+        codes = set(criterion.code_list)
+        return any(job.code in codes for job in passport.jobs)
+    raise ValueError(f"unknown criterion kind {kind}")
+
+
 def check(criterion: TierCriterion, passport: Passport, on: date) -> tuple[bool, str, str, str | None]:
     """Does the criterion hold on `on`? (holds, detail, what to do, link endpoint)."""
     kind, n = criterion.kind, criterion.number or 0
+    held = holds(criterion, passport, on)
     if kind == CriterionKind.induction_started:
-        holds = any(i.started_on <= on for i in passport.inductions)
-        return holds, "", "Ask your manager to start your Care Certificate induction", "training.own_induction"
+        return held, "", "Ask your manager to start your Care Certificate induction", "training.own_induction"
     if kind == CriterionKind.care_certificate_signed_off:
-        done = valid_certificate(passport.inductions)
-        holds = done is not None and done.completed_on <= on
-        detail = f"Signed off {done.completed_on:%-d %B %Y}" if holds else ""
-        return holds, detail, "Complete every Care Certificate standard and ask your assessor to sign it off", \
+        detail = f"Signed off {valid_certificate(passport.inductions).completed_on:%-d %B %Y}" if held else ""
+        return held, detail, "Complete every Care Certificate standard and ask your assessor to sign it off", \
             "training.own_induction"
     if kind == CriterionKind.mandatory_training_current:
-        mandatory = [line for line in passport.lines if line.mandatory]
-        gaps = [line.course.name for line in mandatory if line.state not in HELD_STATES]
-        holds = bool(passport.employments) and not gaps
-        detail = ("Expired or missing: " + ", ".join(gaps)) if gaps else ("" if passport.employments
+        gaps = _gaps(passport)
+        detail = ("Expired or missing: " + ", ".join(gaps)) if gaps else ("" if passport.jobs
                                                                           else "No current job role recorded")
-        return holds, detail, "Book and record the mandatory training that is expired or missing", "training.start"
+        return held, detail, "Book and record the mandatory training that is expired or missing", "training.start"
     if kind == CriterionKind.qualification_level_at_least:
-        holds = any(q.relevant and (q.level or 0) >= n and _achieved(q, on) for q in passport.qualifications)
         working = [q.title for q in passport.qualifications if q.relevant and (q.level or 0) >= n
                    and not _achieved(q, on)]
-        detail = ("Working towards: " + ", ".join(working)) if working and not holds else ""
-        return holds, detail, f"Enrol on a Level {n} adult care qualification, and record it when achieved", \
+        detail = ("Working towards: " + ", ".join(working)) if working and not held else ""
+        return held, detail, f"Enrol on a Level {n} adult care qualification, and record it when achieved", \
             "training.new_own_qualification"
     if kind == CriterionKind.qualification_type_in:
-        codes = set(criterion.code_list)
-        holds = any(q.qualification_type.name in codes and _achieved(q, on) for q in passport.qualifications)
-        return holds, "", "Record the qualification when you have achieved it", "training.new_own_qualification"
+        return held, "", "Record the qualification when you have achieved it", "training.new_own_qualification"
     if kind == CriterionKind.months_in_care_at_least:
         start = passport.first_care_start
-        holds = start is not None and add_months(start, n) <= on
         detail = f"In care since {start:%-d %B %Y}" if start else "No care role recorded"
-        return holds, detail, f"Keep working in care: this holds {n} months after you started", None
+        return held, detail, f"Keep working in care: this holds {n} months after you started", None
     if kind == CriterionKind.specialist_course_in:
-        codes = set(criterion.code_list)
-        holds = any(line.course.code in codes and line.state in HELD_STATES and line.record is not None
-                    and line.record.completed_on <= on for line in passport.lines)
-        return holds, "", "Complete one of these courses and add it to your passport", "training.new_own_record"
+        return held, "", "Complete one of these courses and add it to your passport", "training.new_own_record"
     if kind == CriterionKind.job_role_in:
-        codes = set(criterion.code_list)
-        roles = [e.job_role.name for e in passport.employments]
-        holds = any(e.job_role.code in codes for e in passport.employments)
-        detail = ("Your role: " + ", ".join(roles)) if roles and not holds else ""
-        return holds, detail, "Talk to your manager about moving into one of these roles", None
+        roles = [job.name for job in passport.jobs]
+        detail = ("Your role: " + ", ".join(roles)) if roles and not held else ""
+        return held, detail, "Talk to your manager about moving into one of these roles", None
     raise ValueError(f"unknown criterion kind {kind}")
 
 
@@ -221,11 +269,7 @@ def _awarded(awards: list[TierAward], on: date) -> int | None:
 def _evaluate_one(person_id: int, passport: Passport, awards: list[TierAward], tiers: list[Tier], on: date,
                   names: Names) -> TierEvaluation:
     by_tier = {tier.number: _results(tier, passport, on, names) for tier in tiers}
-    eligible = None
-    for tier in tiers:
-        if not all(r.holds for r in by_tier[tier.number]):
-            break
-        eligible = tier.number
+    eligible = _eligible(tiers, lambda tier: all(r.holds for r in by_tier[tier.number]))
     awarded = _awarded(awards, on)
     top = max([t.number for t in tiers], default=0)
     reached = max(awarded or 0, eligible or 0)
@@ -239,6 +283,17 @@ def _evaluate_one(person_id: int, passport: Passport, awards: list[TierAward], t
         criteria += by_tier.get(next_tier, [])
     return TierEvaluation(person_id, on, awarded, eligible, next_tier, criteria,
                           {t.number: t.name for t in tiers})
+
+
+def _eligible(tiers: list[Tier], met) -> int | None:
+    """The highest tier whose criteria hold together with every lower tier's (`met(tier)`: do all of
+    that tier's criteria hold?), lowest first; None when tier 1's do not."""
+    eligible = None
+    for tier in tiers:
+        if not met(tier):
+            break
+        eligible = tier.number
+    return eligible
 
 
 def awards_by_person(session, person_ids) -> dict[int, list[TierAward]]:
@@ -258,6 +313,26 @@ def tiers_for(session, people: list[Person], on: date) -> dict[int, TierEvaluati
     passports = passports_for(session, people, on)
     awards = awards_by_person(session, [p.id for p in people])
     return {p.id: _evaluate_one(p.id, passports[p.id], awards[p.id], tiers, on, names) for p in people}
+
+
+def standings_for(session, people: list[Person], on: date, records: dict | None = None,
+                  inductions: dict | None = None) -> dict[int, TierStanding]:
+    """The tier held and the tier eligible for, for many people, keyed by person id: as `tiers_for`
+    finds them, without building the checklists (each tier's criteria are checked only until one
+    fails, and the criteria are not described). A fixed number of queries, two fewer than `tiers_for`
+    (and one fewer for each of `records` and `inductions`, as `passports_for` takes them, given)."""
+    people = list({p.id: p for p in people}.values())
+    tiers = load_tiers(session)
+    passports = passports_for(session, people, on, records, inductions)
+    awards = awards_by_person(session, [p.id for p in people])
+    names = {t.number: t.name for t in tiers}
+    return {p.id: _standing(p.id, passports[p.id], awards[p.id], tiers, on, names) for p in people}
+
+
+def _standing(person_id: int, passport: Passport, awards: list[TierAward], tiers: list[Tier], on: date,
+              names: dict[int, str]) -> TierStanding:
+    eligible = _eligible(tiers, lambda tier: all(holds(c, passport, on) for c in tier.criteria))
+    return TierStanding(person_id, on, _awarded(awards, on), eligible, names)
 
 
 def evaluate(session, person: Person, on: date) -> TierEvaluation:

@@ -63,3 +63,48 @@ def tier2_ready(ladder, start: date | None = None, **fields):
     signed_off_certificate(who, ON - timedelta(days=100))
     mandatory_training(who, ladder.courses, ON - timedelta(days=60))
     return who
+
+
+def tier3_ready(ladder, role_code="care_worker"):
+    """Tier 3 criteria hold on ON (with any extra role's mandatory training current too)."""
+    from training.records import mandatory_course_ids
+
+    who = tier2_ready(ladder)
+    if role_code != "care_worker":
+        job = factories.employment(ladder.workplace, who=who, role_code=role_code, start=ON - timedelta(days=5))
+        held = {r.course_id for r in who.training_records}
+        by_id = {c.id: c for c in ladder.courses.values()}
+        for course_id in mandatory_course_ids(db.session, [job.job_role_id]).get(job.job_role_id, set()) - held:
+            factories.training_record(who, by_id[course_id], completed=ON - timedelta(days=60))
+    factories.training_record(who, ladder.courses["dementia"], completed=ON - timedelta(days=10))
+    return who
+
+
+def people_at_every_rung(ladder):
+    """Workers standing at every rung: none, 1 to 5, a lapsed award, an award above what still
+    holds, two current jobs, a leaver and one who has not started yet."""
+    nobody = worker_at(ladder)
+    new = worker_at(ladder)
+    factories.induction(new, started=ON - timedelta(days=30))
+    two = tier2_ready(ladder)
+    three = tier3_ready(ladder)
+    factories.qualification(three, "diploma_l2_adult_care", achieved=ON - timedelta(days=100))
+    leader = tier3_ready(ladder, role_code="team_leader")
+    factories.qualification(leader, "diploma_l3_adult_care", achieved=ON - timedelta(days=5))
+    deputy = tier3_ready(ladder, role_code="deputy_manager")
+    factories.qualification(deputy, "diploma_l3_adult_care", achieved=ON - timedelta(days=400))
+    factories.qualification(deputy, "diploma_l5_leadership", achieved=ON)
+    lapsed = tier2_ready(ladder)
+    factories.tier_award(lapsed, 2, awarded=ON - timedelta(days=50), lapsed_on=ON)
+    above = worker_at(ladder)
+    signed_off_certificate(above, ON - timedelta(days=500))
+    mandatory_training(above, ladder.courses, months_before(ON, 13))
+    factories.tier_award(above, 2, awarded=ON - timedelta(days=200))
+    awarded = tier2_ready(ladder)
+    factories.tier_award(awarded, 1, awarded=ON - timedelta(days=300))
+    left = tier2_ready(ladder)
+    factories.employment(ladder.workplace, who=left, role_code="registered_manager", start=months_before(ON, 30),
+                         leaving=ON - timedelta(days=1))
+    later = worker_at(ladder, start=ON + timedelta(days=1))
+    factories.induction(later, started=ON - timedelta(days=3))
+    return [nobody, new, two, three, leader, deputy, lapsed, above, awarded, left, later]

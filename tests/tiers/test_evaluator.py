@@ -6,10 +6,11 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from academy.extensions import db
-from academy.tiers.evaluator import evaluate, tiers_for
+from academy.tiers.evaluator import evaluate, standings_for, tiers_for
 from tests import factories
 from tests.tiers.conftest import (
-    ON, mandatory_training, months_before, signed_off_certificate, tier2_ready, worker_at,
+    ON, mandatory_training, months_before, people_at_every_rung, signed_off_certificate, tier2_ready, tier3_ready,
+    worker_at,
 )
 
 DAY = timedelta(days=1)
@@ -135,36 +136,21 @@ def test_specialist_course_must_be_in_the_set_and_current(ladder):
     assert evaluate(db.session, who, ON - DAY).eligible_tier == 3
 
 
-def _tier3(ladder, role_code="care_worker"):
-    """Tier 3 criteria hold on ON (with any extra role's mandatory training current too)."""
-    from training.records import mandatory_course_ids
-
-    who = tier2_ready(ladder)
-    if role_code != "care_worker":
-        job = factories.employment(ladder.workplace, who=who, role_code=role_code, start=ON - timedelta(days=5))
-        held = {r.course_id for r in who.training_records}
-        by_id = {c.id: c for c in ladder.courses.values()}
-        for course_id in mandatory_course_ids(db.session, [job.job_role_id]).get(job.job_role_id, set()) - held:
-            factories.training_record(who, by_id[course_id], completed=ON - timedelta(days=60))
-    factories.training_record(who, ladder.courses["dementia"], completed=ON - timedelta(days=10))
-    return who
-
-
 def test_tier_4_needs_level_3_and_a_leading_role(ladder):
-    who = _tier3(ladder)
+    who = tier3_ready(ladder)
     factories.qualification(who, "diploma_l3_adult_care", achieved=ON - timedelta(days=5))
     result = evaluate(db.session, who, ON)
     assert result.eligible_tier == 3 and result.next_tier == 4
     assert holds(result, "Level 3") and not holds(result, "Team leader")
     assert "Care worker" in next(c for c in result.missing if "Team leader" in c.description).detail
-    leader = _tier3(ladder, role_code="team_leader")
+    leader = tier3_ready(ladder, role_code="team_leader")
     factories.qualification(leader, "diploma_l3_adult_care", achieved=ON - timedelta(days=5))
     assert evaluate(db.session, leader, ON).eligible_tier == 4
     assert evaluate(db.session, leader, ON - timedelta(days=6)).eligible_tier == 2  # before the L3 and the role
 
 
 def test_tier_5_needs_level_4_and_deputy_or_registered_manager(ladder):
-    who = _tier3(ladder, role_code="deputy_manager")
+    who = tier3_ready(ladder, role_code="deputy_manager")
     factories.qualification(who, "diploma_l3_adult_care", achieved=ON - timedelta(days=400))
     factories.qualification(who, "diploma_l5_leadership", achieved=ON)
     result = evaluate(db.session, who, ON)
@@ -294,3 +280,55 @@ def test_tiers_for_uses_a_fixed_number_of_queries(ladder):
         one = evaluate(db.session, who, ON)
         assert (one.eligible_tier, one.awarded_tier, one.next_tier) == (
             results[who.id].eligible_tier, results[who.id].awarded_tier, results[who.id].next_tier)
+
+
+def test_standings_are_the_evaluations_without_the_checklists(ladder):
+    """The summary's standings: the tier held, the tier eligible for and whether it waits for an
+    endorsement are exactly what the full evaluation says, at every rung and on either side of a
+    boundary date."""
+    people = people_at_every_rung(ladder)
+    seen = set()
+    for day in (ON, ON - DAY, ON - timedelta(days=400), ON + timedelta(days=40)):
+        full, short = tiers_for(db.session, people, day), standings_for(db.session, people, day)
+        assert short.keys() == full.keys() == {p.id for p in people}
+        for who in people:
+            f, s = full[who.id], short[who.id]
+            assert (s.awarded_tier, s.eligible_tier, s.awaiting_endorsement, s.tier_names, s.on) == (
+                f.awarded_tier, f.eligible_tier, f.awaiting_endorsement, f.tier_names, f.on), (who.full_name, day)
+            seen.add((s.awarded_tier, s.eligible_tier))
+    eligible_on = {standings_for(db.session, people, ON)[p.id].eligible_tier for p in people}
+    assert eligible_on == {None, 1, 2, 3, 4, 5}  # every rung was there to compare
+    assert (2, 1) in seen and (1, 2) in seen  # an award above what holds; one below
+
+
+def test_standings_use_a_fixed_number_of_queries_fewer_than_the_evaluations(ladder):
+    few_ids = [p.id for p in _staff(ladder, 3)]
+    many_ids = few_ids + [p.id for p in _staff(ladder, 57)]
+    few = _reloaded(few_ids)
+    small = _count_queries(lambda: standings_for(db.session, few, ON))
+    many = _reloaded(many_ids)
+    large = _count_queries(lambda: standings_for(db.session, many, ON))
+    assert large == small
+    again = _reloaded(many_ids)
+    full = _count_queries(lambda: tiers_for(db.session, again, ON))
+    assert small == full - 2  # no criterion names (courses, job roles) to look up
+
+
+def test_passports_read_the_job_roles_current_employments_find(ladder):
+    """The evaluator reads current job roles as plain values (training.people.current_jobs): the
+    same employments, in the same order, as current_employments."""
+    from training.people import current_employments, current_jobs
+
+    people = people_at_every_rung(ladder)
+    ids = [p.id for p in people]
+    for day in (ON, ON - 2 * DAY, ON + DAY):
+        employments = current_employments(db.session, ids, day)
+        jobs = current_jobs(db.session, ids, day)
+        assert {pid: [(e.job_role_id, e.job_role.code, e.job_role.name) for e in found]
+                for pid, found in employments.items()} == \
+            {pid: [(j.job_role_id, j.code, j.name) for j in found] for pid, found in jobs.items()}
+    left, later = people[9], people[10]
+    assert [j.code for j in current_jobs(db.session, ids, ON - 2 * DAY)[left.id]] == ["registered_manager",
+                                                                                    "care_worker"]
+    assert [j.code for j in current_jobs(db.session, ids, ON)[left.id]] == ["care_worker"]  # left yesterday
+    assert later.id not in current_jobs(db.session, ids, ON) and later.id in current_jobs(db.session, ids, ON + DAY)
