@@ -57,6 +57,7 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from load import free_port  # noqa: E402
 from outcomes import create_database, database_urls, drop_database, generate, log, migrate  # noqa: E402
 
+from academy.outcomes import snapshots  # noqa: E402
 from training.credentials.keys import new_key_set  # noqa: E402
 
 DB_NAME = "goodcare_bench_faults"
@@ -217,7 +218,8 @@ def snapshot_fingerprint(app) -> tuple[int, int]:
 
     with app.app_context():
         row = db.session.execute(db.text(
-            "SELECT count(*), coalesce(sum(coalesce(numerator, 0) + denominator), 0) FROM outcome_snapshot")).one()
+            "SELECT count(*), coalesce(sum(coalesce(numerator, 0) + denominator), 0) "
+            f"FROM ({snapshots.figure_rows_sql('postgresql')}) figure")).one()
         db.session.remove()
     return int(row[0]), int(row[1])
 
@@ -317,7 +319,8 @@ def drill_worker_killed(services: Services, app) -> None:
     done = snapshot_fingerprint(app)
     with app.app_context():
         duplicates = db.session.execute(db.text(
-            "SELECT count(*) FROM (SELECT 1 FROM outcome_snapshot GROUP BY scope_type, scope_id, date, metric "
+            f"SELECT count(*) FROM (SELECT 1 FROM ({snapshots.figure_rows_sql('postgresql')}) figure "
+            "GROUP BY scope_type, scope_id, date, metric "
             "HAVING count(*) > 1) d")).scalar_one()
         dates = db.session.execute(db.text("SELECT count(DISTINCT date) FROM outcome_snapshot")).scalar_one()
         db.session.remove()

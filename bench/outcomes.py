@@ -570,12 +570,13 @@ def time_job(url: str, dates, with_funnel: bool = True) -> dict:
 
 def stored_figures(engine, dates) -> pd.DataFrame:
     """What the job stored for `dates` (read back with COPY), to compare with (b)."""
-    from academy.outcomes import readers
+    from academy.outcomes import readers, snapshots
 
     listed = ", ".join(f"DATE '{d.isoformat()}'" for d in dates)
     with engine.connect() as connection:
         frame = readers.read_frame(
-            connection, "SELECT scope_type, scope_id, date, metric, numerator, denominator FROM outcome_snapshot "
+            connection, "SELECT scope_type, scope_id, date, metric, numerator, denominator FROM "
+            f"({snapshots.figure_rows_sql('postgresql')}) figure "
             f"WHERE date IN ({listed}) AND scope_type IN ('workplace', 'county')",
             {"scope_type": "category", "scope_id": "int64", "metric": "category", "numerator": "float64",
              "denominator": "float64"})
@@ -678,7 +679,8 @@ def main() -> None:
                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--name", default="goodcare_bench_outcomes", help="the benchmark database's name")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skip generation)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse a kept database (skip generation; its schema is upgraded to the latest migration)")
     parser.add_argument("--hand-cache", help="with --reuse: save (b)'s result here, or reuse it if saved")
     parser.add_argument("--funnel", action="store_true",
                         help="add 100k applications, 400k stage changes and 30k interviews, and time the GCR funnel")
@@ -698,6 +700,8 @@ def main() -> None:
         if args.funnel:
             generate_recruitment(url, last)
         log(f"Generated in {time.perf_counter() - clock:.1f} s")
+    else:
+        migrate(url)  # a database kept by an earlier version: its schema brought up to date (data kept)
     engine = sa.create_engine(sa.make_url(url).set(drivername="postgresql+psycopg"))
     try:
         with engine.connect() as connection:

@@ -324,9 +324,12 @@ def outcome_snapshot(scope_type: str = "county", scope_id: int = 0, day: date | 
                      metric: str = "vacancy_rate", numerator: float | None = 1, denominator: float | None = 10):
     from academy.outcomes.models import OutcomeSnapshot
 
-    obj = OutcomeSnapshot(scope_type=scope_type, scope_id=scope_id, date=day or date(2025, 1, 31), metric=metric,
-                          numerator=numerator, denominator=denominator)
-    db.session.add(obj)
+    day = day or date(2025, 1, 31)
+    obj = db.session.get(OutcomeSnapshot, (scope_type, scope_id, day))
+    if obj is None:
+        obj = OutcomeSnapshot(scope_type=scope_type, scope_id=scope_id, date=day, figures={})
+        db.session.add(obj)
+    obj.figures = {**obj.figures, metric: [numerator, denominator, None]}  # one figure of the scope's row
     db.session.commit()
     return obj
 

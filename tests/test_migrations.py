@@ -1,5 +1,6 @@
 """The schema comes only from migrations: upgrade from empty works and matches the models; the CHECK
 constraints of 0030 refuse a state without its column, and 0030 stops on existing rows that break them."""
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -170,7 +171,7 @@ def test_0030_stops_on_rows_breaking_a_rule_then_adds_its_checks_and_takes_them_
             breaking = [STATE_RULES[0][1][0], STATE_RULES[0][1][1], STATE_RULES[1][1][0], STATE_RULES[2][1][1]]
             run(breaking, ids)
             with pytest.raises(SystemExit) as stopped:  # flask db upgrade: the message, status 1
-                upgrade()
+                upgrade(revision="0030_state_checks")
             assert stopped.value.code == 1
             assert "Migration 0030_state_checks changed nothing: put these rows right" in caplog.text
             assert ("applications: 2 rows break the rule \"state is 'merged' exactly when merged_into_id is set\" "
@@ -182,7 +183,7 @@ def test_0030_stops_on_rows_breaking_a_rule_then_adds_its_checks_and_takes_them_
             assert revision() == "0029_snapshot_natural_key"
 
             run(PUT_RIGHT, ids)
-            upgrade()
+            upgrade(revision="0030_state_checks")
             assert revision() == "0030_state_checks"
             for constraint, alone, together in STATE_RULES:
                 for statement in alone:
@@ -192,10 +193,72 @@ def test_0030_stops_on_rows_breaking_a_rule_then_adds_its_checks_and_takes_them_
             downgrade(revision="0029_snapshot_natural_key")
             run(PUT_RIGHT + tuple(breaking), ids)  # no checks: the rows are accepted again
             run(PUT_RIGHT, ids)
-            upgrade()
+            upgrade(revision="0030_state_checks")
             assert revision() == "0030_state_checks"
             _refused(breaking[0], ids, STATE_RULES[0][0])
             db.session.remove()
+            db.engine.dispose()
+    finally:
+        if drop:
+            drop()
+
+
+OLD_FIGURES = [  # (scope_type, scope_id, date, metric, numerator, denominator, source) as stored before 0031
+    ("workplace", 7, "2025-01-31", "vacancy_rate", 3.0, 40.0, "records"),
+    ("workplace", 7, "2025-01-31", "turnover_rate", 9.04, 35.0, "declared"),
+    ("workplace", 7, "2025-01-31", "filled_posts", 35.0, None, None),  # no denominator; stored before 0015
+    ("workplace", 7, "2025-02-28", "training_compliance", None, 12.0, "records"),  # unknown numerator
+    ("county", 0, "2025-01-31", "vacancy_rate", 1.0 / 3.0, 3.0, "mixed"),
+]
+
+
+def test_0031_gathers_each_scope_and_dates_figures_into_one_row_and_splits_them_back(database_url, tmp_path):
+    """0031: one row a scope and date holding its figures as JSON; the same numbers (a third
+    included, to the last bit), sources and empty values; downgrade gives the rows a figure back."""
+    from academy import create_app
+    from academy.config import TestConfig
+    from academy.outcomes import snapshots
+
+    if database_url.startswith("sqlite"):
+        url, drop = f"sqlite:///{tmp_path / 'rows.db'}", None
+    else:
+        from tests.conftest import _postgres_database
+
+        url, drop = _postgres_database()
+    app = create_app(TestConfig(url))
+    columns = "scope_type, scope_id, date, metric, numerator, denominator, source"
+
+    def old_rows(connection):
+        rows = connection.execute(sa.text(f"SELECT {columns} FROM outcome_snapshot ORDER BY {columns}")).all()
+        return sorted((s, i, str(d), m, n, q, o) for s, i, d, m, n, q, o in rows)
+
+    try:
+        with app.app_context():
+            upgrade(revision="0030_state_checks")
+            with db.engine.begin() as connection:
+                for row in OLD_FIGURES:
+                    connection.execute(sa.text(
+                        f"INSERT INTO outcome_snapshot ({columns}) VALUES (:s, :i, :d, :m, :n, :q, :o)"),
+                        dict(zip("sidmnqo", row)))
+            upgrade(revision="0031_snapshot_rows")
+            with db.engine.connect() as connection:
+                assert connection.execute(sa.text("SELECT count(*) FROM outcome_snapshot")).scalar_one() == 3
+            with app.test_request_context():
+                workplace = snapshots.load(db.session, "workplace", [7])
+                county = snapshots.load(db.session, "county")
+                db.session.remove()
+            figures = {(r.metric, str(r.date)): (r.numerator, r.denominator, r.source)
+                       for r in workplace.itertuples(index=False)}
+            assert figures[("vacancy_rate", "2025-01-31")] == (3.0, 40.0, "records")
+            assert figures[("turnover_rate", "2025-01-31")] == (9.04, 35.0, "declared")
+            numerator, denominator, source = figures[("filled_posts", "2025-01-31")]
+            assert numerator == 35.0 and pd.isna(denominator) and pd.isna(source)  # none
+            numerator, denominator, source = figures[("training_compliance", "2025-02-28")]
+            assert pd.isna(numerator) and denominator == 12.0 and source == "records"
+            assert county.iloc[0]["numerator"] == 1.0 / 3.0 and county.iloc[0]["source"] == "mixed"
+            downgrade(revision="0030_state_checks")
+            with db.engine.connect() as connection:
+                assert old_rows(connection) == sorted((s, i, d, m, n, q, o) for s, i, d, m, n, q, o in OLD_FIGURES)
             db.engine.dispose()
     finally:
         if drop:

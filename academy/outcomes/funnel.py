@@ -35,9 +35,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from academy.outcomes import metrics, readers
+from academy.outcomes import metrics, readers, stored
 from academy.outcomes.metrics import Metric
-from academy.outcomes.models import OutcomeSnapshot
 from academy.workplaces.models import District
 from recruitment.journey import STEPS
 from recruitment.models import HeardAbout, State
@@ -617,12 +616,8 @@ def figures(session, scope_type: str, scope_id: int, dates: list[date]) -> Funne
 
 def load(session, scope_type: str, scope_id: int, dates: list[date]) -> pd.DataFrame:
     """The stored funnel rows of one scope at `dates` (snapshots.load's columns)."""
-    table = OutcomeSnapshot.__table__
-    columns = ("scope_type", "scope_id", "date", "metric", "numerator", "denominator", "source")
-    rows = session.execute(sa.select(*(table.c[c] for c in columns)).where(
-        table.c.scope_type == scope_type, table.c.scope_id == scope_id, table.c.date.in_(list(dates)),
-        table.c.metric.like("funnel\\_%", escape="\\"))).all()
-    return pd.DataFrame(rows, columns=list(columns))
+    frame = stored.load(session, scope_type, [scope_id], dates)
+    return frame[frame["metric"].str.startswith("funnel_")].reset_index(drop=True)
 
 
 def figures_from_rows(frame: pd.DataFrame, scope_type: str, scope_id: int, dates: list[date]) -> FunnelFigures:

@@ -5,7 +5,8 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Enum, Float, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Enum, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from academy.extensions import TimestampMixin, db
@@ -17,29 +18,26 @@ class GoodDirection(enum.Enum):
 
 
 class OutcomeSnapshot(TimestampMixin, db.Model):
-    """One metric's numerator and denominator for one scope at one date.
+    """One scope's stored figures at one date: `figures` maps each metric to [numerator, denominator,
+    source] (a JSON object; jsonb on PostgreSQL), e.g. {"vacancy_rate": [3, 40, "records"]}.
 
-    scope_type is workplace, district, service_type or county (scope_id 0). Rates are never stored:
-    they are numerator / denominator, empty when the denominator is 0.
+    scope_type is workplace, district, service_type or county (scope_id 0), or another feature's
+    (the GCR funnel's gcr_source and gcr_district). Rates are never stored: they are numerator /
+    denominator, empty when the denominator is 0; an unknown numerator or denominator is null.
+    One row a scope and date, not one a figure (migration 0031): a first run at England scale
+    inserts 216,000 rows instead of 2.6 million. Read and write them through
+    academy/outcomes/snapshots.py (load, replace_snapshots), which take and give one row a figure.
     """
 
     __tablename__ = "outcome_snapshot"
     __table_args__ = (Index("ix_outcome_snapshot_date", "date"),)
 
-    # The key is the scope, date and metric (no surrogate id since migration 0029: one index fewer for
-    # the millions of figures a first run inserts). Scope types and metric names compare byte by byte
-    # on PostgreSQL (migration 0028); they are ASCII identifiers, so the order is the same.
+    # Scope types compare byte by byte on PostgreSQL (migration 0028): ASCII identifiers, same order.
     scope_type: Mapped[str] = mapped_column(String(20).with_variant(String(20, collation="C"), "postgresql"),
                                             primary_key=True)
     scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     date: Mapped[date] = mapped_column(primary_key=True)
-    metric: Mapped[str] = mapped_column(String(40).with_variant(String(40, collation="C"), "postgresql"),
-                                        primary_key=True)
-    numerator: Mapped[float | None] = mapped_column(Float)
-    denominator: Mapped[float | None] = mapped_column(Float)
-    # Which records the figure came from (academy/outcomes/declared.py SOURCES): the service's own
-    # records, the counts declared in an ASC-WDS workplace file, or both; None before 0015.
-    source: Mapped[str | None] = mapped_column(String(20))
+    figures: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
 
 
 class Baseline(TimestampMixin, db.Model):

@@ -6,6 +6,8 @@ duplicates, and a run that fails or is killed half-way leaves the previous snaps
 from __future__ import annotations
 
 import io
+import json
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from psycopg.copy import QueuedLibpqWriter
 from academy.auth.access import DomainError, Invalid
 from academy.outcomes import declared, funnel, metrics, readers
 from academy.outcomes.models import OutcomeSnapshot
+from academy.outcomes.stored import STORED_COLUMNS, figure_values, load  # noqa: F401 - load is read from here too
 
 TRAINING_METRICS = ("qualification_uptake", "care_induction", "care_induction_12_weeks",
                     *(m.key for m in metrics.INDUCTION_PARTS), "training_compliance")
@@ -277,12 +280,14 @@ def replace_snapshots(connection, frame: pd.DataFrame, dates: list[date], *, sco
 class SnapshotWriter:
     """replace_snapshots with the frame given in pieces: `write` each piece (any rows of the part, each
     (scope, date, metric) once over all the pieces), then leave the `with` block; `written` then says
-    what was written. The stored rows of the part are read once, on entering (compactly: a key
-    and the three values a row). On PostgreSQL the new rows of every piece go down one COPY FROM
-    that stays open while the next piece is computed (a worker thread feeds it, so the server
-    indexes one piece while this process computes the next); changed rows are updated and stored
-    rows not written are deleted on leaving. Leaving with an exception writes nothing more (the
-    caller rolls back)."""
+    what was written (figures). The stored figures of the part are read once, on entering (compactly:
+    a key and the three values a figure), with the keys of the stored rows (one a scope and date).
+    Figures of a row not stored yet are inserted as that row; on PostgreSQL those rows of every piece
+    go down one COPY FROM that stays open while the next piece is computed (a worker thread feeds it,
+    so the server inserts one piece while this process computes the next). Changed figures, new
+    figures of stored rows and stored figures not written are merged into their rows on leaving (a
+    row left with no figure is deleted). Leaving with an exception writes nothing more (the caller
+    rolls back)."""
 
     def __init__(self, connection, dates: list[date], *, scope_types=None,
                  scope_ids: tuple[int | None, int | None] | None = None, metrics_wanted=None) -> None:
@@ -294,8 +299,9 @@ class SnapshotWriter:
         self._scope_names = pd.Index(list(metrics.SCOPE_TYPES))
         self._metric_names = pd.Index(list(metrics.ALL_METRICS))
         self._source_names = pd.Index(list(SOURCES))
-        self._changed: list[pd.DataFrame] = []
+        self._put: list[pd.DataFrame] = []  # figures to set in rows that are stored (or inserted earlier here)
         self._new_keys: list[np.ndarray] = []
+        self._inserted_rows = np.array([], dtype=np.int64)  # row keys this writer inserted, sorted
         self._copy = None
         self._copy_context = None
 
@@ -305,17 +311,24 @@ class SnapshotWriter:
 
     def _load_stored(self) -> None:
         dialect = self.connection.dialect.name
-        where = f"{_dates_sql(self.dates, dialect)}{self.part.sql(dialect)}"
         blocks = []
         if dialect == "postgresql":  # fixed-width binary rows, straight into a numpy array
-            blocks.append(self._stored_binary(where))
-            where += (f" AND (array_position(ARRAY[{_quoted(self._scope_names)}]::text[], scope_type::text) IS NULL"
-                      f" OR array_position(ARRAY[{_quoted(self._metric_names)}]::text[], metric::text) IS NULL"
-                      f" OR (source IS NOT NULL AND array_position(ARRAY[{_quoted(self._source_names)}]::text[], "
-                      "source::text) IS NULL))")  # and the few rows of names it has no code for, as text
-        sql = (f"SELECT scope_type, scope_id, {readers._day('date', dialect)} AS day, metric, numerator, "
-               f"denominator, source FROM outcome_snapshot WHERE {where}")
-        for block in readers.read_blocks(self.connection, sql, STORED_DTYPES):
+            rows = f"{_dates_sql(self.dates, dialect)}{self.part.sql(dialect, with_metrics=False)}"
+            wanted = "" if self.part.metrics is None else f" AND f.key IN ({_quoted(self.part.metrics)})"
+            blocks.append(self._stored_binary(rows, wanted))
+            # and the few figures of names it has no code for, as text: only rows that have one are expanded
+            sources = " && ".join(f"@ != {json.dumps(str(name))}" for name in self._source_names)
+            unknown_source = _quoted(['$.*[2] ? (@.type() == "string" && ' + sources + ')'])
+            sql = (f"SELECT s.scope_type, s.scope_id, {readers._day('s.date', dialect)} AS day, f.key AS metric, "
+                   "(f.value->>0)::float8 AS numerator, (f.value->>1)::float8 AS denominator, f.value->>2 AS source "
+                   f"FROM outcome_snapshot s CROSS JOIN LATERAL jsonb_each(s.figures) f WHERE {rows}{wanted} "
+                   f"AND (s.scope_type NOT IN ({_quoted(self._scope_names)}) "
+                   f"OR s.figures - ARRAY[{_quoted(self._metric_names)}]::text[] <> '{{}}'::jsonb "
+                   f"OR jsonb_path_exists(s.figures, {unknown_source})) "
+                   f"AND (s.scope_type NOT IN ({_quoted(self._scope_names)}) OR f.key NOT IN ({_quoted(self._metric_names)}) "
+                   f"OR (f.value->>2 IS NOT NULL AND f.value->>2 NOT IN ({_quoted(self._source_names)})))")
+        for block in (readers.read_blocks(self.connection, sql, STORED_DTYPES) if dialect == "postgresql"
+                      else [self._stored_here()]):
             block = block.rename(columns={"day": "date"})
             self._know(block)
             blocks.append((_keys(block, self._scope_names, self._metric_names),
@@ -331,23 +344,52 @@ class SnapshotWriter:
         if len(self._keys) > 1 and not (self._keys[1:] != self._keys[:-1]).all():
             raise ValueError("the stored snapshots have the same key twice")
         self._written = np.zeros(len(self._keys), dtype=bool)
+        # The stored rows of the part, whatever their figures (a row may hold another feature's figures only).
+        rows = []
+        for block in readers.read_blocks(self.connection, (
+                f"SELECT scope_type, scope_id, {readers._day('date', dialect)} AS day FROM outcome_snapshot "
+                f"WHERE {_dates_sql(self.dates, dialect)}{self.part.sql(dialect, with_metrics=False)}"),
+                ROW_DTYPES):
+            self._scope_names = _extended(self._scope_names, block["scope_type"])
+            rows.append(_row_keys(block["scope_type"], block["scope_id"], block["day"], self._scope_names))
+        self._rows = np.unique(np.concatenate(rows)) if rows else np.array([], dtype=np.int64)
+
+    def _stored_here(self) -> pd.DataFrame:
+        """The stored figures of the part, the JSON read here (not by SQLite's JSON functions)."""
+        table = OutcomeSnapshot.__table__
+        dialect = self.connection.dialect.name
+        wanted = None if self.part.metrics is None else set(self.part.metrics)
+        records = [(scope_type, scope_id, day.toordinal() - UNIX_EPOCH_ORDINAL, metric, *figure_values(figure))
+                   for scope_type, scope_id, day, figures in self.connection.execute(
+                       sa.select(table.c.scope_type, table.c.scope_id, table.c.date, table.c.figures).where(sa.text(
+                           f"{_dates_sql(self.dates, dialect)}{self.part.sql(dialect, with_metrics=False)}")))
+                   for metric, figure in figures.items() if wanted is None or metric in wanted]
+        frame = pd.DataFrame(records, columns=["scope_type", "scope_id", "day", "metric", "numerator", "denominator",
+                                               "source"])
+        return frame.astype({"scope_type": "category", "scope_id": "int64", "day": "int64", "metric": "category",
+                             "numerator": "float64", "denominator": "float64", "source": "object"})
 
     STORED_BINARY = np.dtype([("count", ">i2"), ("key_length", ">i4"), ("key", ">i8"), ("numerator_length", ">i4"), ("numerator", ">f8"),
                               ("denominator_length", ">i4"), ("denominator", ">f8"), ("source_length", ">i4"),
                               ("source", ">i2")])
 
-    def _stored_binary(self, where: str):
-        """The stored rows whose scope type, metric and source have codes here, each as the key,
-        values and source code, computed by PostgreSQL and sent as fixed-width binary rows."""
+    def _stored_binary(self, rows: str, wanted: str):
+        """The stored figures whose scope type, metric and source have codes here, each as the key,
+        values and source code, computed by PostgreSQL and sent as fixed-width binary rows. `rows`
+        chooses the rows (SQL on outcome_snapshot's columns), `wanted` the figures (on f.key)."""
+        def codes(names, first: int) -> str:
+            return ", ".join(f"({_quoted([name])}, {first + i})" for i, name in enumerate(names))
+
         scope = f"array_position(ARRAY[{_quoted(self._scope_names)}]::text[], scope_type::text) - 1"
-        metric = f"array_position(ARRAY[{_quoted(self._metric_names)}]::text[], metric::text) - 1"
-        source = f"coalesce(array_position(ARRAY[{_quoted(self._source_names)}]::text[], source::text), 0)"
-        key = (f"(((({scope})::bigint << 32 | scope_id::bigint) << 17 | (date - DATE '{EARLIEST.isoformat()}')::bigint)"
-               f" << 10 | ({metric})::bigint)")
-        sql = (f"SELECT {key}, coalesce(numerator, 'NaN'), coalesce(denominator, 'NaN'), "
-               f"CASE WHEN source IS NULL THEN 0 ELSE coalesce({source}, -1) END::smallint "
-               f"FROM outcome_snapshot WHERE {where} AND ({scope}) IS NOT NULL AND ({metric}) IS NOT NULL "
-               f"AND (source IS NULL OR {source} > 0)")
+        sql = (f"SELECT r.row_key << {METRIC_BITS} | m.code, coalesce((f.value->>0)::float8, 'NaN'), "
+               "coalesce((f.value->>1)::float8, 'NaN'), coalesce(so.code, 0)::smallint "
+               f"FROM (SELECT ((({scope})::bigint << 32 | scope_id::bigint) << 17 "
+               f"| (date - DATE '{EARLIEST.isoformat()}')::bigint) AS row_key, figures FROM outcome_snapshot "
+               f"WHERE {rows} AND scope_type IN ({_quoted(self._scope_names)})) r "
+               "CROSS JOIN LATERAL jsonb_each(r.figures) f "
+               f"JOIN (VALUES {codes(self._metric_names, 0)}) m(name, code) ON m.name = f.key "
+               f"LEFT JOIN (VALUES {codes(self._source_names, 1)}) so(name, code) ON so.name = f.value->>2 "
+               f"WHERE (f.value->>2 IS NULL OR so.code IS NOT NULL){wanted}")
         parts, data, width = [], bytearray(), self.STORED_BINARY.itemsize
         skip = len(BINARY_SIGNATURE)
 
@@ -401,19 +443,26 @@ class SnapshotWriter:
         same = (_same(numerators, self._numerators[stored_rows]) & _same(denominators, self._denominators[stored_rows])
                 & (_source_codes(frame["source"], self._source_names)[frame_rows] == self._sources[stored_rows]))
         if not same.all():
-            self._changed.append(frame.iloc[frame_rows[~same]][list(STORED_COLUMNS)])
+            self._put.append(frame.iloc[frame_rows[~same]][list(STORED_COLUMNS)])
             self.written.updated += int((~same).sum())
-        new = order[~found[order]]  # in the unique index's order: PostgreSQL adds them to neighbouring pages
-        if len(new):
-            self._new_keys.append(keys[new])
-            self._insert(frame.iloc[new])
-            self.written.inserted += len(new)
+        new = order[~found[order]]  # in the key's order: rows in the primary key's order, PostgreSQL adds them to neighbouring pages
+        if not len(new):
+            return
+        self._new_keys.append(keys[new])
+        self.written.inserted += len(new)
+        row_keys = keys[new] >> METRIC_BITS
+        stored = _within(row_keys, self._rows) | _within(row_keys, self._inserted_rows)
+        if stored.any():
+            self._put.append(frame.iloc[new[stored]][list(STORED_COLUMNS)])
+        if not stored.all():
+            self._inserted_rows = np.union1d(self._inserted_rows, row_keys[~stored])
+            self._insert(frame.iloc[new[~stored]])
 
     def _insert(self, frame: pd.DataFrame) -> None:
         if self.connection.dialect.name == "postgresql" and self._copy is None:
             raw = self.connection.connection.dbapi_connection
             self._cursor = cursor = raw.cursor()
-            self._copy_context = cursor.copy(f"COPY outcome_snapshot ({', '.join(STORED_COLUMNS)}) FROM STDIN "
+            self._copy_context = cursor.copy(f"COPY outcome_snapshot ({', '.join(ROW_COLUMNS)}) FROM STDIN "
                                              "WITH (FORMAT binary)", writer=QueuedLibpqWriter(cursor))
             self._copy = self._copy_context.__enter__()
             self._copy.write(BINARY_SIGNATURE)
@@ -436,11 +485,9 @@ class SnapshotWriter:
             new_keys = np.sort(np.concatenate(self._new_keys))
             if not (new_keys[1:] != new_keys[:-1]).all():
                 raise ValueError("the same scope, date and metric written twice")
-        changed = pd.concat(self._changed, ignore_index=True) if self._changed else None
-        if changed is not None:
-            _update_rows(self.connection, changed)
+        put = pd.concat(self._put, ignore_index=True) if self._put else None
         gone = self._keys[~self._written]
-        _delete_rows(self.connection, _from_keys(gone, self._scope_names, self._metric_names))
+        _merge_rows(self.connection, put, _from_keys(gone, self._scope_names, self._metric_names))
         self.written.deleted += len(gone)
 
 
@@ -482,7 +529,8 @@ class _Part:
         if outside.any():
             raise ValueError(f"{int(outside.sum())} rows of the frame are outside the part of the snapshots it replaces")
 
-    def sql(self, dialect: str) -> str:
+    def sql(self, dialect: str, with_metrics: bool = True) -> str:
+        """The part as SQL conditions on the figures (figure_rows_sql), or on the rows without `with_metrics`."""
         conditions = []
         if self.scope_types is not None:
             conditions.append(f"scope_type IN ({_quoted(self.scope_types)})")
@@ -491,7 +539,7 @@ class _Part:
             conditions.append(f"scope_id >= {int(low)}")
         if high is not None:
             conditions.append(f"scope_id < {int(high)}")
-        if self.metrics is not None:
+        if self.metrics is not None and with_metrics:
             conditions.append(f"metric IN ({_quoted(self.metrics)})")
         return "".join(f" AND {c}" for c in conditions)
 
@@ -525,16 +573,23 @@ def _day_numbers(values) -> np.ndarray:
 
 def _keys(frame: pd.DataFrame, scope_names: pd.Index, metric_names: pd.Index) -> np.ndarray:
     """One int64 per (scope type, scope id, date, metric): 4 + 32 + 17 + 10 bits (codes of the
-    scope types and metrics in the given lists, dates as days since 2000-01-01)."""
-    scope_codes = _codes(frame["scope_type"], scope_names)
+    scope types and metrics in the given lists, dates as days since 2000-01-01). Without its metric
+    (key >> METRIC_BITS) it is its row's key (_row_keys)."""
     metric_codes = _codes(frame["metric"], metric_names)
-    ids = frame["scope_id"].to_numpy(np.int64)
-    days = _day_numbers(frame["date"]) - KEY_DAY_ZERO
-    if len(frame) and (scope_codes.min() < 0 or metric_codes.min() < 0 or ids.min() < 0 or ids.max() >= 1 << 32
-                       or days.min() < 0 or days.max() >= 1 << 17 or len(scope_names) > 1 << 4
-                       or len(metric_names) > 1 << 10):
+    if len(frame) and (metric_codes.min() < 0 or len(metric_names) > 1 << METRIC_BITS):
         raise ValueError("a scope type, scope id, date or metric out of the key's range")
-    return ((scope_codes << 32 | ids) << 17 | days) << 10 | metric_codes
+    return _row_keys(frame["scope_type"], frame["scope_id"], frame["date"], scope_names) << METRIC_BITS | metric_codes
+
+
+def _row_keys(scope_types: pd.Series, scope_ids, days, scope_names: pd.Index) -> np.ndarray:
+    """One int64 per (scope type, scope id, date): 4 + 32 + 17 bits."""
+    scope_codes = _codes(scope_types, scope_names)
+    ids = np.asarray(scope_ids, dtype=np.int64)
+    days = _day_numbers(days) - KEY_DAY_ZERO
+    if len(ids) and (scope_codes.min() < 0 or ids.min() < 0 or ids.max() >= 1 << 32
+                     or days.min() < 0 or days.max() >= 1 << 17 or len(scope_names) > 1 << 4):
+        raise ValueError("a scope type, scope id, date or metric out of the key's range")
+    return (scope_codes << 32 | ids) << 17 | days
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -558,66 +613,96 @@ def _source_codes(values: pd.Series, names: pd.Index) -> np.ndarray:
     return (_codes(values, names) + 1).astype(np.int16)
 
 
-KEY_COLUMNS = ("scope_type", "scope_id", "date", "metric")  # outcome_snapshot's primary key
+KEY_COLUMNS = ("scope_type", "scope_id", "date", "metric")  # a figure's key: its row's and its metric
 
 
-def _delete_rows(connection, gone: pd.DataFrame) -> None:
-    """Delete the stored rows of these keys (KEY_COLUMNS)."""
-    if not len(gone):
+METRIC_BITS = 10  # a figure's key is its row's key (scope type, scope id, date) then 10 bits of metric
+ROW_COLUMNS = ("scope_type", "scope_id", "date", "figures")  # what a new row of outcome_snapshot is given
+ROW_DTYPES = {"scope_type": "category", "scope_id": "int64", "day": "int64"}
+
+
+def figure_rows_sql(dialect: str) -> str:
+    """outcome_snapshot as one row a figure (scope_type, scope_id, date, metric, numerator,
+    denominator, source), as a query to read from: the table's shape before migration 0031, for
+    SQL that filters or adds up figures."""
+    if dialect == "postgresql":
+        return ("SELECT s.scope_type, s.scope_id, s.date, f.key AS metric, (f.value->>0)::float8 AS numerator, "
+                "(f.value->>1)::float8 AS denominator, f.value->>2 AS source "
+                "FROM outcome_snapshot s CROSS JOIN LATERAL jsonb_each(s.figures) f")
+    return ("SELECT s.scope_type, s.scope_id, s.date, f.key AS metric, json_extract(f.value, '$[0]') AS numerator, "
+            "json_extract(f.value, '$[1]') AS denominator, json_extract(f.value, '$[2]') AS source "
+            "FROM outcome_snapshot s, json_each(s.figures) f")
+
+
+def _within(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Whether each value is in `ordered` (sorted, unique)."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(ordered, values).clip(0, len(ordered) - 1)
+    return ordered[at] == values
+
+
+def _merge_rows(connection, put: pd.DataFrame | None, gone: pd.DataFrame) -> None:
+    """Set the `put` figures (STORED_COLUMNS) in their rows, which are stored, and take the `gone`
+    figures (KEY_COLUMNS) out of theirs; a row left with no figure is deleted."""
+    empty = pd.DataFrame({"scope_type": pd.Series(dtype=object), "scope_id": pd.Series(dtype=np.int64),
+                          "day": pd.Series(dtype=np.int64)})
+    if put is not None and len(put):
+        rows, objects = _figure_objects(put)
+        puts = rows.assign(put=objects)
+    else:
+        puts = empty.assign(put=pd.Series(dtype=object))
+    if len(gone):
+        gone = gone.assign(day=_day_numbers(gone["date"]), scope_type=gone["scope_type"].astype(object))
+        drops = gone.groupby(["scope_type", "scope_id", "day"], sort=False)["metric"].agg(list).rename("drop").reset_index()
+    else:
+        drops = empty.assign(drop=pd.Series(dtype=object))
+    if not len(puts) and not len(drops):
         return
-    if connection.dialect.name == "postgresql":
-        _key_table(connection, "outcome_snapshot_gone", gone, [])
-        connection.execute(sa.text(
-            "DELETE FROM outcome_snapshot s USING outcome_snapshot_gone g WHERE " + _same_key("s", "g")))
-        connection.execute(sa.text("DROP TABLE outcome_snapshot_gone"))
-        return
-    table = OutcomeSnapshot.__table__
-    connection.execute(sa.delete(table).where(*_key_bound(table)), _key_records(gone))
-
-
-def _update_rows(connection, changed: pd.DataFrame) -> None:
-    """New numerator, denominator and source for stored rows (by KEY_COLUMNS)."""
-    if not len(changed):
-        return
+    merged = puts.merge(drops, on=["scope_type", "scope_id", "day"], how="outer")
+    merged["put"] = merged["put"].where(merged["put"].notna(), "{}")
+    merged["drop"] = [names if isinstance(names, list) else [] for names in merged["drop"]]
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
     if connection.dialect.name == "postgresql":
-        _key_table(connection, "outcome_snapshot_changes", changed,
-                   ["numerator double precision", "denominator double precision", "source varchar(20)"])
         connection.execute(sa.text(
-            "UPDATE outcome_snapshot s SET numerator = c.numerator, denominator = c.denominator, source = c.source, "
-            "updated_at = :now FROM outcome_snapshot_changes c WHERE " + _same_key("s", "c")), {"now": now})
-        connection.execute(sa.text("DROP TABLE outcome_snapshot_changes"))
+            "CREATE TEMPORARY TABLE outcome_snapshot_merge (scope_type varchar(20) COLLATE \"C\", scope_id integer, "
+            "date date, put jsonb, drop text[]) ON COMMIT DROP"))
+        _copy_csv(connection, "outcome_snapshot_merge",
+                  pd.DataFrame({"scope_type": merged["scope_type"], "scope_id": merged["scope_id"], "date": merged["day"],
+                                "put": merged["put"], "drop": [_text_array(names) for names in merged["drop"]]}),
+                  ["scope_type", "scope_id", "date", "put", "drop"])
+        same = " AND ".join(f"s.{c} = m.{c}" for c in ("scope_type", "scope_id", "date"))
+        connection.execute(sa.text(
+            f"UPDATE outcome_snapshot s SET figures = (s.figures - m.drop) || m.put, updated_at = :now "
+            f"FROM outcome_snapshot_merge m WHERE {same}"), {"now": now})
+        connection.execute(sa.text(
+            f"DELETE FROM outcome_snapshot s USING outcome_snapshot_merge m WHERE {same} AND s.figures = '{{}}'::jsonb"))
+        connection.execute(sa.text("DROP TABLE outcome_snapshot_merge"))
         return
     table = OutcomeSnapshot.__table__
-    records = [{**key, "numerator": n, "denominator": d, "source": o, "updated_at": now}
-               for key, n, d, o in zip(_key_records(changed), _nullable(changed["numerator"]),
-                                       _nullable(changed["denominator"]), _nullable(changed["source"]))]
-    connection.execute(sa.update(table).where(*_key_bound(table)).values(
-        numerator=sa.bindparam("numerator"), denominator=sa.bindparam("denominator"),
-        source=sa.bindparam("source"), updated_at=sa.bindparam("updated_at")), records)
+    for scope_type, scope_id, day, put_text, drop in merged[["scope_type", "scope_id", "day", "put", "drop"]].itertuples(
+            index=False):
+        key = (table.c.scope_type == scope_type, table.c.scope_id == int(scope_id),
+               table.c.date == _date_of(day))
+        stored = connection.execute(sa.select(table.c.figures).where(*key)).scalar_one()
+        figures = {metric: figure for metric, figure in stored.items() if metric not in set(drop)}
+        figures.update(json.loads(put_text))
+        if figures:
+            connection.execute(sa.update(table).where(*key).values(figures=figures, updated_at=now))
+        else:
+            connection.execute(sa.delete(table).where(*key))
 
 
-def _key_table(connection, name: str, frame: pd.DataFrame, more: list[str]) -> None:
-    """A temporary table (dropped at commit) of the frame's keys and `more` columns, by COPY."""
-    columns = ["scope_type varchar(20) COLLATE \"C\"", "scope_id integer", "date date", "metric varchar(40) COLLATE \"C\"",
-               *more]
-    connection.execute(sa.text(f"CREATE TEMPORARY TABLE {name} ({', '.join(columns)}) ON COMMIT DROP"))
-    names = [c.split()[0] for c in columns]
-    _copy_csv(connection, name, frame, names)
+def _text_array(names: list[str]) -> str:
+    """A PostgreSQL array literal of the texts."""
+    return "{" + ",".join('"' + str(n).replace("\\", "\\\\").replace('"', '\\"') + '"' for n in names) + "}"
 
 
-def _same_key(a: str, b: str) -> str:
-    return " AND ".join(f"{a}.{c} = {b}.{c}" for c in KEY_COLUMNS)
+def _date_of(day: int) -> date:
+    return date.fromordinal(int(day) + UNIX_EPOCH_ORDINAL)
 
 
-def _key_bound(table) -> list:
-    return [table.c[c] == sa.bindparam(f"key_{c}") for c in KEY_COLUMNS]
-
-
-def _key_records(frame: pd.DataFrame) -> list[dict]:
-    days = pd.to_datetime(frame["date"]).dt.date
-    return [{"key_scope_type": s, "key_scope_id": int(i), "key_date": d, "key_metric": m}
-            for s, i, d, m in zip(frame["scope_type"], frame["scope_id"], days, frame["metric"])]
+UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def _from_keys(keys: np.ndarray, scope_names: pd.Index, metric_names: pd.Index) -> pd.DataFrame:
@@ -629,13 +714,6 @@ def _from_keys(keys: np.ndarray, scope_names: pd.Index, metric_names: pd.Index) 
         "date": (((keys >> 10) & ((1 << 17) - 1)) + KEY_DAY_ZERO).astype("datetime64[D]").astype("datetime64[s]"),
         "metric": np.asarray(metric_names, dtype=object)[keys & ((1 << 10) - 1)],
     })
-
-
-def _nullable(values: pd.Series):
-    return values.astype(object).where(values.notna(), None)
-
-
-STORED_COLUMNS = (*metrics.SNAPSHOT_COLUMNS, "source")
 
 
 def _copy_csv(connection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
@@ -662,109 +740,125 @@ def _write_csv(copy, frame: pd.DataFrame, columns: list[str]) -> None:
 BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # PostgreSQL's binary COPY header: no flags, no extension
 BINARY_TRAILER = b"\xff\xff"
 POSTGRES_EPOCH_DAY = 10_957  # 2000-01-01, day 0 of PostgreSQL's binary dates
+JSONB_VERSION = b"\x01"  # a jsonb value in binary COPY: this version byte, then the JSON text
 
 
-def _binary_rows(frame: pd.DataFrame) -> bytes:
-    """The frame's rows (STORED_COLUMNS) in PostgreSQL's binary COPY format, built with numpy: rows
-    alike in their text values and empty fields (one scope type, metric and source, the same
-    numerator and denominator left empty) have one fixed layout, so each such group is one
-    structured array. Much cheaper than formatting CSV text (about 30 times, for 2.6 M rows)."""
-    n = len(frame)
-    if not n:
-        return b""
-    texts = {}
-    codes = []
-    for column in ("scope_type", "metric", "source"):
-        values = frame[column].astype(object)
-        values = values.where(values.notna(), None)
-        code, names = pd.factorize(values, use_na_sentinel=True)
-        texts[column] = [str(name).encode() for name in names]
-        codes.append(code.astype(np.int64) + 1)  # 0: empty (NULL)
+def _figure_objects(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The figures (STORED_COLUMNS) grouped into rows: each row's scope type, scope id and day number,
+    and its figures as JSON text, {"metric": [numerator, denominator, source], ...} (null for
+    unknown or none). Rows alike in their metrics, sources and unknown values (nearly all the rows
+    of a run) share one %-template, filled with their numbers (%r: whole numbers as integers, others
+    as the shortest text that reads back as the same double)."""
+    scope_codes, scope_names = pd.factorize(frame["scope_type"].astype(object))
+    metric_codes, metric_names = pd.factorize(frame["metric"].astype(object))
+    sources = frame["source"].astype(object)
+    source_codes, source_names = pd.factorize(sources.where(sources.notna(), None), use_na_sentinel=True)
+    ids = frame["scope_id"].to_numpy(np.int64)
+    days = _day_numbers(frame["date"])
     numerators = frame["numerator"].to_numpy(np.float64)
     denominators = frame["denominator"].to_numpy(np.float64)
-    group = (((codes[0] * (len(texts["metric"]) + 1) + codes[1]) * (len(texts["source"]) + 1) + codes[2]) * 4
-             + np.isnan(numerators) * 2 + np.isnan(denominators))
-    order = np.argsort(group, kind="stable")
-    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
-    ids = frame["scope_id"].to_numpy(np.int64)
-    days = (_day_numbers(frame["date"]) - POSTGRES_EPOCH_DAY).astype(np.int64)
-    pieces = []
-    for first, stop in zip(starts, np.r_[starts[1:], n]):
-        rows = order[first:stop]
-        row = rows[0]
-        fields, values = [("count", ">i2")], {"count": 7}
+    if np.isinf(numerators).any() or np.isinf(denominators).any():
+        raise ValueError("an infinite figure cannot be stored")
+    row_keys = (scope_codes.astype(np.int64) << 49) | (ids << 17) | (days - days.min() if len(days) else days)
+    boundary = np.r_[True, row_keys[1:] != row_keys[:-1]]
+    if int(boundary.sum()) != len(pd.unique(row_keys)):  # a row's figures not together: put them together
+        order = np.argsort(row_keys, kind="stable")
+        row_keys, metric_codes, source_codes = row_keys[order], metric_codes[order], source_codes[order]
+        numerators, denominators, scope_codes, ids, days = (
+            numerators[order], denominators[order], scope_codes[order], ids[order], days[order])
+        boundary = np.r_[True, row_keys[1:] != row_keys[:-1]]
+    unknown = np.isnan(numerators) * 2 + np.isnan(denominators)
+    shape = (metric_codes.astype(np.int64) * (len(source_names) + 1) + source_codes + 1) * 4 + unknown
+    starts = np.flatnonzero(boundary)
+    lengths = np.diff(np.r_[starts, len(row_keys)])
+    objects = np.empty(len(starts), dtype=object)
+    metric_texts = [json.dumps(str(name)).replace("%", "%%") for name in metric_names]
+    source_texts = ["null"] + [json.dumps(str(name)).replace("%", "%%") for name in source_names]
+    for length in np.unique(lengths).tolist():
+        rows = np.flatnonzero(lengths == length)
+        at = starts[rows][:, None] + np.arange(length)  # each row's figures
+        for pattern, alike in _alike_rows(shape[at]):
+            parts, columns = [], []
+            for position, code in enumerate(pattern):
+                figure, unknown_here = divmod(code, 4)
+                metric, source = divmod(figure, len(source_names) + 1)
+                numerator = "null" if unknown_here & 2 else "%r"
+                denominator = "null" if unknown_here & 1 else "%r"
+                parts.append(f"{metric_texts[metric]}:[{numerator},{denominator},{source_texts[source]}]")
+                columns += ([] if unknown_here & 2 else [numerators[at[alike, position]]]) + (
+                    [] if unknown_here & 1 else [denominators[at[alike, position]]])
+            template = "{" + ",".join(parts) + "}"
+            if not columns:
+                objects[rows[alike]] = template
+                continue
+            values = np.stack(columns, axis=1)
+            whole = ((values == np.trunc(values)) & (np.abs(values) < 2 ** 53)).all(axis=1)
+            for these, numbers in ((whole, values[whole].astype(np.int64)), (~whole, values[~whole])):
+                if these.any():  # Python ints print faster than floats, and as JSON integers
+                    objects[rows[alike[these]]] = [template % tuple(v) for v in numbers.tolist()]
+    rows = pd.DataFrame({"scope_type": np.asarray(scope_names, dtype=object)[scope_codes[starts]],
+                         "scope_id": ids[starts], "day": days[starts]})
+    return rows, objects.tolist()
 
-        def text(name, column, code):
-            if code == 0:
-                fields.append((f"{name}_length", ">i4"))
-                values[f"{name}_length"] = -1
-                return
-            data = texts[column][code - 1]
-            fields.append((f"{name}_length", ">i4"))
-            values[f"{name}_length"] = len(data)
-            if data:
-                fields.append((name, f"S{len(data)}"))
-                values[name] = data
 
-        def number(name, kind, size, column=None):
-            fields.append((f"{name}_length", ">i4"))
-            if column is not None and np.isnan(column[row]):
-                values[f"{name}_length"] = -1
-                return
-            values[f"{name}_length"] = size
-            fields.append((name, kind))
+def _alike_rows(shapes: np.ndarray):
+    """Group the rows of a 2-D array of codes that are equal: yields (the codes as a list, the row
+    numbers). Rows are matched by a hash of their codes (pandas' factorize: no sort), then checked."""
+    if not len(shapes):
+        return
+    weights = np.random.default_rng(20261205).integers(1, 1 << 62, shapes.shape[1], dtype=np.int64)
+    groups, _ = pd.factorize((shapes * weights).sum(axis=1))
+    order = np.argsort(groups, kind="stable")
+    for alike in np.split(order, np.flatnonzero(np.diff(groups[order])) + 1):
+        pattern = shapes[alike[0]]
+        if (shapes[alike] == pattern).all():
+            yield pattern.tolist(), alike
+        else:  # two patterns with the same hash (wrapping sums): the slow way, exact
+            found, which = np.unique(shapes[alike], axis=0, return_inverse=True)
+            for number, codes in enumerate(found.tolist()):
+                yield codes, alike[which.reshape(-1) == number]
 
-        text("scope_type", "scope_type", codes[0][row])
-        number("scope_id", ">i4", 4)
-        number("date", ">i4", 4)
-        text("metric", "metric", codes[1][row])
-        number("numerator", ">f8", 8, numerators)
-        number("denominator", ">f8", 8, denominators)
-        text("source", "source", codes[2][row])
-        block = np.empty(len(rows), dtype=np.dtype(fields))
-        for name, value in values.items():
-            block[name] = value
-        block["scope_id"] = ids[rows]
-        block["date"] = days[rows]
-        if "numerator" in block.dtype.names:
-            block["numerator"] = numerators[rows]
-        if "denominator" in block.dtype.names:
-            block["denominator"] = denominators[rows]
-        pieces.append(block.tobytes())
-    return b"".join(pieces)
+
+def _binary_snapshot_rows(rows: pd.DataFrame, objects: list[str]) -> bytes:
+    """The rows (scope type, scope id, day number and figures' JSON) in PostgreSQL's binary COPY
+    format, columns ROW_COLUMNS."""
+    prefixes = {}
+    out = []
+    pack = struct.Struct(">iiiii").pack
+    for scope_type, scope_id, day, text in zip(rows["scope_type"], rows["scope_id"].tolist(),
+                                               (rows["day"].to_numpy(np.int64) - POSTGRES_EPOCH_DAY).tolist(), objects):
+        prefix = prefixes.get(scope_type)
+        if prefix is None:
+            name = str(scope_type).encode()
+            prefix = prefixes[scope_type] = struct.pack(">hi", len(ROW_COLUMNS), len(name)) + name
+        body = text.encode()
+        out.append(prefix + pack(4, scope_id, 4, day, len(body) + 1) + JSONB_VERSION + body)
+    return b"".join(out)
 
 
 def _insert_rows(connection, frame: pd.DataFrame) -> None:
+    """Insert the figures (STORED_COLUMNS) as new rows of outcome_snapshot, one a scope and date."""
     if "source" not in frame:
         frame = frame.assign(source=None)
-    columns = list(STORED_COLUMNS)
+    if not len(frame):
+        return
+    rows, objects = _figure_objects(frame)
     if connection.dialect.name == "postgresql":
+        data = _binary_snapshot_rows(rows, objects)
         into = _OPEN_COPIES.get(id(connection.connection.dbapi_connection))
         if into is not None:
-            into.write(_binary_rows(frame))
+            into.write(data)
             return
         raw = connection.connection.dbapi_connection
         with raw.cursor() as cursor, cursor.copy(
-                f"COPY outcome_snapshot ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)") as copy:
-            copy.write(BINARY_SIGNATURE + _binary_rows(frame) + BINARY_TRAILER)
+                f"COPY outcome_snapshot ({', '.join(ROW_COLUMNS)}) FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.write(BINARY_SIGNATURE + data + BINARY_TRAILER)
         return
-    records = _records(frame[columns])
-    if records:
-        connection.execute(sa.insert(OutcomeSnapshot.__table__), records)
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    days = pd.to_datetime(frame["date"]).dt.date
-    numerators = frame["numerator"].astype(object).where(frame["numerator"].notna(), None)
-    denominators = frame["denominator"].astype(object).where(frame["denominator"].notna(), None)
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
-    sources = frame["source"].astype(object).where(frame["source"].notna(), None)
-    return [
-        {"scope_type": s, "scope_id": int(i), "date": d, "metric": m, "numerator": n, "denominator": q,
-         "source": o, "created_at": now, "updated_at": now}
-        for s, i, d, m, n, q, o in zip(frame["scope_type"], frame["scope_id"], days, frame["metric"],
-                                       numerators, denominators, sources)
-    ]
+    connection.execute(sa.insert(OutcomeSnapshot.__table__), [
+        {"scope_type": s, "scope_id": int(i), "date": _date_of(d), "figures": json.loads(o), "created_at": now,
+         "updated_at": now}
+        for s, i, d, o in zip(rows["scope_type"], rows["scope_id"], rows["day"], objects)])
 
 
 # -- reading stored snapshots ------------------------------------------------------------------
@@ -792,20 +886,6 @@ def latest_scope_date(session, scope_type: str, scope_id: int, on_or_before: dat
     if on_or_before is not None:
         statement = statement.where(table.c.date <= on_or_before)
     return session.scalar(statement)
-
-
-def load(session, scope_type: str, scope_ids=None, dates=None, metrics_wanted=None) -> pd.DataFrame:
-    """Stored rows for a scope type (optionally some scopes, dates, metrics), as a frame."""
-    table = OutcomeSnapshot.__table__
-    statement = sa.select(*(table.c[c] for c in STORED_COLUMNS)).where(table.c.scope_type == scope_type)
-    if scope_ids is not None:
-        statement = statement.where(table.c.scope_id.in_(list(scope_ids)))
-    if dates is not None:
-        statement = statement.where(table.c.date.in_(list(dates)))
-    if metrics_wanted is not None:
-        statement = statement.where(table.c.metric.in_(list(metrics_wanted)))
-    rows = session.execute(statement.order_by(table.c.scope_id, table.c.date, table.c.metric)).all()
-    return pd.DataFrame(rows, columns=list(STORED_COLUMNS))
 
 
 def trend_dates(session, latest: date, months: int = 12) -> list[date]:

@@ -163,8 +163,15 @@ def build_world():
 
 def stored() -> pd.DataFrame:
     db.session.expire_all()
-    rows = db.session.execute(sa.select(OutcomeSnapshot.__table__)).mappings().all()
-    frame = pd.DataFrame(rows)
+    scope_types = db.session.scalars(sa.select(OutcomeSnapshot.scope_type).distinct()).all()
+    frame = pd.concat([snapshots.load(db.session, scope_type) for scope_type in scope_types], ignore_index=True)
+    frame["date"] = pd.to_datetime(frame["date"])
+    table = OutcomeSnapshot.__table__  # each figure with its row's timestamps (one row a scope and date)
+    stamps = pd.DataFrame(db.session.execute(sa.select(table.c.scope_type, table.c.scope_id, table.c.date,
+                                                       table.c.created_at, table.c.updated_at)).all(),
+                          columns=["scope_type", "scope_id", "date", "created_at", "updated_at"])
+    stamps["date"] = pd.to_datetime(stamps["date"])
+    frame = frame.merge(stamps, on=["scope_type", "scope_id", "date"], how="left")
     return frame.sort_values(KEYS).reset_index(drop=True)
 
 
@@ -218,8 +225,9 @@ def test_one_change_writes_just_the_figures_it_changes(ctx):
     assert differing(before, after) == (0, 4, 0)
     # the vacancy rate at Feb 28 of the workplace, its district, its service type and the county
     assert (result.written.inserted, result.written.updated, result.written.deleted) == (0, 4, 0)
-    changed = after[after["updated_at"] != before["updated_at"]]
-    assert set(changed["metric"]) == {"vacancy_rate"} and set(changed["date"]) == {FEB}
+    changed = after[after["updated_at"] != before["updated_at"]]  # the rows (one a scope and date) it touched
+    assert set(changed["date"]) == {pd.Timestamp(FEB)}
+    assert len(set(zip(changed["scope_type"], changed["scope_id"]))) == 4
     assert set(changed["scope_type"]) == {"workplace", "district", "service_type", "county"}
     assert (after["created_at"] == before["created_at"]).all()  # updated in place, not deleted and inserted again
 

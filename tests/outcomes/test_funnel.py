@@ -169,9 +169,9 @@ def world(ctx):
 
 
 def stored(metric, scope_type="county", scope_id=0):
-    row = db.session.query(OutcomeSnapshot).filter_by(scope_type=scope_type, scope_id=scope_id, metric=metric,
-                                                      date=LAST_MONTH_END).one_or_none()
-    return None if row is None else (row.numerator, row.denominator)
+    row = db.session.get(OutcomeSnapshot, (scope_type, scope_id, LAST_MONTH_END))
+    figure = None if row is None else row.figures.get(metric)
+    return None if figure is None else (figure[0], figure[1])
 
 
 def test_the_job_stores_the_funnel(world):

@@ -47,10 +47,10 @@ def test_month_end_figures_are_computed_at_the_month_end_when_no_snapshot_is_sto
 def test_the_stored_snapshot_is_used_when_there_is_one(client, two):
     home = two["a"]["home"]
     month_end = summaries.latest_month_end(TODAY)
-    for metric, numerator, denominator in (("filled_posts", 17, None), ("vacancy_rate", 3, 20),
-                                           ("turnover_rate", 4, 17), ("starters_rate", 5, 17)):
-        db.session.add(OutcomeSnapshot(scope_type="workplace", scope_id=home.id, date=month_end, metric=metric,
-                                       numerator=numerator, denominator=denominator))
+    db.session.add(OutcomeSnapshot(scope_type="workplace", scope_id=home.id, date=month_end, figures={
+        metric: [numerator, denominator, "records"]
+        for metric, numerator, denominator in (("filled_posts", 17, None), ("vacancy_rate", 3, 20),
+                                               ("turnover_rate", 4, 17), ("starters_rate", 5, 17))}))
     db.session.commit()
     result = summaries.workplace_summary(db.session, home)
     assert result.source == "stored" and result.as_of == month_end
