@@ -90,8 +90,10 @@ def email_field(label: str = "Email address", **kwargs) -> StringField:
     )
 
 
-def submit(label: str) -> SubmitField:
-    return SubmitField(label, widget=GovSubmitInput())
+def submit(label: str, id: str | None = None) -> SubmitField:
+    """A GOV.UK button. Give it an `id` where several forms share a page (the error summary links to a
+    refused form's button by its id, so two buttons must not both be "submit")."""
+    return SubmitField(label, widget=GovSubmitInput(), id=id)
 
 
 def form_error(form, field_name: str, problem) -> None:

@@ -51,4 +51,4 @@ def word_count(text: str | None) -> int:
 class VersionedForm(FlaskForm):
     """A form acting on a record two officers may edit at once: carries the version it was shown at."""
 
-    version = HiddenField()
+    version = HiddenField(render_kw={"id": False})  # no id: a page may carry several of these forms

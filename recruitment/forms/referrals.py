@@ -42,7 +42,7 @@ class ReferralDecisionForm(VersionedForm):
                           choices=[("accept", "Yes, we will arrange an interview"), ("decline", "No")],
                           validators=[InputRequired(message="Select whether you would like to interview them")])
     reason = text_area("If not, why not?", max_length=2000, description="We use this to improve our referrals")
-    submit = submit("Save decision")
+    submit = submit("Save decision", id="decision-submit")
 
     def validate_reason(self, field):
         if self.decision.data == "decline" and not field.data:
@@ -64,7 +64,7 @@ class InterviewForm(VersionedForm):
                                   validators=[DataRequired(message="Enter where the interview is, or how to join"),
                                               Length(max=300, message="Where, or how to join, must be 300 "
                                                                       "characters or fewer")])
-    submit = submit("Save interview")
+    submit = submit("Save interview", id="interview-submit")
 
 
 class SlotForm(VersionedForm):
@@ -89,7 +89,7 @@ class SlotForm(VersionedForm):
     another = RadioField("Do you want to offer another time before we email the applicant?", widget=GovRadioInput(),
                          choices=[("yes", "Yes, add another time"), ("no", "No, email them the times now")],
                          validators=[InputRequired(message="Select whether you want to offer another time")])
-    submit = submit("Offer this time")
+    submit = submit("Offer this time", id="slot-submit")
 
     def validate_minutes(self, field):
         if field.data is not None and not 10 <= field.data <= 240:
@@ -98,7 +98,7 @@ class SlotForm(VersionedForm):
 
 class SendTimesForm(VersionedForm):
     """Email the applicant the times offered but not yet sent."""
-    submit = submit("Email these times to the applicant")
+    submit = submit("Email these times to the applicant", id="send-times-submit")
 
 
 class WithdrawSlotForm(VersionedForm):
@@ -107,7 +107,7 @@ class WithdrawSlotForm(VersionedForm):
     the first button carries (recruitment/referrals/_referral.html), so the error summary's link
     leads there. `slot` comes before `submit`: handle_step puts a refusal on the first field."""
     slot = HiddenField(id="withdraw-slot")
-    submit = submit("Withdraw this time")
+    submit = submit("Withdraw this time", id="withdraw-submit")
 
     def validate_slot(self, field):
         if not (field.data or "").isascii() or not (field.data or "").isdigit() or len(field.data) > 9:
@@ -117,11 +117,11 @@ class WithdrawSlotForm(VersionedForm):
 class CancelInterviewForm(VersionedForm):
     cancel_reason = text_area("Why is the interview cancelled?", required="Tell us why the interview is cancelled",
                               max_length=1000, description="The applicant sees this in the cancellation email")
-    submit = submit("Cancel the interview")
+    submit = submit("Cancel the interview", id="cancel-submit")
 
 
 class NoShowForm(VersionedForm):
-    submit = submit("Record that they did not come")
+    submit = submit("Record that they did not come", id="no-show-submit")
 
 
 class OutcomeForm(VersionedForm):
@@ -131,7 +131,7 @@ class OutcomeForm(VersionedForm):
     offer_details = text_area("Offer details", max_length=3000,
                               description="For example, hours, pay and a proposed start date")
     notes = text_area("Interview notes (optional)", max_length=3000)
-    submit = submit("Save outcome")
+    submit = submit("Save outcome", id="outcome-submit")
 
     def validate_offer_details(self, field):
         if self.outcome.data == "offer" and not field.data:
@@ -141,7 +141,7 @@ class OutcomeForm(VersionedForm):
 class OfferDeclinedForm(VersionedForm):
     reason = text_area("Why was the offer not taken up?", required="Enter why the offer was not taken up",
                        max_length=2000)
-    submit = submit("Record offer not taken up")
+    submit = submit("Record offer not taken up", id="offer-declined-submit")
 
 
 # Applicants ------------------------------------------------------------------------------------
@@ -150,19 +150,19 @@ class BookSlotForm(FlaskForm):
     """The applicant's choice among the offered times (choices set by the view)."""
     slot = RadioField("Which time suits you?", widget=GovRadioInput(), choices=[],
                       validators=[InputRequired(message="Select the time that suits you")])
-    submit = submit("Book this time")
+    submit = submit("Book this time", id="book-submit")
 
 
 class OtherTimesForm(FlaskForm):
     message = text_area("None of these times suit me: when can you come?",
                         required="Tell the care provider when you can come", max_length=1000,
                         description="For example, weekday mornings, or any time after 3pm")
-    submit = submit("Ask for other times")
+    submit = submit("Ask for other times", id="other-times-submit")
 
 
 class ApplicantCancelForm(FlaskForm):
     reason = text_area("Why can you not come?", required="Tell us why you cannot come", max_length=1000)
-    submit = submit("Cancel my interview")
+    submit = submit("Cancel my interview", id="applicant-cancel-submit")
 
 
 # Placed workers --------------------------------------------------------------------------------

@@ -393,3 +393,22 @@ def test_a_refused_withdrawal_links_from_the_error_summary_to_the_withdraw_butto
             assert button and 'aria-describedby="withdraw-slot-error"' in button.group(0)
             assert f'id="withdraw-slot-error"><span class="govuk-visually-hidden">Error:</span> {message}' in html
         client.sign_out()
+
+
+def test_the_referral_page_gives_every_form_its_own_button_id(setting, client):
+    """Several forms share the referral page (interview, cancel, no-show, outcome); the error summary
+    links to a refused form's button by its id, so no two elements may share one."""
+    referral, manager, home = setting["referral"], setting["manager"], setting["home"]
+    referrals.arrange_interview(db.session, referral, manager, utcnow() + timedelta(hours=2),
+                                InterviewFormat.phone, "We will call you")
+    referral.interview_at = utcnow() - timedelta(hours=1)  # over: the no-show and outcome forms show
+    db.session.commit()
+    for who, url in ((factories.user(Role.hcpa_staff), f"/recruitment/referrals/{referral.id}"),
+                     (manager, f"/portal/{home.id}/referrals/{referral.id}")):
+        client.sign_in(who)
+        html = text(client.get(url))
+        ids = re.findall(r'<[a-z]+[^>]* id="([^"]+)"', html)
+        assert ids and len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+        if who is manager:
+            assert 'id="no-show-submit"' in html and 'id="outcome-submit"' in html
+        client.sign_out()
