@@ -143,3 +143,21 @@ def test_names_that_need_quoting_are_stored_written_and_deleted_as_given(ctx, nu
     assert fewer.deleted == len(rows) - len(rows.iloc[::2])
     assert sorted(snapshots.load(db.session, "county")["metric"]) == sorted(NAMES[::2])
     db.session.commit()
+
+
+def test_a_part_named_by_names_that_need_quoting(ctx):
+    """scope_types and metrics_wanted with quotes and %: only that part is read, replaced and deleted."""
+    connection = db.session.connection()
+    odd = "odd%type'\""
+    rows = figures([(odd, 1, FEB, name, 1.0, 2.0, "records") for name in NAMES]
+                   + [("county", 0, FEB, name, 1.0, 2.0, "records") for name in NAMES])
+    snapshots.replace_snapshots(connection, rows, [FEB])
+    wanted = NAMES[:3]
+    part = rows[(rows["scope_type"] == odd) & rows["metric"].isin(wanted)]
+    written = snapshots.replace_snapshots(connection, part.iloc[1:].assign(numerator=5.0), [FEB],
+                                          scope_types=[odd], metrics_wanted=wanted)
+    assert (written.inserted, written.updated, written.deleted) == (0, 2, 1)
+    back = {(r.metric, r.numerator) for r in snapshots.load(db.session, odd).itertuples(index=False)}
+    assert back == {*((name, 5.0) for name in wanted[1:]), *((name, 1.0) for name in NAMES[3:])}
+    assert len(snapshots.load(db.session, "county")) == len(NAMES)  # not the part's: untouched
+    db.session.commit()
