@@ -124,16 +124,15 @@ def seed(db, staff: int, seed_value: int = 7, like_step_load: bool = False):
 
 def store_month_end(db, workplace_id: int) -> None:
     """The outcomes job's snapshot at the latest month end (as the step load has it)."""
-    from academy.outcomes.models import OutcomeSnapshot
+    from academy.outcomes import metrics, snapshots
     from academy.portal import summary as summaries
     from academy.workplaces.models import Workplace
 
     workplace = db.session.get(Workplace, workplace_id)
     month_end = summaries.latest_month_end(date.today())
     frame = summaries.compute_now(db.session, workplace, month_end)
-    for row in frame.itertuples(index=False):
-        db.session.add(OutcomeSnapshot(scope_type="workplace", scope_id=workplace_id, date=month_end,
-                                       metric=str(row.metric), numerator=row.numerator, denominator=row.denominator))
+    snapshots.replace_snapshots(db.session.connection(), frame, [month_end], scope_types=["workplace"],
+                                scope_ids=(workplace_id, workplace_id + 1), metrics_wanted=list(metrics.ALL_METRICS))
     db.session.commit()
 
 

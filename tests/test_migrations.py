@@ -263,3 +263,84 @@ def test_0031_gathers_each_scope_and_dates_figures_into_one_row_and_splits_them_
     finally:
         if drop:
             drop()
+
+
+def test_0031_moves_nan_as_unknown_and_a_run_after_it_reads_them(database_url, tmp_path):
+    """A NaN in the old float columns (PostgreSQL keeps them; SQLite stores NULL) is moved as an
+    unknown value (JSON null), read back as NaN, and a store of the same figures writes nothing."""
+    from datetime import date
+
+    from academy import create_app
+    from academy.config import TestConfig
+    from academy.outcomes import snapshots
+
+    if database_url.startswith("sqlite"):
+        url, drop = f"sqlite:///{tmp_path / 'nan.db'}", None
+    else:
+        from tests.conftest import _postgres_database
+
+        url, drop = _postgres_database()
+    app = create_app(TestConfig(url))
+    columns = "scope_type, scope_id, date, metric, numerator, denominator, source"
+    try:
+        with app.app_context():
+            upgrade(revision="0030_state_checks")
+            with db.engine.begin() as connection:
+                for metric, numerator, denominator in (("vacancy_rate", float("nan"), 40.0),
+                                                       ("turnover_rate", 2.0, float("nan"))):
+                    connection.execute(sa.text(
+                        f"INSERT INTO outcome_snapshot ({columns}) VALUES ('county', 0, :d, :m, :n, :q, 'records')"),
+                        {"d": "2025-01-31", "m": metric, "n": numerator, "q": denominator})
+            upgrade(revision="0031_snapshot_rows")
+            with app.test_request_context():
+                back = snapshots.load(db.session, "county")
+                assert back["metric"].tolist() == ["turnover_rate", "vacancy_rate"]
+                assert back["numerator"].isna().tolist() == [False, True]
+                assert back["denominator"].isna().tolist() == [True, False]
+                written = snapshots.replace_snapshots(db.session.connection(), back.assign(
+                    date=pd.to_datetime(back["date"])), [date(2025, 1, 31)])
+                assert (written.inserted, written.updated, written.deleted) == (0, 0, 0)
+                db.session.remove()
+            db.engine.dispose()
+    finally:
+        if drop:
+            drop()
+
+
+def test_0031_moves_doubles_exactly_whatever_the_databases_extra_float_digits(database_url):
+    """PostgreSQL writes a double as jsonb by its text output, which is cut to 15 digits when
+    extra_float_digits is 0 (a server, database or role setting): 0031 must not depend on it."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's float output setting")
+    from academy import create_app
+    from academy.config import TestConfig
+    from academy.outcomes import snapshots
+    from tests.conftest import _postgres_database
+
+    url, drop = _postgres_database()
+    app = create_app(TestConfig(url))
+    columns = "scope_type, scope_id, date, metric, numerator, denominator, source"
+    try:
+        with app.app_context():
+            upgrade(revision="0030_state_checks")
+            with db.engine.begin() as connection:
+                name = connection.execute(sa.text("SELECT current_database()")).scalar_one()
+                connection.execute(sa.text(f'ALTER DATABASE "{name}" SET extra_float_digits = 0'))
+                connection.execute(sa.text(
+                    f"INSERT INTO outcome_snapshot ({columns}) VALUES ('county', 0, '2025-01-31', 'vacancy_rate', "
+                    ":n, :q, 'records')"), {"n": 0.1 + 0.2, "q": 1 / 3})
+            db.engine.dispose()  # new connections take the database's setting
+            upgrade(revision="0031_snapshot_rows")
+            with app.test_request_context():
+                back = snapshots.load(db.session, "county")
+                assert back[["numerator", "denominator"]].to_numpy().tolist() == [[0.1 + 0.2, 1 / 3]]
+                db.session.remove()
+            downgrade(revision="0030_state_checks")
+            with db.engine.connect() as connection:
+                assert connection.execute(sa.text(  # compared by the server: its text output is the cut one
+                    "SELECT numerator = :n AND denominator = :q FROM outcome_snapshot"),
+                    {"n": 0.1 + 0.2, "q": 1 / 3}).scalar_one()
+            db.engine.dispose()
+    finally:
+        if drop:
+            drop()

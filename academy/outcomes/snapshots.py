@@ -789,7 +789,7 @@ def _figure_objects(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                     [] if unknown_here & 1 else [denominators[at[alike, position]]])
             template = "{" + ",".join(parts) + "}"
             if not columns:
-                objects[rows[alike]] = template
+                objects[rows[alike]] = template % ()  # the %% of names in it undone
                 continue
             values = np.stack(columns, axis=1)
             whole = ((values == np.trunc(values)) & (np.abs(values) < 2 ** 53)).all(axis=1)

@@ -58,6 +58,8 @@ def upgrade():
     )
     op.create_index('ix_outcome_snapshot_date', 'outcome_snapshot', ['date'], unique=False)
     if postgres:  # (a double becomes jsonb by its shortest exact text: the same number)
+        # ... which PostgreSQL writes only when extra_float_digits > 0 (0 cuts it to 15 digits): set here
+        op.execute("SET LOCAL extra_float_digits = 1")
         op.execute("INSERT INTO outcome_snapshot (scope_type, scope_id, date, figures, created_at, updated_at) "
                    "SELECT scope_type, scope_id, date, jsonb_object_agg(metric, jsonb_build_array("
                    "nullif(numerator, 'NaN'), nullif(denominator, 'NaN'), source)), min(created_at), max(updated_at) "
