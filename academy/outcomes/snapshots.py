@@ -241,7 +241,8 @@ def _mark_unknown(frame: pd.DataFrame, inputs: readers.Inputs) -> pd.DataFrame:
 
 @dataclass
 class Written:
-    """What a store wrote: rows inserted, updated (a figure or its source changed) and deleted."""
+    """What a store wrote, in figures (not table rows: a row holds a scope's figures at a date): figures
+    new, changed (a number or its source) and removed."""
     inserted: int = 0
     updated: int = 0
     deleted: int = 0
