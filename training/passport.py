@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from academy.auth.access import Invalid, NotAllowed, refuse
@@ -103,11 +104,18 @@ class PassportView:
 
 
 def get_or_create_passport(session, person: Person) -> Passport:
+    """The person's passport, made on first use. Two first requests at once (two tabs, a double
+    click) both find none: the second's insert meets the unique person_id and takes the first's."""
     passport = session.scalar(select(Passport).where(Passport.person_id == person.id))
     if passport is None:
-        passport = Passport(person=person)
-        session.add(passport)
-        session.flush()
+        try:
+            with session.begin_nested():
+                passport = Passport(person=person)
+                session.add(passport)
+        except IntegrityError:
+            passport = session.scalar(select(Passport).where(Passport.person_id == person.id))
+            if passport is None:
+                raise
     return passport
 
 

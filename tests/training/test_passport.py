@@ -4,11 +4,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from academy.auth.access import Invalid, NotAllowed
 from academy.extensions import db, utcnow
 from tests import factories
 from training import passport
+from training.models import Passport
 from training.pdf import render_passport_pdf
 
 
@@ -210,3 +212,27 @@ def test_the_pdf_reads_signed_off_by_and_gives_dates_in_uk_time(worker):
     assert f"{signed.standard_number}. " in text and "Signed off by Morgan Manager on 1 Jul 2026" in text
     assert "signed off by" not in text.replace("Signed off by", "")
     assert "Verified by Morgan Manager, 1 Jul 2026" in text and "30 Jun 2026" not in text
+
+
+@pytest.mark.postgres_too
+def test_a_second_first_request_takes_the_passport_the_first_made(ctx, monkeypatch):
+    """Two first requests at once (two tabs): both find no passport; the second's insert meets the
+    unique person and it takes the first's passport instead of failing (a 500 in the step load)."""
+    passports = passport
+    person = factories.person()
+    made = passports.get_or_create_passport(db.session, person)
+    db.session.commit()
+    real_scalar = db.session.scalar
+    calls = []
+
+    def none_the_first_time(statement, *args, **kwargs):  # as if read just before the other request's insert
+        calls.append(statement)
+        return None if len(calls) == 1 else real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", none_the_first_time)
+    again = passports.get_or_create_passport(db.session, person)
+    monkeypatch.undo()
+    assert again.id == made.id and len(calls) == 2
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Passport).where(
+        Passport.person_id == person.id)) == 1
