@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, Enum, MetaData, func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -28,6 +29,21 @@ def stored_enum(cls, name: str, length: int = 30) -> Enum:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def add_unless_made(session, new, made_by_another):
+    """Add `new`, a record made on first use (one per person: a unique key), in a savepoint. Two first
+    requests at once (two tabs, a double click) both find none; the second's insert meets the unique
+    key, and that request takes the record the first made (`made_by_another()`) instead of failing."""
+    try:
+        with session.begin_nested():
+            session.add(new)
+        return new
+    except IntegrityError:
+        found = made_by_another()
+        if found is None:
+            raise
+        return found
 
 
 class UTCDateTime(TypeDecorator):

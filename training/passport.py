@@ -17,12 +17,11 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from academy.auth.access import Invalid, NotAllowed, refuse
 from academy.auth.models import User
-from academy.extensions import utcnow
+from academy.extensions import add_unless_made, utcnow
 from academy.workplaces.models import Employment, Person
 from training.induction import counts, current_induction, is_overdue, l2_certificate_prompt_due, standard_names
 from training.models import (
@@ -104,18 +103,14 @@ class PassportView:
 
 
 def get_or_create_passport(session, person: Person) -> Passport:
-    """The person's passport, made on first use. Two first requests at once (two tabs, a double
-    click) both find none: the second's insert meets the unique person_id and takes the first's."""
-    passport = session.scalar(select(Passport).where(Passport.person_id == person.id))
-    if passport is None:
-        try:
-            with session.begin_nested():
-                passport = Passport(person=person)
-                session.add(passport)
-        except IntegrityError:
-            passport = session.scalar(select(Passport).where(Passport.person_id == person.id))
-            if passport is None:
-                raise
+    """The person's passport, made on first use (add_unless_made: two first requests at once)."""
+    def find():
+        return session.scalar(select(Passport).where(Passport.person_id == person.id))
+
+    passport = find()
+    if passport is None:  # (by person_id: the backref would move a passport another request made)
+        passport = add_unless_made(session, Passport(person_id=person.id), find)
+        session.expire(person, ["passport"])
     return passport
 
 

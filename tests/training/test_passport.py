@@ -236,3 +236,4 @@ def test_a_second_first_request_takes_the_passport_the_first_made(ctx, monkeypat
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Passport).where(
         Passport.person_id == person.id)) == 1
+
