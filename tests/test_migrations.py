@@ -10,6 +10,15 @@ from flask_migrate import downgrade, upgrade
 from academy.extensions import db
 
 
+def other_database(database_url: str, tmp_path, name: str):
+    """A second, empty database of the kind the test runs on: (its URL, a function dropping it or None)."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / name}", None
+    from tests.conftest import _postgres_database
+
+    return _postgres_database()
+
+
 def test_models_and_migrations_agree(app):
     """The test database was built by `flask db upgrade`; autogenerate must find nothing to add."""
     with app.app_context(), db.engine.connect() as connection:
@@ -23,13 +32,7 @@ def test_upgrade_from_empty_and_downgrade_to_empty(database_url, tmp_path):
     from academy import create_app
     from academy.config import TestConfig
 
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'empty.db'}"
-        drop = None
-    else:
-        from tests.conftest import _postgres_database
-
-        url, drop = _postgres_database()
+    url, drop = other_database(database_url, tmp_path, "empty.db")
     app = create_app(TestConfig(url))
     try:
         with app.app_context():
@@ -49,12 +52,7 @@ def test_the_furthest_form_page_is_backfilled_from_the_answers(database_url, tmp
     from academy import create_app
     from academy.config import TestConfig
 
-    if database_url.startswith("sqlite"):
-        url, drop = f"sqlite:///{tmp_path / 'backfill.db'}", None
-    else:
-        from tests.conftest import _postgres_database
-
-        url, drop = _postgres_database()
+    url, drop = other_database(database_url, tmp_path, "backfill.db")
     app = create_app(TestConfig(url))
     try:
         with app.app_context():
@@ -147,12 +145,7 @@ def test_0030_stops_on_rows_breaking_a_rule_then_adds_its_checks_and_takes_them_
     from academy import create_app
     from academy.config import TestConfig
 
-    if database_url.startswith("sqlite"):
-        url, drop = f"sqlite:///{tmp_path / 'checks.db'}", None
-    else:
-        from tests.conftest import _postgres_database
-
-        url, drop = _postgres_database()
+    url, drop = other_database(database_url, tmp_path, "checks.db")
     app = create_app(TestConfig(url))
 
     def revision():
@@ -219,12 +212,7 @@ def test_0031_gathers_each_scope_and_dates_figures_into_one_row_and_splits_them_
     from academy.config import TestConfig
     from academy.outcomes import snapshots
 
-    if database_url.startswith("sqlite"):
-        url, drop = f"sqlite:///{tmp_path / 'rows.db'}", None
-    else:
-        from tests.conftest import _postgres_database
-
-        url, drop = _postgres_database()
+    url, drop = other_database(database_url, tmp_path, "rows.db")
     app = create_app(TestConfig(url))
     columns = "scope_type, scope_id, date, metric, numerator, denominator, source"
 
@@ -274,12 +262,7 @@ def test_0031_moves_nan_as_unknown_and_a_run_after_it_reads_them(database_url, t
     from academy.config import TestConfig
     from academy.outcomes import snapshots
 
-    if database_url.startswith("sqlite"):
-        url, drop = f"sqlite:///{tmp_path / 'nan.db'}", None
-    else:
-        from tests.conftest import _postgres_database
-
-        url, drop = _postgres_database()
+    url, drop = other_database(database_url, tmp_path, "nan.db")
     app = create_app(TestConfig(url))
     columns = "scope_type, scope_id, date, metric, numerator, denominator, source"
     try:
