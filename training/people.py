@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager
 
 from academy.auth.access import refuse
 from academy.auth.models import Role, User
+from academy.extensions import add_unless_made
 from academy.workplaces.models import Employment, JobRole, Person, Workplace, workplace_managers
 
 
@@ -116,10 +117,10 @@ def managers_of(session, person: Person, today: date | None = None) -> list[User
 def ensure_own_person(session, user: User) -> Person:
     """A care worker's own Person, created on first visit so their passport has an owner."""
     person = getattr(user, "person", None)
-    if person is None:
-        person = Person(full_name=user.full_name, email=user.email, user=user)
-        session.add(person)
-        session.flush()
+    if person is None:  # (by user_id: two first visits at once, add_unless_made; then the backref reloads)
+        person = add_unless_made(session, Person(full_name=user.full_name, email=user.email, user_id=user.id),
+                                 lambda: session.scalar(select(Person).where(Person.user_id == user.id)))
+        session.expire(user, ["person"])
     return person
 
 

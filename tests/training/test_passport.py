@@ -237,3 +237,23 @@ def test_a_second_first_request_takes_the_passport_the_first_made(ctx, monkeypat
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Passport).where(
         Passport.person_id == person.id)) == 1
 
+
+
+@pytest.mark.postgres_too
+def test_a_second_first_visit_takes_the_person_record_another_request_made(ctx):
+    """The same race for a care worker's own Person (people.user_id is unique): this request read
+    "no person" just before another request made one; its insert meets the unique key and it takes
+    that Person instead of failing."""
+    from academy.auth.models import Role
+    from academy.workplaces.models import Person
+    from training.people import ensure_own_person
+
+    user = factories.user(Role.care_worker, full_name="Ama Mensah")
+    assert user.person is None  # read by this request
+    with db.engine.begin() as other:  # the other request, on its own connection, commits first
+        other.execute(sa.insert(Person.__table__).values(full_name="Ama Mensah", email=user.email, user_id=user.id,
+                                                         created_at=utcnow(), updated_at=utcnow()))
+    person = ensure_own_person(db.session, user)
+    db.session.commit()
+    assert person.user_id == user.id and user.person.id == person.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(Person.user_id == user.id)) == 1
