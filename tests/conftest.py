@@ -31,7 +31,8 @@ BACKEND = os.environ.get("GOODCARE_TEST_DB", "sqlite")
 #   browser       pass 1 only: headless Chromium
 #   None          pass 1 only (the default; overrides a folder's marker for a module inside it)
 # A single test may carry a marker itself (`@pytest.mark.postgres_too`); `redis` (needs a real
-# Redis) is always set on the test, and puts it in pass 2 only.
+# Redis) and `postgres` (a PostgreSQL setting SQLite has no counterpart for) are always set on the
+# test, and put it in pass 2 only (with no PostgreSQL it is not selected, rather than skipped).
 WHERE_TESTS_RUN = {
     "tests/browser/": "browser",
     "tests/fuzz/": "once",  # found PostgreSQL-only 500s: NUL characters, integer overflow

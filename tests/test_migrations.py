@@ -290,11 +290,10 @@ def test_0031_moves_nan_as_unknown_and_a_run_after_it_reads_them(database_url, t
             drop()
 
 
+@pytest.mark.postgres
 def test_0031_moves_doubles_exactly_whatever_the_databases_extra_float_digits(database_url):
     """PostgreSQL writes a double as jsonb by its text output, which is cut to 15 digits when
     extra_float_digits is 0 (a server, database or role setting): 0031 must not depend on it."""
-    if database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL's float output setting")
     from academy import create_app
     from academy.config import TestConfig
     from academy.outcomes import snapshots
