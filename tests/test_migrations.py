@@ -196,6 +196,16 @@ def test_0030_stops_on_rows_breaking_a_rule_then_adds_its_checks_and_takes_them_
             drop()
 
 
+OLD_COLUMNS = "scope_type, scope_id, date, metric, numerator, denominator, source"  # outcome_snapshot before 0031
+
+
+def insert_old_figures(connection, rows) -> None:
+    """Figures into outcome_snapshot as it was before 0031: one row a figure (OLD_COLUMNS' order)."""
+    for row in rows:
+        connection.execute(sa.text(f"INSERT INTO outcome_snapshot ({OLD_COLUMNS}) VALUES (:s, :i, :d, :m, :n, :q, :o)"),
+                           dict(zip("sidmnqo", row)))
+
+
 OLD_FIGURES = [  # (scope_type, scope_id, date, metric, numerator, denominator, source) as stored before 0031
     ("workplace", 7, "2025-01-31", "vacancy_rate", 3.0, 40.0, "records"),
     ("workplace", 7, "2025-01-31", "turnover_rate", 9.04, 35.0, "declared"),
@@ -214,20 +224,16 @@ def test_0031_gathers_each_scope_and_dates_figures_into_one_row_and_splits_them_
 
     url, drop = other_database(database_url, tmp_path, "rows.db")
     app = create_app(TestConfig(url))
-    columns = "scope_type, scope_id, date, metric, numerator, denominator, source"
 
     def old_rows(connection):
-        rows = connection.execute(sa.text(f"SELECT {columns} FROM outcome_snapshot ORDER BY {columns}")).all()
+        rows = connection.execute(sa.text(f"SELECT {OLD_COLUMNS} FROM outcome_snapshot ORDER BY {OLD_COLUMNS}")).all()
         return sorted((s, i, str(d), m, n, q, o) for s, i, d, m, n, q, o in rows)
 
     try:
         with app.app_context():
             upgrade(revision="0030_state_checks")
             with db.engine.begin() as connection:
-                for row in OLD_FIGURES:
-                    connection.execute(sa.text(
-                        f"INSERT INTO outcome_snapshot ({columns}) VALUES (:s, :i, :d, :m, :n, :q, :o)"),
-                        dict(zip("sidmnqo", row)))
+                insert_old_figures(connection, OLD_FIGURES)
             upgrade(revision="0031_snapshot_rows")
             with db.engine.connect() as connection:
                 assert connection.execute(sa.text("SELECT count(*) FROM outcome_snapshot")).scalar_one() == 3
@@ -264,16 +270,12 @@ def test_0031_moves_nan_as_unknown_and_a_run_after_it_reads_them(database_url, t
 
     url, drop = other_database(database_url, tmp_path, "nan.db")
     app = create_app(TestConfig(url))
-    columns = "scope_type, scope_id, date, metric, numerator, denominator, source"
     try:
         with app.app_context():
             upgrade(revision="0030_state_checks")
             with db.engine.begin() as connection:
-                for metric, numerator, denominator in (("vacancy_rate", float("nan"), 40.0),
-                                                       ("turnover_rate", 2.0, float("nan"))):
-                    connection.execute(sa.text(
-                        f"INSERT INTO outcome_snapshot ({columns}) VALUES ('county', 0, :d, :m, :n, :q, 'records')"),
-                        {"d": "2025-01-31", "m": metric, "n": numerator, "q": denominator})
+                insert_old_figures(connection, [("county", 0, "2025-01-31", "vacancy_rate", float("nan"), 40.0, "records"),
+                                                ("county", 0, "2025-01-31", "turnover_rate", 2.0, float("nan"), "records")])
             upgrade(revision="0031_snapshot_rows")
             with app.test_request_context():
                 back = snapshots.load(db.session, "county")
@@ -301,16 +303,13 @@ def test_0031_moves_doubles_exactly_whatever_the_databases_extra_float_digits(da
 
     url, drop = _postgres_database()
     app = create_app(TestConfig(url))
-    columns = "scope_type, scope_id, date, metric, numerator, denominator, source"
     try:
         with app.app_context():
             upgrade(revision="0030_state_checks")
             with db.engine.begin() as connection:
                 name = connection.execute(sa.text("SELECT current_database()")).scalar_one()
                 connection.execute(sa.text(f'ALTER DATABASE "{name}" SET extra_float_digits = 0'))
-                connection.execute(sa.text(
-                    f"INSERT INTO outcome_snapshot ({columns}) VALUES ('county', 0, '2025-01-31', 'vacancy_rate', "
-                    ":n, :q, 'records')"), {"n": 0.1 + 0.2, "q": 1 / 3})
+                insert_old_figures(connection, [("county", 0, "2025-01-31", "vacancy_rate", 0.1 + 0.2, 1 / 3, "records")])
             db.engine.dispose()  # new connections take the database's setting
             upgrade(revision="0031_snapshot_rows")
             with app.test_request_context():
