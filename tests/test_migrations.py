@@ -274,8 +274,9 @@ def test_0031_moves_nan_as_unknown_and_a_run_after_it_reads_them(database_url, t
         with app.app_context():
             upgrade(revision="0030_state_checks")
             with db.engine.begin() as connection:
-                insert_old_figures(connection, [("county", 0, "2025-01-31", "vacancy_rate", float("nan"), 40.0, "records"),
-                                                ("county", 0, "2025-01-31", "turnover_rate", 2.0, float("nan"), "records")])
+                insert_old_figures(connection, [
+                    ("county", 0, "2025-01-31", "vacancy_rate", float("nan"), 40.0, "records"),
+                    ("county", 0, "2025-01-31", "turnover_rate", 2.0, float("nan"), "records")])
             upgrade(revision="0031_snapshot_rows")
             with app.test_request_context():
                 back = snapshots.load(db.session, "county")
@@ -309,7 +310,8 @@ def test_0031_moves_doubles_exactly_whatever_the_databases_extra_float_digits(da
             with db.engine.begin() as connection:
                 name = connection.execute(sa.text("SELECT current_database()")).scalar_one()
                 connection.execute(sa.text(f'ALTER DATABASE "{name}" SET extra_float_digits = 0'))
-                insert_old_figures(connection, [("county", 0, "2025-01-31", "vacancy_rate", 0.1 + 0.2, 1 / 3, "records")])
+                insert_old_figures(connection, [
+                    ("county", 0, "2025-01-31", "vacancy_rate", 0.1 + 0.2, 1 / 3, "records")])
             db.engine.dispose()  # new connections take the database's setting
             upgrade(revision="0031_snapshot_rows")
             with app.test_request_context():
