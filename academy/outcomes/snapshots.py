@@ -614,9 +614,6 @@ def _source_codes(values: pd.Series, names: pd.Index) -> np.ndarray:
     return (_codes(values, names) + 1).astype(np.int16)
 
 
-KEY_COLUMNS = ("scope_type", "scope_id", "date", "metric")  # a figure's key: its row's and its metric
-
-
 METRIC_BITS = 10  # a figure's key is its row's key (scope type, scope id, date) then 10 bits of metric
 ROW_COLUMNS = ("scope_type", "scope_id", "date", "figures")  # what a new row of outcome_snapshot is given
 ROW_DTYPES = {"scope_type": "category", "scope_id": "int64", "day": "int64"}
@@ -645,7 +642,7 @@ def _within(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
 
 def _merge_rows(connection, put: pd.DataFrame | None, gone: pd.DataFrame) -> None:
     """Set the `put` figures (STORED_COLUMNS) in their rows, which are stored, and take the `gone`
-    figures (KEY_COLUMNS) out of theirs; a row left with no figure is deleted."""
+    figures (by scope_type, scope_id, date and metric) out of theirs; a row left with no figure is deleted."""
     empty = pd.DataFrame({"scope_type": pd.Series(dtype=object), "scope_id": pd.Series(dtype=np.int64),
                           "day": pd.Series(dtype=np.int64)})
     if put is not None and len(put):
