@@ -326,7 +326,8 @@ class SnapshotWriter:
                    f"AND (s.scope_type NOT IN ({_quoted(self._scope_names)}) "
                    f"OR s.figures - ARRAY[{_quoted(self._metric_names)}]::text[] <> '{{}}'::jsonb "
                    f"OR jsonb_path_exists(s.figures, {unknown_source})) "
-                   f"AND (s.scope_type NOT IN ({_quoted(self._scope_names)}) OR f.key NOT IN ({_quoted(self._metric_names)}) "
+                   f"AND (s.scope_type NOT IN ({_quoted(self._scope_names)}) "
+                   f"OR f.key NOT IN ({_quoted(self._metric_names)}) "
                    f"OR (f.value->>2 IS NOT NULL AND f.value->>2 NOT IN ({_quoted(self._source_names)})))")
         for block in (readers.read_blocks(self.connection, sql, STORED_DTYPES) if dialect == "postgresql"
                       else [self._stored_here()]):
@@ -446,7 +447,7 @@ class SnapshotWriter:
         if not same.all():
             self._put.append(frame.iloc[frame_rows[~same]][list(STORED_COLUMNS)])
             self.written.updated += int((~same).sum())
-        new = order[~found[order]]  # in the key's order: rows in the primary key's order, PostgreSQL adds them to neighbouring pages
+        new = order[~found[order]]  # in key order: new rows in the primary key's order, on neighbouring pages
         if not len(new):
             return
         self._new_keys.append(keys[new])
@@ -652,7 +653,8 @@ def _merge_rows(connection, put: pd.DataFrame | None, gone: pd.DataFrame) -> Non
         puts = empty.assign(put=pd.Series(dtype=object))
     if len(gone):
         gone = gone.assign(day=_day_numbers(gone["date"]), scope_type=gone["scope_type"].astype(object))
-        drops = gone.groupby(["scope_type", "scope_id", "day"], sort=False)["metric"].agg(list).rename("drop").reset_index()
+        drops = (gone.groupby(["scope_type", "scope_id", "day"], sort=False)["metric"].agg(list)
+                 .rename("drop").reset_index())
     else:
         drops = empty.assign(drop=pd.Series(dtype=object))
     if not len(puts) and not len(drops):
@@ -666,24 +668,27 @@ def _merge_rows(connection, put: pd.DataFrame | None, gone: pd.DataFrame) -> Non
             "CREATE TEMPORARY TABLE outcome_snapshot_merge (scope_type varchar(20) COLLATE \"C\", scope_id integer, "
             "date date, put jsonb, drop text[]) ON COMMIT DROP"))
         _copy_csv(connection, "outcome_snapshot_merge",
-                  pd.DataFrame({"scope_type": merged["scope_type"], "scope_id": merged["scope_id"], "date": merged["day"],
-                                "put": merged["put"], "drop": [_text_array(names) for names in merged["drop"]]}),
+                  pd.DataFrame({"scope_type": merged["scope_type"], "scope_id": merged["scope_id"],
+                                "date": merged["day"], "put": merged["put"],
+                                "drop": [_text_array(names) for names in merged["drop"]]}),
                   ["scope_type", "scope_id", "date", "put", "drop"])
         same = " AND ".join(f"s.{c} = m.{c}" for c in ("scope_type", "scope_id", "date"))
         connection.execute(sa.text(
             f"UPDATE outcome_snapshot s SET figures = (s.figures - m.drop) || m.put, updated_at = :now "
             f"FROM outcome_snapshot_merge m WHERE {same}"), {"now": now})
         connection.execute(sa.text(
-            f"DELETE FROM outcome_snapshot s USING outcome_snapshot_merge m WHERE {same} AND s.figures = '{{}}'::jsonb"))
+            f"DELETE FROM outcome_snapshot s USING outcome_snapshot_merge m "
+            f"WHERE {same} AND s.figures = '{{}}'::jsonb"))
         connection.execute(sa.text("DROP TABLE outcome_snapshot_merge"))
         return
     table = OutcomeSnapshot.__table__
-    for scope_type, scope_id, day, put_text, drop in merged[["scope_type", "scope_id", "day", "put", "drop"]].itertuples(
-            index=False):
+    rows = merged[["scope_type", "scope_id", "day", "put", "drop"]]
+    for scope_type, scope_id, day, put_text, drop in rows.itertuples(index=False):  # (SQLite: small stores)
         key = (table.c.scope_type == scope_type, table.c.scope_id == int(scope_id),
                table.c.date == _date_of(day))
         stored = connection.execute(sa.select(table.c.figures).where(*key)).scalar_one()
-        figures = {metric: figure for metric, figure in stored.items() if metric not in set(drop)}
+        gone_here = set(drop)
+        figures = {metric: figure for metric, figure in stored.items() if metric not in gone_here}
         figures.update(json.loads(put_text))
         if figures:
             connection.execute(sa.update(table).where(*key).values(figures=figures, updated_at=now))
